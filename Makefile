@@ -1,0 +1,49 @@
+# The list of commands. `make run` and `make test` set everything up from pinned
+# dependencies on a machine with only Python 3.11+ and make.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PACKAGES := contracts libs/platform services/scheduling services/reporting services/notifications
+ARGS ?=
+
+.PHONY: run test test-fast lint bench schemas lock clean
+
+$(STAMP): requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation $(foreach p,$(PACKAGES),-e $(p))
+	touch $(STAMP)
+
+run: $(STAMP)  ## start the platform on embedded PostgreSQL and Kafka (ARGS=--demo loads a demo hub)
+	$(BIN)/ect up $(ARGS)
+
+test: $(STAMP)  ## the whole suite, against real PostgreSQL and a real Kafka-protocol broker
+	$(BIN)/lint-imports
+	$(BIN)/pytest $(ARGS)
+
+test-fast: $(STAMP)  ## unit, contract and architecture tests only
+	$(BIN)/pytest tests/unit tests/contracts tests/architecture $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+bench: $(STAMP)  ## benchmarks with ratios to raw baselines measured in the same run
+	$(BIN)/python -m bench $(ARGS)
+
+schemas: $(STAMP)  ## regenerate contracts/schemas after an additive contract change
+	$(BIN)/python -m contracts.snapshots write
+
+lock:  ## re-pin requirements.lock from requirements.in
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/python -m pip install --quiet -r requirements.in
+	(echo "# Pinned by 'make lock' from requirements.in; do not edit by hand."; \
+	 .lockenv/bin/python -m pip freeze --all | grep -v '^pip==') > requirements.lock
+	rm -rf .lockenv
+
+clean:
+	rm -rf $(VENV) .ect .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,80 @@
+"""The envelope: the metadata every integration event carries, whatever its payload.
+
+Consumers must ignore fields they do not know (``extra="ignore"``) so that additive
+changes never break them; producers may only add optional fields to a version.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar, Generic, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Role(StrEnum):
+    """Who may act. The same names appear in tokens and in every envelope."""
+
+    HUB_LEAD = "hub_lead"
+    MENTOR = "mentor"
+    INDUCTION_TUTOR = "induction_tutor"
+    APPROPRIATE_BODY = "appropriate_body"
+    AUDITOR = "auditor"
+    SYSTEM = "system"  # the platform itself, e.g. a scheduler deciding a deadline passed
+
+
+class Actor(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str = Field(description="Identifier of the person or system that caused the event.")
+    role: Role
+
+
+class EventPayload(BaseModel):
+    """Base of every event payload. Subclasses set the two class variables."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_type: ClassVar[str]
+    event_version: ClassVar[int]
+
+
+PayloadT = TypeVar("PayloadT", bound=EventPayload)
+
+
+class EventEnvelope(BaseModel, Generic[PayloadT]):
+    """One integration event, as published on Kafka (JSON, UTF-8)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_id: UUID = Field(
+        description="Deterministic: the same stored event always gets the same id, so a "
+        "republished event can be recognised and ignored by consumers."
+    )
+    event_type: str
+    event_version: int = Field(ge=1)
+    occurred_at: datetime = Field(
+        description="When the fact happened in the world (a session's date, a start date); "
+        "dates without a time are given as midnight UTC."
+    )
+    recorded_at: datetime = Field(description="When the producing service stored the event.")
+    source: str = Field(description="The producing service: scheduling, reporting, notifications.")
+    aggregate_id: UUID
+    aggregate_version: int = Field(ge=1)
+    ect_id: UUID | None = Field(
+        description="The ECT the event concerns, also the Kafka message key; null for events "
+        "about no single ECT (e.g. MentorRegistered), which are keyed by aggregate_id."
+    )
+    actor: Actor
+    correlation_id: UUID = Field(description="Shared by every event one request caused.")
+    causation_id: UUID | None = Field(
+        default=None, description="The event_id of the event that caused this one, if any."
+    )
+    payload: PayloadT
+
+    @property
+    def key(self) -> bytes:
+        """The Kafka message key: per-ECT ordering, or per-aggregate when there is no ECT."""
+        return str(self.ect_id or self.aggregate_id).encode()

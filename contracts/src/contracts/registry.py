@@ -1,0 +1,62 @@
+"""Which payload class reads which (event_type, event_version), and the wire format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from contracts.base import EventEnvelope, EventPayload
+from contracts.reporting import v1 as reporting_v1
+from contracts.scheduling import v1 as scheduling_v1
+
+
+class ContractError(ValueError):
+    """Raised when bytes on a topic are not a valid event of a known contract."""
+
+
+class UnknownPayload(EventPayload):
+    """The payload of an event type this build does not know; consumers skip these."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+
+_PAYLOADS: tuple[type[EventPayload], ...] = (
+    scheduling_v1.EctRegistered,
+    scheduling_v1.MentorRegistered,
+    scheduling_v1.MentorAssigned,
+    scheduling_v1.SessionHeld,
+    scheduling_v1.DropInRecorded,
+    reporting_v1.TermReportSubmitted,
+)
+
+REGISTRY: dict[tuple[str, int], type[EventPayload]] = {
+    (cls.event_type, cls.event_version): cls for cls in _PAYLOADS
+}
+
+
+class _Head(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    event_type: str
+    event_version: int
+
+
+def encode(envelope: EventEnvelope[Any]) -> bytes:
+    return envelope.model_dump_json().encode()
+
+
+def decode(raw: bytes) -> EventEnvelope[EventPayload]:
+    """Parse one message. Unknown types decode with an ``UnknownPayload``; malformed ones raise."""
+    try:
+        head = _Head.model_validate_json(raw)
+        payload_cls = REGISTRY.get((head.event_type, head.event_version), UnknownPayload)
+        return EventEnvelope[payload_cls].model_validate_json(raw)  # type: ignore[valid-type]
+    except ValidationError as exc:
+        raise ContractError(f"not a valid integration event: {exc}") from exc
+
+
+def schema_for(payload_cls: type[EventPayload]) -> dict[str, Any]:
+    """The JSON Schema of one event version, envelope included, as committed in contracts/schemas."""
+    schema = EventEnvelope[payload_cls].model_json_schema()  # type: ignore[valid-type]
+    schema["title"] = f"{payload_cls.event_type} v{payload_cls.event_version}"
+    return schema

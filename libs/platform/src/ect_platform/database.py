@@ -1,0 +1,94 @@
+"""PostgreSQL connection settings, shared by asyncpg (read models) and eventsourcing (event stores).
+
+Each service owns one schema in the configured database, so a single ``DATABASE_URL``
+serves the whole platform while the services' data stay apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class PostgresLocation:
+    host: str  # a hostname, or a directory holding the server's Unix socket
+    port: int
+    user: str
+    password: str
+    dbname: str
+
+    @classmethod
+    def from_url(cls, url: str) -> PostgresLocation:
+        parts = urlsplit(url)
+        if parts.scheme not in ("postgres", "postgresql"):
+            raise ValueError(f"DATABASE_URL must be a postgresql:// URL, got scheme {parts.scheme!r}")
+        query = parse_qs(parts.query)
+        host = query.get("host", [parts.hostname or "localhost"])[0]
+        return cls(
+            host=host,
+            port=parts.port or int(query.get("port", ["5432"])[0]),
+            user=unquote(parts.username or "postgres"),
+            password=unquote(parts.password or ""),
+            dbname=(parts.path.lstrip("/") or "postgres"),
+        )
+
+    def url(self, dbname: str | None = None) -> str:
+        name = dbname or self.dbname
+        auth = self.user + (f":{self.password}" if self.password else "")
+        if self.host.startswith("/"):
+            return f"postgresql://{auth}@/{name}?host={self.host}&port={self.port}"
+        return f"postgresql://{auth}@{self.host}:{self.port}/{name}"
+
+    def eventsourcing_env(self, schema: str) -> dict[str, str]:
+        """The environment eventsourcing's PostgreSQL persistence module reads."""
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": self.dbname,
+            "POSTGRES_HOST": self.host,
+            "POSTGRES_PORT": str(self.port),
+            "POSTGRES_USER": self.user,
+            "POSTGRES_PASSWORD": self.password,
+            "POSTGRES_SCHEMA": schema,
+            "POSTGRES_POOL_SIZE": "10",
+            "POSTGRES_MAX_OVERFLOW": "10",
+            # Commands hold the table lock only for an insert; a second is plenty.
+            "POSTGRES_LOCK_TIMEOUT": "5",
+        }
+
+
+async def create_pool(url: str, schema: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    """A pool whose connections resolve unqualified names in the service's schema first."""
+    pool = await asyncpg.create_pool(
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        server_settings={"search_path": f"{schema},public"},
+    )
+    assert pool is not None
+    return pool
+
+
+async def ensure_schema(url: str, schema: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        # An identifier cannot be a bind parameter; quote_ident makes it safe.
+        quoted = await conn.fetchval("SELECT quote_ident($1)", schema)
+        await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quoted}")
+    finally:
+        await conn.close()
+
+
+async def ensure_database(url: str) -> None:
+    """Create the database named in ``url`` if the server does not have it yet."""
+    location = PostgresLocation.from_url(url)
+    conn = await asyncpg.connect(location.url("postgres"))
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", location.dbname)
+        if not exists:
+            quoted = await conn.fetchval("SELECT quote_ident($1)", location.dbname)
+            await conn.execute(f"CREATE DATABASE {quoted}")
+    finally:
+        await conn.close()

@@ -1,0 +1,60 @@
+"""Kafka plumbing shared by relays and consumers (aiokafka underneath faststream)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+
+from contracts import Topic
+
+log = logging.getLogger(__name__)
+
+
+def make_producer(bootstrap_servers: str, **overrides: object) -> AIOKafkaProducer:
+    """A producer that waits for the broker's acknowledgement of every message.
+
+    Idempotent production is off on purpose: the embedded broker lacks it, and the design
+    never needs it, because consumers deduplicate by event id.
+    """
+    options: dict[str, object] = {
+        "acks": "all",
+        "enable_idempotence": False,
+        "linger_ms": 2,
+        "max_batch_size": 256 * 1024,
+        "request_timeout_ms": 15000,
+    }
+    options.update(overrides)
+    return AIOKafkaProducer(bootstrap_servers=bootstrap_servers, **options)  # type: ignore[arg-type]
+
+
+async def ensure_topics(bootstrap_servers: str, topics: Iterable[Topic], prefix: str = "",
+                        *, attempts: int = 30) -> None:
+    """Create the platform's topics if missing; retries while the broker is still starting."""
+    wanted = list(topics)
+    for attempt in range(1, attempts + 1):
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+        try:
+            await admin.start()
+            existing = set(await admin.list_topics())
+            missing = [
+                NewTopic(t.qualified(prefix), num_partitions=t.partitions, replication_factor=1)
+                for t in wanted if t.qualified(prefix) not in existing
+            ]
+            if missing:
+                # Another process may create one between our list and create.
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    await admin.create_topics(missing)
+            return
+        except KafkaConnectionError:
+            if attempt == attempts:
+                raise
+            log.info("broker %s not reachable yet (attempt %d)", bootstrap_servers, attempt)
+            await asyncio.sleep(0.5)
+        finally:
+            await admin.close()

@@ -1,0 +1,55 @@
+"""Run one service process: its HTTP API and its background loops on one event loop.
+
+uvicorn owns the signals (SIGINT/SIGTERM); when it stops serving, the loops are told to
+stop and are awaited, so a relay never dies half-way through recording a position.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+import uvicorn
+from fastapi import FastAPI
+
+log = logging.getLogger(__name__)
+
+Loop = Callable[[asyncio.Event], Awaitable[None]]
+
+
+async def serve(api: FastAPI | None, host: str, port: int, loops: Sequence[Loop]) -> None:
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(loop(stop)) for loop in loops]
+    try:
+        if api is not None:
+            config = uvicorn.Config(api, host=host, port=port, log_level="warning",
+                                    lifespan="off", access_log=False)
+            await uvicorn.Server(config).serve()
+        else:
+            await _until_signalled()
+    finally:
+        stop.set()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+                log.error("background loop ended with %r", result)
+
+
+async def _until_signalled() -> None:
+    import signal
+
+    loop = asyncio.get_running_loop()
+    done = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, done.set)
+    await done.wait()
+
+
+def configure_logging(service: str) -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format=f"%(asctime)s {service} %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    logging.getLogger("faststream").setLevel(logging.WARNING)

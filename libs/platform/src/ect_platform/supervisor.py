@@ -1,0 +1,160 @@
+"""``ect up``: start the whole platform on one machine and stop all of it on Ctrl-C.
+
+Embedded PostgreSQL and broker unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS are set;
+then one process per service, each running its API and its relay and consumers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from ect_platform.database import ensure_database
+from ect_platform.embedded import EmbeddedKafka, EmbeddedPostgres, port_is_open
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    port_variable: str
+    default_port: int
+
+
+SERVICES = (
+    ServiceSpec("scheduling", "SCHEDULING_PORT", 8001),
+    ServiceSpec("reporting", "REPORTING_PORT", 8002),
+    ServiceSpec("notifications", "NOTIFICATIONS_PORT", 8003),
+)
+
+
+@dataclass
+class Platform:
+    """Everything ``ect up`` started; ``stop()`` undoes it in reverse order."""
+
+    database_url: str
+    bootstrap_servers: str
+    ports: dict[str, int]
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    postgres: EmbeddedPostgres | None = None
+    kafka: EmbeddedKafka | None = None
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes.clear()
+        if self.kafka:
+            self.kafka.stop()
+        if self.postgres:
+            self.postgres.stop()
+
+
+def start_platform(
+    *,
+    state_dir: Path,
+    env: Mapping[str, str],
+    ports: Mapping[str, int] | None = None,
+    kafka_port: int | None = None,
+    log_dir: Path | None = None,
+    database_name: str = "ect",
+) -> Platform:
+    state_dir.mkdir(parents=True, exist_ok=True)
+    postgres = kafka = None
+    database_url = env.get("DATABASE_URL")
+    if not database_url:
+        postgres = EmbeddedPostgres(state_dir / "pgdata")
+        postgres.start()
+        database_url = postgres.url(database_name)
+    asyncio.run(ensure_database(database_url))
+    bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS")
+    if not bootstrap:
+        kafka = EmbeddedKafka(kafka_port, log_file=(log_dir / "broker.log") if log_dir else None)
+        bootstrap = kafka.start()
+    chosen = {s.name: int(env.get(s.port_variable, s.default_port)) for s in SERVICES}
+    chosen.update(ports or {})
+    platform = Platform(database_url, bootstrap, chosen, postgres=postgres, kafka=kafka)
+    try:
+        for spec in SERVICES:
+            if port_is_open("127.0.0.1", chosen[spec.name]):
+                raise RuntimeError(
+                    f"port {chosen[spec.name]} for {spec.name} is taken; set {spec.port_variable}"
+                )
+        child_env = dict(env)
+        child_env.update(
+            DATABASE_URL=database_url,
+            KAFKA_BOOTSTRAP_SERVERS=bootstrap,
+            JWT_SECRET=env["JWT_SECRET"],
+            **{s.port_variable: str(chosen[s.name]) for s in SERVICES},
+        )
+        for spec in SERVICES:
+            out = (log_dir / f"{spec.name}.log").open("ab") if log_dir else None
+            platform.processes[spec.name] = subprocess.Popen(  # noqa: S603 - our own modules
+                [sys.executable, "-m", spec.name],
+                env=child_env, stdout=out, stderr=subprocess.STDOUT if out else None,
+            )
+        wait_until_ready(platform)
+    except BaseException:
+        platform.stop()
+        raise
+    return platform
+
+
+def wait_until_ready(platform: Platform, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    pending = set(platform.ports)
+    with httpx.Client(timeout=2) as client:
+        while pending:
+            for name in list(pending):
+                process = platform.processes[name]
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {process.returncode} while starting")
+                try:
+                    if client.get(platform.url(name) + "/health/ready").status_code == 200:
+                        pending.discard(name)
+                except httpx.TransportError:
+                    pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"not ready after {timeout:.0f}s: {', '.join(sorted(pending))}")
+            time.sleep(0.2)
+
+
+def run_until_interrupted(platform: Platform) -> int:
+    """Block until Ctrl-C / SIGTERM or until a service dies; then stop everything."""
+    stopping = False
+
+    def on_signal(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        while not stopping:
+            for name, process in platform.processes.items():
+                if process.poll() is not None:
+                    print(f"{name} exited with {process.returncode}; stopping the platform",
+                          file=sys.stderr)
+                    return 1
+            time.sleep(0.3)
+        return 0
+    finally:
+        platform.stop()
+

@@ -1,0 +1,1 @@
+"""scheduling: owns the induction programme (ECTs, mentors, sessions, drop-ins)."""

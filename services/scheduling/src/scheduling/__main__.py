@@ -1,0 +1,3 @@
+from scheduling.entrypoints.main import main
+
+main()

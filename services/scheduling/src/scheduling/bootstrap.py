@@ -1,0 +1,62 @@
+"""The composition root of a scheduling process. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+
+from contracts.topics import SCHEDULING
+from ect_platform.database import PostgresLocation, create_pool, ensure_schema
+from ect_platform.identity import TokenIssuer
+from ect_platform.kafka import ensure_topics, make_producer
+from ect_platform.outbox import notification_reader
+from ect_platform.relay import PositionStore, Relay
+from scheduling.application import SchedulingApplication
+from scheduling.domain.mentor_policy import MentorPolicy
+from scheduling.integration.outbound import to_integration_event
+from scheduling.settings import SchedulingSettings
+
+
+@dataclass
+class Scheduling:
+    settings: SchedulingSettings
+    app: SchedulingApplication
+    pool: asyncpg.Pool
+    producer: AIOKafkaProducer
+    relay: Relay
+    issuer: TokenIssuer
+
+    async def close(self) -> None:
+        await self.producer.stop()
+        await self.pool.close()
+        self.app.close()
+
+
+def build_application(settings: SchedulingSettings) -> SchedulingApplication:
+    location = PostgresLocation.from_url(settings.database_url)
+    env = location.eventsourcing_env(settings.db_schema)
+    env["CREATE_TABLE"] = "y"
+    return SchedulingApplication(
+        env=env, policy=MentorPolicy(min_years_teaching=settings.mentor_min_years_teaching)
+    )
+
+
+async def bootstrap(settings: SchedulingSettings) -> Scheduling:
+    await ensure_schema(settings.database_url, settings.db_schema)
+    await ensure_topics(settings.kafka_bootstrap_servers, [SCHEDULING], settings.kafka_topic_prefix)
+    app = build_application(settings)
+    pool = await create_pool(settings.database_url, settings.db_schema)
+    producer = make_producer(settings.kafka_bootstrap_servers)
+    await producer.start()
+    positions = PositionStore(pool, relay_name="scheduling")
+    await positions.setup()
+    relay = Relay(
+        read_batch=notification_reader(app, to_integration_event),
+        producer=producer,
+        topic=SCHEDULING.qualified(settings.kafka_topic_prefix),
+        positions=positions,
+    )
+    return Scheduling(settings, app, pool, producer, relay,
+                      TokenIssuer(settings.jwt_secret.get_secret_value()))

@@ -1,0 +1,51 @@
+"""Rules of the programme, each broken rule its own error with a message naming it."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+
+class SchedulingError(Exception):
+    """Base of every refusal the scheduling domain makes."""
+
+
+class EctNotFoundError(SchedulingError):
+    def __init__(self, ect_id: UUID) -> None:
+        super().__init__(f"no ECT is registered with id {ect_id}")
+
+
+class MentorNotFoundError(SchedulingError):
+    def __init__(self, mentor_id: UUID) -> None:
+        super().__init__(f"no mentor is registered with id {mentor_id}")
+
+
+class TrnAlreadyRegisteredError(SchedulingError):
+    def __init__(self, trn: str, kind: str) -> None:
+        super().__init__(f"a {kind} with TRN {trn} is already registered")
+
+
+class StartBeforeQtsError(SchedulingError):
+    """Statutory rule 4 (guidance 2.10): induction starts only once the ECT holds QTS."""
+
+
+class SessionBeforeInductionStartError(SchedulingError):
+    """A coaching session cannot predate the start of the ECT's induction."""
+
+
+class MentorPolicyBreachError(SchedulingError):
+    """The assignment breaks hub policy and no override reason was given."""
+
+    def __init__(self, breaches: list[str]) -> None:
+        self.breaches = breaches
+        super().__init__(
+            "the assignment breaks hub mentor policy: " + "; ".join(breaches)
+            + ". Give an override reason to assign anyway."
+        )
+
+
+class MentorIneligibleError(SchedulingError):
+    """A rule no override can set aside (the ECT as their own mentor, another school)."""
+
+
+class NotAssignedMentorError(SchedulingError):
+    """A mentor may record only for the ECTs currently assigned to them."""

@@ -1,0 +1,51 @@
+"""``python -m scheduling``: run the API and the relay (together, or one per process)."""
+
+from __future__ import annotations
+
+import asyncio
+from enum import StrEnum
+
+import typer
+
+from ect_platform.runtime import configure_logging, serve
+from scheduling.bootstrap import bootstrap
+from scheduling.entrypoints.api import create_api
+from scheduling.settings import SchedulingSettings
+
+cli = typer.Typer(add_completion=False, help="The scheduling service.")
+
+
+class Role(StrEnum):
+    ALL = "all"
+    API = "api"
+    RELAY = "relay"
+
+
+@cli.command()
+def run(role: Role = typer.Argument(Role.ALL, help="all, api or relay")) -> None:
+    """Start the service; 'api' or 'relay' runs one part, for one container per process."""
+    configure_logging("scheduling")
+    asyncio.run(_run(role))
+
+
+async def _run(role: Role) -> None:
+    settings = SchedulingSettings()  # type: ignore[call-arg]
+    service = await bootstrap(settings)
+
+    async def database_ready() -> None:
+        async with service.pool.acquire() as conn:
+            await conn.fetchval("SELECT 1")
+
+    try:
+        api = None
+        if role in (Role.ALL, Role.API):
+            api = create_api(service.app, service.issuer, on_commit=service.relay.nudge,
+                             readiness={"database": database_ready})
+        loops = [service.relay.run] if role in (Role.ALL, Role.RELAY) else []
+        await serve(api, settings.host, settings.port, loops)
+    finally:
+        await service.close()
+
+
+def main() -> None:
+    cli()
