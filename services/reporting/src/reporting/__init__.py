@@ -1,0 +1,1 @@
+"""reporting: reviews, assessments, outcomes, and the projections the hub runs on."""

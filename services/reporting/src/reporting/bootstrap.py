@@ -1,0 +1,68 @@
+"""The composition root of a reporting process. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker
+
+from contracts.topics import REPORTING, SCHEDULING
+from ect_platform.database import PostgresLocation, create_pool, ensure_schema
+from ect_platform.identity import TokenIssuer
+from ect_platform.inbox import ProjectionConsumer, subscribe
+from ect_platform.kafka import ensure_topics, make_producer
+from ect_platform.outbox import notification_reader
+from ect_platform.relay import PositionStore, Relay
+from reporting.application import ReportingApplication
+from reporting.integration.outbound import to_integration_event
+from reporting.projections import entitlement
+from reporting.settings import ReportingSettings
+
+
+@dataclass
+class Reporting:
+    settings: ReportingSettings
+    app: ReportingApplication
+    pool: asyncpg.Pool
+    producer: AIOKafkaProducer
+    relay: Relay
+    consumer: ProjectionConsumer
+    broker: KafkaBroker
+    issuer: TokenIssuer
+
+    async def close(self) -> None:
+        await self.producer.stop()
+        await self.pool.close()
+        self.app.close()
+
+
+def build_application(settings: ReportingSettings) -> ReportingApplication:
+    env = PostgresLocation.from_url(settings.database_url).eventsourcing_env(settings.db_schema)
+    env["CREATE_TABLE"] = "y"
+    return ReportingApplication(env=env)
+
+
+async def bootstrap(settings: ReportingSettings) -> Reporting:
+    prefix = settings.kafka_topic_prefix
+    await ensure_schema(settings.database_url, settings.db_schema)
+    await ensure_topics(settings.kafka_bootstrap_servers, [SCHEDULING, REPORTING], prefix)
+    app = build_application(settings)
+    pool = await create_pool(settings.database_url, settings.db_schema)
+    async with pool.acquire() as conn:
+        await entitlement.setup(conn)
+    producer = make_producer(settings.kafka_bootstrap_servers)
+    await producer.start()
+    positions = PositionStore(pool, relay_name="reporting")
+    await positions.setup()
+    relay = Relay(read_batch=notification_reader(app, to_integration_event), producer=producer,
+                  topic=REPORTING.qualified(prefix), positions=positions)
+    consumer = ProjectionConsumer(pool, entitlement.apply, name="reporting.entitlement")
+    await consumer.setup()
+    broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id="reporting",
+                         logger=None)
+    subscribe(broker, consumer, SCHEDULING.qualified(prefix), REPORTING.qualified(prefix),
+              group_id=prefix + settings.consumer_group)
+    return Reporting(settings, app, pool, producer, relay, consumer, broker,
+                     TokenIssuer(settings.jwt_secret.get_secret_value()))
