@@ -12,7 +12,6 @@ no Docker engine answers.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import tempfile
 import uuid
@@ -23,7 +22,6 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from contracts import Actor, Role
 from ect_platform.database import PostgresLocation
 from ect_platform.embedded import EmbeddedKafka, EmbeddedPostgres
 from ect_platform.identity import TokenIssuer
@@ -113,29 +111,6 @@ def topic_prefix() -> str:
 @pytest.fixture(scope="session")
 def issuer() -> TokenIssuer:
     return TokenIssuer(JWT_SECRET)
-
-
-def bearer(issuer: TokenIssuer, role: Role, user: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issuer.issue(user, role)}"}
-
-
-def actor(role: Role, user: str = "user-1") -> Actor:
-    return Actor(id=user, role=role)
-
-
-async def eventually(check, *, timeout: float = 20.0, interval: float = 0.05):  # type: ignore[no-untyped-def]
-    """Poll ``check`` (sync or async) until it returns a truthy value, or fail at the deadline."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    last = None
-    while True:
-        last = check()
-        if asyncio.iscoroutine(last):
-            last = await last
-        if last:
-            return last
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s (last value: {last!r})")
-        await asyncio.sleep(interval)
 
 
 @pytest.fixture
