@@ -7,8 +7,9 @@ development; in production an identity provider issues them with the same claims
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Annotated
 
 import jwt
 from fastapi import Depends, Request
@@ -69,18 +70,22 @@ class TokenIssuer:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def authenticated(issuer_of: Callable[[Request], TokenIssuer]) -> Callable[..., Actor]:
-    """A FastAPI dependency resolving the caller from the Authorization header."""
+def current_actor(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+) -> Actor:
+    """FastAPI dependency: the caller, from the Authorization header.
 
-    def dependency(
-        request: Request,
-        credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
-    ) -> Actor:
-        if credentials is None:
-            raise NotAuthenticated("a bearer token is required (Authorization: Bearer ...)")
-        return issuer_of(request).verify(credentials.credentials)
+    The verifying issuer is the one the service put in ``app.state.token_issuer``.
+    """
+    if credentials is None:
+        raise NotAuthenticated("a bearer token is required (Authorization: Bearer ...)")
+    issuer: TokenIssuer = request.app.state.token_issuer
+    return issuer.verify(credentials.credentials)
 
-    return dependency
+
+Caller = Annotated[Actor, Depends(current_actor)]
+"""Annotate a route parameter with this to require and receive the authenticated caller."""
 
 
 def require_role(actor: Actor, allowed: Iterable[Role], action: str) -> None:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import asyncpg
-from fastapi import Depends, FastAPI, Request, Response, status
+from fastapi import FastAPI, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts import Actor, Role
+from contracts import Role
 from contracts.reporting.v1 import Recommendation, TermReportKind
-from ect_platform.identity import TokenIssuer, authenticated, require_role
+from ect_platform.identity import Caller, TokenIssuer, require_role
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import correlation_id, health_router, install_correlation
 from reporting.application import ReportingApplication
@@ -53,7 +53,7 @@ def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssue
     install_correlation(api)
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
-    Caller = Annotated[Actor, Depends(authenticated(lambda _request: issuer))]
+    api.state.token_issuer = issuer
 
     async def known_ect(ect_id: UUID) -> dict[str, Any]:
         row = await entitlement.get(pool, ect_id)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from fastapi import Depends, FastAPI, Request, Response, status
+from fastapi import FastAPI, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts import Actor, Role
 from contracts.scheduling.v1 import TRN_PATTERN, InductionProgramme, Phase
-from ect_platform.identity import TokenIssuer, authenticated, require_role
+from ect_platform.identity import Caller, TokenIssuer, require_role
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import correlation_id, health_router, install_correlation
 from scheduling.application import ConcurrentChangeError, SchedulingApplication
@@ -111,8 +111,7 @@ def create_api(app: SchedulingApplication, issuer: TokenIssuer,
     install_correlation(api)
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
-    caller = authenticated(lambda _request: issuer)
-    Caller = Annotated[Actor, Depends(caller)]
+    api.state.token_issuer = issuer
 
     def provenance(actor: Actor, request: Request) -> Provenance:
         return Provenance(actor.id, actor.role.value, correlation_id(request))
