@@ -108,7 +108,7 @@ async def test_a_missing_token_is_a_401(client, app):
     "token",
     [
         jwt.encode({"sub": "x", "role": "hub_lead", "aud": "ect-platform", "iss": "ect-platform",
-                    "exp": int(time.time()) + 60}, "another-secret-that-is-also-thirty-two-bytes", algorithm="HS256"),
+                    "exp": int(time.time()) + 60}, SECRET[::-1], algorithm="HS256"),
         jwt.encode({"sub": "x", "role": "hub_lead", "aud": "ect-platform", "iss": "ect-platform",
                     "exp": int(time.time()) - 60}, SECRET, algorithm="HS256"),
         jwt.encode({"sub": "x", "role": "hub_lead", "aud": "someone-else", "iss": "ect-platform",
