@@ -1,0 +1,3 @@
+from notifications.entrypoints.main import main
+
+main()

@@ -1,0 +1,133 @@
+"""Who hears about which event, and what they are told: the rules alone, no I/O."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from contracts import Actor, EventEnvelope, EventPayload, Role
+from contracts.reporting.v1 import Recommendation, TermReportKind, TermReportSubmitted
+from contracts.scheduling.v1 import MentorAssigned, SessionHeld
+from notifications.rules import Rule, notification_id, notifications_for
+
+MENTOR_ID = UUID("00000000-0000-4000-8000-00000000a001")
+
+
+def envelope(payload: EventPayload, *, ect_id: UUID | None = None, event_id: UUID | None = None,
+             source: str = "scheduling") -> EventEnvelope[Any]:
+    """An envelope as a producing service would publish it; ids are fresh unless given."""
+    return EventEnvelope[type(payload)](  # type: ignore[misc]
+        event_id=event_id or uuid.uuid4(), event_type=payload.event_type,
+        event_version=payload.event_version, occurred_at=datetime(2025, 9, 1, tzinfo=UTC),
+        recorded_at=datetime(2025, 9, 1, 9, tzinfo=UTC), source=source,
+        aggregate_id=ect_id or uuid.uuid4(), aggregate_version=2, ect_id=ect_id or uuid.uuid4(),
+        actor=Actor(id="lead-1", role=Role.HUB_LEAD), correlation_id=uuid.uuid4(), payload=payload,
+    )
+
+
+def mentor_assigned(*, ect_id: UUID | None = None, event_id: UUID | None = None,
+                    **overrides: Any) -> EventEnvelope[Any]:
+    fields: dict[str, Any] = {"mentor_id": MENTOR_ID, "assigned_on": date(2025, 9, 1)}
+    fields.update(overrides)
+    return envelope(MentorAssigned(**fields), ect_id=ect_id, event_id=event_id)
+
+
+def term_report_submitted(*, ect_id: UUID | None = None, event_id: UUID | None = None,
+                          **overrides: Any) -> EventEnvelope[Any]:
+    fields: dict[str, Any] = {
+        "report_id": uuid.uuid4(), "kind": TermReportKind.PROGRESS_REVIEW, "term_number": 2,
+        "on_track": True, "evidence_summary": "Secure behaviour routines.",
+        "targets": "Adaptive teaching.", "submitted_on": date(2026, 3, 27),
+        "appropriate_body_id": "ab-1",
+    }
+    fields.update(overrides)
+    return envelope(TermReportSubmitted(**fields), ect_id=ect_id, event_id=event_id,
+                    source="reporting")
+
+
+def only(envelope: EventEnvelope[Any]):  # type: ignore[no-untyped-def]
+    notifications = notifications_for(envelope)
+    assert len(notifications) == 1, notifications
+    return notifications[0]
+
+
+def test_an_assigned_mentor_is_told_whom_they_coach_from_when_and_when_the_first_session_is_due():
+    event = mentor_assigned()
+    notification = only(event)
+    assert notification.rule is Rule.MENTOR_ASSIGNED
+    assert (notification.recipient_role, notification.recipient_id) == (Role.MENTOR, str(MENTOR_ID))
+    assert notification.subject == "You have been assigned an ECT"
+    assert f"mentor of ECT {event.ect_id} from Monday 1 September 2025" in notification.body
+    assert "weekly in year 1 and fortnightly in year 2" in notification.body
+    assert "first session by Monday 8 September 2025" in notification.body
+
+
+def test_a_mentor_taking_over_hears_so_and_why_hub_policy_was_set_aside():
+    notification = only(mentor_assigned(previous_mentor_id=uuid.uuid4(),
+                                        policy_override_reason="Only mentor in the phase."))
+    assert "take over from their previous mentor" in notification.body
+    assert "Hub policy was set aside for this assignment: Only mentor in the phase." in notification.body
+
+
+def test_a_first_mentor_within_hub_policy_hears_nothing_of_takeovers_or_overrides():
+    body = only(mentor_assigned()).body
+    assert "take over" not in body
+    assert "Hub policy" not in body
+
+
+def test_the_appropriate_body_is_told_a_progress_review_was_submitted():
+    event = term_report_submitted()
+    notification = only(event)
+    assert notification.rule is Rule.TERM_REPORT_SUBMITTED
+    assert (notification.recipient_role, notification.recipient_id) == (Role.APPROPRIATE_BODY, "ab-1")
+    assert notification.subject == "A progress review for term 2 was submitted"
+    assert f"term 2 of ECT {event.ect_id} on Friday 27 March 2026" in notification.body
+    assert "The ECT is on track." in notification.body
+    assert "support plan" not in notification.body
+
+
+def test_a_report_saying_the_ect_is_not_on_track_says_a_support_plan_is_due():
+    body = only(term_report_submitted(on_track=False)).body
+    assert "not on track: a support plan is due" in body
+    assert "The ECT is on track." not in body
+
+
+def test_a_final_assessment_says_what_it_recommends_and_when_the_decision_is_due():
+    notification = only(term_report_submitted(kind=TermReportKind.FORMAL_ASSESSMENT, term_number=6,
+                                              recommendation=Recommendation.EXTENSION))
+    assert notification.subject == "A formal assessment for term 6 was submitted"
+    assert "It recommends an extension." in notification.body
+    assert "decision (pass, extend or fail) is due within 20 working days" in notification.body
+
+
+def test_an_interim_assessment_reads_naturally_and_says_the_ect_is_leaving():
+    notification = only(term_report_submitted(kind=TermReportKind.INTERIM_ASSESSMENT, term_number=4))
+    assert notification.subject == "An interim assessment for term 4 was submitted"
+    assert "leaving before their next formal assessment" in notification.body
+
+
+def test_a_report_naming_no_appropriate_body_notifies_no_one():
+    assert notifications_for(term_report_submitted(appropriate_body_id=None)) == []
+
+
+def test_events_no_rule_is_about_notify_no_one():
+    session = SessionHeld(session_id=uuid.uuid4(), mentor_id=MENTOR_ID, held_on=date(2025, 9, 8),
+                          minutes=60, observation_included=True)
+    assert notifications_for(envelope(session)) == []
+
+
+def test_a_notification_carries_the_ect_event_and_correlation_of_its_event():
+    event = mentor_assigned()
+    notification = only(event)
+    assert (notification.ect_id, notification.event_id, notification.correlation_id) == (
+        event.ect_id, event.event_id, event.correlation_id)
+
+
+def test_the_same_event_always_yields_the_same_notification_id():
+    event_id = uuid.uuid4()
+    first, again = only(mentor_assigned(event_id=event_id)), only(mentor_assigned(event_id=event_id))
+    assert first.id == again.id == notification_id(Rule.MENTOR_ASSIGNED, event_id)
+    assert only(mentor_assigned()).id != first.id
+    assert notification_id(Rule.TERM_REPORT_SUBMITTED, event_id) != first.id
