@@ -21,7 +21,6 @@ run: $(STAMP)  ## start the platform on embedded PostgreSQL and Kafka (ARGS=--de
 	$(BIN)/ect up $(ARGS)
 
 test: $(STAMP)  ## the whole suite, against real PostgreSQL and a real Kafka-protocol broker
-	$(BIN)/lint-imports
 	$(BIN)/pytest $(ARGS)
 
 test-fast: $(STAMP)  ## unit, contract and architecture tests only

@@ -1,0 +1,107 @@
+"""reporting's consumer on a real broker and PostgreSQL: redelivery counts once, restarts resume."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from faststream.kafka import KafkaBroker
+
+from contracts import encode
+from contracts.topics import SCHEDULING
+from ect_platform.inbox import ProjectionConsumer, subscribe
+from ect_platform.kafka import make_producer
+from reporting.bootstrap import bootstrap
+from reporting.projections import entitlement
+from reporting.settings import ReportingSettings
+from scheduling.application import SchedulingApplication
+from scheduling.integration.outbound import to_integration_event
+from tests.support import eventually
+from tests.unit.scheduling_fixtures import ect_details, provenance
+
+pytestmark = pytest.mark.integration
+
+
+def scheduling_events(sessions: int, trn: str = "2000001"):  # type: ignore[no-untyped-def]
+    """Real envelopes, made by scheduling's own application and translator, in memory."""
+    app = SchedulingApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    ect_id = app.register_ect(provenance=provenance(), **ect_details(trn=trn))
+    for week in range(sessions):
+        app.record_session(ect_id, request_id=str(week), held_on=date(2025, 9, 8) + timedelta(weeks=week),
+                           minutes=45, observation_included=True, action_step=None,
+                           provenance=provenance("hub_lead"))
+    envelopes = [to_integration_event(app.mapper.to_domain_event(n))
+                 for n in app.recorder.select_notifications(start=1, limit=1000)]
+    return ect_id, [e for e in envelopes if e is not None]
+
+
+@pytest.fixture
+async def reporting(stack, database_url, topic_prefix):  # type: ignore[no-untyped-def]
+    settings = ReportingSettings(database_url=database_url,
+                                 kafka_bootstrap_servers=stack.bootstrap_servers,
+                                 jwt_secret="unused-here", kafka_topic_prefix=topic_prefix)
+    service = await bootstrap(settings)
+    yield service
+    await service.close()
+
+
+async def publish(stack, topic: str, envelopes) -> None:  # type: ignore[no-untyped-def]
+    producer = make_producer(stack.bootstrap_servers)
+    await producer.start()
+    try:
+        for envelope in envelopes:
+            await producer.send_and_wait(topic, encode(envelope), key=envelope.key)
+    finally:
+        await producer.stop()
+
+
+def fresh_broker(reporting, stack) -> tuple[KafkaBroker, ProjectionConsumer]:  # type: ignore[no-untyped-def]
+    """A consumer process as it would start again: same group, new objects."""
+    consumer = ProjectionConsumer(reporting.pool, entitlement.apply, name="test")
+    broker = KafkaBroker(stack.bootstrap_servers, logger=None)
+    prefix = reporting.settings.kafka_topic_prefix
+    subscribe(broker, consumer, SCHEDULING.qualified(prefix), group_id=prefix + "reporting-projections")
+    return broker, consumer
+
+
+async def sessions_held(reporting, ect_id) -> int | None:  # type: ignore[no-untyped-def]
+    row = await entitlement.get(reporting.pool, ect_id)
+    return row["sessions_held"] if row else None
+
+
+async def test_the_same_event_delivered_twice_counts_once(reporting, stack):
+    ect_id, envelopes = scheduling_events(sessions=2)
+    topic = SCHEDULING.qualified(reporting.settings.kafka_topic_prefix)
+    await publish(stack, topic, envelopes + envelopes[-1:])  # the last session, redelivered
+    await reporting.broker.start()
+    try:
+        await eventually(lambda: reporting.consumer.applied + reporting.consumer.duplicates >= 4)
+        assert await sessions_held(reporting, ect_id) == 2
+        assert reporting.consumer.duplicates == 1
+        row = await entitlement.get(reporting.pool, ect_id)
+        assert row is not None and row["minutes_coached"] == 90
+    finally:
+        await reporting.broker.stop()
+
+
+async def test_a_restarted_consumer_resumes_from_its_committed_position(reporting, stack):
+    ect_id, envelopes = scheduling_events(sessions=5, trn="2000011")
+    topic = SCHEDULING.qualified(reporting.settings.kafka_topic_prefix)
+    await publish(stack, topic, envelopes[:4])  # registration and three sessions
+    first, first_consumer = fresh_broker(reporting, stack)
+    await first.start()
+    try:
+        await eventually(lambda: sessions_held(reporting, ect_id), within=30)
+        await eventually(lambda: first_consumer.applied == 4, within=30)
+    finally:
+        await first.stop()
+
+    await publish(stack, topic, envelopes[4:])
+    second, second_consumer = fresh_broker(reporting, stack)
+    await second.start()
+    try:
+        await eventually(lambda: second_consumer.applied == 2, within=30)
+        assert second_consumer.duplicates == 0, "it must not re-read what the first one committed"
+        assert await sessions_held(reporting, ect_id) == 5
+    finally:
+        await second.stop()
