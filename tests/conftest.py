@@ -13,6 +13,7 @@ no Docker engine answers.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -51,9 +52,10 @@ class Stack:
 @pytest.fixture(scope="session")
 def embedded_stack() -> Iterator[Stack]:
     postgres = kafka = None
+    scratch = Path(tempfile.mkdtemp(prefix="ect-test-"))
     server_url = os.environ.get("TEST_DATABASE_URL")
     if not server_url:
-        postgres = EmbeddedPostgres(Path(tempfile.mkdtemp(prefix="ect-test-pg-")) / "pgdata")
+        postgres = EmbeddedPostgres(scratch / "pgdata")
         postgres.start()
         server_url = postgres.url("postgres")
     bootstrap = os.environ.get("TEST_KAFKA_BOOTSTRAP_SERVERS")
@@ -67,6 +69,7 @@ def embedded_stack() -> Iterator[Stack]:
             kafka.stop()
         if postgres:
             postgres.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _docker_engine_problem() -> str | None:
