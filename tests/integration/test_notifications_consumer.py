@@ -1,0 +1,100 @@
+"""The notifications consumer on real PostgreSQL and a real broker: one notification per event.
+
+Each consumer start costs a consumer-group join (about 5 s on the embedded broker, and about
+18 s for a restart, which tansu holds until the old member's session times out), so the
+tests start as few consumers as they can and poll for outcomes rather than sleeping.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from contracts import EventEnvelope, encode
+from contracts.topics import REPORTING, SCHEDULING
+from notifications.bootstrap import Notifications, bootstrap
+from notifications.settings import NotificationsSettings
+from tests.support import eventually
+from tests.unit.test_notification_rules import mentor_assigned, term_report_submitted
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def settings(stack, database_url, topic_prefix) -> NotificationsSettings:  # type: ignore[no-untyped-def]
+    return NotificationsSettings(database_url=database_url,  # type: ignore[call-arg]
+                                 kafka_bootstrap_servers=stack.bootstrap_servers,
+                                 jwt_secret="unused-here", kafka_topic_prefix=topic_prefix)
+
+
+@asynccontextmanager
+async def running(settings: NotificationsSettings) -> AsyncIterator[Notifications]:
+    """The service's consumer, started as ``python -m notifications consumer`` starts it."""
+    service = await bootstrap(settings)
+    await service.broker.start()
+    try:
+        yield service
+    finally:
+        await service.broker.stop()
+        await service.close()
+
+
+@pytest.fixture
+async def publish(stack, settings) -> AsyncIterator[Callable[..., Any]]:  # type: ignore[no-untyped-def]
+    producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap_servers, acks="all",
+                                enable_idempotence=False)
+    await producer.start()
+
+    async def send(*envelopes: EventEnvelope[Any]) -> None:
+        for envelope in envelopes:
+            topic = SCHEDULING if envelope.source == "scheduling" else REPORTING
+            await producer.send_and_wait(topic.qualified(settings.kafka_topic_prefix),
+                                         encode(envelope), key=envelope.key)
+
+    yield send
+    await producer.stop()
+
+
+async def notifications_in(settings: NotificationsSettings) -> list[dict[str, Any]]:
+    conn = await asyncpg.connect(settings.database_url,
+                                 server_settings={"search_path": settings.db_schema})
+    try:
+        rows = await conn.fetch("SELECT rule, recipient_id, event_id FROM notification")
+    finally:
+        await conn.close()
+    return [dict(row) for row in rows]
+
+
+async def test_each_event_yields_one_notification_even_when_it_is_published_twice(settings, publish):
+    assigned, submitted = mentor_assigned(), term_report_submitted()
+    async with running(settings) as service:
+        await publish(assigned, submitted, assigned)
+        await eventually(lambda: service.consumer.applied + service.consumer.duplicates == 3)
+        rows = await notifications_in(settings)
+    assert sorted((r["rule"], r["recipient_id"], r["event_id"]) for r in rows) == sorted([
+        ("mentor_assigned", str(assigned.payload.mentor_id), assigned.event_id),
+        ("term_report_submitted", "ab-1", submitted.event_id),
+    ])
+    assert (service.consumer.applied, service.consumer.duplicates) == (2, 1)
+
+
+async def test_a_consumer_restarted_in_its_group_resumes_after_what_it_committed(settings, publish):
+    # One ECT, so both events share a partition: had the first consumer's offsets not been
+    # committed, the restarted one would read the first event again before the second.
+    ect_id = uuid.uuid4()
+    before, after = mentor_assigned(ect_id=ect_id), mentor_assigned(ect_id=ect_id)
+    async with running(settings) as first:
+        await publish(before)
+        await eventually(lambda: first.consumer.applied == 1)
+    await publish(after)
+    async with running(settings) as restarted:
+        await eventually(lambda: restarted.consumer.applied == 1)
+        assert restarted.consumer.duplicates == 0
+    assert sorted(r["event_id"] for r in await notifications_in(settings)) == sorted(
+        [before.event_id, after.event_id])
