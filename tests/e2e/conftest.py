@@ -29,6 +29,7 @@ def platform(embedded_stack) -> Iterator[Platform]:  # type: ignore[no-untyped-d
         KAFKA_BOOTSTRAP_SERVERS=embedded_stack.bootstrap_servers,
         KAFKA_TOPIC_PREFIX=f"e2e{uuid.uuid4().hex[:8]}.",
         JWT_SECRET=JWT_SECRET,
+        KAFKA_SESSION_TIMEOUT_MS="2000",
     )
     ports = {"scheduling": free_port(), "reporting": free_port(), "notifications": free_port()}
     running = start_platform(state_dir=state, env=env, ports=ports, log_dir=state)

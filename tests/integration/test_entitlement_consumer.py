@@ -21,6 +21,9 @@ from tests.unit.scheduling_fixtures import ect_details, provenance
 
 pytestmark = pytest.mark.integration
 
+# Short, so a restarted consumer need not wait long for its old membership to expire.
+SESSION_TIMEOUT_MS = 2000
+
 
 def scheduling_events(sessions: int, trn: str = "2000001"):  # type: ignore[no-untyped-def]
     """Real envelopes, made by scheduling's own application and translator, in memory."""
@@ -39,7 +42,8 @@ def scheduling_events(sessions: int, trn: str = "2000001"):  # type: ignore[no-u
 async def reporting(stack, database_url, topic_prefix):  # type: ignore[no-untyped-def]
     settings = ReportingSettings(database_url=database_url,
                                  kafka_bootstrap_servers=stack.bootstrap_servers,
-                                 jwt_secret="unused-here", kafka_topic_prefix=topic_prefix)
+                                 jwt_secret="unused-here", kafka_topic_prefix=topic_prefix,
+                                 kafka_session_timeout_ms=SESSION_TIMEOUT_MS)
     service = await bootstrap(settings)
     yield service
     await service.close()
@@ -60,7 +64,8 @@ def fresh_broker(reporting, stack) -> tuple[KafkaBroker, ProjectionConsumer]:  #
     consumer = ProjectionConsumer(reporting.pool, entitlement.apply, name="test")
     broker = KafkaBroker(stack.bootstrap_servers, logger=None)
     prefix = reporting.settings.kafka_topic_prefix
-    subscribe(broker, consumer, SCHEDULING.qualified(prefix), group_id=prefix + "reporting-projections")
+    subscribe(broker, consumer, SCHEDULING.qualified(prefix), group_id=prefix + "reporting-projections",
+              session_timeout_ms=SESSION_TIMEOUT_MS)
     return broker, consumer
 
 

@@ -1,8 +1,8 @@
 """The notifications consumer on real PostgreSQL and a real broker: one notification per event.
 
-Each consumer start costs a consumer-group join (about 5 s on the embedded broker, and about
-18 s for a restart, which tansu holds until the old member's session times out), so the
-tests start as few consumers as they can and poll for outcomes rather than sleeping.
+Each consumer start costs a consumer-group join, and a restart waits for the old member's
+session to expire; a short session timeout keeps both near a second. The tests poll for
+outcomes rather than sleeping.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ pytestmark = pytest.mark.integration
 def settings(stack, database_url, topic_prefix) -> NotificationsSettings:  # type: ignore[no-untyped-def]
     return NotificationsSettings(database_url=database_url,  # type: ignore[call-arg]
                                  kafka_bootstrap_servers=stack.bootstrap_servers,
-                                 jwt_secret="unused-here", kafka_topic_prefix=topic_prefix)
+                                 jwt_secret="unused-here", kafka_topic_prefix=topic_prefix,
+                                 kafka_session_timeout_ms=2000)
 
 
 @asynccontextmanager

@@ -101,7 +101,7 @@ class ProjectionConsumer:
 
 
 def subscribe(broker: KafkaBroker, consumer: ProjectionConsumer, *topics: str, group_id: str,
-              max_records: int = 500) -> None:
+              max_records: int = 500, session_timeout_ms: int = 10000) -> None:
     """Wire ``consumer`` to ``topics``: batches in, offsets committed only after the transaction.
 
     NACK_ON_ERROR makes faststream commit the offsets after the handler returns and seek
@@ -116,6 +116,8 @@ def subscribe(broker: KafkaBroker, consumer: ProjectionConsumer, *topics: str, g
         batch_timeout_ms=50,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        session_timeout_ms=session_timeout_ms,
+        heartbeat_interval_ms=max(300, session_timeout_ms // 3),
     )
     async def handle_batch(message: KafkaMessage) -> None:
         records = message.raw_message

@@ -7,8 +7,9 @@ stop and are awaited, so a relay never dies half-way through recording a positio
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 
 import uvicorn
 from fastapi import FastAPI
@@ -18,6 +19,17 @@ log = logging.getLogger(__name__)
 Loop = Callable[[asyncio.Event], Awaitable[None]]
 
 
+class _Server(uvicorn.Server):
+    """uvicorn re-raises a captured SIGTERM/SIGINT once it stops serving, which would kill
+    the process before the loops below are stopped; we exit normally after cleaning up."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
+
+
 async def serve(api: FastAPI | None, host: str, port: int, loops: Sequence[Loop]) -> None:
     stop = asyncio.Event()
     tasks = [asyncio.create_task(loop(stop)) for loop in loops]
@@ -25,7 +37,7 @@ async def serve(api: FastAPI | None, host: str, port: int, loops: Sequence[Loop]
         if api is not None:
             config = uvicorn.Config(api, host=host, port=port, log_level="warning",
                                     lifespan="off", access_log=False)
-            await uvicorn.Server(config).serve()
+            await _Server(config).serve()
         else:
             await _until_signalled()
     finally:

@@ -15,4 +15,9 @@ class PlatformSettings(BaseSettings):
     kafka_topic_prefix: str = Field(
         default="", description="Prepended to every topic name, so environments can share a cluster"
     )
+    kafka_session_timeout_ms: int = Field(
+        default=10000, ge=1000,
+        description="Consumer group session timeout; a restarted consumer waits about this long "
+        "for its old membership to expire, so tests and `ect up` use less",
+    )
     host: str = Field(default="127.0.0.1", validation_alias="BIND_HOST")

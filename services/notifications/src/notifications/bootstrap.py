@@ -41,6 +41,7 @@ async def bootstrap(settings: NotificationsSettings) -> Notifications:
     await consumer.setup()
     broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id="notifications", logger=None)
     subscribe(broker, consumer, SCHEDULING.qualified(prefix), REPORTING.qualified(prefix),
-              group_id=prefix + settings.consumer_group)
+              group_id=prefix + settings.consumer_group,
+              session_timeout_ms=settings.kafka_session_timeout_ms)
     return Notifications(settings, pool, consumer, broker,
                          TokenIssuer(settings.jwt_secret.get_secret_value()))

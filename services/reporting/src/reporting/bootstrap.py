@@ -63,6 +63,7 @@ async def bootstrap(settings: ReportingSettings) -> Reporting:
     broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id="reporting",
                          logger=None)
     subscribe(broker, consumer, SCHEDULING.qualified(prefix), REPORTING.qualified(prefix),
-              group_id=prefix + settings.consumer_group)
+              group_id=prefix + settings.consumer_group,
+              session_timeout_ms=settings.kafka_session_timeout_ms)
     return Reporting(settings, app, pool, producer, relay, consumer, broker,
                      TokenIssuer(settings.jwt_secret.get_secret_value()))
