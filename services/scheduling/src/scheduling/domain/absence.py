@@ -1,0 +1,101 @@
+"""Absence and the 30-day threshold (statutory rule 9).
+
+When an ECT's absences in one year of induction reach 30 days or more, that year is
+automatically extended by the total days absent (guidance 3.6), and the headteacher tells the
+appropriate body as soon as it happens (5.4), hence an event that fires exactly once per
+year. Statutory maternity, paternity, adoption, shared parental, parental bereavement and
+carer's leave never count: the ECT may choose to extend instead, and must be allowed to (3.7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from scheduling.domain.errors import SchedulingError
+
+THRESHOLD_DAYS = 30  # guidance 3.6
+
+
+class InvalidAbsenceError(SchedulingError, ValueError):
+    """An absence of no length, of a part-day other than a half, or in no year of induction."""
+
+
+class AbsenceReason(StrEnum):
+    SICKNESS = "sickness"
+    COMPASSIONATE = "compassionate"
+    UNAUTHORISED = "unauthorised"
+    OTHER = "other"
+    # statutory leave (3.7)
+    MATERNITY = "maternity"
+    PATERNITY = "paternity"
+    ADOPTION = "adoption"
+    SHARED_PARENTAL = "shared_parental"
+    PARENTAL_BEREAVEMENT = "parental_bereavement"
+    CARERS = "carers"
+
+
+STATUTORY_LEAVE: frozenset[AbsenceReason] = frozenset(
+    {
+        AbsenceReason.MATERNITY,
+        AbsenceReason.PATERNITY,
+        AbsenceReason.ADOPTION,
+        AbsenceReason.SHARED_PARENTAL,
+        AbsenceReason.PARENTAL_BEREAVEMENT,
+        AbsenceReason.CARERS,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Absence:
+    """``days`` absent from ``first_day``, in whole or half days, in a given year of induction.
+
+    The year of induction is fixed when the absence is recorded (``induction_year_at``), so
+    that a later change of working pattern cannot move an absence between years silently.
+    """
+
+    first_day: date
+    days: float
+    reason: AbsenceReason
+    induction_year: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", AbsenceReason(self.reason))
+        object.__setattr__(self, "days", float(self.days))
+        if not self.days > 0 or not float(self.days * 2).is_integer():
+            raise InvalidAbsenceError(f"an absence lasts a positive number of half days, not {self.days}")
+        if self.induction_year < 1:
+            raise InvalidAbsenceError(f"there is no year {self.induction_year} of induction")
+
+    @property
+    def counts(self) -> bool:
+        """Whether it counts towards the threshold: everything but statutory leave (3.7)."""
+        return self.reason not in STATUTORY_LEAVE
+
+
+def counted_days(absences: Iterable[Absence], induction_year: int) -> float:
+    """Days absent in ``induction_year`` that count towards the 30-day threshold."""
+    # Sums of half days are exact in binary floating point, so no rounding creeps in.
+    return sum((a.days for a in absences if a.induction_year == induction_year and a.counts), 0.0)
+
+
+def crosses_threshold(previous: Sequence[Absence], new: Absence) -> bool:
+    """Whether recording ``new`` takes its year from under 30 counted days to 30 or more.
+
+    ``previous`` is every absence recorded before ``new`` (any year; ``new`` not among them).
+    True at most once per year of induction, so ``AbsenceThresholdReached`` is raised once,
+    whatever the order or the splitting of the absences.
+    """
+    if not new.counts:
+        return False
+    before = counted_days(previous, new.induction_year)
+    return before < THRESHOLD_DAYS <= before + new.days
+
+
+def automatic_extension_days(absences: Iterable[Absence], induction_year: int) -> float:
+    """Days the year is extended by: the total counted days once they reach 30 (3.6), else 0."""
+    total = counted_days(absences, induction_year)
+    return total if total >= THRESHOLD_DAYS else 0.0

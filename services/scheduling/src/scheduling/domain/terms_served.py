@@ -1,0 +1,162 @@
+"""Induction served, in FTE-weighted school terms (statutory rules 1, 2 and 10).
+
+Induction is the full-time equivalent of six school terms (guidance 2.30); part-time service
+counts pro rata (2.36). Each term the ECT is employed in contributes the share of that term's
+calendar days they were employed for, times the FTE in force on each of those days, so a
+change of working pattern mid-term weights the two parts. Days between terms add nothing.
+The total is kept to one decimal place (2.34), rounded half up; the unrounded value decides
+which year of induction a day falls in, so it is available too.
+
+Arithmetic is exact (``Fraction``): a term's share is a ratio of day counts, and rounding a
+binary float at ``.x5`` would go the wrong way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from scheduling.domain.calendar import SchoolCalendar
+from scheduling.domain.errors import SchedulingError
+
+TERMS_PER_YEAR_OF_INDUCTION = 3
+FULL_INDUCTION_TERMS = Decimal(6)  # guidance 2.30
+MINIMUM_TERMS = Decimal(1)  # a reduction leaves at least one term (3.2-3.4)
+ONE_PLACE = Decimal("0.1")
+
+
+class InvalidWorkingPatternError(SchedulingError, ValueError):
+    """An FTE outside (0, 1], or a history that does not cover the start of induction."""
+
+
+@dataclass(frozen=True)
+class FteChange:
+    """From ``effective_from`` on, the ECT works ``fte`` of a full-time timetable (0 < fte <= 1)."""
+
+    effective_from: date
+    fte: float
+
+    def __post_init__(self) -> None:
+        if not 0 < self.fte <= 1:
+            raise InvalidWorkingPatternError(f"FTE must be more than 0 and at most 1, not {self.fte}")
+
+
+def terms_served(
+    calendar: SchoolCalendar,
+    start: date,
+    as_of: date,
+    fte_history: Sequence[FteChange],
+    *,
+    end: date | None = None,
+) -> Decimal:
+    """FTE-weighted terms served from ``start`` to min(``as_of``, ``end``), both inclusive, to 1 dp.
+
+    ``end`` is the leaving date. Rounded half up to one decimal place (guidance 2.34): 2.5
+    terms at 0.5 FTE is 1.25 FTE terms, recorded as 1.3. Zero before ``start``.
+
+    This counts every day; whether a short period counts at all (one term of continuous
+    employment, 2.33) is ``meets_minimum_period``'s question, asked when the ECT leaves.
+    """
+    return _round_half_up(_served(calendar, start, _last_day(as_of, end), fte_history))
+
+
+def terms_served_exact(
+    calendar: SchoolCalendar,
+    start: date,
+    as_of: date,
+    fte_history: Sequence[FteChange],
+    *,
+    end: date | None = None,
+) -> Decimal:
+    """As ``terms_served``, unrounded (to Decimal's 28 significant digits)."""
+    served = _served(calendar, start, _last_day(as_of, end), fte_history)
+    return Decimal(served.numerator) / Decimal(served.denominator)
+
+
+def induction_year_at(
+    calendar: SchoolCalendar, start: date, day: date, fte_history: Sequence[FteChange]
+) -> int:
+    """The year of induction ``day`` falls in: 1 until 3.0 FTE terms are served, then 2, then 3.
+
+    Counted from what was served *before* ``day``, unrounded: an ECT who has served 2.96
+    terms is still in year 1 though that rounds to 3.0. Year 3 means beyond the six terms
+    (an extension). Decides coaching cadence and which year an absence belongs to (3.6).
+    """
+    served = _served(calendar, start, day - timedelta(days=1), fte_history)
+    return 1 + sum(served >= TERMS_PER_YEAR_OF_INDUCTION * n for n in (1, 2))
+
+
+def meets_minimum_period(calendar: SchoolCalendar, start: date, end: date) -> bool:
+    """Whether employment from ``start`` to ``end`` is at least one term, so it counts (2.33).
+
+    Statutory rule 2: the minimum period of continuous employment that counts towards
+    induction is one term; after that any length counts. Employment is measured in school
+    terms regardless of FTE (a half-timer employed all autumn has one term of employment).
+    """
+    return _served(calendar, start, end, [FteChange(start, 1.0)]) >= 1
+
+
+def terms_required(
+    *, extension_terms: Decimal = Decimal(0), reduction_terms: Decimal = Decimal(0)
+) -> Decimal:
+    """Terms the ECT must serve: six, plus extensions (3.8), less reductions, at least one (3.2-3.4)."""
+    if extension_terms < 0 or reduction_terms < 0:
+        raise InvalidWorkingPatternError("extensions and reductions are lengths, never negative")
+    required = FULL_INDUCTION_TERMS + extension_terms - reduction_terms
+    return max(required, MINIMUM_TERMS).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def terms_remaining(served: Decimal, required: Decimal) -> Decimal:
+    """Terms still to serve, to 1 dp, never negative (an ECT may serve past the requirement)."""
+    return max(required - served, Decimal(0)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def _last_day(as_of: date, end: date | None) -> date:
+    return as_of if end is None else min(as_of, end)
+
+
+def _served(
+    calendar: SchoolCalendar, start: date, last_day: date, fte_history: Sequence[FteChange]
+) -> Fraction:
+    if last_day < start:
+        return Fraction(0)
+    periods = _fte_periods(fte_history, start, last_day)
+    served = Fraction(0)
+    for term in calendar.terms_between(start, last_day):
+        for first, last, fte in periods:
+            overlap = (min(last, term.end) - max(first, term.start)).days + 1
+            if overlap > 0:
+                served += Fraction(overlap, term.days) * fte
+    return served
+
+
+def _fte_periods(
+    fte_history: Sequence[FteChange], start: date, last_day: date
+) -> list[tuple[date, date, Fraction]]:
+    """The history as (first day, last day, FTE) periods covering start..last_day exactly.
+
+    Changes are applied in date order; of two on the same day, the later one given wins (a
+    correction recorded after the original).
+    """
+    changes = sorted(fte_history, key=lambda change: change.effective_from)
+    if not changes or changes[0].effective_from > start:
+        raise InvalidWorkingPatternError(
+            f"the working pattern must be known from the start of induction on {start}"
+        )
+    periods: list[tuple[date, date, Fraction]] = []
+    for change, following in zip(changes, [*changes[1:], None], strict=True):
+        first = max(change.effective_from, start)
+        last = last_day if following is None else min(following.effective_from - timedelta(days=1), last_day)
+        if first <= last:
+            # repr gives the float's shortest decimal form: 0.8 means 4/5, not 0.8000000000000000444
+            periods.append((first, last, Fraction(repr(change.fte))))
+    return periods
+
+
+def _round_half_up(value: Fraction) -> Decimal:
+    tenths = math.floor(value * 10 + Fraction(1, 2))
+    return Decimal(tenths).scaleb(-1)
