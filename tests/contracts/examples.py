@@ -7,6 +7,7 @@ from uuid import UUID
 
 from contracts import Actor, EventEnvelope, EventPayload, Role
 from contracts.reporting.v1 import Recommendation, TermReportKind, TermReportSubmitted
+from contracts.scheduling import v1
 from contracts.scheduling.v1 import (
     DropInRecorded,
     EctRegistered,
@@ -42,6 +43,37 @@ PAYLOADS: list[EventPayload] = [
         observer_id="tutor-1", observer_role=Role.INDUCTION_TUTOR, focus_area="Adaptive teaching",
         strengths="Clear checks for understanding.", development_areas="Pace of transitions.",
     ),
+    v1.TermDatesSet(school_id="URN-100001", academic_year=2024, terms=[
+        v1.TermDates(name=v1.TermName.AUTUMN, start=date(2024, 9, 2), end=date(2024, 12, 20),
+                     half_term_start=date(2024, 10, 28), half_term_end=date(2024, 11, 1)),
+        v1.TermDates(name=v1.TermName.SPRING, start=date(2025, 1, 6), end=date(2025, 4, 4)),
+        v1.TermDates(name=v1.TermName.SUMMER, start=date(2025, 4, 22), end=date(2025, 7, 22)),
+    ]),
+    v1.EctClaimed(appropriate_body_id="ab-2", period_start_date=date(2025, 1, 6), school_id="URN-100002",
+                  fte=1.0, induction_programme=InductionProgramme.SCHOOL_LED, induction_tutor_id="tutor-2"),
+    v1.EctReleased(appropriate_body_id="ab-1", released_on=date(2024, 12, 20), reason="school moved AB",
+                   terms_served=1.0),
+    v1.EctTransferred(from_school_id="URN-100001", to_school_id="URN-100002", effective_on=date(2025, 1, 6),
+                      induction_tutor_id="tutor-2", previous_mentor_id=MENTOR_ID),
+    v1.WorkingPatternChanged(fte=0.6, effective_from=date(2025, 1, 6)),
+    v1.EctLeft(left_on=date(2025, 2, 14), reason="relocated", terms_served=1.3,
+               interim_assessment_due=True),
+    v1.SessionMissed(session_id=UUID("00000000-0000-4000-8000-00000000b002"), mentor_id=MENTOR_ID,
+                     due_on=date(2024, 9, 16), reason=v1.MissedBy.MENTOR_ABSENT),
+    v1.MentorTrainingAttended(mentor_id=MENTOR_ID, training_id=UUID("00000000-0000-4000-8000-00000000f001"),
+                              kind=v1.MentorTrainingKind.CONFERENCE, held_on=date(2024, 10, 3),
+                              attended=True),
+    v1.EctTrainingRecorded(training_id=UUID("00000000-0000-4000-8000-00000000f002"),
+                           kind=v1.EctTrainingKind.CLINIC, held_on=date(2024, 10, 9), attended=False),
+    v1.CatchUpAssigned(catch_up_id=UUID("00000000-0000-4000-8000-00000000f003"),
+                       training_id=UUID("00000000-0000-4000-8000-00000000f002"), due_by=date(2024, 11, 6)),
+    v1.CatchUpCompleted(catch_up_id=UUID("00000000-0000-4000-8000-00000000f003"),
+                        completed_on=date(2024, 10, 30)),
+    v1.AbsenceRecorded(absence_id=UUID("00000000-0000-4000-8000-00000000f004"), first_day=date(2024, 11, 4),
+                       days=5, reason=v1.AbsenceReason.SICKNESS, statutory_leave=False, induction_year=1,
+                       days_counted_in_year=5),
+    v1.AbsenceThresholdReached(induction_year=1, days_counted=31, extension_days=31),
+    v1.StatutoryLeaveExtensionGranted(extension_days=40, requested_on=date(2025, 6, 2)),
     TermReportSubmitted(
         report_id=UUID("00000000-0000-4000-8000-00000000d001"), kind=TermReportKind.FORMAL_ASSESSMENT,
         term_number=6, on_track=True, evidence_summary="Meets the Teachers' Standards.",
@@ -52,7 +84,8 @@ PAYLOADS: list[EventPayload] = [
 
 
 def envelope_of(payload: EventPayload) -> EventEnvelope[EventPayload]:
-    about_a_mentor = isinstance(payload, MentorRegistered)  # keyed by the mentor, no single ECT
+    # about no single ECT: keyed by the mentor (or the school's calendar record)
+    about_a_mentor = isinstance(payload, MentorRegistered | v1.MentorTrainingAttended | v1.TermDatesSet)
     return EventEnvelope[type(payload)](  # type: ignore[misc]
         event_id=UUID("00000000-0000-5000-8000-000000000001"),
         event_type=payload.event_type,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from contracts import Role
 from contracts.topics import REPORTING, SCHEDULING
 from ect_platform.identity import TokenIssuer
+from scheduling.application import today_in_england
 from tests.conftest import JWT_SECRET
 from tests.support import eventually
 from tests.support.kafka import read_topic
@@ -19,7 +21,13 @@ pytestmark = pytest.mark.e2e
 ISSUER = TokenIssuer(JWT_SECRET)
 AB = {"Authorization": f"Bearer {ISSUER.issue('ab-1', Role.APPROPRIATE_BODY)}"}
 LEAD = {"Authorization": f"Bearer {ISSUER.issue('lead-1', Role.HUB_LEAD)}"}
-TUTOR = {"Authorization": f"Bearer {ISSUER.issue('tutor-1', Role.INDUCTION_TUTOR)}"}
+TUTOR = {"Authorization": f"Bearer {ISSUER.issue('tutor-1', Role.INDUCTION_TUTOR, schools=['100001'])}"}
+
+
+# The services enforce real dates (no start before the claim, no session in the future), so the
+# scenario happens today, in England.
+TODAY = today_in_england().isoformat()
+QTS = (today_in_england() - timedelta(days=120)).isoformat()
 
 
 def new_trn() -> str:
@@ -30,7 +38,7 @@ async def register_ect(http: httpx.AsyncClient, platform) -> str:  # type: ignor
     response = await http.post(platform.url("scheduling") + "/ects", headers=AB, json={
         "trn": new_trn(), "name": "Ada Lovelace", "date_of_birth": "1999-12-10",
         "school_id": "100001", "subject": "mathematics", "phase": "secondary",
-        "qts_date": "2025-07-01", "induction_start_date": "2025-09-01", "fte": 1.0,
+        "qts_date": QTS, "induction_start_date": TODAY, "fte": 1.0,
         "appropriate_body_id": "ab-1", "induction_programme": "provider_led",
         "induction_tutor_id": "tutor-1",
     })
@@ -59,14 +67,14 @@ async def test_a_session_and_a_drop_in_recorded_in_scheduling_show_in_reporting_
     mentor_id = await register_mentor(http, platform)
     scheduling = platform.url("scheduling")
     assigned = await http.put(f"{scheduling}/ects/{ect_id}/mentor", headers=LEAD,
-                              json={"mentor_id": mentor_id, "assigned_on": "2025-09-01"})
+                              json={"mentor_id": mentor_id, "assigned_on": TODAY})
     assert assigned.status_code == 200, assigned.text
     mentor = {"Authorization": f"Bearer {ISSUER.issue(mentor_id, Role.MENTOR)}"}
     session = await http.post(f"{scheduling}/ects/{ect_id}/sessions", headers=mentor, json={
-        "request_id": "wk1", "held_on": "2025-09-08", "minutes": 55, "action_step": "Wait time"})
+        "request_id": "wk1", "held_on": TODAY, "minutes": 55, "action_step": "Wait time"})
     assert session.status_code == 201, session.text
     drop_in = await http.post(f"{scheduling}/ects/{ect_id}/drop-ins", headers=mentor, json={
-        "observed_on": "2025-09-10", "focus_area": "Adaptive teaching",
+        "observed_on": TODAY, "focus_area": "Adaptive teaching",
         "strengths": "Clear routines", "development_areas": "Checking for understanding"})
     assert drop_in.status_code == 201, drop_in.text
 
@@ -76,7 +84,7 @@ async def test_a_session_and_a_drop_in_recorded_in_scheduling_show_in_reporting_
 
     row = await eventually(caught_up)
     assert row["minutes_coached"] == 55
-    assert row["last_session_on"] == "2025-09-08"
+    assert row["last_session_on"] == TODAY
     assert row["mentor_id"] == mentor_id
 
 
@@ -86,7 +94,7 @@ async def test_another_teams_subscriber_sees_the_events_with_actor_and_correlati
     response = await http.post(
         platform.url("scheduling") + f"/ects/{ect_id}/sessions",
         headers={**LEAD, "X-Correlation-Id": correlation},
-        json={"held_on": "2025-09-15", "minutes": 60})
+        json={"held_on": TODAY, "minutes": 60})
     assert response.status_code == 201
     topic = SCHEDULING.qualified(platform.topic_prefix)
 
@@ -109,11 +117,11 @@ async def test_a_term_report_is_event_sourced_relayed_and_notified_to_the_approp
     response = await http.post(f"{reporting}/ects/{ect_id}/term-reports", headers=TUTOR, json={
         "kind": "progress_review", "term_number": 1, "on_track": True,
         "evidence_summary": "Secure behaviour routines", "targets": "Questioning",
-        "submitted_on": "2025-12-12"})
+        "submitted_on": TODAY})
     assert response.status_code == 201, response.text
     again = await http.post(f"{reporting}/ects/{ect_id}/term-reports", headers=TUTOR, json={
         "kind": "progress_review", "term_number": 1, "on_track": True,
-        "evidence_summary": "again", "targets": "again", "submitted_on": "2025-12-12"})
+        "evidence_summary": "again", "targets": "again", "submitted_on": TODAY})
     assert again.status_code == 409
 
     messages = await read_topic(platform.bootstrap_servers,
@@ -132,7 +140,7 @@ async def test_a_term_report_is_event_sourced_relayed_and_notified_to_the_approp
 async def test_assigning_a_mentor_notifies_the_mentor_once(platform, http):
     ect_id = await register_ect(http, platform)
     mentor_id = await register_mentor(http, platform)
-    assign = {"mentor_id": mentor_id, "assigned_on": "2025-09-01"}
+    assign = {"mentor_id": mentor_id, "assigned_on": TODAY}
     url = platform.url("scheduling") + f"/ects/{ect_id}/mentor"
     assert (await http.put(url, headers=LEAD, json=assign)).status_code == 200
     assert (await http.put(url, headers=LEAD, json=assign)).json()["changed"] is False
@@ -151,7 +159,7 @@ async def test_reporting_refuses_a_term_report_for_an_unknown_ect(platform, http
     response = await http.post(
         platform.url("reporting") + f"/ects/{uuid.uuid4()}/term-reports", headers=TUTOR, json={
             "kind": "progress_review", "term_number": 1, "on_track": True,
-            "evidence_summary": "x", "targets": "y", "submitted_on": "2025-12-12"})
+            "evidence_summary": "x", "targets": "y", "submitted_on": TODAY})
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
 
@@ -162,6 +170,6 @@ async def test_a_mentor_cannot_submit_a_term_report(platform, http):
     response = await http.post(
         platform.url("reporting") + f"/ects/{ect_id}/term-reports", headers=mentor, json={
             "kind": "progress_review", "term_number": 1, "on_track": True,
-            "evidence_summary": "x", "targets": "y", "submitted_on": "2025-12-12"})
+            "evidence_summary": "x", "targets": "y", "submitted_on": TODAY})
     assert response.status_code == 403
     assert "2.55" in response.json()["detail"]

@@ -14,10 +14,9 @@ from ect_platform.kafka import make_producer
 from reporting.bootstrap import bootstrap
 from reporting.projections import entitlement
 from reporting.settings import ReportingSettings
-from scheduling.application import SchedulingApplication
 from scheduling.integration.outbound import to_integration_event
 from tests.support import eventually
-from tests.unit.scheduling_fixtures import ect_details, provenance
+from tests.unit.scheduling_fixtures import Clock, ect_details, in_memory_app, provenance
 
 pytestmark = pytest.mark.integration
 
@@ -27,8 +26,10 @@ SESSION_TIMEOUT_MS = 2000
 
 def scheduling_events(sessions: int, trn: str = "2000001"):  # type: ignore[no-untyped-def]
     """Real envelopes, made by scheduling's own application and translator, in memory."""
-    app = SchedulingApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    clock = Clock()
+    app = in_memory_app(clock)
     ect_id = app.register_ect(provenance=provenance(), **ect_details(trn=trn))
+    clock.today = date(2026, 7, 1)
     for week in range(sessions):
         app.record_session(ect_id, request_id=str(week), held_on=date(2025, 9, 8) + timedelta(weeks=week),
                            minutes=45, observation_included=True, action_step=None,

@@ -12,7 +12,7 @@ from ect_platform.relay import PositionStore, Relay
 from scheduling.bootstrap import Scheduling, bootstrap
 from scheduling.settings import SchedulingSettings
 from tests.support.kafka import read_topic
-from tests.unit.scheduling_fixtures import ect_details, mentor_details, provenance
+from tests.unit.scheduling_fixtures import START, Clock, ect_details, mentor_details, provenance
 
 pytestmark = pytest.mark.integration
 
@@ -23,6 +23,7 @@ async def scheduling(stack, database_url, topic_prefix):  # type: ignore[no-unty
                                   kafka_bootstrap_servers=stack.bootstrap_servers,
                                   jwt_secret="unused-here", kafka_topic_prefix=topic_prefix)
     service = await bootstrap(settings)
+    service.app.today = Clock(START)
     yield service
     await service.close()
 
@@ -30,11 +31,13 @@ async def scheduling(stack, database_url, topic_prefix):  # type: ignore[no-unty
 def record_programme(service: Scheduling, trn: str, sessions: int) -> None:
     """One ECT with a mentor and ``sessions`` weekly sessions: 3 + sessions events."""
     app = service.app
+    app.today = Clock(START)
     ect_id = app.register_ect(provenance=provenance(), **ect_details(trn=trn))
     mentor_id = app.register_mentor(provenance=provenance("hub_lead"),
                                     **mentor_details(trn=str(int(trn) + 1)))
     app.assign_mentor(ect_id, mentor_id, assigned_on=date(2025, 9, 1), override_reason=None,
                       provenance=provenance("hub_lead"))
+    app.today = Clock(date(2026, 7, 1))
     for week in range(sessions):
         app.record_session(ect_id, request_id=f"s{week}", held_on=date(2025, 9, 8) + timedelta(weeks=week),
                            minutes=60, observation_included=True, action_step=None,

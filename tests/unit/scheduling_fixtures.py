@@ -1,4 +1,4 @@
-"""Builders for scheduling tests: valid commands with the odd field changed."""
+"""Builders for scheduling tests: a controllable clock and valid commands with the odd field changed."""
 
 from __future__ import annotations
 
@@ -6,7 +6,25 @@ import uuid
 from datetime import date
 from typing import Any
 
+from scheduling.application import SchedulingApplication
 from scheduling.domain.provenance import Provenance
+
+START = date(2025, 9, 1)  # a Monday, the first day of the 2025/26 autumn term by default
+
+
+class Clock:
+    """Today, as the tests say it is."""
+
+    def __init__(self, today: date = START) -> None:
+        self.today = today
+
+    def __call__(self) -> date:
+        return self.today
+
+
+def in_memory_app(clock: Clock | None = None) -> SchedulingApplication:
+    return SchedulingApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
+                                 clock=clock or Clock())
 
 
 def provenance(role: str = "appropriate_body", actor_id: str = "ab-1") -> Provenance:
@@ -22,7 +40,7 @@ def ect_details(**overrides: Any) -> dict[str, Any]:
         "subject": "mathematics",
         "phase": "secondary",
         "qts_date": date(2025, 7, 1),
-        "induction_start_date": date(2025, 9, 1),
+        "induction_start_date": START,
         "fte": 1.0,
         "appropriate_body_id": "ab-1",
         "induction_programme": "provider_led",
@@ -43,3 +61,10 @@ def mentor_details(**overrides: Any) -> dict[str, Any]:
     }
     details.update(overrides)
     return details
+
+
+def session(app: SchedulingApplication, ect_id: uuid.UUID, held_on: date, request_id: str | None = None,
+            minutes: int = 60, role: str = "hub_lead", actor_id: str = "lead-1") -> tuple[uuid.UUID, bool]:
+    return app.record_session(ect_id, request_id=request_id, held_on=held_on, minutes=minutes,
+                              observation_included=True, action_step=None,
+                              provenance=provenance(role, actor_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import date
 
 import httpx
 import jwt
@@ -14,6 +15,7 @@ from ect_platform.identity import TokenIssuer
 from scheduling.application import SchedulingApplication
 from scheduling.entrypoints.api import create_api
 from tests.support import bearer
+from tests.unit.scheduling_fixtures import Clock, in_memory_app
 
 SECRET = "unit-secret-of-at-least-thirty-two-bytes"
 ISSUER = TokenIssuer(SECRET)
@@ -23,12 +25,13 @@ ECT = {
     "subject": "mathematics", "phase": "secondary", "qts_date": "2025-07-01",
     "induction_start_date": "2025-09-01", "fte": 1.0, "appropriate_body_id": "ab-1",
     "induction_programme": "provider_led", "induction_tutor_id": "tutor-1",
+    "registration_received_on": "2025-09-01",
 }
 
 
 @pytest.fixture
 def app() -> SchedulingApplication:
-    return SchedulingApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    return in_memory_app(Clock(date(2025, 9, 10)))
 
 
 @pytest.fixture

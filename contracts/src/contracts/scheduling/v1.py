@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.base import EventPayload, Role
 
@@ -104,3 +104,221 @@ class DropInRecorded(EventPayload):
     strengths: str
     development_areas: str
     next_step: str | None = None
+
+
+# -- calendars -------------------------------------------------------------------------
+
+
+class TermName(StrEnum):
+    AUTUMN = "autumn"
+    SPRING = "spring"
+    SUMMER = "summer"
+
+
+class TermDates(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    name: TermName
+    start: date
+    end: date
+    half_term_start: date | None = None
+    half_term_end: date | None = None
+
+
+class TermDatesSet(EventPayload):
+    """A school's term dates for one academic year; every service computes with the same calendar."""
+
+    event_type: ClassVar[str] = "TermDatesSet"
+    event_version: ClassVar[int] = 1
+
+    school_id: str
+    academic_year: int = Field(description="The year the academic year starts: 2025 for 2025/26.")
+    terms: list[TermDates] = Field(min_length=3, max_length=3)
+
+
+# -- the induction period --------------------------------------------------------------
+
+
+class EctClaimed(EventPayload):
+    """After a release, another appropriate body claimed the ECT: a new induction period."""
+
+    event_type: ClassVar[str] = "EctClaimed"
+    event_version: ClassVar[int] = 1
+
+    appropriate_body_id: str
+    period_start_date: date
+    school_id: str
+    fte: float = Field(gt=0, le=1)
+    induction_programme: InductionProgramme
+    induction_tutor_id: str
+
+
+class EctReleased(EventPayload):
+    """The appropriate body ended its induction period; another AB may now claim the ECT."""
+
+    event_type: ClassVar[str] = "EctReleased"
+    event_version: ClassVar[int] = 1
+
+    appropriate_body_id: str
+    released_on: date
+    reason: str
+    terms_served: float = Field(description="FTE terms served so far, one decimal place.")
+
+
+class EctTransferred(EventPayload):
+    """The ECT moved school; their history goes with them and the mentor must be reassigned."""
+
+    event_type: ClassVar[str] = "EctTransferred"
+    event_version: ClassVar[int] = 1
+
+    from_school_id: str
+    to_school_id: str
+    effective_on: date
+    induction_tutor_id: str
+    previous_mentor_id: UUID | None = None
+
+
+class WorkingPatternChanged(EventPayload):
+    event_type: ClassVar[str] = "WorkingPatternChanged"
+    event_version: ClassVar[int] = 1
+
+    fte: float = Field(gt=0, le=1)
+    effective_from: date
+
+
+class EctLeft(EventPayload):
+    """The ECT left part-way; an interim assessment is due if at least one term was served (2.62)."""
+
+    event_type: ClassVar[str] = "EctLeft"
+    event_version: ClassVar[int] = 1
+
+    left_on: date
+    reason: str
+    terms_served: float
+    interim_assessment_due: bool
+
+
+# -- coaching and engagement -------------------------------------------------------------
+
+
+class MissedBy(StrEnum):
+    ECT_ABSENT = "ect_absent"
+    MENTOR_ABSENT = "mentor_absent"
+    SCHOOL_EVENT = "school_event"
+    OTHER = "other"
+
+
+class SessionMissed(EventPayload):
+    event_type: ClassVar[str] = "SessionMissed"
+    event_version: ClassVar[int] = 1
+
+    session_id: UUID
+    mentor_id: UUID | None
+    due_on: date
+    reason: MissedBy
+    note: str | None = None
+
+
+class MentorTrainingKind(StrEnum):
+    CONFERENCE = "conference"
+    CLINIC = "clinic"
+    COACHING_FOR_MENTORS = "coaching_for_mentors"
+
+
+class MentorTrainingAttended(EventPayload):
+    """A mentor's own training session, attended or missed (``attended`` says which)."""
+
+    event_type: ClassVar[str] = "MentorTrainingAttended"
+    event_version: ClassVar[int] = 1
+
+    mentor_id: UUID
+    training_id: UUID
+    kind: MentorTrainingKind
+    held_on: date
+    attended: bool
+
+
+class EctTrainingKind(StrEnum):
+    CLINIC = "clinic"
+    CONFERENCE = "conference"
+
+
+class EctTrainingRecorded(EventPayload):
+    """A hub clinic or conference for the ECT, attended or missed."""
+
+    event_type: ClassVar[str] = "EctTrainingRecorded"
+    event_version: ClassVar[int] = 1
+
+    training_id: UUID
+    kind: EctTrainingKind
+    held_on: date
+    attended: bool
+
+
+class CatchUpAssigned(EventPayload):
+    """A missed clinic becomes catch-up work for the ECT."""
+
+    event_type: ClassVar[str] = "CatchUpAssigned"
+    event_version: ClassVar[int] = 1
+
+    catch_up_id: UUID
+    training_id: UUID
+    due_by: date
+
+
+class CatchUpCompleted(EventPayload):
+    event_type: ClassVar[str] = "CatchUpCompleted"
+    event_version: ClassVar[int] = 1
+
+    catch_up_id: UUID
+    completed_on: date
+
+
+# -- absence -----------------------------------------------------------------------------
+
+
+class AbsenceReason(StrEnum):
+    SICKNESS = "sickness"
+    COMPASSIONATE = "compassionate"
+    UNAUTHORISED = "unauthorised"
+    OTHER = "other"
+    MATERNITY = "maternity"
+    PATERNITY = "paternity"
+    ADOPTION = "adoption"
+    SHARED_PARENTAL = "shared_parental"
+    PARENTAL_BEREAVEMENT = "parental_bereavement"
+    CARERS = "carers"
+
+
+class AbsenceRecorded(EventPayload):
+    event_type: ClassVar[str] = "AbsenceRecorded"
+    event_version: ClassVar[int] = 1
+
+    absence_id: UUID
+    first_day: date
+    days: float = Field(gt=0)
+    reason: AbsenceReason
+    statutory_leave: bool = Field(description="Statutory leave never counts towards the 30 days (3.7).")
+    induction_year: int = Field(ge=1)
+    days_counted_in_year: float = Field(description="Counted days in that induction year, this one included.")
+
+
+class AbsenceThresholdReached(EventPayload):
+    """Absence in one induction year reached 30 days: that year is extended by the days absent (3.6)."""
+
+    event_type: ClassVar[str] = "AbsenceThresholdReached"
+    event_version: ClassVar[int] = 1
+
+    induction_year: int
+    days_counted: float
+    extension_days: float
+
+
+class StatutoryLeaveExtensionGranted(EventPayload):
+    """The ECT returning from statutory leave chose to extend; such a request is always granted (3.7)."""
+
+    event_type: ClassVar[str] = "StatutoryLeaveExtensionGranted"
+    event_version: ClassVar[int] = 1
+
+    extension_days: float = Field(gt=0)
+    requested_on: date

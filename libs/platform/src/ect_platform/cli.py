@@ -45,9 +45,13 @@ def up(
     typer.echo("starting the platform...")
     platform = start_platform(state_dir=STATE_DIR, env=env, kafka_port=kafka_port, log_dir=logs)
     if demo:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
         from ect_platform.demo import load_demo
 
-        summary = load_demo(platform, TokenIssuer(env["JWT_SECRET"]))
+        summary = load_demo(platform, TokenIssuer(env["JWT_SECRET"]),
+                            datetime.now(ZoneInfo("Europe/London")).date())
         typer.echo(f"demo hub loaded: {summary}")
     typer.echo(
         "\nThe ECT induction platform is running.\n"
@@ -65,12 +69,19 @@ def up(
 
 @app.command()
 def token(
-    role: Role = typer.Option(..., help="hub_lead, mentor, induction_tutor, appropriate_body, auditor"),
+    role: Role = typer.Option(
+        ..., help="hub_lead, mentor, induction_tutor, appropriate_body, auditor"),
     user: str = typer.Option(..., help="The user id the token speaks for (the JWT 'sub')."),
     ttl: int = typer.Option(8 * 3600, help="Lifetime in seconds."),
+    school: list[str] = typer.Option(
+        None, "--school", help="A school the user acts for (repeat for several). Required for an "
+        "induction tutor; a hub lead without any acts for every school."),
+    ab: str | None = typer.Option(
+        None, "--ab", help="The appropriate body an appropriate_body user acts for (default: --user)."),
 ) -> None:
     """Print a bearer token for development, signed with the platform's secret."""
-    typer.echo(TokenIssuer(jwt_secret()).issue(user, role, ttl_seconds=ttl))
+    typer.echo(TokenIssuer(jwt_secret()).issue(
+        user, role, ttl_seconds=ttl, schools=school or None, appropriate_body_id=ab))
 
 
 def main() -> None:

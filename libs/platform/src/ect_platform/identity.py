@@ -31,12 +31,38 @@ class Forbidden(Exception):
 
 
 @dataclass(frozen=True)
+class Principal:
+    """The authenticated caller: who (the envelope's actor) and what they may see.
+
+    ``schools``: the schools an induction tutor or hub lead acts for (the token's ``schools``
+    claim); None for a hub lead without the claim, who acts for every school of the hub.
+    ``appropriate_body_id``: the AB an appropriate-body user acts for (``ab`` claim, else ``sub``).
+    """
+
+    actor: Actor
+    schools: frozenset[str] | None = None
+    appropriate_body_id: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.actor.id
+
+    @property
+    def role(self) -> Role:
+        return self.actor.role
+
+    def acts_for_school(self, school_id: str) -> bool:
+        return self.schools is None or school_id in self.schools
+
+
+@dataclass(frozen=True)
 class TokenIssuer:
     secret: str
 
-    def issue(self, user_id: str, role: Role, *, ttl_seconds: int = 8 * 3600) -> str:
+    def issue(self, user_id: str, role: Role, *, ttl_seconds: int = 8 * 3600,
+              schools: Iterable[str] | None = None, appropriate_body_id: str | None = None) -> str:
         now = int(time.time())
-        claims = {
+        claims: dict[str, object] = {
             "sub": user_id,
             "role": role.value,
             "aud": AUDIENCE,
@@ -44,9 +70,13 @@ class TokenIssuer:
             "iat": now,
             "exp": now + ttl_seconds,
         }
+        if schools is not None:
+            claims["schools"] = sorted(schools)
+        if appropriate_body_id is not None:
+            claims["ab"] = appropriate_body_id
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
 
-    def verify(self, token: str) -> Actor:
+    def verify(self, token: str) -> Principal:
         try:
             claims = jwt.decode(
                 token,
@@ -61,19 +91,31 @@ class TokenIssuer:
         except jwt.InvalidTokenError as exc:
             raise NotAuthenticated(f"the token is not valid: {exc}") from exc
         try:
-            role = Role(claims.get("role"))
+            role = Role(str(claims.get("role", "")))
         except ValueError as exc:
             raise NotAuthenticated("the token names no known role") from exc
-        return Actor(id=str(claims["sub"]), role=role)
+        actor = Actor(id=str(claims["sub"]), role=role)
+        schools = claims.get("schools")
+        if schools is not None and not (
+            isinstance(schools, list) and all(isinstance(x, str) for x in schools)
+        ):
+            raise NotAuthenticated("the token's schools claim must be a list of school ids")
+        if role == Role.INDUCTION_TUTOR and schools is None:
+            raise NotAuthenticated("an induction tutor's token must name their schools")
+        return Principal(
+            actor=actor,
+            schools=frozenset(schools) if schools is not None else None,
+            appropriate_body_id=str(claims.get("ab", actor.id)) if role == Role.APPROPRIATE_BODY else None,
+        )
 
 
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_actor(
+def current_principal(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
-) -> Actor:
+) -> Principal:
     """FastAPI dependency: the caller, from the Authorization header.
 
     The verifying issuer is the one the service put in ``app.state.token_issuer``.
@@ -84,11 +126,11 @@ def current_actor(
     return issuer.verify(credentials.credentials)
 
 
-Caller = Annotated[Actor, Depends(current_actor)]
+Caller = Annotated[Principal, Depends(current_principal)]
 """Annotate a route parameter with this to require and receive the authenticated caller."""
 
 
-def require_role(actor: Actor, allowed: Iterable[Role], action: str) -> None:
+def require_role(actor: Actor | Principal, allowed: Iterable[Role], action: str) -> None:
     allowed = tuple(allowed)
     if actor.role not in allowed:
         names = ", ".join(role.value for role in allowed)

@@ -30,7 +30,7 @@ def make_producer(bootstrap_servers: str, **overrides: object) -> AIOKafkaProduc
         "request_timeout_ms": 15000,
     }
     options.update(overrides)
-    return AIOKafkaProducer(bootstrap_servers=bootstrap_servers, **options)  # type: ignore[arg-type]
+    return AIOKafkaProducer(bootstrap_servers=bootstrap_servers, **options)
 
 
 async def ensure_topics(bootstrap_servers: str, topics: Iterable[Topic], prefix: str = "",

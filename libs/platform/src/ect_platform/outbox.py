@@ -14,7 +14,6 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import Application
-from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from contracts import Actor, EventEnvelope, EventPayload, Role
@@ -43,16 +42,17 @@ class Translator:
         self.source = source
         self._translators = dict(translators)
 
-    def __call__(self, domain_event: DomainEventProtocol[Any]) -> EventEnvelope[Any] | None:
+    def __call__(self, domain_event: Any) -> EventEnvelope[Any] | None:
         translate = self._translators.get(type(domain_event))
         if translate is None:
             return None
         translation = translate(domain_event)
         payload = translation.payload
-        provenance = domain_event.provenance  # type: ignore[attr-defined]
+        provenance = domain_event.provenance
         recorded_at = domain_event.timestamp
         happened = translation.happened_on
-        return EventEnvelope[type(payload)](  # type: ignore[misc]
+        envelope_type: Any = EventEnvelope[type(payload)]  # type: ignore[misc]
+        return envelope_type(
             event_id=event_id_for(self.source, domain_event.originator_id,
                                   domain_event.originator_version),
             event_type=payload.event_type,

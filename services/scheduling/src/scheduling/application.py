@@ -1,34 +1,50 @@
 """Use cases of scheduling: thin, primitive in and out, one aggregate change per command.
 
 The eventsourcing store is synchronous; async entrypoints call these methods through
-``asyncio.to_thread``.
+``asyncio.to_thread``. Commands on an existing ECT take an ``authorize`` callback that sees
+the loaded aggregate before anything is decided, so access rules (which school, which AB,
+which mentor) are checked against the same state the command changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from ect_platform.outbox import register_transcodings
+from scheduling.domain.calendar import SchoolCalendar
 from scheduling.domain.errors import (
     EctNotFoundError,
     MentorNotFoundError,
     MentorPolicyBreachError,
     TrnAlreadyRegisteredError,
 )
-from scheduling.domain.induction import EctTrnIndex, Induction
+from scheduling.domain.induction import EctTrnIndex, Induction, Status
 from scheduling.domain.induction import index_id as ect_index_id
 from scheduling.domain.mentor import Mentor, MentorTrnIndex
 from scheduling.domain.mentor import index_id as mentor_index_id
 from scheduling.domain.mentor_policy import MentorPolicy
 from scheduling.domain.provenance import Provenance
+from scheduling.domain.registration_window import check_start_date
+from scheduling.domain.school_terms import SchoolTerms, academic_year, school_terms_id
 
 T = TypeVar("T")
+Authorize = Callable[[Induction], None]
+LONDON = ZoneInfo("Europe/London")
+
+
+def today_in_england() -> date:
+    return datetime.now(LONDON).date()
+
+
+def allow_all(_: Induction) -> None:
+    return None
 
 
 class ConcurrentChangeError(Exception):
@@ -38,93 +54,196 @@ class ConcurrentChangeError(Exception):
 class SchedulingApplication(Application):
     name = "scheduling"
 
-    def __init__(self, env: dict[str, str] | None = None, policy: MentorPolicy | None = None):
+    def __init__(self, env: dict[str, str] | None = None, policy: MentorPolicy | None = None,
+                 clock: Callable[[], date] = today_in_england):
         super().__init__(env)
         self.policy = policy or MentorPolicy()
+        self.today = clock
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_transcodings(transcoder, Provenance)
 
-    # -- commands ------------------------------------------------------------------
+    # -- calendars -----------------------------------------------------------------------------
 
-    def register_ect(self, *, trn: str, provenance: Provenance, **details: Any) -> UUID:
-        if self._exists(ect_index_id(trn)):
-            raise TrnAlreadyRegisteredError(trn, "ECT")
-        ect = Induction.register(trn=trn, provenance=provenance, **details)
-        # Saving the index with the ECT makes the TRN unique: a concurrent second
-        # registration of the same TRN fails on the index's version 1.
-        self._save_new(ect, EctTrnIndex(trn=trn, ect_id=ect.id), trn=trn, kind="ECT")
-        return ect.id
+    def calendar_for(self, school_id: str) -> SchoolCalendar:
+        try:
+            terms: SchoolTerms = self.repository.get(school_terms_id(school_id))
+        except AggregateNotFoundError:
+            return SchoolCalendar({})
+        return terms.calendar()
+
+    def set_term_dates(self, school_id: str, start_year: int, terms: list[dict[str, Any]],
+                       provenance: Provenance) -> bool:
+        year = academic_year(start_year, terms)
+
+        def command() -> bool:
+            try:
+                record: SchoolTerms = self.repository.get(school_terms_id(school_id))
+            except AggregateNotFoundError:
+                record = SchoolTerms(school_id=school_id)
+            changed = record.set_term_dates(year, provenance)
+            self.save(record)
+            return changed
+
+        return self._retrying(command)
+
+    # -- registration and the induction period -------------------------------------------------
+
+    def register_ect(self, *, trn: str, provenance: Provenance, received_on: date | None = None,
+                     **details: Any) -> UUID:
+        """A claim: a new ECT, or a new period for one another AB released (rule 4)."""
+        received = received_on or self.today()
+        start = details["induction_start_date"]
+        check_start_date(start=start, received_on=received, today=self.today(),
+                         calendar=self.calendar_for(details["school_id"]))
+        existing = self._ect_id_for(trn)
+        if existing is None:
+            ect = Induction.register(trn=trn, provenance=provenance, **details)
+            self._save_new(ect, EctTrnIndex(trn=trn, ect_id=ect.id), trn=trn, kind="ECT")
+            return ect.id
+
+        def claim(ect: Induction) -> UUID:
+            if ect.status == Status.OPEN and ect.appropriate_body_id == details["appropriate_body_id"]:
+                raise TrnAlreadyRegisteredError(trn, "ECT")
+            ect.claim(appropriate_body_id=details["appropriate_body_id"], period_start_date=start,
+                      school_id=details["school_id"], fte=details["fte"],
+                      induction_programme=details["induction_programme"],
+                      induction_tutor_id=details["induction_tutor_id"], provenance=provenance)
+            return ect.id
+
+        return self.change_ect(existing, allow_all, claim)
 
     def register_mentor(self, *, trn: str, provenance: Provenance, **details: Any) -> UUID:
         if self._exists(mentor_index_id(trn)):
             raise TrnAlreadyRegisteredError(trn, "mentor")
         mentor = Mentor(trn=trn, provenance=provenance, **details)
-        self._save_new(mentor, MentorTrnIndex(trn=trn, mentor_id=mentor.id), trn=trn,
-                       kind="mentor")
+        self._save_new(mentor, MentorTrnIndex(trn=trn, mentor_id=mentor.id), trn=trn, kind="mentor")
         return mentor.id
 
-    def assign_mentor(
-        self, ect_id: UUID, mentor_id: UUID, *, assigned_on: date, override_reason: str | None,
-        provenance: Provenance,
-    ) -> bool:
-        def command() -> bool:
-            ect = self.get_induction(ect_id)
-            mentor = self.get_mentor(mentor_id)
+    def assign_mentor(self, ect_id: UUID, mentor_id: UUID, *, assigned_on: date,
+                      override_reason: str | None, provenance: Provenance,
+                      authorize: Authorize = allow_all) -> bool:
+        mentor = self.get_mentor(mentor_id)
+
+        def assign(ect: Induction) -> bool:
             breaches = self.policy.breaches(ect, mentor)
             if breaches and not override_reason:
                 raise MentorPolicyBreachError(breaches)
-            changed = ect.assign_mentor(
-                mentor_id, assigned_on, override_reason if breaches else None, provenance
-            )
-            self.save(ect)
+            return ect.assign_mentor(mentor_id, assigned_on, override_reason if breaches else None,
+                                     provenance)
+
+        return self.change_ect(ect_id, authorize, assign)
+
+    def record_mentor_training(self, mentor_id: UUID, *, request_id: str | None, kind: str,
+                               held_on: date, attended: bool, provenance: Provenance
+                               ) -> tuple[UUID, bool]:
+        training_id = Induction.record_id_for(mentor_id, "mentor-training", request_id or str(uuid4()))
+
+        def command() -> bool:
+            mentor = self.get_mentor(mentor_id)
+            changed = mentor.record_training(training_id, kind, held_on, attended, provenance)
+            self.save(mentor)
             return changed
 
-        return self._retrying(command)
+        return training_id, self._retrying(command)
 
-    def record_session(
-        self, ect_id: UUID, *, request_id: str | None, held_on: date, minutes: int,
-        observation_included: bool, action_step: str | None, provenance: Provenance,
-    ) -> tuple[UUID, bool]:
-        session_id = Induction.session_id_for(ect_id, request_id or str(uuid4()))
+    # -- the programme of one ECT ---------------------------------------------------------------
 
-        def command() -> tuple[UUID, bool]:
+    def record_session(self, ect_id: UUID, *, request_id: str | None, held_on: date, minutes: int,
+                       observation_included: bool, action_step: str | None, provenance: Provenance,
+                       authorize: Authorize = allow_all) -> tuple[UUID, bool]:
+        session_id = Induction.record_id_for(ect_id, "session", request_id or str(uuid4()))
+        return session_id, self.change_ect(ect_id, authorize, lambda ect: ect.record_session(
+            session_id, held_on, minutes, observation_included, action_step, self.today(), provenance))
+
+    def record_missed_session(self, ect_id: UUID, *, request_id: str | None, due_on: date,
+                              reason: str, note: str | None, provenance: Provenance,
+                              authorize: Authorize = allow_all) -> tuple[UUID, bool]:
+        session_id = Induction.record_id_for(ect_id, "session", request_id or str(uuid4()))
+        return session_id, self.change_ect(ect_id, authorize, lambda ect: ect.record_missed_session(
+            session_id, due_on, reason, note, self.today(), provenance))
+
+    def record_drop_in(self, ect_id: UUID, *, request_id: str | None, observed_on: date,
+                       focus_area: str, strengths: str, development_areas: str,
+                       next_step: str | None, provenance: Provenance,
+                       authorize: Authorize = allow_all) -> tuple[UUID, bool]:
+        drop_in_id = Induction.record_id_for(ect_id, "drop-in", request_id or str(uuid4()))
+        return drop_in_id, self.change_ect(ect_id, authorize, lambda ect: ect.record_drop_in(
+            drop_in_id, observed_on, provenance.actor_id, provenance.actor_role, focus_area,
+            strengths, development_areas, next_step, self.today(), provenance))
+
+    def record_ect_training(self, ect_id: UUID, *, request_id: str | None, kind: str, held_on: date,
+                            attended: bool, provenance: Provenance,
+                            authorize: Authorize = allow_all) -> tuple[UUID, UUID | None, bool]:
+        training_id = Induction.record_id_for(ect_id, "training", request_id or str(uuid4()))
+        catch_up_id = Induction.record_id_for(ect_id, "catch-up", str(training_id))
+        created = self.change_ect(ect_id, authorize, lambda ect: ect.record_training(
+            training_id, kind, held_on, attended, catch_up_id, self.today(), provenance))
+        assigned = kind == "clinic" and not attended
+        return training_id, catch_up_id if assigned else None, created
+
+    def complete_catch_up(self, ect_id: UUID, catch_up_id: UUID, *, completed_on: date,
+                          provenance: Provenance, authorize: Authorize = allow_all) -> bool:
+        return self.change_ect(ect_id, authorize, lambda ect: ect.complete_catch_up(
+            catch_up_id, completed_on, self.today(), provenance))
+
+    def record_absence(self, ect_id: UUID, *, request_id: str | None, first_day: date, days: float,
+                       reason: str, provenance: Provenance,
+                       authorize: Authorize = allow_all) -> tuple[UUID, bool]:
+        absence_id = Induction.record_id_for(ect_id, "absence", request_id or str(uuid4()))
+
+        def record(ect: Induction) -> bool:
+            return ect.record_absence(absence_id, first_day, days, reason,
+                                      self.calendar_for(ect.school_id), self.today(), provenance)
+
+        return absence_id, self.change_ect(ect_id, authorize, record)
+
+    def opt_to_extend(self, ect_id: UUID, *, extension_days: float, provenance: Provenance,
+                      authorize: Authorize = allow_all) -> None:
+        self.change_ect(ect_id, authorize, lambda ect: ect.opt_to_extend(
+            extension_days, self.today(), provenance))
+
+    def change_working_pattern(self, ect_id: UUID, *, fte: float, effective_from: date,
+                               provenance: Provenance, authorize: Authorize = allow_all) -> bool:
+        return self.change_ect(ect_id, authorize, lambda ect: ect.change_working_pattern(
+            fte, effective_from, provenance))
+
+    def transfer(self, ect_id: UUID, *, to_school_id: str, effective_on: date,
+                 induction_tutor_id: str, provenance: Provenance,
+                 authorize: Authorize = allow_all) -> None:
+        self.change_ect(ect_id, authorize, lambda ect: ect.transfer(
+            to_school_id, effective_on, induction_tutor_id, provenance))
+
+    def release(self, ect_id: UUID, *, released_on: date, reason: str, provenance: Provenance,
+                authorize: Authorize = allow_all) -> None:
+        self.change_ect(ect_id, authorize, lambda ect: ect.release(
+            released_on, reason, self.calendar_for(ect.school_id), provenance))
+
+    def leave(self, ect_id: UUID, *, left_on: date, reason: str, provenance: Provenance,
+              authorize: Authorize = allow_all) -> None:
+        self.change_ect(ect_id, authorize, lambda ect: ect.leave(
+            left_on, reason, self.calendar_for(ect.school_id), self.today(), provenance))
+
+    # -- generic change of one ECT ----------------------------------------------------------------
+
+    def change_ect(self, ect_id: UUID, authorize: Authorize, change: Callable[[Induction], T]) -> T:
+        """Load, authorize, decide, save; on a version clash, decide again on fresh state."""
+
+        def command() -> T:
             ect = self.get_induction(ect_id)
-            if provenance.actor_role == "mentor":
-                ect.check_may_record_as_mentor(provenance.actor_id)
-            created = ect.record_session(
-                session_id, held_on, minutes, observation_included, action_step, provenance
-            )
+            authorize(ect)
+            result = change(ect)
             self.save(ect)
-            return session_id, created
+            return result
 
         return self._retrying(command)
 
-    def record_drop_in(
-        self, ect_id: UUID, *, request_id: str | None, observed_on: date, focus_area: str,
-        strengths: str, development_areas: str, next_step: str | None, provenance: Provenance,
-    ) -> tuple[UUID, bool]:
-        drop_in_id = Induction.session_id_for(ect_id, "drop-in:" + (request_id or str(uuid4())))
-
-        def command() -> tuple[UUID, bool]:
-            ect = self.get_induction(ect_id)
-            if provenance.actor_role == "mentor":
-                ect.check_may_record_as_mentor(provenance.actor_id)
-            created = ect.record_drop_in(
-                drop_in_id, observed_on, provenance.actor_id, provenance.actor_role, focus_area,
-                strengths, development_areas, next_step, provenance,
-            )
-            self.save(ect)
-            return drop_in_id, created
-
-        return self._retrying(command)
-
-    # -- queries ---------------------------------------------------------------------
+    # -- queries ---------------------------------------------------------------------------------
 
     def get_induction(self, ect_id: UUID) -> Induction:
         try:
-            ect = self.repository.get(ect_id)
+            ect: Any = self.repository.get(ect_id)
         except AggregateNotFoundError:
             raise EctNotFoundError(ect_id) from None
         if not isinstance(ect, Induction):
@@ -133,14 +252,21 @@ class SchedulingApplication(Application):
 
     def get_mentor(self, mentor_id: UUID) -> Mentor:
         try:
-            mentor = self.repository.get(mentor_id)
+            mentor: Any = self.repository.get(mentor_id)
         except AggregateNotFoundError:
             raise MentorNotFoundError(mentor_id) from None
         if not isinstance(mentor, Mentor):
             raise MentorNotFoundError(mentor_id)
         return mentor
 
-    # -- plumbing ----------------------------------------------------------------------
+    # -- plumbing ----------------------------------------------------------------------------------
+
+    def _ect_id_for(self, trn: str) -> UUID | None:
+        try:
+            index: EctTrnIndex = self.repository.get(ect_index_id(trn))
+        except AggregateNotFoundError:
+            return None
+        return index.ect_id
 
     def _exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from enum import StrEnum
+from typing import Any
 
 import typer
 
-from ect_platform.runtime import configure_logging, serve
+from ect_platform.runtime import Loop, configure_logging, serve
 from reporting.bootstrap import Reporting, bootstrap
 from reporting.entrypoints.api import create_api
 from reporting.settings import ReportingSettings
@@ -29,7 +31,7 @@ def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay or consumer"
     asyncio.run(_run(part))
 
 
-def consumer_loop(service: Reporting):  # type: ignore[no-untyped-def]
+def consumer_loop(service: Reporting) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
     async def consume(stop: asyncio.Event) -> None:
         await service.broker.start()
         try:
@@ -53,7 +55,7 @@ async def _run(part: Part) -> None:
         if part in (Part.ALL, Part.API):
             api = create_api(service.app, service.pool, service.issuer,
                              on_commit=service.relay.nudge, readiness={"database": database_ready})
-        loops = []
+        loops: list[Loop] = []
         if part in (Part.ALL, Part.RELAY):
             loops.append(service.relay.run)
         if part in (Part.ALL, Part.CONSUMER):

@@ -28,10 +28,6 @@ class StartBeforeQtsError(SchedulingError):
     """Statutory rule 4 (guidance 2.10): induction starts only once the ECT holds QTS."""
 
 
-class SessionBeforeInductionStartError(SchedulingError):
-    """A coaching session cannot predate the start of the ECT's induction."""
-
-
 class MentorPolicyBreachError(SchedulingError):
     """The assignment breaks hub policy and no override reason was given."""
 
@@ -49,3 +45,36 @@ class MentorIneligibleError(SchedulingError):
 
 class NotAssignedMentorError(SchedulingError):
     """A mentor may record only for the ECTs currently assigned to them."""
+
+
+class StartDateOutsideWindowError(SchedulingError):
+    """Statutory rule 4: the start is set by the AB, not backdated, and within the current term."""
+
+
+class InductionAlreadyCompletedError(SchedulingError):
+    """One induction per teacher: a teacher who passed or failed cannot be claimed again."""
+
+
+class OpenInductionElsewhereError(SchedulingError):
+    """One open induction period at a time, with one AB: the other AB must release first."""
+
+
+class InductionNotOpenError(SchedulingError):
+    """The command needs an open induction period (the ECT was released or has left)."""
+
+
+class DateOutsideInductionError(SchedulingError):
+    """A record dated before the induction started, after the ECT left, or in the future."""
+
+
+class NoStatutoryLeaveError(SchedulingError):
+    """Only an ECT returning from statutory leave may opt to extend (guidance 3.7)."""
+
+
+class CatchUpNotFoundError(SchedulingError):
+    def __init__(self, catch_up_id: object) -> None:
+        super().__init__(f"no catch-up work {catch_up_id} is assigned to this ECT")
+
+
+class InvalidTermDatesError(SchedulingError):
+    """Term dates that are out of order, overlapping, or outside their academic year."""

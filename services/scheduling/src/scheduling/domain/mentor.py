@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -28,6 +29,29 @@ class Mentor(Aggregate):
         self.subject = subject
         self.phase = phase
         self.years_teaching = years_teaching
+        self.training: dict[UUID, tuple[str, date, bool]] = {}
+
+    def record_training(self, training_id: UUID, kind: str, held_on: date, attended: bool,
+                        provenance: Provenance) -> bool:
+        """Conferences, clinics and coaching-for-mentors sessions, attended or missed."""
+        if training_id in self.training:
+            return False
+        self._training_attended(training_id=training_id, kind=kind, held_on=held_on,
+                                attended=attended, provenance=provenance)
+        return True
+
+    @event("MentorTrainingAttended")
+    def _training_attended(self, training_id: UUID, kind: str, held_on: date, attended: bool,
+                           provenance: Provenance) -> None:
+        self.training[training_id] = (kind, held_on, attended)
+
+    def training_progress(self) -> dict[str, dict[str, int]]:
+        """Attended and missed, per kind of training."""
+        progress: dict[str, dict[str, int]] = {}
+        for kind, _, attended in self.training.values():
+            tally = progress.setdefault(kind, {"attended": 0, "missed": 0})
+            tally["attended" if attended else "missed"] += 1
+        return progress
 
 
 class MentorTrnIndex(Aggregate):

@@ -1,0 +1,82 @@
+"""Who may see and change which ECT. Every refusal is a 403 that names the rule.
+
+- an appropriate body registers, releases and reads only its own ECTs (those it claimed);
+- an induction tutor and a hub lead act for their schools' ECTs (a hub lead whose token
+  names no schools acts for every school of the hub);
+- a mentor records sessions and drop-ins only for the ECTs currently assigned to them;
+- an auditor reads everything and changes nothing.
+"""
+
+from __future__ import annotations
+
+from contracts import Role
+from ect_platform.identity import Forbidden, Principal
+from scheduling.domain.induction import Induction
+
+SCHOOL_STAFF = (Role.INDUCTION_TUTOR, Role.HUB_LEAD)
+
+
+def _school_rule(principal: Principal, school_id: str, action: str) -> None:
+    if not principal.acts_for_school(school_id):
+        raise Forbidden(f"{principal.role.value} {principal.id} does not act for school {school_id}, "
+                        f"so may not {action}")
+
+
+def _own_ab_rule(principal: Principal, ect: Induction, action: str) -> None:
+    claimed_by = {p.appropriate_body_id for p in ect.periods}
+    if principal.appropriate_body_id not in claimed_by:
+        raise Forbidden(f"appropriate body {principal.appropriate_body_id} has never claimed this ECT, "
+                        f"so may not {action}")
+
+
+def check_may_read(principal: Principal, ect: Induction) -> None:
+    role = principal.role
+    if role == Role.AUDITOR:
+        return
+    if role == Role.APPROPRIATE_BODY:
+        _own_ab_rule(principal, ect, "read it")
+    elif role in SCHOOL_STAFF:
+        _school_rule(principal, ect.school_id, "read this ECT")
+    elif role == Role.MENTOR and str(ect.mentor_id) != principal.id:
+        raise Forbidden(f"mentor {principal.id} is not assigned to this ECT, so may not read it")
+
+
+def check_may_register(principal: Principal, appropriate_body_id: str, school_id: str) -> None:
+    if principal.role == Role.APPROPRIATE_BODY:
+        if principal.appropriate_body_id != appropriate_body_id:
+            raise Forbidden(f"appropriate body {principal.appropriate_body_id} may register ECTs only "
+                            f"for itself, not for {appropriate_body_id}")
+    elif principal.role == Role.HUB_LEAD:
+        _school_rule(principal, school_id, "register an ECT there")
+    else:
+        raise Forbidden("only appropriate_body or hub_lead may register an ECT")
+
+
+def check_may_release(principal: Principal, ect: Induction) -> None:
+    if principal.role != Role.APPROPRIATE_BODY:
+        raise Forbidden("only the appropriate body holding the ECT's induction may release them")
+    if principal.appropriate_body_id != ect.appropriate_body_id:
+        raise Forbidden(f"appropriate body {principal.appropriate_body_id} does not hold this ECT's "
+                        "induction, so may not release them")
+
+
+def check_may_manage(principal: Principal, ect: Induction, action: str) -> None:
+    """School-side changes: mentor assignment, working pattern, absence, training, leaving."""
+    if principal.role not in SCHOOL_STAFF:
+        raise Forbidden(f"only induction_tutor or hub_lead may {action}; the token's role is "
+                        f"{principal.role.value}")
+    _school_rule(principal, ect.school_id, action)
+
+
+def check_may_record_coaching(principal: Principal, ect: Induction, action: str) -> None:
+    """Sessions and drop-ins: the assigned mentor, or the school's tutor or hub lead."""
+    if principal.role == Role.MENTOR:
+        ect.check_may_record_as_mentor(principal.id)
+        return
+    check_may_manage(principal, ect, action)
+
+
+def check_may_manage_school(principal: Principal, school_id: str, action: str) -> None:
+    if principal.role not in SCHOOL_STAFF:
+        raise Forbidden(f"only induction_tutor or hub_lead may {action}")
+    _school_rule(principal, school_id, action)

@@ -1,0 +1,76 @@
+"""A school's own term dates, one academic year at a time (the source of ``TermDatesSet``).
+
+Schools without their own dates use the England default from ``calendar.england_default``.
+Term dates are stored as plain dicts in the event so that replay never depends on the
+calendar module's classes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from scheduling.domain.calendar import AcademicYear, SchoolCalendar, Term, TermName
+from scheduling.domain.errors import InvalidTermDatesError
+from scheduling.domain.provenance import Provenance
+
+
+def school_terms_id(school_id: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"ect-platform:school-terms:{school_id}")
+
+
+def term_to_dict(term: Term) -> dict[str, Any]:
+    half = term.half_term
+    return {"name": term.name.value, "start": term.start, "end": term.end,
+            "half_term_start": half[0] if half else None, "half_term_end": half[1] if half else None}
+
+
+def term_from_dict(data: dict[str, Any]) -> Term:
+    half = (data["half_term_start"], data["half_term_end"]) if data.get("half_term_start") else None
+    return Term(name=TermName(data["name"]), start=data["start"], end=data["end"], half_term=half)
+
+
+def academic_year(start_year: int, terms: list[dict[str, Any]]) -> AcademicYear:
+    """Validated term dates; any inconsistency is an InvalidTermDatesError naming it."""
+    by_name = {t["name"]: t for t in terms}
+    if sorted(by_name) != ["autumn", "spring", "summer"]:
+        raise InvalidTermDatesError("give exactly one autumn, one spring and one summer term")
+    try:
+        return AcademicYear(
+            start_year=start_year,
+            autumn=term_from_dict(by_name["autumn"]),
+            spring=term_from_dict(by_name["spring"]),
+            summer=term_from_dict(by_name["summer"]),
+        )
+    except ValueError as exc:
+        raise InvalidTermDatesError(str(exc)) from exc
+
+
+class SchoolTerms(Aggregate):
+    @staticmethod
+    def create_id(school_id: str) -> UUID:
+        return school_terms_id(school_id)
+
+    @event("Started")
+    def __init__(self, *, school_id: str) -> None:
+        self.school_id = school_id
+        self.years: dict[int, list[dict[str, Any]]] = {}
+
+    def set_term_dates(self, year: AcademicYear, provenance: Provenance) -> bool:
+        terms = [term_to_dict(t) for t in year.terms]
+        if self.years.get(year.start_year) == terms:
+            return False
+        self._term_dates_set(school_id=self.school_id, academic_year=year.start_year, terms=terms,
+                             provenance=provenance)
+        return True
+
+    @event("TermDatesSet")
+    def _term_dates_set(self, school_id: str, academic_year: int, terms: list[dict[str, Any]],
+                        provenance: Provenance) -> None:
+        self.years[academic_year] = terms
+
+    def calendar(self) -> SchoolCalendar:
+        return SchoolCalendar({y: academic_year(y, terms) for y, terms in self.years.items()})
+

@@ -1,0 +1,67 @@
+"""Mentors: registration, assignment to an ECT, their own training."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response, status
+
+from contracts import Role
+from ect_platform.identity import Caller, Forbidden
+from scheduling import access
+from scheduling.entrypoints.requests import AssignMentor, RecordMentorTraining, RegisterMentor
+from scheduling.views import mentor_view
+
+if TYPE_CHECKING:
+    from scheduling.entrypoints.api import Commands
+
+
+def router(commands: Commands) -> APIRouter:
+    routes = APIRouter(tags=["Mentors"])
+    app = commands.app
+
+    @routes.post("/mentors", status_code=status.HTTP_201_CREATED)
+    async def register_mentor(body: RegisterMentor, caller: Caller, request: Request,
+                              response: Response) -> dict[str, Any]:
+        access.check_may_manage_school(caller, body.school_id, "register a mentor at that school")
+        fields = body.model_dump()
+        fields["phase"] = body.phase.value
+        mentor_id = await commands.run(app.register_mentor,
+                                       provenance=commands.provenance(caller, request), **fields)
+        response.headers["Location"] = f"/mentors/{mentor_id}"
+        return {"id": mentor_id}
+
+    @routes.get("/mentors/{mentor_id}")
+    async def get_mentor(mentor_id: UUID, caller: Caller) -> dict[str, Any]:
+        mentor = await commands.read(app.get_mentor, mentor_id)
+        if caller.role == Role.MENTOR and caller.id != str(mentor_id):
+            raise Forbidden("a mentor may read only their own record")
+        if caller.role in access.SCHOOL_STAFF:
+            access.check_may_manage_school(caller, mentor.school_id, "read this mentor")
+        return mentor_view(mentor)
+
+    @routes.put("/ects/{ect_id}/mentor")
+    async def assign_mentor(ect_id: UUID, body: AssignMentor, caller: Caller,
+                            request: Request) -> dict[str, Any]:
+        """Hub policy is checked; a breach needs an override reason, which the event records."""
+        changed = await commands.run(
+            app.assign_mentor, ect_id, body.mentor_id, assigned_on=body.assigned_on,
+            override_reason=body.override_reason, provenance=commands.provenance(caller, request),
+            authorize=lambda ect: access.check_may_manage(caller, ect, "assign a mentor"))
+        return {"ect_id": ect_id, "mentor_id": body.mentor_id, "changed": changed}
+
+    @routes.post("/mentors/{mentor_id}/training", status_code=status.HTTP_201_CREATED)
+    async def record_mentor_training(mentor_id: UUID, body: RecordMentorTraining, caller: Caller,
+                                     request: Request, response: Response) -> dict[str, Any]:
+        """Conferences, clinics and coaching-for-mentors sessions, attended or missed."""
+        mentor = await commands.read(app.get_mentor, mentor_id)
+        access.check_may_manage_school(caller, mentor.school_id, "record a mentor's training")
+        training_id, was_created = await commands.run(
+            app.record_mentor_training, mentor_id, request_id=body.request_id, kind=body.kind.value,
+            held_on=body.held_on, attended=body.attended,
+            provenance=commands.provenance(caller, request))
+        response.status_code = status.HTTP_201_CREATED if was_created else status.HTTP_200_OK
+        return {"id": training_id, "created": was_created}
+
+    return routes
