@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from scheduling.domain.absence import counted_days
+from scheduling.domain.cadence import sessions_expected
 from scheduling.domain.calendar import SchoolCalendar
 from scheduling.domain.induction import Induction
 from scheduling.domain.mentor import Mentor
@@ -44,6 +45,8 @@ def ect_view(ect: Induction, calendar: SchoolCalendar, today: date) -> dict[str,
         "absence_extension_days": ect.absence_extension_days,
         "statutory_leave_extension_days": ect.statutory_extension_days,
         "mentor_id": ect.mentor_id,
+        "sessions_expected": sessions_expected(calendar, ect.induction_start_date, as_of,
+                                               ect.fte_history, ect.left_on),
         "sessions_held": ect.sessions_held,
         "sessions_missed": ect.sessions_missed,
         "minutes_coached": ect.minutes_coached,

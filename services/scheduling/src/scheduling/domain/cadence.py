@@ -1,0 +1,46 @@
+"""Coaching cadence: weekly in induction year 1, fortnightly in year 2, on teaching weeks.
+
+Hub policy from the mentor programme: about an hour of observation and instructional
+coaching every teaching week in year 1 and every other teaching week in year 2. A week
+made only of holiday or half-term days expects nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from scheduling.domain.calendar import SchoolCalendar
+from scheduling.domain.terms_served import FteChange, induction_year_at
+
+SESSIONS_PER_TEACHING_WEEK = {1: 1.0, 2: 0.5}  # year 3 (an extension) keeps year 2's cadence
+
+
+def sessions_expected(calendar: SchoolCalendar, start: date, as_of: date,
+                      fte_history: Sequence[FteChange], end: date | None = None) -> int:
+    """Sessions due from ``start`` to ``as_of`` (inclusive), counting only whole teaching weeks
+    that have begun; a fortnightly half-week rounds down, so nothing is due before it is owed."""
+    last = min(as_of, end) if end else as_of
+    if last < start:
+        return 0
+    expected = 0.0
+    for monday in calendar.teaching_weeks(start, last):
+        week_start = max(monday, start)
+        year = induction_year_at(calendar, start, week_start, fte_history)
+        expected += SESSIONS_PER_TEACHING_WEEK.get(year, 0.5)
+    return math.floor(expected + 1e-9)
+
+
+def next_session_due(calendar: SchoolCalendar, start: date, as_of: date,
+                     fte_history: Sequence[FteChange], held: int) -> date | None:
+    """The Monday of the first teaching week by which one more session than ``held`` is owed."""
+    horizon = as_of + timedelta(days=400)
+    expected = 0.0
+    for monday in calendar.teaching_weeks(start, horizon):
+        week_start = max(monday, start)
+        year = induction_year_at(calendar, start, week_start, fte_history)
+        expected += SESSIONS_PER_TEACHING_WEEK.get(year, 0.5)
+        if math.floor(expected + 1e-9) > held:
+            return week_start
+    return None

@@ -1,0 +1,52 @@
+"""Coaching cadence: weekly in year 1, fortnightly in year 2, only in teaching weeks (hub policy)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from scheduling.domain.cadence import next_session_due, sessions_expected
+from scheduling.domain.calendar import SchoolCalendar
+from scheduling.domain.terms_served import FteChange
+
+CAL = SchoolCalendar()
+START = date(2025, 9, 1)
+FULL_TIME = [FteChange(START, 1.0)]
+
+
+def test_a_full_timer_is_owed_one_session_per_teaching_week_in_year_one():
+    # 1 Sep to 17 Oct 2025: seven teaching weeks, none of them half-term
+    assert sessions_expected(CAL, START, date(2025, 10, 17), FULL_TIME) == 7
+
+
+def test_half_term_weeks_and_holidays_owe_nothing():
+    autumn = sessions_expected(CAL, START, date(2025, 12, 19), FULL_TIME)
+    through_christmas = sessions_expected(CAL, START, date(2026, 1, 4), FULL_TIME)
+    assert autumn == through_christmas
+    assert autumn == len(CAL.teaching_weeks(START, date(2025, 12, 19)))
+    assert autumn == 15  # sixteen weeks less the October half-term
+
+
+def test_year_two_owes_a_session_every_other_teaching_week():
+    year_one = sessions_expected(CAL, START, date(2026, 7, 17), FULL_TIME)
+    two_years = sessions_expected(CAL, START, date(2027, 7, 16), FULL_TIME)
+    year_two_weeks = len(CAL.teaching_weeks(date(2026, 9, 1), date(2027, 7, 16)))
+    assert two_years - year_one == year_two_weeks // 2
+
+
+def test_a_part_timer_stays_weekly_for_longer_because_year_one_lasts_longer():
+    half_time = [FteChange(START, 0.5)]
+    assert sessions_expected(CAL, START, date(2027, 7, 16), half_time) > sessions_expected(
+        CAL, START, date(2027, 7, 16), FULL_TIME)
+
+
+def test_nothing_is_owed_before_the_start_or_after_leaving():
+    assert sessions_expected(CAL, START, date(2025, 8, 31), FULL_TIME) == 0
+    left = sessions_expected(CAL, START, date(2026, 3, 1), FULL_TIME, end=date(2025, 10, 17))
+    assert left == 7
+
+
+def test_the_next_session_is_due_in_the_first_teaching_week_not_yet_covered():
+    assert next_session_due(CAL, START, date(2025, 9, 10), FULL_TIME, held=2) == date(2025, 9, 15)
+    assert next_session_due(CAL, START, date(2025, 10, 20), FULL_TIME, held=7) == date(2025, 10, 20)
+    # the eighth is covered; the October half-term (27-31 Oct) owes nothing, so the ninth is due 3 Nov
+    assert next_session_due(CAL, START, date(2025, 10, 24), FULL_TIME, held=8) == date(2025, 11, 3)
