@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := contracts libs/platform services/scheduling services/reporting services/notifications
+PACKAGES := contracts libs/statutory libs/platform services/scheduling services/reporting services/notifications
 ARGS ?=
 
 .PHONY: run test test-fast lint bench schemas lock clean

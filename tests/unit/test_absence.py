@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from scheduling.domain.absence import (
+from statutory.absence import (
     STATUTORY_LEAVE,
     THRESHOLD_DAYS,
     Absence,
@@ -16,7 +16,7 @@ from scheduling.domain.absence import (
     counted_days,
     crosses_threshold,
 )
-from scheduling.domain.errors import SchedulingError
+from statutory.errors import StatutoryRuleError
 
 SICKNESS, MATERNITY = AbsenceReason.SICKNESS, AbsenceReason.MATERNITY
 
@@ -118,4 +118,4 @@ def test_a_reason_given_as_text_is_read_as_an_absence_reason_and_unknown_ones_ar
 
 
 def test_absence_errors_are_domain_errors() -> None:
-    assert issubclass(InvalidAbsenceError, SchedulingError)
+    assert issubclass(InvalidAbsenceError, StatutoryRuleError)

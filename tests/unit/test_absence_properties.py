@@ -8,7 +8,7 @@ from random import Random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduling.domain.absence import (
+from statutory.absence import (
     STATUTORY_LEAVE,
     THRESHOLD_DAYS,
     Absence,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from scheduling.domain.cadence import next_session_due, sessions_expected
-from scheduling.domain.calendar import SchoolCalendar
-from scheduling.domain.terms_served import FteChange
+from statutory.cadence import next_session_due, sessions_expected
+from statutory.calendar import SchoolCalendar
+from statutory.terms_served import FteChange
 
 CAL = SchoolCalendar()
 START = date(2025, 9, 1)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from scheduling.domain.calendar import (
+from statutory.calendar import (
     AcademicYear,
     InvalidCalendarError,
     SchoolCalendar,
@@ -15,7 +15,7 @@ from scheduling.domain.calendar import (
     easter_sunday,
     england_default,
 )
-from scheduling.domain.errors import SchedulingError
+from statutory.errors import StatutoryRuleError
 
 AUTUMN, SPRING, SUMMER = TermName.AUTUMN, TermName.SPRING, TermName.SUMMER
 
@@ -245,5 +245,5 @@ def test_a_calendar_refuses_dates_filed_under_the_wrong_year() -> None:
 
 
 def test_calendar_errors_are_domain_errors_and_value_errors() -> None:
-    assert issubclass(InvalidCalendarError, SchedulingError)
+    assert issubclass(InvalidCalendarError, StatutoryRuleError)
     assert issubclass(InvalidCalendarError, ValueError)

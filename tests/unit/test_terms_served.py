@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from scheduling.domain.calendar import AcademicYear, SchoolCalendar, Term, TermName
-from scheduling.domain.errors import SchedulingError
-from scheduling.domain.terms_served import (
+from statutory.calendar import AcademicYear, SchoolCalendar, Term, TermName
+from statutory.errors import StatutoryRuleError
+from statutory.terms_served import (
     FteChange,
     InvalidWorkingPatternError,
     induction_year_at,
@@ -173,7 +173,7 @@ def test_the_working_pattern_must_be_known_from_the_start() -> None:
 def test_fte_must_be_more_than_zero_and_at_most_one(fte: float) -> None:
     with pytest.raises(InvalidWorkingPatternError, match="FTE must be more than 0 and at most 1"):
         FteChange(AUTUMN_START, fte)
-    assert issubclass(InvalidWorkingPatternError, SchedulingError)
+    assert issubclass(InvalidWorkingPatternError, StatutoryRuleError)
 
 
 # -- statutory rule 2: one term of continuous employment ------------------------------------------

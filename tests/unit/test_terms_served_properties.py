@@ -15,8 +15,8 @@ from random import Random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduling.domain.calendar import AcademicYear, SchoolCalendar, Term, england_default
-from scheduling.domain.terms_served import (
+from statutory.calendar import AcademicYear, SchoolCalendar, Term, england_default
+from statutory.terms_served import (
     FteChange,
     induction_year_at,
     terms_served,

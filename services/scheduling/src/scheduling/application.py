@@ -18,7 +18,6 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from ect_platform.outbox import register_transcodings
-from scheduling.domain.calendar import SchoolCalendar
 from scheduling.domain.errors import (
     EctNotFoundError,
     MentorNotFoundError,
@@ -33,6 +32,7 @@ from scheduling.domain.mentor_policy import MentorPolicy
 from scheduling.domain.provenance import Provenance
 from scheduling.domain.registration_window import check_start_date
 from scheduling.domain.school_terms import SchoolTerms, academic_year, school_terms_id
+from statutory.calendar import SchoolCalendar
 
 T = TypeVar("T")
 Authorize = Callable[[Induction], None]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from scheduling.domain.absence import counted_days
-from scheduling.domain.cadence import sessions_expected
-from scheduling.domain.calendar import SchoolCalendar
 from scheduling.domain.induction import Induction
 from scheduling.domain.mentor import Mentor
-from scheduling.domain.terms_served import induction_year_at, terms_remaining, terms_required
+from statutory.absence import counted_days
+from statutory.cadence import sessions_expected
+from statutory.calendar import SchoolCalendar
+from statutory.terms_served import induction_year_at, terms_remaining, terms_required
 
 
 def ect_view(ect: Induction, calendar: SchoolCalendar, today: date) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from scheduling.domain.calendar import SchoolCalendar
 from scheduling.domain.errors import (
     DateOutsideInductionError,
     InductionNotOpenError,
@@ -26,7 +25,8 @@ from scheduling.domain.errors import (
 )
 from scheduling.domain.programme import Programme
 from scheduling.domain.provenance import Provenance
-from scheduling.domain.terms_served import FteChange, meets_minimum_period, terms_served
+from statutory.calendar import SchoolCalendar
+from statutory.terms_served import FteChange, meets_minimum_period, terms_served
 
 
 class Status:

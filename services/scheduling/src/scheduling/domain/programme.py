@@ -12,7 +12,9 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from scheduling.domain.absence import (
+from scheduling.domain.errors import CatchUpNotFoundError, NoStatutoryLeaveError
+from scheduling.domain.provenance import Provenance
+from statutory.absence import (
     STATUTORY_LEAVE,
     Absence,
     AbsenceReason,
@@ -20,13 +22,11 @@ from scheduling.domain.absence import (
     counted_days,
     crosses_threshold,
 )
-from scheduling.domain.calendar import SchoolCalendar
-from scheduling.domain.errors import CatchUpNotFoundError, NoStatutoryLeaveError
-from scheduling.domain.provenance import Provenance
-from scheduling.domain.terms_served import induction_year_at
+from statutory.calendar import SchoolCalendar
+from statutory.terms_served import induction_year_at
 
 if TYPE_CHECKING:
-    from scheduling.domain.terms_served import FteChange
+    from statutory.terms_served import FteChange
 
 CATCH_UP_DAYS = 28  # a missed clinic's catch-up work is due four weeks later (hub policy)
 

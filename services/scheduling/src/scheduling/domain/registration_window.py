@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from scheduling.domain.calendar import SchoolCalendar
 from scheduling.domain.errors import StartDateOutsideWindowError
+from statutory.calendar import SchoolCalendar
 
 RECEIPT_GRACE_DAYS = 30
 

@@ -12,9 +12,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from scheduling.domain.calendar import AcademicYear, SchoolCalendar, Term, TermName
 from scheduling.domain.errors import InvalidTermDatesError
 from scheduling.domain.provenance import Provenance
+from statutory.calendar import AcademicYear, SchoolCalendar, Term, TermName
 
 
 def school_terms_id(school_id: str) -> UUID:

@@ -13,11 +13,11 @@ from ect_platform.problems import install_problem_handlers
 from ect_platform.web import correlation_id, health_router, install_correlation
 from scheduling.application import ConcurrentChangeError, SchedulingApplication
 from scheduling.domain import errors
-from scheduling.domain.absence import InvalidAbsenceError
-from scheduling.domain.calendar import InvalidCalendarError
 from scheduling.domain.provenance import Provenance
-from scheduling.domain.terms_served import InvalidWorkingPatternError
 from scheduling.entrypoints import routes_calendars, routes_ects, routes_mentors, routes_programme
+from statutory.absence import InvalidAbsenceError
+from statutory.calendar import InvalidCalendarError
+from statutory.terms_served import InvalidWorkingPatternError
 
 DOMAIN_ERRORS: dict[type[Exception], int] = {
     errors.EctNotFoundError: 404,

@@ -20,8 +20,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from scheduling.domain.calendar import SchoolCalendar
-from scheduling.domain.errors import SchedulingError
+from statutory.calendar import SchoolCalendar
+from statutory.errors import StatutoryRuleError
 
 TERMS_PER_YEAR_OF_INDUCTION = 3
 FULL_INDUCTION_TERMS = Decimal(6)  # guidance 2.30
@@ -29,7 +29,7 @@ MINIMUM_TERMS = Decimal(1)  # a reduction leaves at least one term (3.2-3.4)
 ONE_PLACE = Decimal("0.1")
 
 
-class InvalidWorkingPatternError(SchedulingError, ValueError):
+class InvalidWorkingPatternError(StatutoryRuleError):
     """An FTE outside (0, 1], or a history that does not cover the start of induction."""
 
 

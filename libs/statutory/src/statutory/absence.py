@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from scheduling.domain.errors import SchedulingError
+from statutory.errors import StatutoryRuleError
 
 THRESHOLD_DAYS = 30  # guidance 3.6
 
 
-class InvalidAbsenceError(SchedulingError, ValueError):
+class InvalidAbsenceError(StatutoryRuleError):
     """An absence of no length, of a part-day other than a half, or in no year of induction."""
 
 

@@ -11,8 +11,8 @@ import math
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from scheduling.domain.calendar import SchoolCalendar
-from scheduling.domain.terms_served import FteChange, induction_year_at
+from statutory.calendar import SchoolCalendar
+from statutory.terms_served import FteChange, induction_year_at
 
 SESSIONS_PER_TEACHING_WEEK = {1: 1.0, 2: 0.5}  # year 3 (an extension) keeps year 2's cadence
 

@@ -17,13 +17,13 @@ from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
 
-from scheduling.domain.errors import SchedulingError
+from statutory.errors import StatutoryRuleError
 
 ONE_DAY = timedelta(days=1)
 MONDAY, FRIDAY = 0, 4
 
 
-class InvalidCalendarError(SchedulingError, ValueError):
+class InvalidCalendarError(StatutoryRuleError):
     """Term dates that contradict themselves (a term ending before it starts, overlaps, ...)."""
 
 

@@ -1,0 +1,45 @@
+"""The benchmark harness still runs: relay and ingest at a tiny size on the suite's embedded services.
+
+No timing thresholds: a shared machine's speed says nothing about the code. These only show
+that each measure drives the real path to completion and reports a figure and a ratio.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from bench.infra import Infra
+from bench.ingest import measure_ingest
+from bench.relay import measure_relay
+
+pytestmark = pytest.mark.integration
+
+EVENTS = 200
+
+
+@pytest.fixture
+async def infra(embedded_stack) -> AsyncIterator[Infra]:  # type: ignore[no-untyped-def]
+    infra = Infra(embedded_stack.server_url, embedded_stack.bootstrap_servers,
+                  prefix=f"t{uuid.uuid4().hex[:10]}.", postgres_kind="embedded", kafka_kind="embedded")
+    yield infra
+    await infra.drop_databases()
+
+
+async def test_the_relay_measure_publishes_every_event_and_reports_a_rate_and_a_ratio(infra):
+    measurement = await measure_relay(infra, EVENTS, seed=1)
+
+    [row] = measurement.rows
+    assert measurement.details["events"] == EVENTS
+    assert row.figure > 0 and row.baseline > 0
+    assert row.ratio > 0
+
+
+async def test_the_ingest_measure_fills_the_projection_and_reports_a_rate_and_a_ratio(infra):
+    measurement = await measure_ingest(infra, EVENTS, seed=1)
+
+    [row] = measurement.rows
+    assert measurement.details["path"] == "faststream subscribe"
+    assert row.figure > 0 and row.baseline > 0
+    assert row.ratio > 0
