@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from uuid import UUID
 
 from contracts import Actor, EventEnvelope, EventPayload, Role
+from contracts.reporting import v1 as reporting_v1
 from contracts.reporting.v1 import Recommendation, TermReportKind, TermReportSubmitted
 from contracts.scheduling import v1
 from contracts.scheduling.v1 import (
@@ -74,6 +75,16 @@ PAYLOADS: list[EventPayload] = [
                        days_counted_in_year=5),
     v1.AbsenceThresholdReached(induction_year=1, days_counted=31, extension_days=31),
     v1.StatutoryLeaveExtensionGranted(extension_days=40, requested_on=date(2025, 6, 2)),
+    reporting_v1.SupportPlanShared(plan_id=UUID("00000000-0000-4000-8000-00000000d002"),
+                                   report_id=UUID("00000000-0000-4000-8000-00000000d001"),
+                                   shared_on=date(2024, 12, 13), appropriate_body_id="ab-1",
+                                   summary="Weekly behaviour-management coaching", review_on=date(2025, 2, 7)),
+    reporting_v1.InductionOutcomeRecorded(outcome=reporting_v1.Outcome.PASSED, decided_on=date(2026, 7, 20),
+                                          appropriate_body_id="ab-1", terms_served=6.0,
+                                          recommendation_received_on=date(2026, 7, 10),
+                                          decision_due_by=date(2026, 8, 7), notice_due_by=date(2026, 7, 23)),
+    reporting_v1.InductionExtended(extension_terms=1.5, reason="Absence in year 2", decided_on=date(2026, 7, 20),
+                                   appropriate_body_id="ab-1"),
     TermReportSubmitted(
         report_id=UUID("00000000-0000-4000-8000-00000000d001"), kind=TermReportKind.FORMAL_ASSESSMENT,
         term_number=6, on_track=True, evidence_summary="Meets the Teachers' Standards.",
@@ -92,7 +103,7 @@ def envelope_of(payload: EventPayload) -> EventEnvelope[EventPayload]:
         event_version=payload.event_version,
         occurred_at=datetime(2024, 9, 2, tzinfo=UTC),
         recorded_at=datetime(2024, 9, 2, 8, 30, tzinfo=UTC),
-        source="reporting" if isinstance(payload, TermReportSubmitted) else "scheduling",
+        source="reporting" if type(payload).__module__ == reporting_v1.__name__ else "scheduling",
         aggregate_id=MENTOR_ID if about_a_mentor else ECT_ID,
         aggregate_version=1,
         ect_id=None if about_a_mentor else ECT_ID,

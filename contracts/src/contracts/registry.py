@@ -42,6 +42,9 @@ _PAYLOADS: tuple[type[EventPayload], ...] = (
     scheduling_v1.AbsenceThresholdReached,
     scheduling_v1.StatutoryLeaveExtensionGranted,
     reporting_v1.TermReportSubmitted,
+    reporting_v1.SupportPlanShared,
+    reporting_v1.InductionOutcomeRecorded,
+    reporting_v1.InductionExtended,
 )
 
 REGISTRY: dict[tuple[str, int], type[EventPayload]] = {

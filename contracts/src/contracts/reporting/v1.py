@@ -41,3 +41,51 @@ class TermReportSubmitted(EventPayload):
     recommendation: Recommendation | None = Field(
         default=None, description="Only on the final formal assessment."
     )
+
+
+class SupportPlanShared(EventPayload):
+    """An ECT not on track has a support plan, shared with the appropriate body (4.1)."""
+
+    event_type: ClassVar[str] = "SupportPlanShared"
+    event_version: ClassVar[int] = 1
+
+    plan_id: UUID
+    report_id: UUID | None = Field(default=None, description="The review that found the ECT not on track.")
+    shared_on: date
+    appropriate_body_id: str | None = None
+    summary: str
+    review_on: date | None = Field(default=None, description="When the plan will be reviewed.")
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+class InductionOutcomeRecorded(EventPayload):
+    """The appropriate body's decision: the ECT passed or failed induction (2.67-2.69)."""
+
+    event_type: ClassVar[str] = "InductionOutcomeRecorded"
+    event_version: ClassVar[int] = 1
+
+    outcome: Outcome
+    decided_on: date
+    appropriate_body_id: str
+    terms_served: float | None = None
+    recommendation_received_on: date | None = None
+    decision_due_by: date | None = Field(
+        default=None, description="20 working days after the final recommendation (2.67).")
+    notice_due_by: date | None = Field(
+        default=None, description="Written notice within 3 working days of the decision (2.69).")
+
+
+class InductionExtended(EventPayload):
+    """The appropriate body extended the induction by a length in FTE terms, with a reason (3.8)."""
+
+    event_type: ClassVar[str] = "InductionExtended"
+    event_version: ClassVar[int] = 1
+
+    extension_terms: float = Field(gt=0, description="Length of the extension in FTE terms.")
+    reason: str
+    decided_on: date
+    appropriate_body_id: str
