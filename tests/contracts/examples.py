@@ -85,8 +85,8 @@ PAYLOADS: list[EventPayload] = [
                                           recommendation_received_on=date(2026, 7, 10),
                                           decision_due_by=date(2026, 8, 7),
                                           notice_due_by=date(2026, 7, 23)),
-    reporting_v1.InductionExtended(extension_terms=1.5, reason="Absence in year 2", decided_on=date(2026, 7, 20),
-                                   appropriate_body_id="ab-1"),
+    reporting_v1.InductionExtended(extension_terms=1.5, reason="Absence in year 2",
+                                   decided_on=date(2026, 7, 20), appropriate_body_id="ab-1"),
     TermReportSubmitted(
         report_id=UUID("00000000-0000-4000-8000-00000000d001"), kind=TermReportKind.FORMAL_ASSESSMENT,
         term_number=6, on_track=True, evidence_summary="Meets the Teachers' Standards.",
