@@ -25,7 +25,7 @@ SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 
 # Every process the platform runs in production, and the port of each service's HTTP API.
 EXPECTED_PROCESSES = {
-    ("scheduling", "api"), ("scheduling", "relay"),
+    ("scheduling", "api"), ("scheduling", "relay"), ("scheduling", "consumer"),
     ("reporting", "api"), ("reporting", "relay"), ("reporting", "consumer"),
     ("notifications", "api"), ("notifications", "consumer"),
 }

@@ -218,3 +218,23 @@ def test_term_dates_out_of_order_are_refused(app):
     with pytest.raises(InvalidTermDatesError):
         app.set_term_dates("100001", 2025, terms, provenance("hub_lead"))
     assert events(app) == []
+
+
+# -- one induction per teacher: statutory rule 4 ----------------------------------------------
+
+
+def test_a_teacher_who_passed_cannot_be_claimed_again_statutory_rule_4(app, clock):
+    from scheduling.domain.errors import InductionAlreadyCompletedError
+
+    ect_id = register(app)
+    clock.today = date(2027, 7, 20)
+    assert app.record_outcome(ect_id, outcome="passed", decided_on=date(2027, 7, 20),
+                              provenance=provenance())
+    assert not app.record_outcome(ect_id, outcome="passed", decided_on=date(2027, 7, 20),
+                                  provenance=provenance()), "a redelivered decision changes nothing"
+    clock.today = date(2027, 9, 1)
+    with pytest.raises(InductionAlreadyCompletedError, match="one induction per teacher"):
+        app.register_ect(provenance=provenance(actor_id="ab-2"), received_on=date(2027, 9, 1),
+                         **ect_details(appropriate_body_id="ab-2", induction_start_date=date(2027, 9, 1)))
+    with pytest.raises(InductionNotOpenError):
+        session(app, ect_id, date(2027, 9, 1))

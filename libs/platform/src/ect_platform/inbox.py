@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import asyncpg
@@ -53,6 +53,31 @@ async def claim_new(conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[
     return {row["event_id"] for row in rows}
 
 
+def decode_records(records: Sequence[ConsumerRecord[Any, Any]], consumer: str
+                   ) -> tuple[list[EventEnvelope[Any]], int]:
+    """The envelopes this build can read, and how many records were rejected as malformed."""
+    envelopes = []
+    rejected = 0
+    for record in records:
+        try:
+            envelope = decode(record.value)
+        except ContractError as exc:
+            # Retrying cannot fix a malformed message; it is logged with its coordinates
+            # and passed over so the partition keeps moving.
+            rejected += 1
+            log.error("%s: rejected %s[%d]@%d: %s", consumer, record.topic, record.partition,
+                      record.offset, exc)
+            continue
+        if isinstance(envelope.payload, UnknownPayload):
+            continue  # a newer event type this build does not read
+        envelopes.append(envelope)
+    return envelopes, rejected
+
+
+class BatchHandler(Protocol):
+    async def handle(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None: ...
+
+
 class ProjectionConsumer:
     """Applies batches of integration events to read models, exactly once per event id."""
 
@@ -69,20 +94,8 @@ class ProjectionConsumer:
             await conn.execute(INBOX_DDL)
 
     def _decode(self, records: Sequence[ConsumerRecord[Any, Any]]) -> list[EventEnvelope[Any]]:
-        envelopes = []
-        for record in records:
-            try:
-                envelope = decode(record.value)
-            except ContractError as exc:
-                # Retrying cannot fix a malformed message; it is logged with its coordinates
-                # and passed over so the partition keeps moving.
-                self.rejected += 1
-                log.error("%s: rejected %s[%d]@%d: %s", self.name, record.topic,
-                          record.partition, record.offset, exc)
-                continue
-            if isinstance(envelope.payload, UnknownPayload):
-                continue  # a newer event type this build does not read
-            envelopes.append(envelope)
+        envelopes, rejected = decode_records(records, self.name)
+        self.rejected += rejected
         return envelopes
 
     async def handle(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
@@ -100,7 +113,7 @@ class ProjectionConsumer:
                     self.duplicates += 1
 
 
-def subscribe(broker: KafkaBroker, consumer: ProjectionConsumer, *topics: str, group_id: str,
+def subscribe(broker: KafkaBroker, consumer: BatchHandler, *topics: str, group_id: str,
               max_records: int = 500, session_timeout_ms: int = 10000) -> None:
     """Wire ``consumer`` to ``topics``: batches in, offsets committed only after the transaction.
 

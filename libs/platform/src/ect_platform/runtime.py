@@ -49,6 +49,19 @@ async def serve(api: FastAPI | None, host: str, port: int, loops: Sequence[Loop]
                 log.error("background loop ended with %r", result)
 
 
+def broker_loop(broker: Any) -> Loop:
+    """A faststream broker's consumers as a background loop: started, then stopped on shutdown."""
+
+    async def consume(stop: asyncio.Event) -> None:
+        await broker.start()
+        try:
+            await stop.wait()
+        finally:
+            await broker.stop()
+
+    return consume
+
+
 async def _until_signalled() -> None:
     import signal
 

@@ -225,6 +225,12 @@ class SchedulingApplication(Application):
         self.change_ect(ect_id, authorize, lambda ect: ect.leave(
             left_on, reason, self.calendar_for(ect.school_id), self.today(), provenance))
 
+    def record_outcome(self, ect_id: UUID, *, outcome: str, decided_on: date,
+                       provenance: Provenance) -> bool:
+        """Reporting published the AB's decision; scheduling keeps it to refuse a second claim."""
+        return self.change_ect(ect_id, allow_all, lambda ect: ect.record_outcome(
+            outcome, decided_on, provenance))
+
     # -- generic change of one ECT ----------------------------------------------------------------
 
     def change_ect(self, ect_id: UUID, authorize: Authorize, change: Callable[[Induction], T]) -> T:

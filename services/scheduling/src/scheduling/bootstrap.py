@@ -6,15 +6,18 @@ from dataclasses import dataclass
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker
 
-from contracts.topics import SCHEDULING
+from contracts.topics import REPORTING, SCHEDULING
 from ect_platform.database import PostgresLocation, create_pool, ensure_schema
 from ect_platform.identity import TokenIssuer
+from ect_platform.inbox import subscribe
 from ect_platform.kafka import ensure_topics, make_producer
 from ect_platform.outbox import notification_reader
 from ect_platform.relay import PositionStore, Relay
 from scheduling.application import SchedulingApplication
 from scheduling.domain.mentor_policy import MentorPolicy
+from scheduling.integration.inbound import InboundFacts
 from scheduling.integration.outbound import to_integration_event
 from scheduling.settings import SchedulingSettings
 
@@ -26,6 +29,8 @@ class Scheduling:
     pool: asyncpg.Pool
     producer: AIOKafkaProducer
     relay: Relay
+    broker: KafkaBroker  # inbound facts from other services (the AB's outcome)
+    inbound: InboundFacts
     issuer: TokenIssuer
 
     async def close(self) -> None:
@@ -45,7 +50,8 @@ def build_application(settings: SchedulingSettings) -> SchedulingApplication:
 
 async def bootstrap(settings: SchedulingSettings) -> Scheduling:
     await ensure_schema(settings.database_url, settings.db_schema)
-    await ensure_topics(settings.kafka_bootstrap_servers, [SCHEDULING], settings.kafka_topic_prefix)
+    await ensure_topics(settings.kafka_bootstrap_servers, [SCHEDULING, REPORTING],
+                        settings.kafka_topic_prefix)
     app = build_application(settings)
     pool = await create_pool(settings.database_url, settings.db_schema)
     producer = make_producer(settings.kafka_bootstrap_servers)
@@ -58,5 +64,11 @@ async def bootstrap(settings: SchedulingSettings) -> Scheduling:
         topic=SCHEDULING.qualified(settings.kafka_topic_prefix),
         positions=positions,
     )
-    return Scheduling(settings, app, pool, producer, relay,
+    broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id="scheduling", logger=None)
+    prefix = settings.kafka_topic_prefix
+    inbound = InboundFacts(app)
+    subscribe(broker, inbound, REPORTING.qualified(prefix),
+              group_id=prefix + settings.inbound_consumer_group,
+              session_timeout_ms=settings.kafka_session_timeout_ms)
+    return Scheduling(settings, app, pool, producer, relay, broker, inbound,
                       TokenIssuer(settings.jwt_secret.get_secret_value()))

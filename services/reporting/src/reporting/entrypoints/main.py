@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
 from enum import StrEnum
-from typing import Any
 
 import typer
 
-from ect_platform.runtime import Loop, configure_logging, serve
-from reporting.bootstrap import Reporting, bootstrap
+from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
+from reporting.bootstrap import bootstrap
 from reporting.entrypoints.api import create_api
 from reporting.settings import ReportingSettings
 
@@ -31,17 +29,6 @@ def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay or consumer"
     asyncio.run(_run(part))
 
 
-def consumer_loop(service: Reporting) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
-    async def consume(stop: asyncio.Event) -> None:
-        await service.broker.start()
-        try:
-            await stop.wait()
-        finally:
-            await service.broker.stop()
-
-    return consume
-
-
 async def _run(part: Part) -> None:
     settings = ReportingSettings()  # type: ignore[call-arg]
     service = await bootstrap(settings)
@@ -59,7 +46,7 @@ async def _run(part: Part) -> None:
         if part in (Part.ALL, Part.RELAY):
             loops.append(service.relay.run)
         if part in (Part.ALL, Part.CONSUMER):
-            loops.append(consumer_loop(service))
+            loops.append(broker_loop(service.broker))
         await serve(api, settings.host, settings.port, loops)
     finally:
         await service.close()

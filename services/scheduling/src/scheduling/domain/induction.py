@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate, event
 
 from scheduling.domain.errors import (
     DateOutsideInductionError,
+    InductionAlreadyCompletedError,
     InductionNotOpenError,
     NotAssignedMentorError,
     OpenInductionElsewhereError,
@@ -33,6 +34,11 @@ class Status:
     OPEN = "open"
     RELEASED = "released"
     LEFT = "left"
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+COMPLETED = (Status.PASSED, Status.FAILED)
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,10 @@ class Induction(Programme, Aggregate):
     def claim(self, *, appropriate_body_id: str, period_start_date: date, school_id: str, fte: float,
               induction_programme: str, induction_tutor_id: str, provenance: Provenance) -> None:
         """A new AB's claim after the previous one released the ECT (one open period at a time)."""
+        if self.status in COMPLETED:
+            raise InductionAlreadyCompletedError(
+                f"the teacher {self.status} induction; one induction per teacher, so they cannot "
+                "be claimed again (statutory rule 4)")
         if self.status == Status.OPEN:
             raise OpenInductionElsewhereError(
                 f"the ECT has an open induction with appropriate body {self.appropriate_body_id}, "
@@ -205,6 +215,19 @@ class Induction(Programme, Aggregate):
         self.status = Status.LEFT
         self.left_on = left_on
         self.periods[-1] = Period(self.periods[-1].appropriate_body_id, self.periods[-1].start, left_on)
+
+    def record_outcome(self, outcome: str, decided_on: date, provenance: Provenance) -> bool:
+        """The AB's decision, learnt from reporting; after it the ECT can never be claimed again."""
+        if self.status == outcome:
+            return False  # a redelivered decision
+        self._outcome_recorded(outcome=outcome, decided_on=decided_on, provenance=provenance)
+        return True
+
+    @event("InductionCompleted")
+    def _outcome_recorded(self, outcome: str, decided_on: date, provenance: Provenance) -> None:
+        self.status = outcome
+        self.periods[-1] = Period(self.periods[-1].appropriate_body_id, self.periods[-1].start,
+                                  self.periods[-1].end or decided_on)
 
     # -- mentoring -------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 import typer
 
-from ect_platform.runtime import configure_logging, serve
+from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
 from scheduling.bootstrap import bootstrap
 from scheduling.entrypoints.api import create_api
 from scheduling.settings import SchedulingSettings
@@ -19,11 +19,12 @@ class Role(StrEnum):
     ALL = "all"
     API = "api"
     RELAY = "relay"
+    CONSUMER = "consumer"
 
 
 @cli.command()
-def run(role: Role = typer.Argument(Role.ALL, help="all, api or relay")) -> None:
-    """Start the service; 'api' or 'relay' runs one part, for one container per process."""
+def run(role: Role = typer.Argument(Role.ALL, help="all, api, relay or consumer")) -> None:
+    """Start the service; one part alone runs one container per process."""
     configure_logging("scheduling")
     asyncio.run(_run(role))
 
@@ -41,7 +42,11 @@ async def _run(role: Role) -> None:
         if role in (Role.ALL, Role.API):
             api = create_api(service.app, service.issuer, on_commit=service.relay.nudge,
                              readiness={"database": database_ready})
-        loops = [service.relay.run] if role in (Role.ALL, Role.RELAY) else []
+        loops: list[Loop] = []
+        if role in (Role.ALL, Role.RELAY):
+            loops.append(service.relay.run)
+        if role in (Role.ALL, Role.CONSUMER):
+            loops.append(broker_loop(service.broker))
         await serve(api, settings.host, settings.port, loops)
     finally:
         await service.close()

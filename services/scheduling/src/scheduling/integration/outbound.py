@@ -79,5 +79,7 @@ PRIVATE_EVENTS: dict[type, str] = {
     EctTrnIndex.Indexed: "makes a TRN unique among ECTs; its id derives from the TRN",  # type: ignore[attr-defined]
     MentorTrnIndex.Indexed: "makes a TRN unique among mentors; its id derives from the TRN",  # type: ignore[attr-defined]
     terms_ev.Started: "opens a school's calendar record; TermDatesSet carries the dates",
+    ev.InductionCompleted: "scheduling's copy of reporting's InductionOutcomeRecorded, kept to refuse "
+    "a second claim; republishing it would only echo reporting's event",
 }
 """Stored events with no contract, and why (a test checks every stored event is one or the other)."""
