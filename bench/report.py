@@ -1,0 +1,119 @@
+"""What a run found: rows of figure vs baseline, printed as markdown and kept as JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    figure: float
+    unit: str
+    baseline_name: str
+    baseline: float
+
+    @property
+    def ratio(self) -> float:
+        """figure / baseline: for throughput the share of the raw ceiling reached, for
+        latency how many bare round trips the operation costs."""
+        return self.figure / self.baseline if self.baseline else float("nan")
+
+
+@dataclass
+class Measurement:
+    key: str  # relay, ingest, latency
+    title: str
+    rows: list[Row]
+    details: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for row, raw in zip(self.rows, data["rows"], strict=True):
+            raw["ratio"] = row.ratio
+        return data
+
+
+def _figure(value: float, unit: str) -> str:
+    if unit == "ms":
+        return f"{value:,.1f} ms"
+    return f"{value:,.0f} {unit}"
+
+
+def table(measurements: list[Measurement]) -> str:
+    lines = [
+        "| Measure | Figure | Baseline (same run, same machine) | Baseline figure | Ratio |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for measurement in measurements:
+        for row in measurement.rows:
+            lines.append(
+                f"| {row.name} | {_figure(row.figure, row.unit)} | {row.baseline_name} "
+                f"| {_figure(row.baseline, row.unit)} | {row.ratio:.2f}x |"
+            )
+    return "\n".join(lines)
+
+
+def notes(measurements: list[Measurement]) -> str:
+    parts = []
+    for measurement in measurements:
+        parts.append(f"**{measurement.title}**\n")
+        parts.extend(f"- {note}" for note in measurement.notes)
+        parts.append("")
+    return "\n".join(parts)
+
+
+def machine_line(machine: dict[str, Any], infra: dict[str, Any]) -> str:
+    return (
+        f"{machine['cpu_count']} CPUs ({machine['cpu_model']}), {machine['memory_gb']} GB RAM, "
+        f"{machine['platform']}, {machine['implementation']} {machine['python']}; "
+        f"{infra['postgres']}; Kafka: {infra['kafka']}; load average (1/5/15 min) "
+        f"{machine['load_average_at_start']} at the start, {machine.get('load_average_at_end')} at the end"
+    )
+
+
+def markdown(run: dict[str, Any], measurements: list[Measurement]) -> str:
+    params = run["parameters"]
+    return "\n".join([
+        table(measurements),
+        "",
+        "Ratio = figure / baseline. Throughput: the share of the raw client's rate the platform "
+        "path reaches (1.00x = as fast as raw). Latency: how many bare round trips it costs.",
+        "",
+        f"Machine: {machine_line(run['machine'], run['infrastructure'])}",
+        f"Parameters: events={params['events']}, samples={params['samples']}, "
+        f"seed={params['seed']}; run {run['run_id']} at {run['started_at']}",
+        "",
+        notes(measurements),
+    ])
+
+
+def write_json(directory: Path, run: dict[str, Any], measurements: list[Measurement]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{run['run_id']}.json"
+    document = dict(run, measurements=[m.as_json() for m in measurements])
+    path.write_text(json.dumps(document, indent=2, default=str) + "\n")
+    return path
+
+
+def write_docs(path: Path, run: dict[str, Any], measurements: list[Measurement]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "# Performance\n\n"
+        "Written by `make bench` (`python -m bench`); every run rewrites this page. Each figure "
+        "comes with a baseline measured in the same run on the same machine: the raw client "
+        "doing the same work without the platform's guarantees (or, for latency, a bare round "
+        "trip), so the ratio, not the absolute number, is what carries across machines.\n\n"
+        "## Latest run\n\n"
+        + markdown(run, measurements)
+        + "\n## Reproduce\n\n"
+        "```\nmake bench                         # everything, embedded PostgreSQL and broker\n"
+        "make bench ARGS='--only relay --events 50000'\n"
+        "DATABASE_URL=postgresql://... KAFKA_BOOTSTRAP_SERVERS=host:9092 make bench\n```\n\n"
+        "Raw results, with the machine description, are kept in `bench/results/*.json` "
+        "(not committed).\n"
+    )
