@@ -8,6 +8,8 @@ which mentor) are checked against the same state the command changes.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -284,11 +286,15 @@ class SchedulingApplication(Application):
             raise TrnAlreadyRegisteredError(trn, kind) from None
 
     @staticmethod
-    def _retrying(command: Callable[[], T], attempts: int = 5) -> T:
-        """Optimistic concurrency: on a version clash, decide again on fresh state."""
-        for _ in range(attempts):
+    def _retrying(command: Callable[[], T], attempts: int = 10) -> T:
+        """Optimistic concurrency: on a version clash, decide again on fresh state.
+
+        A short, jittered, growing pause between attempts lets a burst of writers on one
+        ECT drain instead of colliding again in lockstep.
+        """
+        for attempt in range(attempts):
             try:
                 return command()
             except IntegrityError:
-                continue
+                time.sleep(min(0.2, 0.005 * 2**attempt) * random.random())  # noqa: S311
         raise ConcurrentChangeError("the record kept changing under concurrent writers; retry")
