@@ -296,5 +296,5 @@ class SchedulingApplication(Application):
             try:
                 return command()
             except IntegrityError:
-                time.sleep(min(0.2, 0.005 * 2**attempt) * random.random())  # noqa: S311
+                time.sleep(min(0.2, 0.005 * 2**attempt) * random.random())
         raise ConcurrentChangeError("the record kept changing under concurrent writers; retry")
