@@ -34,3 +34,25 @@ async def read_topic(bootstrap: str, topic: str, *, at_least: int, within: float
         return seen
     finally:
         await consumer.stop()
+
+
+async def read_raw(bootstrap: str, topic: str, *, at_least: int, within: float = 20.0,
+                   partitions: int = 6) -> list:  # type: ignore[type-arg]
+    """Raw records (value, key, headers) of ``topic``, once at least ``at_least`` arrived."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, p) for p in range(partitions)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        deadline = asyncio.get_running_loop().time() + within
+        seen: list = []  # type: ignore[type-arg]
+        while len(seen) < at_least:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"only {len(seen)} of {at_least} records on {topic}")
+            for records in (await consumer.getmany(timeout_ms=200)).values():
+                seen.extend(records)
+        return seen
+    finally:
+        await consumer.stop()

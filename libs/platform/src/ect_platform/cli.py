@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -44,6 +45,11 @@ def up(
     logs.mkdir(parents=True, exist_ok=True)
     typer.echo("starting the platform...")
     platform = start_platform(state_dir=STATE_DIR, env=env, kafka_port=kafka_port, log_dir=logs)
+    # where the operations commands (ect dlq, ect relay) find this running platform
+    (STATE_DIR / "platform.json").write_text(json.dumps({
+        "database_url": platform.database_url, "kafka_bootstrap_servers": platform.bootstrap_servers,
+        "kafka_topic_prefix": env.get("KAFKA_TOPIC_PREFIX", ""),
+    }))
     if demo:
         from datetime import datetime
         from zoneinfo import ZoneInfo
@@ -82,6 +88,97 @@ def token(
     """Print a bearer token for development, signed with the platform's secret."""
     typer.echo(TokenIssuer(jwt_secret()).issue(
         user, role, ttl_seconds=ttl, schools=school or None, appropriate_body_id=ab))
+
+
+def _running() -> dict[str, str]:
+    """The platform to operate on: environment variables first, then the one `ect up` started."""
+    found: dict[str, str] = {}
+    state = STATE_DIR / "platform.json"
+    if state.exists():
+        found.update(json.loads(state.read_text()))
+    for key in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_TOPIC_PREFIX"):
+        if os.environ.get(key):
+            found[key.lower()] = os.environ[key]
+    if "kafka_bootstrap_servers" not in found:
+        raise typer.BadParameter("no platform found: run `ect up`, or set KAFKA_BOOTSTRAP_SERVERS "
+                                 "(and DATABASE_URL)")
+    found.setdefault("kafka_topic_prefix", "")
+    return found
+
+
+dlq = typer.Typer(help="Dead-lettered messages: list them, and replay them after a fix.")
+app.add_typer(dlq, name="dlq")
+
+
+def _dlq_topics(running: dict[str, str]) -> list[str]:
+    from contracts.topics import ALL_TOPICS
+    from ect_platform.dead_letters import dlq_topic
+
+    return [dlq_topic(t.qualified(running["kafka_topic_prefix"])) for t in ALL_TOPICS]
+
+
+@dlq.command("list")
+def dlq_list(as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table.")) -> None:
+    """Show every parked message: where it came from, which consumer gave up and why."""
+    import asyncio
+
+    from ect_platform.dead_letters import list_parked
+
+    running = _running()
+    parked = asyncio.run(list_parked(running["kafka_bootstrap_servers"], _dlq_topics(running)))
+    if as_json:
+        for item in parked:
+            typer.echo(json.dumps(item))
+        return
+    typer.echo(f"{len(parked)} parked message(s)")
+    for item in parked:
+        typer.echo(f"{item['parked_at']}  {item['topic']}[{item['partition']}]@{item['offset']}  "
+                   f"key={item['key']}  by {item['consumer']}: {item['error']}")
+
+
+@dlq.command("replay")
+def dlq_replay() -> None:
+    """Send parked messages back to their topics (consumers ignore what they already applied)."""
+    import asyncio
+
+    from ect_platform.dead_letters import replay_parked
+
+    running = _running()
+    sent = asyncio.run(replay_parked(running["kafka_bootstrap_servers"], _dlq_topics(running)))
+    typer.echo(f"replayed {sent} message(s)")
+
+
+relay = typer.Typer(help="A service's relay from its event store to Kafka.")
+app.add_typer(relay, name="relay")
+
+
+@relay.command("republish")
+def relay_republish(
+    service: str = typer.Option(..., help="scheduling or reporting"),
+    from_position: int = typer.Option(1, "--from", help="First notification id to publish again."),
+) -> None:
+    """Publish a service's events again from a position (a broker that lost data, a new subscriber)."""
+    import asyncio
+
+    from ect_platform.database import create_pool
+    from ect_platform.relay import rewind
+
+    if service not in ("scheduling", "reporting"):
+        raise typer.BadParameter("only scheduling and reporting relay an event store")
+    running = _running()
+    if "database_url" not in running:
+        raise typer.BadParameter("set DATABASE_URL, or run `ect up`")
+
+    async def go() -> int:
+        pool = await create_pool(running["database_url"], service)
+        try:
+            return await rewind(pool, service, from_position)
+        finally:
+            await pool.close()
+
+    old = asyncio.run(go())
+    typer.echo(f"{service}: relay moved from position {old} back to {from_position - 1}; the running "
+               "relay republishes from there")
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
 from contracts import Topic
+from ect_platform.dead_letters import dlq_topic
 
 log = logging.getLogger(__name__)
 
@@ -35,17 +36,20 @@ def make_producer(bootstrap_servers: str, **overrides: object) -> AIOKafkaProduc
 
 async def ensure_topics(bootstrap_servers: str, topics: Iterable[Topic], prefix: str = "",
                         *, attempts: int = 30) -> None:
-    """Create the platform's topics if missing; retries while the broker is still starting."""
+    """Create the platform's topics, and their dead-letter topics, if missing.
+
+    Retries while the broker is still starting.
+    """
     wanted = list(topics)
     for attempt in range(1, attempts + 1):
         admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
         try:
             await admin.start()
             existing = set(await admin.list_topics())
-            missing = [
-                NewTopic(t.qualified(prefix), num_partitions=t.partitions, replication_factor=1)
-                for t in wanted if t.qualified(prefix) not in existing
-            ]
+            names = {t.qualified(prefix): t.partitions for t in wanted}
+            names.update({dlq_topic(name): 1 for name in list(names)})
+            missing = [NewTopic(name, num_partitions=partitions, replication_factor=1)
+                       for name, partitions in names.items() if name not in existing]
             if missing:
                 # Another process may create one between our list and create.
                 with contextlib.suppress(TopicAlreadyExistsError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -51,8 +52,7 @@ class Translator:
         provenance = domain_event.provenance
         recorded_at = domain_event.timestamp
         happened = translation.happened_on
-        envelope_type: Any = EventEnvelope[type(payload)]  # type: ignore[misc]
-        return envelope_type(
+        return _envelope_type(type(payload))(
             event_id=event_id_for(self.source, domain_event.originator_id,
                                   domain_event.originator_version),
             event_type=payload.event_type,
@@ -68,6 +68,12 @@ class Translator:
             causation_id=provenance.causation_id,
             payload=payload,
         )
+
+
+@cache
+def _envelope_type(payload_type: type) -> Any:
+    """pydantic builds a parametrised model class per call; build each one once (a hot path)."""
+    return EventEnvelope[payload_type]  # type: ignore[valid-type]
 
 
 def notification_reader(app: Application[Any], translate: Translator

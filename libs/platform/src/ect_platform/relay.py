@@ -150,3 +150,22 @@ async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) ->
     finally:
         for waiter in waiters:
             waiter.cancel()
+
+
+async def rewind(pool: asyncpg.Pool, relay_name: str, from_position: int) -> int:
+    """Make the relay publish again from ``from_position`` (inclusive); returns the old position.
+
+    For a broker that lost its data, or a new subscriber that needs history. The position is
+    set backwards on purpose here, unlike ``PositionStore.set``; consumers ignore events they
+    already applied, so republishing is safe.
+    """
+    async with pool.acquire() as conn, conn.transaction():
+        old = await conn.fetchval(
+            "SELECT position FROM relay_position WHERE relay_name = $1 FOR UPDATE", relay_name)
+        await conn.execute(
+            """
+            INSERT INTO relay_position (relay_name, position) VALUES ($1, $2)
+            ON CONFLICT (relay_name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()
+            """,
+            relay_name, max(0, from_position - 1))
+    return int(old or 0)
