@@ -173,3 +173,12 @@ async def test_a_mentor_cannot_submit_a_term_report(platform, http):
             "evidence_summary": "x", "targets": "y", "submitted_on": TODAY})
     assert response.status_code == 403
     assert "2.55" in response.json()["detail"]
+
+
+async def test_every_service_says_it_is_ready_and_what_it_checked(platform, http):
+    for service in ("scheduling", "reporting", "notifications"):
+        response = await http.get(platform.url(service) + "/health/ready")
+        assert response.status_code == 200, (service, response.text)
+        assert response.json()["status"] == "ok"
+    checks = (await http.get(platform.url("scheduling") + "/health/ready")).json()["checks"]
+    assert checks == {"database": "ok", "kafka": "ok"}

@@ -104,3 +104,16 @@ async def test_a_restarted_relay_continues_after_its_recorded_position_without_a
     ids = Counter(envelope.event_id for _, envelope in messages)
     assert len(ids) == 12 and set(ids.values()) == {1}, "no gap and no repeat"
     assert await restarted._positions.get() > first_position
+
+
+async def test_republish_from_a_position_sends_history_again_with_the_same_event_ids(scheduling, stack):
+    from ect_platform.relay import rewind
+
+    record_programme(scheduling, "1000041", sessions=2)
+    await drain(scheduling.relay)
+    old = await rewind(scheduling.pool, "scheduling", 1)
+    assert old == scheduling.app.recorder.max_notification_id()
+    await drain(scheduling.relay)
+    messages = await read_topic(stack.bootstrap_servers, topic(scheduling), at_least=10)
+    ids = Counter(envelope.event_id for _, envelope in messages)
+    assert len(ids) == 5 and set(ids.values()) == {2}, "each event again, recognisable by its id"

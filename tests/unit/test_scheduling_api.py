@@ -173,3 +173,17 @@ async def test_an_unknown_route_is_a_404_problem(client):
     response = await client.get("/nowhere", headers=AB)
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_an_oversized_body_is_refused_with_413_before_anything_is_read(client, app):
+    big = {**ECT, "name": "x" * 300_000}
+    response = await client.post("/ects", json=big, headers=AB)
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert events_stored(app) == 0
+
+
+async def test_cors_is_closed_a_foreign_origin_gets_no_allow_header(client):
+    response = await client.options("/ects", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in {k.lower() for k in response.headers}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -62,3 +63,24 @@ async def ensure_topics(bootstrap_servers: str, topics: Iterable[Topic], prefix:
             await asyncio.sleep(0.5)
         finally:
             await admin.close()
+
+
+def broker_check(producer: AIOKafkaProducer) -> Callable[[], Awaitable[None]]:
+    """A readiness check: the broker answers a metadata request within two seconds."""
+
+    async def check() -> None:
+        updated = await asyncio.wait_for(producer.client.force_metadata_update(), timeout=2)
+        if not updated:
+            raise ConnectionError("the broker did not answer a metadata request")
+
+    return check
+
+
+def database_check(pool: Any) -> Callable[[], Awaitable[None]]:
+    """A readiness check: the database answers a trivial query within two seconds."""
+
+    async def check() -> None:
+        async with pool.acquire(timeout=2) as conn:
+            await conn.fetchval("SELECT 1", timeout=2)
+
+    return check

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
+from typing import Any
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -56,3 +58,65 @@ def health_router(checks: dict[str, Check]) -> APIRouter:
                             status_code=200 if healthy else 503)
 
     return router
+
+
+MAX_BODY_BYTES = 256 * 1024  # the largest legitimate command (a long review) is far smaller
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """ASGI middleware: a body over ``max_bytes`` gets 413 before the app reads it all.
+
+    Checks Content-Length up front, and counts the bytes of a chunked body as they arrive.
+    """
+
+    def __init__(self, app: Any, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or ()).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def counting_receive() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except BodyTooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Any) -> None:
+        body = json.dumps({
+            "type": "https://ect-platform.example/problems/payload-too-large",
+            "title": "Payload too large", "status": 413,
+            "detail": f"request bodies are limited to {self.max_bytes} bytes",
+        }).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/problem+json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def install_edge(app: FastAPI) -> None:
+    """What every service's HTTP edge gets: correlation ids and a body size limit.
+
+    CORS stays closed: no CORS middleware is installed, so browsers on other origins are refused.
+    """
+    install_correlation(app)
+    app.add_middleware(BodyLimit)

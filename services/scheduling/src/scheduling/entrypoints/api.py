@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 
 from ect_platform.identity import Principal, TokenIssuer
 from ect_platform.problems import install_problem_handlers
-from ect_platform.web import correlation_id, health_router, install_correlation
+from ect_platform.web import correlation_id, health_router, install_edge
 from scheduling.application import ConcurrentChangeError, SchedulingApplication
 from scheduling.domain import errors
 from scheduling.domain.provenance import Provenance
@@ -69,7 +69,7 @@ def create_api(app: SchedulingApplication, issuer: TokenIssuer,
                   description="The induction programme: ECTs and their induction periods, school "
                   "calendars, mentors, coaching sessions, drop-ins, hub training, absence.")
     api.state.token_issuer = issuer
-    install_correlation(api)
+    install_edge(api)
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
     commands = Commands(app, on_commit)

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import typer
 
+from ect_platform.kafka import broker_check, database_check
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
 from scheduling.bootstrap import bootstrap
 from scheduling.entrypoints.api import create_api
@@ -33,15 +34,12 @@ async def _run(role: Role) -> None:
     settings = SchedulingSettings()  # type: ignore[call-arg]
     service = await bootstrap(settings)
 
-    async def database_ready() -> None:
-        async with service.pool.acquire() as conn:
-            await conn.fetchval("SELECT 1")
-
     try:
         api = None
         if role in (Role.ALL, Role.API):
             api = create_api(service.app, service.issuer, on_commit=service.relay.nudge,
-                             readiness={"database": database_ready})
+                             readiness={"database": database_check(service.pool),
+                                        "kafka": broker_check(service.producer)})
         loops: list[Loop] = []
         if role in (Role.ALL, Role.RELAY):
             loops.append(service.relay.run)
