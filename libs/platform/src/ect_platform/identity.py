@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
@@ -135,3 +135,27 @@ def require_role(actor: Actor | Principal, allowed: Iterable[Role], action: str)
     if actor.role not in allowed:
         names = ", ".join(role.value for role in allowed)
         raise Forbidden(f"only {names} may {action}; the token's role is {actor.role.value}")
+
+
+def allow(*roles: Role, action: str) -> Any:
+    """A route dependency admitting only ``roles``; checked before the body is validated.
+
+    Declared on the route (``dependencies=[allow(...)]``), so the route table itself says who
+    may call what, and a test can walk it: a route without one is a route without a rule.
+    Finer rules (which school, which AB, which mentor) are checked against the data later.
+    """
+
+    def gate(principal: Principal = Depends(current_principal)) -> None:
+        require_role(principal, roles, action)
+
+    gate.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
+    return Depends(gate)
+
+
+def allowed_roles(route: Any) -> frozenset[Role] | None:
+    """The roles a route's ``allow`` dependency admits, or None if it declares none."""
+    for dependency in getattr(route, "dependencies", []):
+        roles = getattr(dependency.dependency, "allowed_roles", None)
+        if roles is not None:
+            return frozenset(roles)
+    return None

@@ -15,6 +15,14 @@ from scheduling.domain.induction import Induction
 
 SCHOOL_STAFF = (Role.INDUCTION_TUTOR, Role.HUB_LEAD)
 
+# Who may call a route at all (declared on each route with ect_platform.identity.allow);
+# the functions below then check the scope against the ECT itself.
+STAFF = SCHOOL_STAFF
+AB = (Role.APPROPRIATE_BODY,)
+AB_OR_LEAD = (Role.APPROPRIATE_BODY, Role.HUB_LEAD)
+COACHES = (Role.MENTOR, Role.INDUCTION_TUTOR, Role.HUB_LEAD)
+READERS = (Role.APPROPRIATE_BODY, Role.INDUCTION_TUTOR, Role.HUB_LEAD, Role.MENTOR, Role.AUDITOR)
+
 
 def _school_rule(principal: Principal, school_id: str, action: str) -> None:
     if not principal.acts_for_school(school_id):

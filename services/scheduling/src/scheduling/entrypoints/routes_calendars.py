@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Path, Request
 
-from ect_platform.identity import Caller
+from ect_platform.identity import Caller, allow
 from scheduling import access
 from scheduling.domain.school_terms import term_to_dict
 from scheduling.entrypoints.requests import SetTermDates
@@ -21,24 +21,43 @@ def router(commands: Commands) -> APIRouter:
     routes = APIRouter(tags=["Calendars"])
     app = commands.app
 
-    @routes.put("/schools/{school_id}/terms/{academic_year}")
-    async def set_term_dates(school_id: str, body: SetTermDates, caller: Caller, request: Request,
-                             academic_year: int = AcademicYearPath) -> dict[str, Any]:
+    @routes.put(
+        "/schools/{school_id}/terms/{academic_year}",
+        dependencies=[allow(*access.STAFF, action="set term dates")],
+    )
+    async def set_term_dates(
+        school_id: str,
+        body: SetTermDates,
+        caller: Caller,
+        request: Request,
+        academic_year: int = AcademicYearPath,
+    ) -> dict[str, Any]:
         access.check_may_manage_school(caller, school_id, "set the school's term dates")
         changed = await commands.run(
-            app.set_term_dates, school_id, academic_year, [t.model_dump(mode="python") for t in body.terms],
-            commands.provenance(caller, request))
+            app.set_term_dates,
+            school_id,
+            academic_year,
+            [t.model_dump(mode="python") for t in body.terms],
+            commands.provenance(caller, request),
+        )
         return {"school_id": school_id, "academic_year": academic_year, "changed": changed}
 
-    @routes.get("/schools/{school_id}/terms/{academic_year}")
-    async def get_term_dates(school_id: str, _: Caller,
-                             academic_year: int = AcademicYearPath) -> dict[str, Any]:
+    @routes.get(
+        "/schools/{school_id}/terms/{academic_year}",
+        dependencies=[allow(*access.READERS, action="read term dates")],
+    )
+    async def get_term_dates(
+        school_id: str, _: Caller, academic_year: int = AcademicYearPath
+    ) -> dict[str, Any]:
         """The school's own dates, or the England default when it has none (``source`` says which)."""
         calendar = await commands.read(app.calendar_for, school_id)
         year = calendar.year(academic_year)
         own = academic_year in calendar.own_years
-        return {"school_id": school_id, "academic_year": academic_year,
-                "source": "school" if own else "england_default",
-                "terms": [term_to_dict(t) for t in year.terms]}
+        return {
+            "school_id": school_id,
+            "academic_year": academic_year,
+            "source": "school" if own else "england_default",
+            "terms": [term_to_dict(t) for t in year.terms],
+        }
 
     return routes

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, status
 
-from ect_platform.identity import Caller
+from ect_platform.identity import Caller, allow
 from scheduling import access
 from scheduling.entrypoints.requests import ChangeWorkingPattern, Leave, RegisterEct, Release, Transfer
 from scheduling.views import ect_view
@@ -20,61 +20,93 @@ def router(commands: Commands) -> APIRouter:
     routes = APIRouter(tags=["ECTs"])
     app = commands.app
 
-    @routes.post("/ects", status_code=status.HTTP_201_CREATED)
-    async def register_ect(body: RegisterEct, caller: Caller, request: Request,
-                           response: Response) -> dict[str, Any]:
+    @routes.post(
+        "/ects",
+        status_code=status.HTTP_201_CREATED,
+        dependencies=[allow(*access.AB_OR_LEAD, action="register an ECT")],
+    )
+    async def register_ect(
+        body: RegisterEct, caller: Caller, request: Request, response: Response
+    ) -> dict[str, Any]:
         """An appropriate body's claim. A released ECT claimed again keeps their history."""
         access.check_may_register(caller, body.appropriate_body_id, body.school_id)
         fields = body.model_dump(exclude={"registration_received_on"}, mode="python")
         fields["phase"] = body.phase.value
         fields["induction_programme"] = body.induction_programme.value
-        ect_id = await commands.run(app.register_ect, provenance=commands.provenance(caller, request),
-                                    received_on=body.registration_received_on, **fields)
+        ect_id = await commands.run(
+            app.register_ect,
+            provenance=commands.provenance(caller, request),
+            received_on=body.registration_received_on,
+            **fields,
+        )
         response.headers["Location"] = f"/ects/{ect_id}"
         return {"id": ect_id}
 
-    @routes.get("/ects/{ect_id}")
+    @routes.get("/ects/{ect_id}", dependencies=[allow(*access.READERS, action="read an ECT")])
     async def get_ect(ect_id: UUID, caller: Caller) -> dict[str, Any]:
         ect = await commands.read(app.get_induction, ect_id)
         access.check_may_read(caller, ect)
         calendar = await commands.read(app.calendar_for, ect.school_id)
         return ect_view(ect, calendar, app.today())
 
-    @routes.put("/ects/{ect_id}/working-pattern")
-    async def change_working_pattern(ect_id: UUID, body: ChangeWorkingPattern, caller: Caller,
-                                     request: Request) -> dict[str, Any]:
+    @routes.put(
+        "/ects/{ect_id}/working-pattern",
+        dependencies=[allow(*access.STAFF, action="change the working pattern")],
+    )
+    async def change_working_pattern(
+        ect_id: UUID, body: ChangeWorkingPattern, caller: Caller, request: Request
+    ) -> dict[str, Any]:
         changed = await commands.run(
-            app.change_working_pattern, ect_id, fte=body.fte, effective_from=body.effective_from,
+            app.change_working_pattern,
+            ect_id,
+            fte=body.fte,
+            effective_from=body.effective_from,
             provenance=commands.provenance(caller, request),
-            authorize=lambda ect: access.check_may_manage(caller, ect, "change the working pattern"))
+            authorize=lambda ect: access.check_may_manage(caller, ect, "change the working pattern"),
+        )
         return {"ect_id": ect_id, "changed": changed}
 
-    @routes.post("/ects/{ect_id}/transfer")
+    @routes.post("/ects/{ect_id}/transfer", dependencies=[allow(*access.STAFF, action="transfer an ECT")])
     async def transfer(ect_id: UUID, body: Transfer, caller: Caller, request: Request) -> dict[str, Any]:
         """A move to another school: the history stays; the mentor must be reassigned there."""
         access.check_may_manage_school(caller, body.to_school_id, "receive an ECT at that school")
         await commands.run(
-            app.transfer, ect_id, to_school_id=body.to_school_id, effective_on=body.effective_on,
-            induction_tutor_id=body.induction_tutor_id, provenance=commands.provenance(caller, request),
-            authorize=lambda ect: access.check_may_manage(caller, ect, "transfer the ECT"))
+            app.transfer,
+            ect_id,
+            to_school_id=body.to_school_id,
+            effective_on=body.effective_on,
+            induction_tutor_id=body.induction_tutor_id,
+            provenance=commands.provenance(caller, request),
+            authorize=lambda ect: access.check_may_manage(caller, ect, "transfer the ECT"),
+        )
         return {"ect_id": ect_id, "school_id": body.to_school_id}
 
-    @routes.post("/ects/{ect_id}/release")
+    @routes.post("/ects/{ect_id}/release", dependencies=[allow(*access.AB, action="release an ECT")])
     async def release(ect_id: UUID, body: Release, caller: Caller, request: Request) -> dict[str, Any]:
         """The AB ends its induction period; another AB may then claim the ECT."""
         await commands.run(
-            app.release, ect_id, released_on=body.released_on, reason=body.reason,
+            app.release,
+            ect_id,
+            released_on=body.released_on,
+            reason=body.reason,
             provenance=commands.provenance(caller, request),
-            authorize=lambda ect: access.check_may_release(caller, ect))
+            authorize=lambda ect: access.check_may_release(caller, ect),
+        )
         return {"ect_id": ect_id, "status": "released"}
 
-    @routes.post("/ects/{ect_id}/leaving")
+    @routes.post(
+        "/ects/{ect_id}/leaving", dependencies=[allow(*access.STAFF, action="record an ECT leaving")]
+    )
     async def leave(ect_id: UUID, body: Leave, caller: Caller, request: Request) -> dict[str, Any]:
         """The ECT leaves part-way; an interim assessment falls due after at least a term (2.62)."""
         await commands.run(
-            app.leave, ect_id, left_on=body.left_on, reason=body.reason,
+            app.leave,
+            ect_id,
+            left_on=body.left_on,
+            reason=body.reason,
             provenance=commands.provenance(caller, request),
-            authorize=lambda ect: access.check_may_manage(caller, ect, "record the ECT leaving"))
+            authorize=lambda ect: access.check_may_manage(caller, ect, "record the ECT leaving"),
+        )
         return {"ect_id": ect_id, "status": "left"}
 
     return routes

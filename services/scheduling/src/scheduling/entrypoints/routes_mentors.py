@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response, status
 
 from contracts import Role
-from ect_platform.identity import Caller, Forbidden
+from ect_platform.identity import Caller, Forbidden, allow
 from scheduling import access
 from scheduling.entrypoints.requests import AssignMentor, RecordMentorTraining, RegisterMentor
 from scheduling.views import mentor_view
@@ -21,18 +21,24 @@ def router(commands: Commands) -> APIRouter:
     routes = APIRouter(tags=["Mentors"])
     app = commands.app
 
-    @routes.post("/mentors", status_code=status.HTTP_201_CREATED)
-    async def register_mentor(body: RegisterMentor, caller: Caller, request: Request,
-                              response: Response) -> dict[str, Any]:
+    @routes.post(
+        "/mentors",
+        status_code=status.HTTP_201_CREATED,
+        dependencies=[allow(*access.STAFF, action="register a mentor")],
+    )
+    async def register_mentor(
+        body: RegisterMentor, caller: Caller, request: Request, response: Response
+    ) -> dict[str, Any]:
         access.check_may_manage_school(caller, body.school_id, "register a mentor at that school")
         fields = body.model_dump()
         fields["phase"] = body.phase.value
-        mentor_id = await commands.run(app.register_mentor,
-                                       provenance=commands.provenance(caller, request), **fields)
+        mentor_id = await commands.run(
+            app.register_mentor, provenance=commands.provenance(caller, request), **fields
+        )
         response.headers["Location"] = f"/mentors/{mentor_id}"
         return {"id": mentor_id}
 
-    @routes.get("/mentors/{mentor_id}")
+    @routes.get("/mentors/{mentor_id}", dependencies=[allow(*access.READERS, action="read a mentor")])
     async def get_mentor(mentor_id: UUID, caller: Caller) -> dict[str, Any]:
         mentor = await commands.read(app.get_mentor, mentor_id)
         if caller.role == Role.MENTOR and caller.id != str(mentor_id):
@@ -41,26 +47,42 @@ def router(commands: Commands) -> APIRouter:
             access.check_may_manage_school(caller, mentor.school_id, "read this mentor")
         return mentor_view(mentor)
 
-    @routes.put("/ects/{ect_id}/mentor")
-    async def assign_mentor(ect_id: UUID, body: AssignMentor, caller: Caller,
-                            request: Request) -> dict[str, Any]:
+    @routes.put("/ects/{ect_id}/mentor", dependencies=[allow(*access.STAFF, action="assign a mentor")])
+    async def assign_mentor(
+        ect_id: UUID, body: AssignMentor, caller: Caller, request: Request
+    ) -> dict[str, Any]:
         """Hub policy is checked; a breach needs an override reason, which the event records."""
         changed = await commands.run(
-            app.assign_mentor, ect_id, body.mentor_id, assigned_on=body.assigned_on,
-            override_reason=body.override_reason, provenance=commands.provenance(caller, request),
-            authorize=lambda ect: access.check_may_manage(caller, ect, "assign a mentor"))
+            app.assign_mentor,
+            ect_id,
+            body.mentor_id,
+            assigned_on=body.assigned_on,
+            override_reason=body.override_reason,
+            provenance=commands.provenance(caller, request),
+            authorize=lambda ect: access.check_may_manage(caller, ect, "assign a mentor"),
+        )
         return {"ect_id": ect_id, "mentor_id": body.mentor_id, "changed": changed}
 
-    @routes.post("/mentors/{mentor_id}/training", status_code=status.HTTP_201_CREATED)
-    async def record_mentor_training(mentor_id: UUID, body: RecordMentorTraining, caller: Caller,
-                                     request: Request, response: Response) -> dict[str, Any]:
+    @routes.post(
+        "/mentors/{mentor_id}/training",
+        status_code=status.HTTP_201_CREATED,
+        dependencies=[allow(*access.STAFF, action="record a mentor's training")],
+    )
+    async def record_mentor_training(
+        mentor_id: UUID, body: RecordMentorTraining, caller: Caller, request: Request, response: Response
+    ) -> dict[str, Any]:
         """Conferences, clinics and coaching-for-mentors sessions, attended or missed."""
         mentor = await commands.read(app.get_mentor, mentor_id)
         access.check_may_manage_school(caller, mentor.school_id, "record a mentor's training")
         training_id, was_created = await commands.run(
-            app.record_mentor_training, mentor_id, request_id=body.request_id, kind=body.kind.value,
-            held_on=body.held_on, attended=body.attended,
-            provenance=commands.provenance(caller, request))
+            app.record_mentor_training,
+            mentor_id,
+            request_id=body.request_id,
+            kind=body.kind.value,
+            held_on=body.held_on,
+            attended=body.attended,
+            provenance=commands.provenance(caller, request),
+        )
         response.status_code = status.HTTP_201_CREATED if was_created else status.HTTP_200_OK
         return {"id": training_id, "created": was_created}
 

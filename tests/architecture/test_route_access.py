@@ -1,0 +1,94 @@
+"""Every route of every service declares who may call it, and the declaration holds.
+
+Walks the route tables themselves, so a new endpoint without an access rule fails here.
+Only the role gate is exercised (it runs before the body is read into the command); the
+finer scope rules (which school, which AB, which mentor) have their own tests.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from contracts import Role
+from ect_platform.identity import TokenIssuer, allowed_roles
+from scheduling.entrypoints.api import create_api as scheduling_api
+from tests.unit.scheduling_fixtures import Clock, in_memory_app
+
+ISSUER = TokenIssuer("route-walk-secret-of-at-least-32-bytes")
+PUBLIC = {"/health/live", "/health/ready", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+ROLES = [Role.HUB_LEAD, Role.MENTOR, Role.INDUCTION_TUTOR, Role.APPROPRIATE_BODY, Role.AUDITOR]
+
+
+def services() -> dict[str, FastAPI]:
+    return {"scheduling": scheduling_api(in_memory_app(Clock(date(2025, 9, 10))), ISSUER)}
+
+
+def api_routes(routes: list) -> list[APIRoute]:  # type: ignore[type-arg]
+    """Flattened, including routers included into the app (FastAPI nests them; no prefixes here)."""
+    flat = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            flat.append(route)
+        elif hasattr(route, "original_router"):
+            flat.extend(api_routes(route.original_router.routes))
+    return flat
+
+
+def routes() -> list[tuple[str, APIRoute, str]]:
+    found = []
+    for name, api in services().items():
+        for route in api_routes(api.routes):
+            if route.path not in PUBLIC:
+                found.extend((name, route, method) for method in sorted(route.methods))
+    assert found, "no routes found: has FastAPI changed how it keeps them?"
+    return found
+
+
+def concrete(path: str) -> str:
+    path = path.replace("{school_id}", "100001").replace("{academic_year}", "2025")
+    return re.sub(r"\{[a-z_]+\}", str(uuid.uuid4()), path)
+
+
+def headers(role: Role) -> dict[str, str]:
+    token = ISSUER.issue("someone", role, schools=["100001"] if role == Role.INDUCTION_TUTOR else None)
+    return {"Authorization": f"Bearer {token}"}
+
+
+ROUTES = routes()
+IDS = [f"{name} {method} {route.path}" for name, route, method in ROUTES]
+
+
+@pytest.mark.parametrize(("service", "route", "method"), ROUTES, ids=IDS)
+def test_every_route_declares_which_roles_may_call_it(service, route, method):
+    assert allowed_roles(route) is not None, f"{service} {method} {route.path} has no access rule"
+
+
+@pytest.mark.parametrize(("service", "route", "method"), ROUTES, ids=IDS)
+def test_an_auditor_may_only_read(service, route, method):
+    if method != "GET":
+        assert Role.AUDITOR not in (allowed_roles(route) or ()), f"{method} {route.path}"
+
+
+@pytest.mark.parametrize(("service", "route", "method"), ROUTES, ids=IDS)
+async def test_every_route_refuses_no_token_and_every_role_it_does_not_admit(service, route, method):
+    api = services()[service]
+    allowed = allowed_roles(route) or frozenset()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://t") as client:
+        path = concrete(route.path)
+        anonymous = await client.request(method, path, json={})
+        assert anonymous.status_code == 401
+        for role in ROLES:
+            response = await client.request(method, path, json={}, headers=headers(role))
+            if role in allowed:
+                assert response.status_code != 401
+                assert "may " not in response.json().get("detail", "") or response.status_code != 403
+            else:
+                assert response.status_code == 403, (role, response.text)
+                assert response.json()["type"].endswith("/forbidden")
