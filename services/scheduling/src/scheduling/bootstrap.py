@@ -43,6 +43,11 @@ def build_application(settings: SchedulingSettings) -> SchedulingApplication:
     location = PostgresLocation.from_url(settings.database_url)
     env = location.eventsourcing_env(settings.db_schema)
     env["CREATE_TABLE"] = "y"
+    # Keep recently used aggregates in memory and fast-forward them from the store on every
+    # get, so a command reads only the events since it last saw the ECT instead of replaying
+    # its whole history; still correct with several processes writing.
+    env["AGGREGATE_CACHE_MAXSIZE"] = str(settings.aggregate_cache_size)
+    env["AGGREGATE_CACHE_FASTFORWARD"] = "y"
     return SchedulingApplication(
         env=env, policy=MentorPolicy(min_years_teaching=settings.mentor_min_years_teaching)
     )

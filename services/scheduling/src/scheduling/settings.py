@@ -12,4 +12,5 @@ class SchedulingSettings(PlatformSettings):
     db_schema: str = Field(default="scheduling", validation_alias="SCHEDULING_DB_SCHEMA")
     inbound_consumer_group: str = Field(default="scheduling-inbound",
                                         validation_alias="SCHEDULING_CONSUMER_GROUP")
+    aggregate_cache_size: int = Field(default=10000, ge=0, validation_alias="SCHEDULING_AGGREGATE_CACHE")
     mentor_min_years_teaching: int = Field(default=3, validation_alias="MENTOR_MIN_YEARS_TEACHING")
