@@ -181,5 +181,43 @@ def relay_republish(
                "relay republishes from there")
 
 
+audit = typer.Typer(help="For auditors: the tamper evidence of the event logs.")
+app.add_typer(audit, name="audit")
+
+EVENT_LOGS = {"scheduling": "scheduling_events", "reporting": "reporting_events"}
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Walk each service's hash-chained event log; name the first altered, removed or reordered record."""
+    import asyncio
+
+    import asyncpg
+
+    from ect_platform import chain
+
+    running = _running()
+    if "database_url" not in running:
+        raise typer.BadParameter("set DATABASE_URL, or run `ect up`")
+
+    async def go() -> dict[str, chain.Verdict]:
+        conn = await asyncpg.connect(running["database_url"])
+        try:
+            return {service: await chain.verify(conn, service, table)
+                    for service, table in EVENT_LOGS.items()}
+        finally:
+            await conn.close()
+
+    broken = False
+    for service, verdict in asyncio.run(go()).items():
+        if verdict.intact:
+            head = verdict.head.hex() if verdict.head else "(empty)"
+            typer.echo(f"{service}: intact, {verdict.checked} records, head {head}")
+        else:
+            broken = True
+            typer.echo(f"{service}: BROKEN after {verdict.checked} good records: {verdict.problem}")
+    raise typer.Exit(1 if broken else 0)
+
+
 def main() -> None:
     app()

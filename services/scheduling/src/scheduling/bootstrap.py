@@ -9,6 +9,7 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from contracts.topics import REPORTING, SCHEDULING
+from ect_platform import chain
 from ect_platform.database import PostgresLocation, create_pool, ensure_schema
 from ect_platform.identity import TokenIssuer
 from ect_platform.inbox import subscribe
@@ -59,6 +60,8 @@ async def bootstrap(settings: SchedulingSettings) -> Scheduling:
                         settings.kafka_topic_prefix)
     app = build_application(settings)
     pool = await create_pool(settings.database_url, settings.db_schema)
+    async with pool.acquire() as conn:
+        await chain.install(conn, settings.db_schema, app.recorder.events_table_name)  # type: ignore[attr-defined]
     producer = make_producer(settings.kafka_bootstrap_servers)
     await producer.start()
     positions = PositionStore(pool, relay_name="scheduling")
