@@ -34,6 +34,7 @@ def platform(embedded_stack) -> Iterator[Platform]:  # type: ignore[no-untyped-d
     ports = {"scheduling": free_port(), "reporting": free_port(), "notifications": free_port()}
     running = start_platform(state_dir=state, env=env, ports=ports, log_dir=state)
     running.topic_prefix = env["KAFKA_TOPIC_PREFIX"]  # type: ignore[attr-defined]
+    running.log_dir = state  # type: ignore[attr-defined]
     try:
         yield running
     finally:
