@@ -46,8 +46,26 @@ class Platform:
     postgres: EmbeddedPostgres | None = None
     kafka: EmbeddedKafka | None = None
 
+    env: dict[str, str] = field(default_factory=dict)
+    log_dir: Path | None = None
+
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
+
+    def spawn(self, name: str) -> None:
+        """Start (or start again) one service process with the platform's environment."""
+        out = (self.log_dir / f"{name}.log").open("ab") if self.log_dir else None
+        self.processes[name] = subprocess.Popen(  # noqa: S603 - our own modules
+            [sys.executable, "-m", name], env=self.env, stdout=out,
+            stderr=subprocess.STDOUT if out else None,
+        )
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """For fault injection: send ``sig`` to one service process and wait if it ends it."""
+        process = self.processes[name]
+        process.send_signal(sig)
+        if sig in (signal.SIGKILL, signal.SIGTERM):
+            process.wait(timeout=15)
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -97,19 +115,16 @@ def start_platform(
                 raise RuntimeError(
                     f"port {chosen[spec.name]} for {spec.name} is taken; set {spec.port_variable}"
                 )
-        child_env = dict(env)
-        child_env.update(
+        platform.env = dict(env)
+        platform.env.update(
             DATABASE_URL=database_url,
             KAFKA_BOOTSTRAP_SERVERS=bootstrap,
             JWT_SECRET=env["JWT_SECRET"],
             **{s.port_variable: str(chosen[s.name]) for s in SERVICES},
         )
+        platform.log_dir = log_dir
         for spec in SERVICES:
-            out = (log_dir / f"{spec.name}.log").open("ab") if log_dir else None
-            platform.processes[spec.name] = subprocess.Popen(  # noqa: S603 - our own modules
-                [sys.executable, "-m", spec.name],
-                env=child_env, stdout=out, stderr=subprocess.STDOUT if out else None,
-            )
+            platform.spawn(spec.name)
         wait_until_ready(platform)
     except BaseException:
         platform.stop()
@@ -117,9 +132,9 @@ def start_platform(
     return platform
 
 
-def wait_until_ready(platform: Platform, timeout: float = 60.0) -> None:
+def wait_until_ready(platform: Platform, timeout: float = 60.0, only: set[str] | None = None) -> None:
     deadline = time.monotonic() + timeout
-    pending = set(platform.ports)
+    pending = set(only or platform.ports)
     with httpx.Client(timeout=2) as client:
         while pending:
             for name in list(pending):

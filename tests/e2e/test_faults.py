@@ -1,0 +1,163 @@
+"""Fault injection under load: kill -9 services, pause and restart the broker; nothing lost, nothing doubled.
+
+A client sends coaching sessions steadily. It behaves as a careful client does: when a
+request gets no answer (the process died mid-request) it sends it again with the same
+request id, so every command ends either accepted (2xx) or refused (4xx). After each fault
+and at the end, a consistency check compares what was accepted with scheduling's record
+and with reporting's projection: every accepted session counted exactly once, nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import tempfile
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from contracts import Role
+from ect_platform.embedded import free_port
+from ect_platform.identity import TokenIssuer
+from ect_platform.supervisor import Platform, start_platform, wait_until_ready
+from tests.conftest import JWT_SECRET
+from tests.e2e.test_spine import QTS, TODAY, new_trn
+
+pytestmark = pytest.mark.e2e
+
+ISSUER = TokenIssuer(JWT_SECRET)
+AB = {"Authorization": f"Bearer {ISSUER.issue('ab-1', Role.APPROPRIATE_BODY)}"}
+LEAD = {"Authorization": f"Bearer {ISSUER.issue('lead-1', Role.HUB_LEAD)}"}
+
+
+@pytest.fixture(scope="module")
+def faulty(embedded_stack) -> Iterator[Platform]:  # type: ignore[no-untyped-def]
+    """A platform of its own, with its own broker, so faults touch no other test."""
+    database_url = asyncio.run(embedded_stack.fresh_database())
+    state = Path(tempfile.mkdtemp(prefix="ect-faults-"))
+    env = dict(os.environ, DATABASE_URL=database_url, JWT_SECRET=JWT_SECRET,
+               KAFKA_SESSION_TIMEOUT_MS="2000")
+    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
+    ports = {"scheduling": free_port(), "reporting": free_port(), "notifications": free_port()}
+    platform = start_platform(state_dir=state, env=env, ports=ports, kafka_port=free_port(),
+                              log_dir=state)
+    try:
+        yield platform
+    finally:
+        platform.stop()
+        shutil.rmtree(state, ignore_errors=True)
+
+
+@dataclass
+class Load:
+    """The steady client: what it sent, and what the platform accepted or refused."""
+
+    ects: list[str]
+    accepted: Counter[str] = field(default_factory=Counter)
+    refused: int = 0
+    sent: int = 0
+    retried: int = 0
+
+    async def run(self, platform: Platform, stop: asyncio.Event) -> None:
+        async with httpx.AsyncClient(timeout=5) as http:
+            while not stop.is_set():
+                ect_id = self.ects[self.sent % len(self.ects)]
+                body = {"request_id": str(uuid.uuid4()), "held_on": TODAY, "minutes": 30}
+                self.sent += 1
+                while True:  # until the platform answers, the same request again
+                    try:
+                        response = await http.post(
+                            platform.url("scheduling") + f"/ects/{ect_id}/sessions", json=body,
+                            headers=LEAD)
+                    except httpx.TransportError:
+                        self.retried += 1
+                        await asyncio.sleep(0.2)
+                        continue
+                    if response.status_code >= 500:
+                        self.retried += 1
+                        await asyncio.sleep(0.2)
+                        continue
+                    break
+                if response.status_code == 201:
+                    self.accepted[ect_id] += 1
+                elif response.status_code != 200:  # 200: a retry of one already accepted
+                    self.refused += 1
+                await asyncio.sleep(0.01)
+
+
+async def consistent(platform: Platform, load: Load, within: float = 90) -> dict[str, int]:
+    """Wait until scheduling and reporting both show exactly the accepted sessions; fail if either
+    ever shows more (a double count) or the deadline passes (a loss)."""
+    deadline = asyncio.get_running_loop().time() + within
+    async with httpx.AsyncClient(timeout=5) as http:
+        while True:
+            lost = doubled = 0
+            for ect_id in load.ects:
+                expected = load.accepted[ect_id]
+                ect = (await http.get(platform.url("scheduling") + f"/ects/{ect_id}", headers=LEAD)).json()
+                projection = await http.get(platform.url("reporting") + f"/ects/{ect_id}/entitlement",
+                                            headers=LEAD)
+                seen = projection.json().get("sessions_held", 0) if projection.status_code == 200 else 0
+                assert ect["sessions_held"] == expected, "scheduling lost or doubled an accepted command"
+                assert seen <= expected, f"reporting double-applied: {seen} > {expected}"
+                lost += expected - seen
+                doubled += max(0, seen - expected)
+            if lost == 0:
+                return {"lost": 0, "doubled": doubled}
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"{lost} accepted sessions never reached reporting")
+            await asyncio.sleep(0.5)
+
+
+async def test_crashes_pauses_and_a_broker_restart_lose_nothing_and_double_nothing(faulty):
+    platform = faulty
+    async with httpx.AsyncClient(timeout=10) as http:
+        ects = []
+        for _ in range(3):
+            response = await http.post(platform.url("scheduling") + "/ects", headers=AB, json={
+                "trn": new_trn(), "name": "Ada Lovelace", "date_of_birth": "1999-12-10",
+                "school_id": "100001", "subject": "mathematics", "phase": "secondary",
+                "qts_date": QTS, "induction_start_date": TODAY, "fte": 1.0,
+                "appropriate_body_id": "ab-1", "induction_programme": "provider_led",
+                "induction_tutor_id": "tutor-1"})
+            assert response.status_code == 201, response.text
+            ects.append(response.json()["id"])
+    load = Load(ects)
+    stop = asyncio.Event()
+    client = asyncio.create_task(load.run(platform, stop))
+    faults = 0
+
+    async def settle(seconds: float = 1.5) -> None:
+        await asyncio.sleep(seconds)
+
+    try:
+        await settle()
+        for service in ("scheduling", "reporting", "notifications"):
+            platform.kill(service)  # kill -9, mid-load
+            faults += 1
+            await settle(0.5)
+            platform.spawn(service)
+            await asyncio.to_thread(wait_until_ready, platform, 60.0, {service})
+            await settle()
+        assert platform.kafka is not None and platform.kafka.process is not None
+        platform.kafka.process.send_signal(signal.SIGSTOP)  # the broker hangs
+        faults += 1
+        await settle(3)
+        platform.kafka.process.send_signal(signal.SIGCONT)
+        await settle(2)
+    finally:
+        stop.set()
+        await client
+    figures = await consistent(platform, load)
+    print(f"\nfault injection: sent {load.sent}, accepted {sum(load.accepted.values())}, "
+          f"refused {load.refused}, client retries {load.retried}, faults {faults}, "
+          f"lost {figures['lost']}, double-applied {figures['doubled']}")
+    assert load.refused == 0
+    assert sum(load.accepted.values()) > 50
