@@ -9,10 +9,11 @@ from faststream.kafka import KafkaBroker
 
 from contracts import encode
 from contracts.topics import SCHEDULING
-from ect_platform.inbox import ProjectionConsumer, subscribe
+from ect_platform.inbox import subscribe
 from ect_platform.kafka import make_producer
 from reporting.bootstrap import bootstrap
 from reporting.projections import entitlement
+from reporting.projections.consumer import ReportingConsumer
 from reporting.settings import ReportingSettings
 from scheduling.integration.outbound import to_integration_event
 from tests.support import eventually
@@ -60,9 +61,9 @@ async def publish(stack, topic: str, envelopes) -> None:  # type: ignore[no-unty
         await producer.stop()
 
 
-def fresh_broker(reporting, stack) -> tuple[KafkaBroker, ProjectionConsumer]:  # type: ignore[no-untyped-def]
+def fresh_broker(reporting, stack) -> tuple[KafkaBroker, ReportingConsumer]:  # type: ignore[no-untyped-def]
     """A consumer process as it would start again: same group, new objects."""
-    consumer = ProjectionConsumer(reporting.pool, entitlement.apply, name="test")
+    consumer = ReportingConsumer(reporting.pool, reporting.projections, name="test")
     broker = KafkaBroker(stack.bootstrap_servers, logger=None)
     prefix = reporting.settings.kafka_topic_prefix
     subscribe(broker, consumer, SCHEDULING.qualified(prefix), group_id=prefix + "reporting-projections",

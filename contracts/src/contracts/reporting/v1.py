@@ -41,6 +41,19 @@ class TermReportSubmitted(EventPayload):
     recommendation: Recommendation | None = Field(
         default=None, description="Only on the final formal assessment."
     )
+    assessor_id: str | None = Field(
+        default=None, description="Who wrote the review or conducted the assessment: the induction "
+        "tutor or the headteacher, never the ECT's mentor (2.55).")
+    assessor_role: str | None = Field(default=None, description="induction_tutor or headteacher.")
+    assessment_meeting_on: date | None = Field(
+        default=None, description="The assessment meeting; the report is due at the AB within 10 "
+        "working days of it (2.61).")
+    ect_comments: str | None = Field(default=None, description="The ECT's own comments on the report.")
+    signed_off_by: list[str] = Field(
+        default_factory=list, description="Roles that signed the report: induction_tutor, headteacher, ect.")
+    fully_signed: bool | None = Field(
+        default=None, description="Whether every signature the report needs is on it; the AB chases "
+        "unsigned reports (2.74).")
 
 
 class SupportPlanShared(EventPayload):
@@ -72,6 +85,8 @@ class InductionOutcomeRecorded(EventPayload):
     decided_on: date
     appropriate_body_id: str
     terms_served: float | None = None
+    recommendation: Recommendation | None = Field(
+        default=None, description="The final assessment's recommendation the AB decided on.")
     recommendation_received_on: date | None = None
     decision_due_by: date | None = Field(
         default=None, description="20 working days after the final recommendation (2.67).")
@@ -89,3 +104,9 @@ class InductionExtended(EventPayload):
     reason: str
     decided_on: date
     appropriate_body_id: str
+    recommendation_received_on: date | None = Field(
+        default=None, description="The final recommendation this extension decides on, if any.")
+    decision_due_by: date | None = Field(
+        default=None, description="20 working days after the final recommendation (2.67).")
+    notice_due_by: date | None = Field(
+        default=None, description="Written notice within 3 working days of the decision (2.69).")

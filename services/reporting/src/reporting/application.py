@@ -1,21 +1,44 @@
-"""reporting's own event-sourced use cases (term reports). Synchronous: call via to_thread."""
+"""reporting's own event-sourced use cases: term reports, support plans, outcomes.
+
+Synchronous (the eventsourcing store is): call via ``asyncio.to_thread``. What the rules
+need to know about the ECT (their AB, mentor, whether an assessment is the final one, when
+the final recommendation arrived) comes from the caller, which reads reporting's projection
+of scheduling's events; the aggregates decide.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-from uuid import UUID
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from ect_platform.outbox import register_transcodings
-from reporting.domain.errors import TermReportAlreadySubmittedError
+from reporting.domain.errors import TermReportAlreadySubmittedError, TermReportNotFoundError
+from reporting.domain.outcome import InductionDecision, decision_id
 from reporting.domain.provenance import Provenance
+from reporting.domain.support_plan import SupportPlan, plan_id
 from reporting.domain.term_report import TermReport, report_id
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def today_in_england() -> date:
+    return datetime.now(LONDON).date()
 
 
 class ReportingApplication(Application):
     name = "reporting"
+
+    def __init__(self, env: dict[str, str] | None = None,
+                 clock: Callable[[], date] = today_in_england) -> None:
+        super().__init__(env)
+        self.today = clock
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -24,18 +47,78 @@ class ReportingApplication(Application):
     def submit_term_report(
         self, ect_id: UUID, *, kind: str, term_number: int, on_track: bool, evidence_summary: str,
         targets: str, submitted_on: date, appropriate_body_id: str | None,
-        recommendation: str | None, provenance: Provenance,
+        recommendation: str | None, provenance: Provenance, **details: Any,
     ) -> UUID:
+        """``details``: final, mentor_id, assessor_id, assessor_role, ect_comments,
+        assessment_meeting_on, sign_offs (see ``TermReport.submit``)."""
         if self.recorder.select_events(report_id(ect_id, kind, term_number), limit=1):
             raise TermReportAlreadySubmittedError(kind, term_number)
         report = TermReport.submit(
             ect_id=ect_id, kind=kind, term_number=term_number, on_track=on_track,
             evidence_summary=evidence_summary, targets=targets, submitted_on=submitted_on,
             appropriate_body_id=appropriate_body_id, recommendation=recommendation,
-            provenance=provenance,
+            provenance=provenance, today=self.today(), **details,
         )
         try:
             self.save(report)
         except IntegrityError:  # a concurrent submission of the same report won
             raise TermReportAlreadySubmittedError(kind, term_number) from None
         return report.id
+
+    def get_term_report(self, report: UUID) -> TermReport:
+        try:
+            found: TermReport = self.repository.get(report)
+        except AggregateNotFoundError:
+            raise TermReportNotFoundError(report) from None
+        return found
+
+    def share_support_plan(
+        self, ect_id: UUID, *, report: UUID | None, request_id: str | None, shared_on: date,
+        summary: str, review_on: date | None, appropriate_body_id: str | None, provenance: Provenance,
+    ) -> tuple[UUID, bool]:
+        """(plan id, created). Sharing the same plan again answers its id and records nothing."""
+        key = str(report) if report else (request_id or str(uuid4()))
+        existing = plan_id(ect_id, key)
+        if self.recorder.select_events(existing, limit=1):
+            return existing, False
+        reviewed = self.get_term_report(report) if report else None
+        plan = SupportPlan.share(
+            ect_id=ect_id, key=key, report=reviewed, shared_on=shared_on,
+            summary=summary, review_on=review_on, appropriate_body_id=appropriate_body_id,
+            provenance=provenance, today=self.today())
+        try:
+            self.save(plan)
+        except IntegrityError:
+            return plan.id, False
+        return plan.id, True
+
+    def _decision(self, ect_id: UUID, provenance: Provenance) -> InductionDecision:
+        try:
+            found: InductionDecision = self.repository.get(decision_id(ect_id))
+        except AggregateNotFoundError:
+            return InductionDecision.open(ect_id=ect_id, provenance=provenance)
+        return found
+
+    def record_outcome(self, ect_id: UUID, *, outcome: str, decided_on: date, appropriate_body_id: str,
+                       terms_served: float | None, recommendation: str | None,
+                       recommendation_received_on: date | None, provenance: Provenance) -> UUID:
+        decision = self._decision(ect_id, provenance)
+        decision.record_outcome(
+            outcome=outcome, decided_on=decided_on, appropriate_body_id=appropriate_body_id,
+            terms_served=terms_served, recommendation=recommendation,
+            recommendation_received_on=recommendation_received_on, today=self.today(),
+            provenance=provenance)
+        self.save(decision)
+        return decision.id
+
+    def extend_induction(self, ect_id: UUID, *, extension_terms: Decimal, reason: str, decided_on: date,
+                         appropriate_body_id: str, recommendation_received_on: date | None,
+                         provenance: Provenance) -> UUID:
+        decision = self._decision(ect_id, provenance)
+        decision.extend(
+            extension_terms=extension_terms, reason=reason, decided_on=decided_on,
+            appropriate_body_id=appropriate_body_id,
+            recommendation_received_on=recommendation_received_on, today=self.today(),
+            provenance=provenance)
+        self.save(decision)
+        return decision.id

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -10,14 +12,16 @@ from faststream.kafka import KafkaBroker
 
 from contracts.topics import REPORTING, SCHEDULING
 from ect_platform.database import PostgresLocation, create_pool, ensure_schema
+from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
-from ect_platform.inbox import ProjectionConsumer, subscribe
+from ect_platform.inbox import subscribe
 from ect_platform.kafka import ensure_topics, make_producer
 from ect_platform.outbox import notification_reader
 from ect_platform.relay import PositionStore, Relay
-from reporting.application import ReportingApplication
+from reporting.application import ReportingApplication, today_in_england
 from reporting.integration.outbound import to_integration_event
-from reporting.projections import entitlement
+from reporting.projections import consumer as projections
+from reporting.projections.consumer import ReportingConsumer, ReportingProjections
 from reporting.settings import ReportingSettings
 
 
@@ -28,7 +32,8 @@ class Reporting:
     pool: asyncpg.Pool
     producer: AIOKafkaProducer
     relay: Relay
-    consumer: ProjectionConsumer
+    consumer: ReportingConsumer
+    projections: ReportingProjections
     broker: KafkaBroker
     issuer: TokenIssuer
 
@@ -38,32 +43,36 @@ class Reporting:
         self.app.close()
 
 
-def build_application(settings: ReportingSettings) -> ReportingApplication:
+def build_application(settings: ReportingSettings,
+                      clock: Callable[[], date] = today_in_england) -> ReportingApplication:
     env = PostgresLocation.from_url(settings.database_url).eventsourcing_env(settings.db_schema)
     env["CREATE_TABLE"] = "y"
-    return ReportingApplication(env=env)
+    return ReportingApplication(env=env, clock=clock)
 
 
-async def bootstrap(settings: ReportingSettings) -> Reporting:
+async def bootstrap(settings: ReportingSettings,
+                    clock: Callable[[], date] = today_in_england) -> Reporting:
     prefix = settings.kafka_topic_prefix
     await ensure_schema(settings.database_url, settings.db_schema)
     await ensure_topics(settings.kafka_bootstrap_servers, [SCHEDULING, REPORTING], prefix)
-    app = build_application(settings)
+    app = build_application(settings, clock)
     pool = await create_pool(settings.database_url, settings.db_schema)
     async with pool.acquire() as conn:
-        await entitlement.setup(conn)
+        await projections.setup(conn)
     producer = make_producer(settings.kafka_bootstrap_servers)
     await producer.start()
     positions = PositionStore(pool, relay_name="reporting")
     await positions.setup()
     relay = Relay(read_batch=notification_reader(app, to_integration_event), producer=producer,
                   topic=REPORTING.qualified(prefix), positions=positions)
-    consumer = ProjectionConsumer(pool, entitlement.apply, name="reporting.entitlement")
+    read_models = ReportingProjections(clock, settings.status.rules())
+    consumer = ReportingConsumer(pool, read_models, name="reporting.projections",
+                                 dead_letters=DeadLetters(producer))
     await consumer.setup()
     broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id="reporting",
                          logger=None)
     subscribe(broker, consumer, SCHEDULING.qualified(prefix), REPORTING.qualified(prefix),
               group_id=prefix + settings.consumer_group,
               session_timeout_ms=settings.kafka_session_timeout_ms)
-    return Reporting(settings, app, pool, producer, relay, consumer, broker,
+    return Reporting(settings, app, pool, producer, relay, consumer, read_models, broker,
                      TokenIssuer(settings.jwt_secret.get_secret_value()))

@@ -22,5 +22,38 @@ class TermReportAlreadySubmittedError(ReportingError):
         super().__init__(f"a {kind.replace('_', ' ')} for term {term_number} was already submitted")
 
 
+class TermReportNotFoundError(ReportingError):
+    def __init__(self, report_id: UUID) -> None:
+        super().__init__(f"no term report with id {report_id}")
+
+
 class RecommendationNotAllowedError(ReportingError):
-    """Only a formal assessment recommends an outcome (statutory guidance 2.60)."""
+    """Only the final formal assessment recommends an outcome (statutory guidance 2.60)."""
+
+
+class RecommendationRequiredError(ReportingError):
+    """The final formal assessment must recommend satisfactory, unsatisfactory or extension (2.60)."""
+
+
+class AssessorNotAllowedError(ReportingError):
+    """Assessments are by the headteacher or induction tutor, never the ECT's mentor (2.55)."""
+
+
+class DateNotAllowedError(ReportingError):
+    """A date in the future, or before the fact it follows."""
+
+
+class SupportPlanNotNeededError(ReportingError):
+    """A support plan answers a review that found the ECT not on track (4.1)."""
+
+
+class OutcomeAlreadyRecordedError(ReportingError):
+    """One outcome per induction: after a pass or a fail nothing more is decided (rule 4)."""
+
+
+class NoFinalRecommendationError(ReportingError):
+    """The AB decides pass or fail on the final assessment's recommendation (2.67)."""
+
+
+class InductionNotOpenError(ReportingError):
+    """The ECT's induction is closed (left, released, passed or failed)."""

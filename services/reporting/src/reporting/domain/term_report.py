@@ -1,20 +1,75 @@
 """A term report: a progress review, formal assessment or interim assessment of one ECT.
 
 One report per ECT, kind and term: its id is derived from those, so a second submission
-of the same report is refused rather than doubled.
+of the same report is refused rather than doubled. The report reaches the AB signed: the
+signatures are collected on the form before it is sent (as digital sign-off does), and a
+report sent without every signature it needs is marked ``fully_signed = False`` so the AB
+can chase it (2.74).
+
+Rules, decided here from what the application tells the report about the ECT:
+- an assessment is conducted by the headteacher or the induction tutor, never by the
+  ECT's mentor (2.55);
+- only the final formal assessment recommends satisfactory, unsatisfactory or extension,
+  and it must (2.60);
+- a formal assessment's meeting is on or before the day the report is sent;
+- assessments need the signatures of the induction tutor, the headteacher and the ECT;
+  reviews the induction tutor's.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from reporting.domain.errors import RecommendationNotAllowedError
+from reporting.domain.errors import (
+    AssessorNotAllowedError,
+    DateNotAllowedError,
+    RecommendationNotAllowedError,
+    RecommendationRequiredError,
+)
 from reporting.domain.provenance import Provenance
 
-KINDS = ("progress_review", "formal_assessment", "interim_assessment")
+PROGRESS_REVIEW, FORMAL_ASSESSMENT, INTERIM_ASSESSMENT = (
+    "progress_review", "formal_assessment", "interim_assessment")
+KINDS = (PROGRESS_REVIEW, FORMAL_ASSESSMENT, INTERIM_ASSESSMENT)
+ASSESSORS = ("induction_tutor", "headteacher")
+SIGNATORIES = ("induction_tutor", "headteacher", "ect")
+REQUIRED_SIGNATURES = {
+    PROGRESS_REVIEW: frozenset({"induction_tutor"}),
+    FORMAL_ASSESSMENT: frozenset(SIGNATORIES),
+    INTERIM_ASSESSMENT: frozenset(SIGNATORIES),
+}
+
+
+def _check(kind: str, final: bool, recommendation: str | None, assessor_id: str,
+           assessor_role: str, mentor_id: str | None, meeting_on: date | None,
+           submitted_on: date, today: date) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown report kind {kind!r}")
+    if assessor_role not in ASSESSORS:
+        raise AssessorNotAllowedError(
+            f"a {kind.replace('_', ' ')} is written by the induction tutor or the headteacher, "
+            f"not a {assessor_role} (statutory guidance 2.55)")
+    if mentor_id is not None and assessor_id == mentor_id:
+        raise AssessorNotAllowedError(
+            f"{assessor_id} is the ECT's mentor, who never assesses the ECT (statutory guidance 2.55)")
+    is_final = kind == FORMAL_ASSESSMENT and final
+    if recommendation is not None and not is_final:
+        raise RecommendationNotAllowedError(
+            f"a {kind.replace('_', ' ')} cannot recommend an outcome; only the final formal "
+            "assessment does (statutory guidance 2.60)")
+    if is_final and recommendation is None:
+        raise RecommendationRequiredError(
+            "the final formal assessment recommends satisfactory, unsatisfactory or extension "
+            "(statutory guidance 2.60)")
+    if submitted_on > today:
+        raise DateNotAllowedError(f"a report cannot be sent on {submitted_on}, after today ({today})")
+    if meeting_on is not None and meeting_on > submitted_on:
+        raise DateNotAllowedError(
+            f"the assessment meeting on {meeting_on} cannot follow the report's sending on {submitted_on}")
 
 
 class TermReport(Aggregate):
@@ -26,34 +81,42 @@ class TermReport(Aggregate):
     def submit(
         cls, *, ect_id: UUID, kind: str, term_number: int, on_track: bool, evidence_summary: str,
         targets: str, submitted_on: date, appropriate_body_id: str | None,
-        recommendation: str | None, provenance: Provenance,
+        recommendation: str | None, provenance: Provenance, today: date, final: bool = False,
+        mentor_id: str | None = None, assessor_id: str | None = None,
+        assessor_role: str = "induction_tutor", ect_comments: str | None = None,
+        assessment_meeting_on: date | None = None, sign_offs: list[dict[str, Any]] | None = None,
     ) -> TermReport:
-        if kind not in KINDS:
-            raise ValueError(f"unknown report kind {kind!r}")
-        if recommendation is not None and kind != "formal_assessment":
-            raise RecommendationNotAllowedError(
-                f"a {kind.replace('_', ' ')} cannot recommend an outcome; only the final formal "
-                "assessment does (statutory guidance 2.60)"
-            )
+        assessor = assessor_id or provenance.actor_id
+        _check(kind, final, recommendation, assessor, assessor_role, mentor_id, assessment_meeting_on,
+               submitted_on, today)
+        signatures = [dict(s) for s in sign_offs or []]
+        signed = {s["role"] for s in signatures}
         return cls(
             ect_id=ect_id, kind=kind, term_number=term_number, on_track=on_track,
             evidence_summary=evidence_summary, targets=targets, submitted_on=submitted_on,
             appropriate_body_id=appropriate_body_id, recommendation=recommendation,
-            provenance=provenance,
+            provenance=provenance, assessor_id=assessor, assessor_role=assessor_role,
+            ect_comments=ect_comments, assessment_meeting_on=assessment_meeting_on,
+            sign_offs=signatures, fully_signed=REQUIRED_SIGNATURES[kind] <= signed,
         )
 
     @event("TermReportSubmitted")
     def __init__(
         self, *, ect_id: UUID, kind: str, term_number: int, on_track: bool, evidence_summary: str,
         targets: str, submitted_on: date, appropriate_body_id: str | None,
-        recommendation: str | None, provenance: Provenance,
+        recommendation: str | None, provenance: Provenance, assessor_id: str | None = None,
+        assessor_role: str | None = None, ect_comments: str | None = None,
+        assessment_meeting_on: date | None = None, sign_offs: list[dict[str, Any]] | None = None,
+        fully_signed: bool | None = None,
     ) -> None:
+        # The defaults read the events stored before these fields existed.
         self.ect_id = ect_id
         self.kind = kind
         self.term_number = term_number
         self.on_track = on_track
         self.submitted_on = submitted_on
         self.recommendation = recommendation
+        self.fully_signed = fully_signed
 
 
 def report_id(ect_id: UUID, kind: str, term_number: int) -> UUID:

@@ -1,85 +1,95 @@
-"""reporting's HTTP API: term reports in, entitlement projection out."""
+"""reporting's HTTP API: the app factory. Routes live in ``routes_*.py``, bodies in ``requests.py``."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import asyncpg
-from fastapi import FastAPI, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from eventsourcing.persistence import IntegrityError
+from fastapi import FastAPI, Request
 
-from contracts import Role
-from contracts.reporting.v1 import Recommendation, TermReportKind
-from ect_platform.identity import Caller, TokenIssuer, require_role
+from ect_platform.identity import Principal, TokenIssuer
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import correlation_id, health_router, install_correlation
 from reporting.application import ReportingApplication
-from reporting.domain.errors import (
-    RecommendationNotAllowedError,
-    TermReportAlreadySubmittedError,
-    UnknownEctError,
-)
+from reporting.domain import errors
+from reporting.domain.history import EctHistory
+from reporting.domain.induction_clock import InductionClock
 from reporting.domain.provenance import Provenance
-from reporting.projections import entitlement
+from reporting.entrypoints import routes_decisions, routes_exports, routes_read, routes_reports
+from reporting.projections import facts
+from reporting.projections.consumer import ReportingProjections
+from reporting.projections.exports import UnknownTermError
+from statutory.errors import StatutoryRuleError
+
+
+class ConcurrentDecisionError(Exception):
+    """Two decisions on one induction at once: one was recorded, the other may be retried."""
+
 
 DOMAIN_ERRORS: dict[type[Exception], int] = {
-    UnknownEctError: 404,
-    TermReportAlreadySubmittedError: 409,
-    RecommendationNotAllowedError: 422,
+    errors.UnknownEctError: 404,
+    errors.TermReportNotFoundError: 404,
+    errors.TermReportAlreadySubmittedError: 409,
+    errors.OutcomeAlreadyRecordedError: 409,
+    errors.NoFinalRecommendationError: 409,
+    errors.InductionNotOpenError: 409,
+    ConcurrentDecisionError: 409,
+    errors.RecommendationNotAllowedError: 422,
+    errors.RecommendationRequiredError: 422,
+    errors.AssessorNotAllowedError: 422,
+    errors.DateNotAllowedError: 422,
+    errors.SupportPlanNotNeededError: 422,
+    UnknownTermError: 422,
+    StatutoryRuleError: 422,
 }
 
 
-class SubmitTermReport(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+@dataclass
+class Services:
+    """What routes use: the application (in a worker thread), the read models, the clock."""
 
-    kind: TermReportKind
-    term_number: int = Field(ge=1, le=18, description="Induction term covered, 1-based")
-    on_track: bool
-    evidence_summary: str = Field(min_length=1, max_length=10000)
-    targets: str = Field(min_length=1, max_length=10000)
-    submitted_on: date
-    recommendation: Recommendation | None = None
+    app: ReportingApplication
+    pool: asyncpg.Pool
+    projections: ReportingProjections
+    on_commit: Callable[[], None]
+
+    async def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = await asyncio.to_thread(fn, *args, **kwargs)
+        except IntegrityError:
+            raise ConcurrentDecisionError("another decision on this induction was recorded at the "
+                                          "same moment; read it and retry if still needed") from None
+        self.on_commit()
+        return result
+
+    async def ect(self, ect_id: UUID) -> tuple[EctHistory, InductionClock]:
+        """The ECT as reporting knows it from scheduling's events; 404 when it does not."""
+        history, calendar = await facts.ect_history(self.pool, ect_id)
+        if not history.registered:
+            raise errors.UnknownEctError(ect_id)
+        return history, InductionClock(history, calendar, self.projections.clock())
+
+    @staticmethod
+    def provenance(principal: Principal, request: Request) -> Provenance:
+        return Provenance(principal.id, principal.role.value, correlation_id(request))
 
 
 def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssuer,
-               on_commit: Callable[[], None] = lambda: None,
+               projections: ReportingProjections, on_commit: Callable[[], None] = lambda: None,
                readiness: dict[str, Any] | None = None) -> FastAPI:
     api = FastAPI(title="ECT induction: reporting", version="1.0.0",
-                  description="Progress reviews, assessments, outcomes; entitlement projection.")
+                  description="Progress reviews, assessments, support plans and outcomes; the "
+                  "entitlement and appropriate-body submissions projections; TRA and DfE exports.")
     install_correlation(api)
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
     api.state.token_issuer = issuer
-
-    async def known_ect(ect_id: UUID) -> dict[str, Any]:
-        row = await entitlement.get(pool, ect_id)
-        if row is None or row["trn"] is None:
-            raise UnknownEctError(ect_id)
-        return row
-
-    @api.post("/ects/{ect_id}/term-reports", status_code=status.HTTP_201_CREATED)
-    async def submit_term_report(ect_id: UUID, body: SubmitTermReport, actor: Caller,
-                                 request: Request, response: Response) -> dict[str, Any]:
-        require_role(actor, (Role.INDUCTION_TUTOR,),
-                     "submit a progress review or assessment (never the mentor: guidance 2.55)")
-        ect = await known_ect(ect_id)
-        report_id = await asyncio.to_thread(
-            app.submit_term_report, ect_id, kind=body.kind.value, term_number=body.term_number,
-            on_track=body.on_track, evidence_summary=body.evidence_summary, targets=body.targets,
-            submitted_on=body.submitted_on, appropriate_body_id=ect["appropriate_body_id"],
-            recommendation=body.recommendation.value if body.recommendation else None,
-            provenance=Provenance(actor.id, actor.role.value, correlation_id(request)),
-        )
-        on_commit()
-        response.headers["Location"] = f"/ects/{ect_id}/term-reports/{report_id}"
-        return {"id": report_id}
-
-    @api.get("/ects/{ect_id}/entitlement")
-    async def get_entitlement(ect_id: UUID, actor: Caller) -> dict[str, Any]:
-        return await known_ect(ect_id)
-
+    services = Services(app, pool, projections, on_commit)
+    for module in (routes_reports, routes_decisions, routes_read, routes_exports):
+        api.include_router(module.router(services))
     return api

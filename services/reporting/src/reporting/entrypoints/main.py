@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from enum import StrEnum
 
+import asyncpg
 import typer
 
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
-from reporting.bootstrap import bootstrap
+from reporting.bootstrap import Reporting, bootstrap
 from reporting.entrypoints.api import create_api
 from reporting.settings import ReportingSettings
 
+log = logging.getLogger(__name__)
 cli = typer.Typer(add_completion=False, help="The reporting service.")
 
 
@@ -40,16 +44,34 @@ async def _run(part: Part) -> None:
     try:
         api = None
         if part in (Part.ALL, Part.API):
-            api = create_api(service.app, service.pool, service.issuer,
+            api = create_api(service.app, service.pool, service.issuer, service.projections,
                              on_commit=service.relay.nudge, readiness={"database": database_ready})
         loops: list[Loop] = []
         if part in (Part.ALL, Part.RELAY):
             loops.append(service.relay.run)
         if part in (Part.ALL, Part.CONSUMER):
             loops.append(broker_loop(service.broker))
+            loops.append(refresh_loop(service))
         await serve(api, settings.host, settings.port, loops)
     finally:
         await service.close()
+
+
+def refresh_loop(service: Reporting) -> Loop:
+    """Recompute, every so often, the statuses computed on an earlier day (they move with the date)."""
+
+    async def refresh(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                count = await service.projections.refresh_stale(service.pool)
+                if count:
+                    log.info("refreshed %d entitlement rows for a new day", count)
+            except (OSError, asyncpg.PostgresError) as exc:  # the next round tries again
+                log.warning("refreshing stale rows failed: %s", exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), service.settings.refresh_interval_seconds)
+
+    return refresh
 
 
 def main() -> None:

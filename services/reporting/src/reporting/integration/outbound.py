@@ -1,4 +1,8 @@
-"""reporting's domain events -> public integration events (contracts v1)."""
+"""reporting's domain events -> public integration events (contracts v1).
+
+Private events have no contract: ``InductionDecision.Opened`` only opens an ECT's decision
+record (its id derives from the ECT's) and carries nothing a subscriber needs.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,72 @@ from typing import Any
 
 from contracts.reporting import v1
 from ect_platform.outbox import Translation, Translator
+from reporting.domain.outcome import InductionDecision
+from reporting.domain.support_plan import SupportPlan
 from reporting.domain.term_report import TermReport
 
 SOURCE = "reporting"
 
 
 def _term_report_submitted(e: Any) -> Translation:
+    sign_offs = getattr(e, "sign_offs", None) or []
     payload = v1.TermReportSubmitted(
         report_id=e.originator_id, kind=v1.TermReportKind(e.kind), term_number=e.term_number,
         on_track=e.on_track, evidence_summary=e.evidence_summary, targets=e.targets,
         submitted_on=e.submitted_on, appropriate_body_id=e.appropriate_body_id,
         recommendation=v1.Recommendation(e.recommendation) if e.recommendation else None,
+        assessor_id=getattr(e, "assessor_id", None), assessor_role=getattr(e, "assessor_role", None),
+        assessment_meeting_on=getattr(e, "assessment_meeting_on", None),
+        ect_comments=getattr(e, "ect_comments", None),
+        signed_off_by=sorted({s["role"] for s in sign_offs}),
+        fully_signed=getattr(e, "fully_signed", None),
     )
     return Translation(payload, e.submitted_on, e.ect_id)
 
 
+def _support_plan_shared(e: Any) -> Translation:
+    payload = v1.SupportPlanShared(
+        plan_id=e.originator_id, report_id=e.report_id, shared_on=e.shared_on,
+        appropriate_body_id=e.appropriate_body_id, summary=e.summary, review_on=e.review_on)
+    return Translation(payload, e.shared_on, e.ect_id)
+
+
+def _outcome_recorded(e: Any) -> Translation:
+    payload = v1.InductionOutcomeRecorded(
+        outcome=v1.Outcome(e.outcome), decided_on=e.decided_on, appropriate_body_id=e.appropriate_body_id,
+        terms_served=e.terms_served,
+        recommendation=v1.Recommendation(e.recommendation) if e.recommendation else None,
+        recommendation_received_on=e.recommendation_received_on, decision_due_by=e.decision_due_by,
+        notice_due_by=e.notice_due_by)
+    return Translation(payload, e.decided_on, e.ect_id)
+
+
+def _extended(e: Any) -> Translation:
+    payload = v1.InductionExtended(
+        extension_terms=float(e.extension_terms), reason=e.reason, decided_on=e.decided_on,
+        appropriate_body_id=e.appropriate_body_id,
+        recommendation_received_on=e.recommendation_received_on, decision_due_by=e.decision_due_by,
+        notice_due_by=e.notice_due_by)
+    return Translation(payload, e.decided_on, e.ect_id)
+
+
+# The @event decorator creates these classes (mypy cannot see them).
+report_ev: Any = TermReport
+plan_ev: Any = SupportPlan
+decision_ev: Any = InductionDecision
+
 to_integration_event = Translator(
-    SOURCE, {TermReport.TermReportSubmitted: _term_report_submitted},  # type: ignore[attr-defined]
+    SOURCE,
+    {
+        report_ev.TermReportSubmitted: _term_report_submitted,
+        plan_ev.SupportPlanShared: _support_plan_shared,
+        decision_ev.InductionOutcomeRecorded: _outcome_recorded,
+        decision_ev.InductionExtended: _extended,
+    },
 )
+
+PRIVATE_EVENTS: dict[type, str] = {
+    decision_ev.Opened: "opens an ECT's decision record (its id derives from the ECT's); the "
+    "decisions that follow are InductionOutcomeRecorded and InductionExtended",
+}
+"""Stored events with no contract, and why."""

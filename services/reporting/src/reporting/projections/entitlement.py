@@ -1,22 +1,21 @@
-"""Entitlement status: per ECT, is the programme being delivered? (first cut: the spine)
+"""Entitlement status per ECT, to date (``entitlement``) and per induction term (``entitlement_terms``).
 
-Sessions held, minutes coached, drop-ins, last session date and current mentor, kept
-by an idempotent consumer (see ect_platform.inbox). Every statement is an upsert that
-commutes, so a redelivered or reordered event cannot corrupt the row: counters are
-guarded by the inbox, and the mentor is taken from the newest MentorAssigned by
-aggregate version.
+Rows are recomputed from the facts (``refresh``) whenever an event about the ECT, its mentor
+or its school arrives, and again each day (a status depends on the date: a session becomes
+overdue without any event). The columns the dashboard filters on are columns; the rest of
+the figures are in ``details``. ``computed_on`` says which day the status describes.
 """
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from contracts import EventEnvelope
-from contracts.reporting import v1 as reporting_v1
-from contracts.scheduling import v1
+from reporting.domain.history import EctHistory
 
 DDL = """
 CREATE TABLE IF NOT EXISTS entitlement (
@@ -25,94 +24,107 @@ CREATE TABLE IF NOT EXISTS entitlement (
     name                    text,
     school_id               text,
     appropriate_body_id     text,
+    induction_programme     text,
     induction_start_date    date,
     fte                     double precision,
     mentor_id               uuid,
-    mentor_version          integer NOT NULL DEFAULT 0,
+    induction_status        text NOT NULL DEFAULT 'open',
+    induction_year          integer NOT NULL DEFAULT 1,
+    term_number             integer NOT NULL DEFAULT 0,
+    terms_served            double precision NOT NULL DEFAULT 0,
+    terms_remaining         double precision NOT NULL DEFAULT 6,
+    sessions_expected       integer NOT NULL DEFAULT 0,
     sessions_held           integer NOT NULL DEFAULT 0,
+    sessions_missed         integer NOT NULL DEFAULT 0,
     minutes_coached         integer NOT NULL DEFAULT 0,
     drop_ins                integer NOT NULL DEFAULT 0,
     last_session_on         date,
     reports_submitted       integer NOT NULL DEFAULT 0,
-    updated_at              timestamptz NOT NULL DEFAULT now()
+    status                  text NOT NULL DEFAULT 'green',
+    reasons                 jsonb NOT NULL DEFAULT '[]',
+    details                 jsonb NOT NULL DEFAULT '{}',
+    computed_on             date
 );
 CREATE INDEX IF NOT EXISTS entitlement_school ON entitlement (school_id);
 CREATE INDEX IF NOT EXISTS entitlement_ab ON entitlement (appropriate_body_id);
+CREATE INDEX IF NOT EXISTS entitlement_status ON entitlement (status);
+CREATE INDEX IF NOT EXISTS entitlement_mentor ON entitlement (mentor_id);
+CREATE INDEX IF NOT EXISTS entitlement_computed ON entitlement (computed_on);
+CREATE TABLE IF NOT EXISTS entitlement_terms (
+    ect_id               uuid NOT NULL,
+    term_number          integer NOT NULL,
+    school_id            text,
+    appropriate_body_id  text,
+    school_term          text NOT NULL,
+    status               text NOT NULL,
+    reasons              jsonb NOT NULL,
+    figures              jsonb NOT NULL,
+    PRIMARY KEY (ect_id, term_number)
+);
+CREATE INDEX IF NOT EXISTS entitlement_terms_term ON entitlement_terms (term_number, status);
 """
 
 COLUMNS = (
-    "ect_id", "trn", "name", "school_id", "appropriate_body_id", "induction_start_date", "fte",
-    "mentor_id", "sessions_held", "minutes_coached", "drop_ins", "last_session_on",
-    "reports_submitted",
+    "ect_id", "trn", "name", "school_id", "appropriate_body_id", "induction_programme",
+    "induction_start_date", "fte", "mentor_id", "induction_status", "induction_year", "term_number",
+    "terms_served", "terms_remaining", "sessions_expected", "sessions_held", "sessions_missed",
+    "minutes_coached", "drop_ins", "last_session_on", "reports_submitted", "status", "reasons",
+    "details", "computed_on",
 )
+_AS_COLUMNS = frozenset(COLUMNS)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, default=str, sort_keys=True)
 
 
 async def setup(conn: asyncpg.Connection) -> None:
     await conn.execute(DDL)
 
 
-async def apply(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> None:
-    payload = envelope.payload
-    ect_id = envelope.ect_id
-    if ect_id is None:
-        return  # e.g. MentorRegistered: about no single ECT
-    if isinstance(payload, v1.EctRegistered):
-        await conn.execute(
+async def write(conn: asyncpg.Connection, history: EctHistory, figures: dict[str, Any],
+                terms: list[dict[str, Any]], today: date) -> None:
+    details = {k: v for k, v in figures.items() if k not in _AS_COLUMNS}
+    fte = history.fte_history[-1].fte if history.fte_history else None
+    await conn.execute("DELETE FROM entitlement WHERE ect_id = $1", history.ect_id)
+    await conn.execute(
+        f"INSERT INTO entitlement ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
+        f"({', '.join(f'${n}' for n in range(1, len(COLUMNS) + 1))})",
+        history.ect_id, history.trn, history.name, history.school_id, history.appropriate_body_id,
+        history.induction_programme, history.induction_start_date, fte, history.mentor_id,
+        figures["induction_status"], figures["induction_year"], figures["term_number"],
+        figures.get("terms_served", 0.0), figures.get("terms_remaining", 6.0),
+        figures.get("sessions_expected", 0), figures.get("sessions_held", 0),
+        figures.get("sessions_missed", 0), figures.get("minutes_coached", 0),
+        figures.get("drop_ins", 0), figures.get("last_session_on"),
+        figures.get("reports_submitted", 0), figures["status"], dumps(figures["reasons"]),
+        dumps(details), today,
+    )
+    await conn.execute("DELETE FROM entitlement_terms WHERE ect_id = $1", history.ect_id)
+    if terms:
+        await conn.executemany(
             """
-            INSERT INTO entitlement (ect_id, trn, name, school_id, appropriate_body_id,
-                                     induction_start_date, fte)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT (ect_id) DO UPDATE SET
-                trn = EXCLUDED.trn, name = EXCLUDED.name, school_id = EXCLUDED.school_id,
-                appropriate_body_id = EXCLUDED.appropriate_body_id,
-                induction_start_date = EXCLUDED.induction_start_date, fte = EXCLUDED.fte,
-                updated_at = now()
+            INSERT INTO entitlement_terms (ect_id, term_number, school_id, appropriate_body_id,
+                                           school_term, status, reasons, figures)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             """,
-            ect_id, payload.trn, payload.name, payload.school_id, payload.appropriate_body_id,
-            payload.induction_start_date, payload.fte,
+            [(history.ect_id, t["term_number"], history.school_id, history.appropriate_body_id,
+              t["school_term"], t["status"], dumps(t["reasons"]),
+              dumps({k: v for k, v in t.items() if k not in ("status", "reasons")})) for t in terms],
         )
-    elif isinstance(payload, v1.MentorAssigned):
-        await conn.execute(
-            """
-            INSERT INTO entitlement (ect_id, mentor_id, mentor_version) VALUES ($1, $2, $3)
-            ON CONFLICT (ect_id) DO UPDATE SET
-                mentor_id = EXCLUDED.mentor_id, mentor_version = EXCLUDED.mentor_version,
-                updated_at = now()
-            WHERE entitlement.mentor_version < EXCLUDED.mentor_version
-            """,
-            ect_id, payload.mentor_id, envelope.aggregate_version,
-        )
-    elif isinstance(payload, v1.SessionHeld):
-        await conn.execute(
-            """
-            INSERT INTO entitlement (ect_id, sessions_held, minutes_coached, last_session_on)
-            VALUES ($1, 1, $2, $3)
-            ON CONFLICT (ect_id) DO UPDATE SET
-                sessions_held = entitlement.sessions_held + 1,
-                minutes_coached = entitlement.minutes_coached + EXCLUDED.minutes_coached,
-                last_session_on = GREATEST(entitlement.last_session_on, EXCLUDED.last_session_on),
-                updated_at = now()
-            """,
-            ect_id, payload.minutes, payload.held_on,
-        )
-    elif isinstance(payload, v1.DropInRecorded):
-        await conn.execute(
-            """
-            INSERT INTO entitlement (ect_id, drop_ins) VALUES ($1, 1)
-            ON CONFLICT (ect_id) DO UPDATE SET
-                drop_ins = entitlement.drop_ins + 1, updated_at = now()
-            """,
-            ect_id,
-        )
-    elif isinstance(payload, reporting_v1.TermReportSubmitted):
-        await conn.execute(
-            """
-            INSERT INTO entitlement (ect_id, reports_submitted) VALUES ($1, 1)
-            ON CONFLICT (ect_id) DO UPDATE SET
-                reports_submitted = entitlement.reports_submitted + 1, updated_at = now()
-            """,
-            ect_id,
-        )
+
+
+async def forget(conn: asyncpg.Connection, ect_id: UUID) -> None:
+    await conn.execute("DELETE FROM entitlement WHERE ect_id = $1", ect_id)
+    await conn.execute("DELETE FROM entitlement_terms WHERE ect_id = $1", ect_id)
+
+
+def as_view(row: asyncpg.Record) -> dict[str, Any]:
+    """A stored row as the API answers it: columns, then the details spread alongside."""
+    view = {k: row[k] for k in COLUMNS if k not in ("details", "reasons")}
+    view["reasons"] = json.loads(row["reasons"])
+    view.update(json.loads(row["details"]))
+    return view
 
 
 async def get(pool: asyncpg.Pool, ect_id: UUID) -> dict[str, Any] | None:
@@ -120,4 +132,12 @@ async def get(pool: asyncpg.Pool, ect_id: UUID) -> dict[str, Any] | None:
         row = await conn.fetchrow(
             f"SELECT {', '.join(COLUMNS)} FROM entitlement WHERE ect_id = $1", ect_id  # noqa: S608
         )
-    return dict(row) if row else None
+        if row is None:
+            return None
+        view = as_view(row)
+        terms = await conn.fetch(
+            "SELECT term_number, status, reasons, figures FROM entitlement_terms WHERE ect_id = $1 "
+            "ORDER BY term_number", ect_id)
+    view["terms"] = [{**json.loads(t["figures"]), "status": t["status"],
+                      "reasons": json.loads(t["reasons"])} for t in terms]
+    return view

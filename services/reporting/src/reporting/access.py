@@ -1,0 +1,77 @@
+"""Who may see and do what in reporting. Every refusal is a 403 that names the rule.
+
+- an appropriate body reads only its own ECTs (those it holds or held) and decides outcomes
+  only for the ECTs whose induction it holds;
+- an induction tutor and a hub lead read their schools' ECTs (a hub lead whose token names
+  no schools acts for every school of the hub);
+- a mentor reads only the ECTs assigned to them;
+- an auditor reads everything and changes nothing;
+- term reports are written by the induction tutor, never the mentor (guidance 2.55); support
+  plans are shared by the induction tutor or the hub lead.
+"""
+
+from __future__ import annotations
+
+from contracts import Role
+from ect_platform.identity import Forbidden, Principal, require_role
+from reporting.domain.history import EctHistory
+
+SCHOOL_STAFF = (Role.INDUCTION_TUTOR, Role.HUB_LEAD)
+
+
+def check_may_read(principal: Principal, ect: EctHistory) -> None:
+    role = principal.role
+    if role == Role.AUDITOR:
+        return
+    if role == Role.APPROPRIATE_BODY:
+        held_by = {p.appropriate_body_id for p in ect.periods}
+        if principal.appropriate_body_id not in held_by:
+            raise Forbidden(f"appropriate body {principal.appropriate_body_id} has never held this ECT's "
+                            "induction, so may not read it")
+    elif role in SCHOOL_STAFF:
+        if not principal.acts_for_school(ect.school_id or ""):
+            raise Forbidden(f"{role.value} {principal.id} does not act for school {ect.school_id}, "
+                            "so may not read this ECT")
+    elif role == Role.MENTOR and str(ect.mentor_id) != principal.id:
+        raise Forbidden(f"mentor {principal.id} is not assigned to this ECT, so may not read it")
+
+
+def check_may_report(principal: Principal, ect: EctHistory) -> None:
+    require_role(principal, (Role.INDUCTION_TUTOR,),
+                 "submit a progress review or assessment (never the mentor: guidance 2.55)")
+    if not principal.acts_for_school(ect.school_id or ""):
+        raise Forbidden(f"induction tutor {principal.id} does not act for school {ect.school_id}, "
+                        "so may not report on this ECT")
+
+
+def check_may_share_plan(principal: Principal, ect: EctHistory) -> None:
+    require_role(principal, SCHOOL_STAFF, "share a support plan")
+    if not principal.acts_for_school(ect.school_id or ""):
+        raise Forbidden(f"{principal.role.value} {principal.id} does not act for school {ect.school_id}, "
+                        "so may not share a support plan for this ECT")
+
+
+def check_may_decide(principal: Principal, ect: EctHistory) -> None:
+    require_role(principal, (Role.APPROPRIATE_BODY,),
+                 "decide an induction's outcome or extension (statutory guidance 2.67, 3.8)")
+    if principal.appropriate_body_id != ect.appropriate_body_id:
+        raise Forbidden(f"appropriate body {principal.appropriate_body_id} does not hold this ECT's "
+                        "induction, so may not decide its outcome")
+
+
+def list_scope(principal: Principal, school: str | None, ab: str | None) -> dict[str, object]:
+    """The filters a list must apply for this caller, on top of those asked for; 403 if asked beyond."""
+    role = principal.role
+    scope: dict[str, object] = {}
+    if role == Role.APPROPRIATE_BODY:
+        if ab is not None and ab != principal.appropriate_body_id:
+            raise Forbidden(f"appropriate body {principal.appropriate_body_id} may list only its own "
+                            f"ECTs, not those of {ab}")
+        scope["ab"] = principal.appropriate_body_id
+    elif role in SCHOOL_STAFF and principal.schools is not None:
+        if school is not None and school not in principal.schools:
+            raise Forbidden(f"{role.value} {principal.id} does not act for school {school}")
+        scope["schools"] = sorted(principal.schools)
+    elif role == Role.MENTOR:
+        scope["mentor"] = principal.id
+    return scope

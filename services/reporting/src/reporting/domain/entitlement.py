@@ -1,0 +1,142 @@
+"""The entitlement figures of one ECT, to date and per term, with their status and reasons.
+
+Pure: an ``EctHistory``, the school's calendar, the mentor's training and a date in; plain
+dicts out, ready to store. Sessions expected use ``statutory.cadence``; terms served and the
+year of induction ``statutory.terms_served``; absence ``statutory.absence``; reports
+``submissions``. The status rules are in ``entitlement_rules``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from reporting.domain import entitlement_rules as rules
+from reporting.domain.induction_clock import InductionClock, day_before, term_label
+from reporting.domain.submissions import Submission
+from statutory.absence import counted_days
+from statutory.cadence import sessions_expected
+from statutory.calendar import Term
+
+EXCUSED = "ect_absent"  # a session missed because the ECT was absent is no gap in provision
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _expected(clock: InductionClock, last: date) -> int:
+    return sessions_expected(clock.calendar, clock.start, last, clock.history.fte_history, clock.end)
+
+
+def to_date(clock: InductionClock, items: list[Submission], training: dict[str, dict[str, int]],
+            thresholds: rules.Thresholds) -> dict[str, Any]:
+    history, as_of = clock.history, clock.as_of
+    verdict = rules.Verdict()
+    if not clock.started:
+        return {"as_of": as_of, "status": rules.GREEN, "induction_status": history.status,
+                "reasons": [{"level": rules.GREEN, "rule": "not_started",
+                             "reason": f"induction starts on {clock.start}"}],
+                "term_number": 0, "induction_year": 1}
+    year = clock.year()
+    expected = _expected(clock, as_of)
+    held = [s for s in history.sessions.values() if s.held_on <= as_of]
+    missed = Counter(m.reason for m in history.missed.values() if m.due_on <= as_of)
+    shortfall = max(expected - len(held) - missed[EXCUSED], 0)
+    last_session = max((s.held_on for s in held), default=None)
+    since = _monday(last_session) + timedelta(weeks=1) if last_session else clock.start
+    weeks_without = len(clock.calendar.teaching_weeks(since, as_of)) if since <= as_of else 0
+    catch_ups_overdue = sum(1 for c in history.catch_ups.values()
+                            if c.completed_on is None and c.due_by < as_of)
+    absence_days = counted_days(history.absences.values(), year)
+    if history.status == "open":
+        rules.judge_coaching(verdict, thresholds, shortfall, expected, len(held), missed[EXCUSED])
+        rules.judge_recent_session(verdict, thresholds, weeks_without, year, last_session)
+        rules.judge_mentor(verdict, thresholds, history, as_of, training)
+        rules.judge_catch_ups(verdict, thresholds, catch_ups_overdue)
+        rules.judge_absence(verdict, thresholds, absence_days, year)
+        rules.judge_reports(verdict, thresholds, items, clock.today)
+        rules.judge_progress(verdict, history)
+    else:
+        verdict.reasons.append({"level": rules.GREEN, "rule": "closed",
+                                "reason": f"induction {history.status} on {as_of}; figures as of then"})
+    ect_training = Counter((t.kind, t.attended) for t in history.training.values())
+    return {
+        "as_of": as_of,
+        "induction_status": history.status,
+        "induction_year": year,
+        "term_number": len(clock.terms()),
+        "terms_served": float(clock.served()),
+        "terms_required": float(clock.required()),
+        "terms_remaining": float(clock.remaining()),
+        "sessions_expected": expected,
+        "sessions_held": len(held),
+        "sessions_missed": sum(missed.values()),
+        "missed_by_reason": dict(sorted(missed.items())),
+        "session_shortfall": shortfall,
+        "minutes_coached": sum(s.minutes for s in held),
+        "last_session_on": last_session,
+        "days_since_last_session": (as_of - last_session).days if last_session else None,
+        "teaching_weeks_without_session": weeks_without,
+        "drop_ins": sum(1 for d in history.drop_ins.values() if d <= as_of),
+        "mentor_assigned_on": history.mentor_assigned_on,
+        "mentor_training": training,
+        "ect_training": {f"{kind}_{'attended' if attended else 'missed'}": n
+                         for (kind, attended), n in sorted(ect_training.items())},
+        "catch_ups_open": sum(1 for c in history.catch_ups.values() if c.completed_on is None),
+        "catch_ups_overdue": catch_ups_overdue,
+        "catch_ups_completed": sum(1 for c in history.catch_ups.values() if c.completed_on),
+        "absence_days_counted": absence_days,
+        "absence_threshold_days": float(rules.Thresholds.absence_days_red),
+        "absence_extension_days": sum(history.absence_extension_days.values()),
+        "statutory_leave_extension_days": sum(days for _, days in history.statutory_leave_extension),
+        "reports_submitted": len(history.reports),
+        "reports_missing": sum(1 for i in items if i.state == "missing"),
+        "status": verdict.status,
+        "reasons": verdict.reasons,
+    }
+
+
+def per_term(clock: InductionClock, items: list[Submission],
+             thresholds: rules.Thresholds) -> list[dict[str, Any]]:
+    if not clock.started:
+        return []
+    return [_term(clock, number, term, items, thresholds)
+            for number, term in enumerate(clock.terms(), start=1)]
+
+
+def _term(clock: InductionClock, number: int, term: Term, items: list[Submission],
+          thresholds: rules.Thresholds) -> dict[str, Any]:
+    history, as_of = clock.history, clock.as_of
+    last = min(term.end, as_of)
+    expected = _expected(clock, last) - _expected(clock, day_before(term.start))
+    held = [s for s in history.sessions.values() if term.start <= s.held_on <= last]
+    missed = Counter(m.reason for m in history.missed.values() if term.start <= m.due_on <= last)
+    shortfall = max(expected - len(held) - missed[EXCUSED], 0)
+    mine = [i for i in items if i.term_number == number]
+    verdict = rules.Verdict()
+    rules.judge_coaching(verdict, thresholds, shortfall, expected, len(held), missed[EXCUSED])
+    rules.judge_reports(verdict, thresholds, mine, clock.today)
+    rules.judge_progress(verdict, history, term_number=number)
+    absence = sum(a.days for a in history.absences.values()
+                  if a.counts and term.start <= a.first_day <= term.end)
+    return {
+        "term_number": number,
+        "school_term": term_label(term),
+        "term_start": term.start,
+        "term_end": term.end,
+        "complete": term.end <= as_of,
+        "sessions_expected": expected,
+        "sessions_held": len(held),
+        "sessions_missed": sum(missed.values()),
+        "missed_by_reason": dict(sorted(missed.items())),
+        "session_shortfall": shortfall,
+        "minutes_coached": sum(s.minutes for s in held),
+        "drop_ins": sum(1 for d in history.drop_ins.values() if term.start <= d <= last),
+        "absence_days_counted": absence,
+        "reports": [{"kind": i.kind, "state": i.state, "due_on": i.due_on, "received_on": i.received_on}
+                    for i in mine],
+        "status": verdict.status,
+        "reasons": verdict.reasons,
+    }

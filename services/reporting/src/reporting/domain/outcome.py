@@ -1,0 +1,125 @@
+"""The appropriate body's decision on an induction: pass, fail, or extension (2.67-2.69, 3.8).
+
+One aggregate per ECT (its id derives from the ECT's), so every decision about an induction
+is in one ordered history. The statutory clocks, in working days in England:
+
+- the decision is due within 20 working days of receiving the final recommendation (2.67);
+- written notice within 3 working days of the decision, to the ECT, the headteacher, the
+  employer and the TRA (2.69).
+
+Both are recorded on the event so every subscriber (notifications, the TRA return) reads the
+same deadlines. A pass or a fail is final: one induction per teacher (rule 4).
+
+Every decision event repeats the ECT's id, so the translator can key it without state.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from reporting.domain.errors import (
+    DateNotAllowedError,
+    NoFinalRecommendationError,
+    OutcomeAlreadyRecordedError,
+)
+from reporting.domain.provenance import Provenance
+from statutory.working_days import add_working_days
+
+DECISION_WORKING_DAYS = 20  # 2.67
+NOTICE_WORKING_DAYS = 3  # 2.69
+OUTCOMES = ("passed", "failed")
+
+
+def decision_due_by(recommendation_received_on: date | None) -> date | None:
+    if recommendation_received_on is None:
+        return None
+    return add_working_days(recommendation_received_on, DECISION_WORKING_DAYS)
+
+
+def notice_due_by(decided_on: date) -> date:
+    return add_working_days(decided_on, NOTICE_WORKING_DAYS)
+
+
+class InductionDecision(Aggregate):
+    @staticmethod
+    def create_id(ect_id: UUID) -> UUID:
+        return decision_id(ect_id)
+
+    @classmethod
+    def open(cls, *, ect_id: UUID, provenance: Provenance) -> InductionDecision:
+        return cls(ect_id=ect_id, provenance=provenance)
+
+    @event("Opened")
+    def __init__(self, *, ect_id: UUID, provenance: Provenance) -> None:
+        self.ect_id = ect_id
+        self.outcome: str | None = None
+        self.extension_terms = Decimal(0)
+
+    def _check_dates(self, decided_on: date, received_on: date | None, today: date) -> None:
+        if decided_on > today:
+            raise DateNotAllowedError(f"a decision cannot be dated {decided_on}, after today ({today})")
+        if received_on is not None and decided_on < received_on:
+            raise DateNotAllowedError(
+                f"the decision on {decided_on} cannot precede the recommendation received on {received_on}")
+
+    def _check_open(self) -> None:
+        if self.outcome is not None:
+            raise OutcomeAlreadyRecordedError(
+                f"the ECT has {self.outcome} induction; one induction per teacher, nothing more is "
+                "decided (statutory rule 4)")
+
+    def record_outcome(self, *, outcome: str, decided_on: date, appropriate_body_id: str,
+                       terms_served: float | None, recommendation: str | None,
+                       recommendation_received_on: date | None, today: date,
+                       provenance: Provenance) -> None:
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        self._check_open()
+        if recommendation_received_on is None:
+            raise NoFinalRecommendationError(
+                "the appropriate body decides pass or fail on the final assessment's recommendation, "
+                "and none has been received (statutory guidance 2.67)")
+        self._check_dates(decided_on, recommendation_received_on, today)
+        self._outcome_recorded(
+            ect_id=self.ect_id, outcome=outcome, decided_on=decided_on,
+            appropriate_body_id=appropriate_body_id,
+            terms_served=terms_served, recommendation=recommendation,
+            recommendation_received_on=recommendation_received_on,
+            decision_due_by=decision_due_by(recommendation_received_on),
+            notice_due_by=notice_due_by(decided_on), provenance=provenance)
+
+    @event("InductionOutcomeRecorded")
+    def _outcome_recorded(self, *, ect_id: UUID, outcome: str, decided_on: date, appropriate_body_id: str,
+                          terms_served: float | None, recommendation: str | None,
+                          recommendation_received_on: date | None, decision_due_by: date | None,
+                          notice_due_by: date, provenance: Provenance) -> None:
+        self.outcome = outcome
+
+    def extend(self, *, extension_terms: Decimal, reason: str, decided_on: date,
+               appropriate_body_id: str, recommendation_received_on: date | None, today: date,
+               provenance: Provenance) -> None:
+        """An extension in FTE terms with its reason (3.8); after a recommendation, on its clock."""
+        self._check_open()
+        if extension_terms <= 0:
+            raise ValueError("an extension is a positive number of FTE terms")
+        self._check_dates(decided_on, recommendation_received_on, today)
+        self._extended(
+            ect_id=self.ect_id, extension_terms=str(extension_terms), reason=reason, decided_on=decided_on,
+            appropriate_body_id=appropriate_body_id,
+            recommendation_received_on=recommendation_received_on,
+            decision_due_by=decision_due_by(recommendation_received_on),
+            notice_due_by=notice_due_by(decided_on), provenance=provenance)
+
+    @event("InductionExtended")
+    def _extended(self, *, ect_id: UUID, extension_terms: str, reason: str, decided_on: date,
+                  appropriate_body_id: str, recommendation_received_on: date | None,
+                  decision_due_by: date | None, notice_due_by: date, provenance: Provenance) -> None:
+        self.extension_terms += Decimal(extension_terms)
+
+
+def decision_id(ect_id: UUID) -> UUID:
+    return uuid5(NAMESPACE_URL, f"ect-platform:induction-decision:{ect_id}")

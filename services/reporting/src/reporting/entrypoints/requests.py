@@ -1,0 +1,72 @@
+"""Request bodies: every field validated, unknown fields refused (422 naming the field)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.reporting.v1 import Outcome, Recommendation, TermReportKind
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Signatory(StrEnum):
+    INDUCTION_TUTOR = "induction_tutor"
+    HEADTEACHER = "headteacher"
+    ECT = "ect"
+
+
+class Assessor(StrEnum):
+    INDUCTION_TUTOR = "induction_tutor"
+    HEADTEACHER = "headteacher"
+
+
+class SignOff(Strict):
+    role: Signatory
+    name: str = Field(min_length=1, max_length=200)
+    signed_on: date
+
+
+class SubmitTermReport(Strict):
+    kind: TermReportKind
+    term_number: int = Field(ge=1, le=18, description="Induction term covered, 1-based")
+    on_track: bool
+    evidence_summary: str = Field(min_length=1, max_length=10000)
+    targets: str = Field(min_length=1, max_length=10000)
+    submitted_on: date
+    recommendation: Recommendation | None = Field(
+        default=None, description="Only, and always, on the final formal assessment (2.60)")
+    assessor_id: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="Who conducted the assessment (default: the caller); never the ECT's mentor (2.55)")
+    assessor_role: Assessor = Assessor.INDUCTION_TUTOR
+    assessment_meeting_on: date | None = Field(
+        default=None, description="The report is due within 10 working days of it (2.61)")
+    ect_comments: str | None = Field(default=None, max_length=10000)
+    sign_offs: list[SignOff] = Field(default_factory=list, max_length=3)
+
+
+class ShareSupportPlan(Strict):
+    report_id: UUID | None = Field(default=None, description="The review that found the ECT not on track")
+    request_id: str | None = Field(default=None, min_length=1, max_length=100)
+    shared_on: date
+    summary: str = Field(min_length=1, max_length=10000)
+    review_on: date | None = None
+
+
+class RecordOutcome(Strict):
+    outcome: Outcome
+    decided_on: date
+
+
+class ExtendInduction(Strict):
+    extension_terms: Decimal = Field(gt=0, le=6, decimal_places=1,
+                                     description="Length in FTE terms, one decimal place (3.8)")
+    reason: str = Field(min_length=1, max_length=2000)
+    decided_on: date

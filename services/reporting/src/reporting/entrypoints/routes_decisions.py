@@ -1,0 +1,73 @@
+"""The appropriate body's decisions: pass, fail (InductionOutcomeRecorded), extension (InductionExtended)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request, status
+
+from contracts import Role
+from ect_platform.identity import Caller, allow
+from reporting import access
+from reporting.domain.errors import InductionNotOpenError
+from reporting.domain.history import EctHistory, ReportFact
+from reporting.domain.outcome import decision_due_by, notice_due_by
+from reporting.entrypoints.requests import ExtendInduction, RecordOutcome
+
+if TYPE_CHECKING:
+    from reporting.entrypoints.api import Services
+
+
+def final_recommendation(history: EctHistory) -> ReportFact | None:
+    finals = [r for r in history.reports.values() if r.recommendation is not None]
+    return max(finals, key=lambda r: r.submitted_on) if finals else None
+
+
+def _clocks(decided_on: Any, final: ReportFact | None) -> dict[str, Any]:
+    return {"decision_due_by": decision_due_by(final.submitted_on if final else None),
+            "notice_due_by": notice_due_by(decided_on)}
+
+
+def router(services: Services) -> APIRouter:
+    routes = APIRouter(tags=["Outcomes"])
+    app = services.app
+
+    @routes.post("/ects/{ect_id}/outcome", status_code=status.HTTP_201_CREATED,
+                  dependencies=[allow(Role.APPROPRIATE_BODY, action="record an induction outcome (2.67)")])
+    async def record_outcome(ect_id: UUID, body: RecordOutcome, caller: Caller,
+                             request: Request) -> dict[str, Any]:
+        """Pass or fail, on the final recommendation: due within 20 working days of it, written
+        notice within 3 working days of the decision (2.67-2.69)."""
+        history, clock = await services.ect(ect_id)
+        access.check_may_decide(caller, history)
+        if history.status in ("left", "released"):
+            raise InductionNotOpenError(f"the ECT's induction with this AB is {history.status}")
+        final = final_recommendation(history)
+        await services.run(
+            app.record_outcome, ect_id, outcome=body.outcome.value, decided_on=body.decided_on,
+            appropriate_body_id=history.appropriate_body_id or "",
+            terms_served=float(clock.served()), recommendation=final.recommendation if final else None,
+            recommendation_received_on=final.submitted_on if final else None,
+            provenance=services.provenance(caller, request))
+        return {"ect_id": ect_id, "outcome": body.outcome.value, **_clocks(body.decided_on, final)}
+
+    @routes.post("/ects/{ect_id}/extensions", status_code=status.HTTP_201_CREATED,
+                  dependencies=[allow(Role.APPROPRIATE_BODY, action="extend an induction (3.8)")])
+    async def extend(ect_id: UUID, body: ExtendInduction, caller: Caller,
+                     request: Request) -> dict[str, Any]:
+        """An extension in FTE terms with a reason (3.8)."""
+        history, _ = await services.ect(ect_id)
+        access.check_may_decide(caller, history)
+        if history.status != "open":
+            raise InductionNotOpenError(f"the ECT's induction is {history.status}")
+        final = final_recommendation(history)
+        received = final.submitted_on if final and final.submitted_on <= body.decided_on else None
+        await services.run(
+            app.extend_induction, ect_id, extension_terms=body.extension_terms, reason=body.reason,
+            decided_on=body.decided_on, appropriate_body_id=history.appropriate_body_id or "",
+            recommendation_received_on=received, provenance=services.provenance(caller, request))
+        return {"ect_id": ect_id, "extension_terms": float(body.extension_terms),
+                **_clocks(body.decided_on, final if received else None)}
+
+    return routes

@@ -1,0 +1,60 @@
+"""The AB's exports: the TRA termly return and the DfE bulk claim and outcome files, JSON or CSV."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from fastapi import APIRouter, Response
+
+from contracts import Role
+from ect_platform.identity import Caller, Forbidden, Principal, allow
+from reporting.projections import exports
+
+if TYPE_CHECKING:
+    from reporting.entrypoints.api import Services
+
+Format = Literal["json", "csv"]
+EXPORTERS = (Role.APPROPRIATE_BODY, Role.AUDITOR)
+
+
+def _check_may_export(caller: Principal, ab: str) -> None:
+    if caller.role == Role.APPROPRIATE_BODY and caller.appropriate_body_id != ab:
+        raise Forbidden(f"appropriate body {caller.appropriate_body_id} may export only its own "
+                        f"returns, not those of {ab}")
+
+
+def _answer(columns: tuple[str, ...], rows: list[dict[str, Any]], fmt: Format, name: str) -> Any:
+    if fmt == "csv":
+        return Response(exports.to_csv(columns, rows), media_type="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return {"columns": list(columns), "rows": rows}
+
+
+def router(services: Services) -> APIRouter:
+    routes = APIRouter(tags=["Exports"])
+
+    @routes.get("/exports/tra-return", dependencies=[allow(*EXPORTERS, action="export returns")])
+    async def tra_return(caller: Caller, ab: str, term: str, format: Format = "json") -> Any:
+        """Started, completed (pass or fail), extended, left part-way, and induction type (5.11)."""
+        _check_may_export(caller, ab)
+        answer = await exports.tra_return(services.pool, ab, term)
+        if format == "csv":
+            return _answer(exports.TRA_COLUMNS, answer["rows"], format, f"tra-return-{ab}-{term}")
+        return answer
+
+    @routes.get("/exports/dfe-claims", dependencies=[allow(*EXPORTERS, action="export returns")])
+    async def dfe_claims(caller: Caller, ab: str, term: str | None = None, format: Format = "json") -> Any:
+        """TRN, Date of birth, Induction programme, Induction period start date."""
+        _check_may_export(caller, ab)
+        rows = await exports.dfe_claims(services.pool, ab, term)
+        return _answer(exports.CLAIM_COLUMNS, rows, format, f"dfe-claims-{ab}")
+
+    @routes.get("/exports/dfe-outcomes", dependencies=[allow(*EXPORTERS, action="export returns")])
+    async def dfe_outcomes(caller: Caller, ab: str, term: str | None = None,
+                           format: Format = "json") -> Any:
+        """TRN, Date of birth, Induction period end date, Number of terms, Outcome."""
+        _check_may_export(caller, ab)
+        rows = await exports.dfe_outcomes(services.pool, ab, term)
+        return _answer(exports.OUTCOME_COLUMNS, rows, format, f"dfe-outcomes-{ab}")
+
+    return routes

@@ -1,0 +1,93 @@
+"""The dashboard's reads: entitlement status and AB submissions, filtered and paginated."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from contracts import Role
+from ect_platform.identity import Caller, allow
+from reporting import access
+from reporting.domain.errors import UnknownEctError
+from reporting.projections import entitlement, queries
+
+if TYPE_CHECKING:
+    from reporting.entrypoints.api import Services
+
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0)]
+Status = Literal["green", "amber", "red"]
+InductionStatus = Literal["open", "released", "left", "passed", "failed"]
+SubmissionState = Literal["due", "on_time", "late", "missing", "unscheduled"]
+Kind = Literal["progress_review", "formal_assessment", "interim_assessment"]
+AB_READERS = (Role.APPROPRIATE_BODY, Role.HUB_LEAD, Role.INDUCTION_TUTOR, Role.AUDITOR)
+READERS = (*AB_READERS, Role.MENTOR)
+
+
+def router(services: Services) -> APIRouter:
+    routes = APIRouter(tags=["Projections"])
+
+    @routes.get("/ects/{ect_id}/entitlement", dependencies=[allow(*READERS, action="read entitlement")])
+    async def get_entitlement(ect_id: UUID, caller: Caller) -> dict[str, Any]:
+        """One ECT's entitlement, to date and per term, with its status and the reasons for it."""
+        history, clock = await services.ect(ect_id)
+        access.check_may_read(caller, history)
+        row = await entitlement.get(services.pool, ect_id)
+        if row is not None and row["computed_on"] != clock.today:
+            # a status moves with the date: recompute this one row rather than answer yesterday's
+            async with services.pool.acquire() as conn, conn.transaction():
+                await services.projections.refresh(conn, ect_id, clock.today)
+            row = await entitlement.get(services.pool, ect_id)
+        if row is None:
+            raise UnknownEctError(ect_id)
+        return row
+
+    @routes.get("/entitlement", dependencies=[allow(*READERS, action="read entitlement")])
+    async def list_entitlement(
+        caller: Caller, school: str | None = None, ab: str | None = None, status: Status | None = None,
+        term: Annotated[int | None, Query(ge=1, le=18, description="Induction term number: that "
+                                          "term's figures and status")] = None,
+        induction_status: InductionStatus | None = None, limit: Limit = 50, offset: Offset = 0,
+    ) -> dict[str, Any]:
+        """Entitlement per ECT (or, with ``term``, per ECT for that induction term)."""
+        scope = access.list_scope(caller, school, ab)
+        return await queries.list_entitlement(
+            services.pool, school=school, ab=ab, status=status, term=term,
+            induction_status=induction_status, scope=scope, limit=limit, offset=offset)
+
+    @routes.get("/submissions", dependencies=[allow(*AB_READERS, action="read AB submissions")])
+    async def list_submissions(
+        caller: Caller, school: str | None = None, ab: str | None = None,
+        state: SubmissionState | None = None,
+        term: Annotated[str | None, Query(description="School term, e.g. 2025-autumn")] = None,
+        term_number: Annotated[int | None, Query(ge=1, le=18)] = None, kind: Kind | None = None,
+        limit: Limit = 50, offset: Offset = 0,
+    ) -> dict[str, Any]:
+        """Every review and assessment due, per AB and term: due, on time, late, missing."""
+        scope = access.list_scope(caller, school, ab)
+        return await queries.list_submissions(
+            services.pool, school=school, ab=ab, state=state, term=term, term_number=term_number,
+            kind=kind, scope=scope, limit=limit, offset=offset)
+
+    @routes.get("/submissions/summary",
+                 dependencies=[allow(*AB_READERS, action="read AB submissions")])
+    async def submission_summary(caller: Caller, ab: str | None = None,
+                                 term: str | None = None) -> dict[str, Any]:
+        """Counts per AB and school term."""
+        scope = access.list_scope(caller, None, ab)
+        return {"items": await queries.submission_summary(services.pool, ab=ab, term=term, scope=scope)}
+
+    @routes.get("/outcomes", dependencies=[allow(*AB_READERS, action="read outcomes due")])
+    async def list_outcomes(
+        caller: Caller, ab: str | None = None,
+        state: Literal["due", "on_time", "late", "missing"] | None = None,
+        limit: Limit = 50, offset: Offset = 0,
+    ) -> dict[str, Any]:
+        """Decisions due on final recommendations, with their 20- and 3-working-day deadlines."""
+        scope = access.list_scope(caller, None, ab)
+        return await queries.list_outcomes(services.pool, ab=ab, state=state, scope=scope,
+                                           limit=limit, offset=offset)
+
+    return routes

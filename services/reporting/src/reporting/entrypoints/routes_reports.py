@@ -1,0 +1,63 @@
+"""Term reports (reviews, formal and interim assessments) and support plans, from the school."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response, status
+
+from contracts import Role
+from ect_platform.identity import Caller, allow
+from reporting import access
+from reporting.entrypoints.requests import ShareSupportPlan, SubmitTermReport
+
+if TYPE_CHECKING:
+    from reporting.entrypoints.api import Services
+
+
+def router(services: Services) -> APIRouter:
+    routes = APIRouter(tags=["Term reports"])
+    app = services.app
+
+    @routes.post("/ects/{ect_id}/term-reports", status_code=status.HTTP_201_CREATED,
+                  dependencies=[allow(Role.INDUCTION_TUTOR, action="submit a progress review or "
+                                      "assessment (never the mentor: guidance 2.55)")])
+    async def submit_term_report(ect_id: UUID, body: SubmitTermReport, caller: Caller,
+                                 request: Request, response: Response) -> dict[str, Any]:
+        """A progress review, formal or interim assessment, as it reaches the AB (signed)."""
+        history, clock = await services.ect(ect_id)
+        access.check_may_report(caller, history)
+        report_id = await services.run(
+            app.submit_term_report, ect_id, kind=body.kind.value, term_number=body.term_number,
+            on_track=body.on_track, evidence_summary=body.evidence_summary, targets=body.targets,
+            submitted_on=body.submitted_on, appropriate_body_id=history.appropriate_body_id,
+            recommendation=body.recommendation.value if body.recommendation else None,
+            provenance=services.provenance(caller, request),
+            final=body.term_number == clock.final_assessment_term(),
+            mentor_id=str(history.mentor_id) if history.mentor_id else None,
+            assessor_id=body.assessor_id, assessor_role=body.assessor_role.value,
+            ect_comments=body.ect_comments, assessment_meeting_on=body.assessment_meeting_on,
+            sign_offs=[s.model_dump(mode="python") | {"role": s.role.value} for s in body.sign_offs],
+        )
+        response.headers["Location"] = f"/ects/{ect_id}/term-reports/{report_id}"
+        return {"id": report_id}
+
+    @routes.post("/ects/{ect_id}/support-plans", status_code=status.HTTP_201_CREATED,
+                  dependencies=[allow(*access.SCHOOL_STAFF, action="share a support plan")])
+    async def share_support_plan(ect_id: UUID, body: ShareSupportPlan, caller: Caller,
+                                 request: Request, response: Response) -> dict[str, Any]:
+        """A support plan for an ECT not on track, shared with the AB (4.1)."""
+        history, _ = await services.ect(ect_id)
+        access.check_may_share_plan(caller, history)
+        plan_id, created = await services.run(
+            app.share_support_plan, ect_id, report=body.report_id, request_id=body.request_id,
+            shared_on=body.shared_on, summary=body.summary, review_on=body.review_on,
+            appropriate_body_id=history.appropriate_body_id,
+            provenance=services.provenance(caller, request))
+        if not created:
+            response.status_code = status.HTTP_200_OK
+        response.headers["Location"] = f"/ects/{ect_id}/support-plans/{plan_id}"
+        return {"id": plan_id}
+
+    return routes

@@ -1,0 +1,88 @@
+"""The facts the projections are computed from: every integration event reporting reads, kept.
+
+One row per event id, filed under its subject (the ECT, the mentor, or the school), so an
+ECT's history, a mentor's training and a school's calendar can each be folded again from
+scratch. Inserting is idempotent (the event id is the key), and nothing is updated in place:
+the folds decide which fact wins, so delivery order never matters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from contracts import EventEnvelope, decode, encode
+from contracts.scheduling import v1
+from reporting.domain.history import EctHistory
+from reporting.projections.history_fold import HANDLED_TYPES, fold_calendar, fold_history
+from statutory.calendar import SchoolCalendar
+
+DDL = """
+CREATE TABLE IF NOT EXISTS facts (
+    event_id          uuid PRIMARY KEY,
+    subject_kind      text NOT NULL,
+    subject           text NOT NULL,
+    event_type        text NOT NULL,
+    recorded_at       timestamptz NOT NULL,
+    aggregate_id      uuid NOT NULL,
+    aggregate_version integer NOT NULL,
+    envelope          jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS facts_subject ON facts (subject_kind, subject);
+"""
+
+ECT, MENTOR, SCHOOL = "ect", "mentor", "school"
+
+
+async def setup(conn: asyncpg.Connection) -> None:
+    await conn.execute(DDL)
+
+
+def subject_of(envelope: EventEnvelope[Any]) -> tuple[str, str] | None:
+    """Under which subject an event is filed, or None when reporting does not need it."""
+    payload = envelope.payload
+    if isinstance(payload, v1.TermDatesSet):
+        return SCHOOL, payload.school_id
+    if isinstance(payload, v1.MentorTrainingAttended):
+        return MENTOR, str(payload.mentor_id)
+    if envelope.ect_id is not None and envelope.event_type in HANDLED_TYPES:
+        return ECT, str(envelope.ect_id)
+    return None
+
+
+async def record(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> tuple[str, str] | None:
+    subject = subject_of(envelope)
+    if subject is None:
+        return None
+    await conn.execute(
+        """
+        INSERT INTO facts (event_id, subject_kind, subject, event_type, recorded_at, aggregate_id,
+                           aggregate_version, envelope)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING
+        """,
+        envelope.event_id, subject[0], subject[1], envelope.event_type, envelope.recorded_at,
+        envelope.aggregate_id, envelope.aggregate_version, encode(envelope).decode(),
+    )
+    return subject
+
+
+async def load(conn: asyncpg.Connection, kind: str, subject: str) -> list[EventEnvelope[Any]]:
+    rows = await conn.fetch("SELECT envelope FROM facts WHERE subject_kind = $1 AND subject = $2",
+                            kind, subject)
+    return [decode(row["envelope"].encode()) for row in rows]
+
+
+async def known_ect(conn: asyncpg.Connection, ect_id: UUID) -> bool:
+    return bool(await conn.fetchval(
+        "SELECT 1 FROM facts WHERE subject_kind = 'ect' AND subject = $1 AND event_type = 'EctRegistered'",
+        str(ect_id)))
+
+
+async def ect_history(pool: asyncpg.Pool, ect_id: UUID) -> tuple[EctHistory, SchoolCalendar]:
+    """The ECT's history and their school's calendar, folded from the facts (for commands)."""
+    async with pool.acquire() as conn:
+        history = fold_history(ect_id, await load(conn, ECT, str(ect_id)))
+        school = await load(conn, SCHOOL, history.school_id) if history.school_id else []
+    return history, fold_calendar(school)
