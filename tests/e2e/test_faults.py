@@ -24,8 +24,12 @@ import httpx
 import pytest
 
 from contracts import Role
+from contracts.topics import ALL_TOPICS
+from ect_platform.database import create_pool
 from ect_platform.embedded import free_port
 from ect_platform.identity import TokenIssuer
+from ect_platform.kafka import ensure_topics
+from ect_platform.relay import rewind
 from ect_platform.supervisor import Platform, start_platform, wait_until_ready
 from tests.conftest import JWT_SECRET
 from tests.e2e.test_spine import QTS, TODAY, new_trn
@@ -38,13 +42,12 @@ LEAD = {"Authorization": f"Bearer {ISSUER.issue('lead-1', Role.HUB_LEAD)}"}
 
 
 @pytest.fixture(scope="module")
-def faulty(embedded_stack) -> Iterator[Platform]:  # type: ignore[no-untyped-def]
-    """A platform of its own, with its own broker, so faults touch no other test."""
-    database_url = asyncio.run(embedded_stack.fresh_database())
+def faulty() -> Iterator[Platform]:
+    """A platform of its own, with its own PostgreSQL and broker, so faults touch no other test."""
     state = Path(tempfile.mkdtemp(prefix="ect-faults-"))
-    env = dict(os.environ, DATABASE_URL=database_url, JWT_SECRET=JWT_SECRET,
-               KAFKA_SESSION_TIMEOUT_MS="2000")
+    env = dict(os.environ, JWT_SECRET=JWT_SECRET, KAFKA_SESSION_TIMEOUT_MS="2000")
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
+    env.pop("DATABASE_URL", None)
     ports = {"scheduling": free_port(), "reporting": free_port(), "notifications": free_port()}
     platform = start_platform(state_dir=state, env=env, ports=ports, kafka_port=free_port(),
                               log_dir=state)
@@ -152,6 +155,23 @@ async def test_crashes_pauses_and_a_broker_restart_lose_nothing_and_double_nothi
         await settle(3)
         platform.kafka.process.send_signal(signal.SIGCONT)
         await settle(2)
+        assert platform.postgres is not None
+        platform.postgres.stop()  # the database goes away and comes back
+        faults += 1
+        await settle(1)
+        platform.postgres.start()
+        await settle(3)
+        # The embedded broker restarts with nothing (memory only): recreate the topics as an
+        # operator would, then republish scheduling's history (ect relay republish --from 1).
+        platform.kafka.stop()
+        faults += 1
+        await settle(0.5)
+        platform.kafka.start()
+        await ensure_topics(platform.bootstrap_servers, ALL_TOPICS)
+        pool = await create_pool(platform.database_url, "scheduling")
+        await rewind(pool, "scheduling", 1)
+        await pool.close()
+        await settle(3)
     finally:
         stop.set()
         await client
