@@ -15,9 +15,10 @@ from typing import Any
 from reporting.domain import entitlement_rules as rules
 from reporting.domain.induction_clock import InductionClock, day_before, term_label
 from reporting.domain.submissions import Submission
-from statutory.absence import counted_days
+from statutory.absence import THRESHOLD_DAYS, counted_days
 from statutory.cadence import sessions_expected
 from statutory.calendar import Term
+from statutory.terms_served import FULL_INDUCTION_TERMS
 
 EXCUSED = "ect_absent"  # a session missed because the ECT was absent is no gap in provision
 
@@ -39,7 +40,8 @@ def to_date(clock: InductionClock, items: list[Submission], training: dict[str, 
                 "reasons": [{"level": rules.GREEN, "rule": "not_started",
                              "reason": f"induction starts on {clock.start}"}],
                 "term_number": 0, "induction_year": 1}
-    year = clock.year()
+    # year 3 exists only as an extension; an ECT who has served their six terms stays in year 2
+    year = clock.year() if clock.required() > FULL_INDUCTION_TERMS else min(clock.year(), 2)
     expected = _expected(clock, as_of)
     held = [s for s in history.sessions.values() if s.held_on <= as_of]
     missed = Counter(m.reason for m in history.missed.values() if m.due_on <= as_of)
@@ -88,7 +90,7 @@ def to_date(clock: InductionClock, items: list[Submission], training: dict[str, 
         "catch_ups_overdue": catch_ups_overdue,
         "catch_ups_completed": sum(1 for c in history.catch_ups.values() if c.completed_on),
         "absence_days_counted": absence_days,
-        "absence_threshold_days": float(rules.Thresholds.absence_days_red),
+        "absence_threshold_days": float(THRESHOLD_DAYS),
         "absence_extension_days": sum(history.absence_extension_days.values()),
         "statutory_leave_extension_days": sum(days for _, days in history.statutory_leave_extension),
         "reports_submitted": len(history.reports),

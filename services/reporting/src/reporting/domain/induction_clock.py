@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from reporting.domain.history import EctHistory
-from statutory.calendar import SchoolCalendar, Term, academic_year_of
+from statutory.calendar import SchoolCalendar, Term
 from statutory.reports_due import (
     FORMAL_ASSESSMENT,
     assessment_points,
@@ -30,8 +30,8 @@ HORIZON = timedelta(days=366 * 12)  # long enough for six terms at the lowest FT
 
 
 def term_label(term: Term) -> str:
-    """``2025-autumn``: the school term, as ABs count them."""
-    return f"{academic_year_of(term.start)}-{term.name.value}"
+    """``2025-autumn``, ``2026-spring``: the school term by the calendar year it falls in."""
+    return f"{term.start.year}-{term.name.value}"
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ TRA_COLUMNS = ("TRN", "Name", "Event", "Date", "Induction type", "Number of term
 
 
 class UnknownTermError(ValueError):
-    """A term is named ``<start year>-<autumn|spring|summer>``, e.g. ``2025-autumn``."""
+    """A term is named ``<calendar year>-<autumn|spring|summer>``, e.g. ``2025-autumn``, ``2026-spring``."""
 
 
 def term_window(label: str) -> tuple[date, date]:
@@ -43,9 +43,10 @@ def term_window(label: str) -> tuple[date, date]:
         year, name = int(year_text), TermName(name_text)
     except ValueError:
         raise UnknownTermError(f"{label!r} is not a term such as 2025-autumn") from None
-    terms = england_default(year).terms
+    start_year = year if name == TermName.AUTUMN else year - 1  # the academic year it belongs to
+    terms = england_default(start_year).terms
     index = list(TermName).index(name)
-    following = terms[index + 1] if index < 2 else england_default(year + 1).autumn
+    following = terms[index + 1] if index < 2 else england_default(start_year + 1).autumn
     return terms[index].start, following.start - timedelta(days=1)
 
 
