@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from uuid import UUID
 
 from contracts import Actor, EventEnvelope, EventPayload, Role
+from contracts.notifications import v1 as notifications_v1
 from contracts.reporting import v1 as reporting_v1
 from contracts.reporting.v1 import Recommendation, TermReportKind, TermReportSubmitted
 from contracts.scheduling import v1
@@ -82,18 +83,38 @@ PAYLOADS: list[EventPayload] = [
                                    review_on=date(2025, 2, 7)),
     reporting_v1.InductionOutcomeRecorded(outcome=reporting_v1.Outcome.PASSED, decided_on=date(2026, 7, 20),
                                           appropriate_body_id="ab-1", terms_served=6.0,
+                                          recommendation=Recommendation.SATISFACTORY,
                                           recommendation_received_on=date(2026, 7, 10),
                                           decision_due_by=date(2026, 8, 7),
                                           notice_due_by=date(2026, 7, 23)),
     reporting_v1.InductionExtended(extension_terms=1.5, reason="Absence in year 2",
-                                   decided_on=date(2026, 7, 20), appropriate_body_id="ab-1"),
+                                   decided_on=date(2026, 7, 20), appropriate_body_id="ab-1",
+                                   recommendation_received_on=date(2026, 7, 10),
+                                   decision_due_by=date(2026, 8, 7), notice_due_by=date(2026, 7, 23)),
     TermReportSubmitted(
         report_id=UUID("00000000-0000-4000-8000-00000000d001"), kind=TermReportKind.FORMAL_ASSESSMENT,
         term_number=6, on_track=True, evidence_summary="Meets the Teachers' Standards.",
         targets="None outstanding.", submitted_on=date(2026, 7, 10), appropriate_body_id="ab-1",
-        recommendation=Recommendation.SATISFACTORY,
+        recommendation=Recommendation.SATISFACTORY, assessor_id="tutor-1", assessor_role="induction_tutor",
+        assessment_meeting_on=date(2026, 7, 3), ect_comments="A good year.",
+        signed_off_by=["ect", "headteacher", "induction_tutor"], fully_signed=True,
+    ),
+    notifications_v1.NotificationSent(
+        notification_id=UUID("00000000-0000-4000-8000-0000000a0001"), rule="report_due",
+        recipient_role=Role.INDUCTION_TUTOR, recipient_id="tutor-1", statutory=True,
+        due_on=date(2024, 12, 20), channel=notifications_v1.Channel.EMAIL, attempts=1,
+        sent_at=datetime(2024, 12, 13, 7, 0, 2, tzinfo=UTC),
+    ),
+    notifications_v1.NotificationFailed(
+        notification_id=UUID("00000000-0000-4000-8000-0000000a0002"), rule="entitlement_at_risk",
+        recipient_role=Role.MENTOR, recipient_id=str(MENTOR_ID), statutory=False,
+        channel=notifications_v1.Channel.WEBHOOK, attempts=6,
+        reason=notifications_v1.FailureReason.RETRIES_EXHAUSTED, detail="HTTP 503",
+        failed_at=datetime(2024, 10, 1, 9, 30, tzinfo=UTC),
     ),
 ]
+
+SOURCES = {reporting_v1.__name__: "reporting", notifications_v1.__name__: "notifications"}
 
 
 def envelope_of(payload: EventPayload) -> EventEnvelope[EventPayload]:
@@ -105,7 +126,7 @@ def envelope_of(payload: EventPayload) -> EventEnvelope[EventPayload]:
         event_version=payload.event_version,
         occurred_at=datetime(2024, 9, 2, tzinfo=UTC),
         recorded_at=datetime(2024, 9, 2, 8, 30, tzinfo=UTC),
-        source="reporting" if type(payload).__module__ == reporting_v1.__name__ else "scheduling",
+        source=SOURCES.get(type(payload).__module__, "scheduling"),
         aggregate_id=MENTOR_ID if about_a_mentor else ECT_ID,
         aggregate_version=1,
         ect_id=None if about_a_mentor else ECT_ID,

@@ -12,8 +12,9 @@ import pytest
 from contracts import EventEnvelope, Role
 from contracts.reporting.v1 import TermReportKind
 from ect_platform.database import create_pool, ensure_schema
+from notifications.bootstrap import recorder, setup_schema
 from notifications.entrypoints.api import create_api
-from notifications.projections import notification
+from notifications.policy import Policy
 from tests.support import bearer
 from tests.unit.test_notification_rules import MENTOR_ID, mentor_assigned, term_report_submitted
 
@@ -34,10 +35,11 @@ async def recorded(database_url) -> AsyncIterator[tuple[Any, list[EventEnvelope[
         term_report_submitted(ect_id=ECT_B, kind=TermReportKind.FORMAL_ASSESSMENT, term_number=3,
                               appropriate_body_id="ab-2"),
     ]
+    await setup_schema(pool)
+    record = recorder(Policy())
     async with pool.acquire() as conn:
-        await notification.setup(conn)
         for event in events:
-            await notification.record(conn, event)
+            await record(conn, event)
     yield pool, events
     await pool.close()
 
@@ -60,7 +62,7 @@ async def test_notifications_are_listed_newest_first_with_the_total(client, reco
     newest = page["items"][0]
     assert newest["subject"] == "A formal assessment for term 3 was submitted"
     assert (newest["recipient_role"], newest["recipient_id"], newest["status"]) == (
-        "appropriate_body", "ab-2", "recorded")
+        "appropriate_body", "ab-2", "pending")
 
 
 async def test_notifications_can_be_filtered_by_ect_recipient_and_rule(client):

@@ -8,8 +8,15 @@ from typing import Any
 from uuid import UUID
 
 from contracts import Actor, EventEnvelope, EventPayload, Role
-from contracts.reporting.v1 import Recommendation, TermReportKind, TermReportSubmitted
-from contracts.scheduling.v1 import MentorAssigned, SessionHeld
+from contracts.reporting.v1 import (
+    Recommendation,
+    SupportPlanShared,
+    TermReportKind,
+    TermReportSubmitted,
+)
+from contracts.scheduling.v1 import AbsenceThresholdReached, EctLeft, MentorAssigned, SessionHeld
+from notifications.induction import InductionState
+from notifications.policy import Policy
 from notifications.rules import Rule, notification_id, notifications_for
 
 MENTOR_ID = UUID("00000000-0000-4000-8000-00000000a001")
@@ -126,8 +133,109 @@ def test_a_notification_carries_the_ect_event_and_correlation_of_its_event():
 
 
 def test_the_same_event_always_yields_the_same_notification_id():
-    event_id = uuid.uuid4()
-    first, again = only(mentor_assigned(event_id=event_id)), only(mentor_assigned(event_id=event_id))
-    assert first.id == again.id == notification_id(Rule.MENTOR_ASSIGNED, event_id)
-    assert only(mentor_assigned()).id != first.id
-    assert notification_id(Rule.TERM_REPORT_SUBMITTED, event_id) != first.id
+    event_id, ect_id = uuid.uuid4(), uuid.uuid4()
+    first = only(mentor_assigned(event_id=event_id, ect_id=ect_id))
+    again = only(mentor_assigned(event_id=event_id, ect_id=ect_id))
+    assert first.id == again.id == notification_id(
+        Rule.MENTOR_ASSIGNED, str(ect_id), f"event:{event_id}", Role.MENTOR, str(MENTOR_ID))
+    assert only(mentor_assigned(ect_id=ect_id)).id != first.id
+    assert notification_id(Rule.TERM_REPORT_SUBMITTED, str(ect_id), f"event:{event_id}",
+                           Role.MENTOR, str(MENTOR_ID)) != first.id
+
+
+# -- rules that need what the service knows of the ECT (its context) ----------------------
+
+ECT_ID = UUID("00000000-0000-4000-8000-00000000e001")
+
+
+def context(**fields: Any) -> InductionState:
+    """The ECT as the projection knows them: AB ab-1, tutor tutor-1, mentor MENTOR_ID."""
+    values: dict[str, Any] = {"ect_id": ECT_ID, "school_id": "100001", "appropriate_body_id": "ab-1",
+                              "induction_tutor_id": "tutor-1", "mentor_id": str(MENTOR_ID)}
+    values.update(fields)
+    return InductionState(**values)
+
+
+def support_plan(**overrides: Any) -> EventEnvelope[Any]:
+    fields: dict[str, Any] = {"plan_id": uuid.uuid4(), "shared_on": date(2025, 12, 5),
+                              "appropriate_body_id": "ab-1", "summary": "Weekly behaviour coaching.",
+                              "review_on": date(2026, 2, 6)}
+    fields.update(overrides)
+    return envelope(SupportPlanShared(**fields), ect_id=ECT_ID, source="reporting")
+
+
+def test_a_support_plan_for_an_ect_not_on_track_reaches_the_appropriate_body_and_the_hub_lead():
+    notifications = notifications_for(support_plan(), context(), Policy(hub_lead_ids=("lead-1",)))
+    assert [(n.recipient_role, n.recipient_id) for n in notifications] == [
+        (Role.APPROPRIATE_BODY, "ab-1"), (Role.HUB_LEAD, "lead-1")]
+    body = notifications[0].body
+    assert "not on track" in body and "Weekly behaviour coaching." in body
+    assert "reviewed by Friday 6 February 2026" in body
+    assert {n.rule for n in notifications} == {Rule.SUPPORT_PLAN_SHARED}
+    assert all(n.statutory for n in notifications)
+
+
+def test_every_hub_lead_configured_hears_of_a_support_plan_once():
+    notifications = notifications_for(support_plan(), context(), Policy(hub_lead_ids=("lead-1", "lead-2")))
+    assert sorted(n.recipient_id for n in notifications) == ["ab-1", "lead-1", "lead-2"]
+    assert len({n.id for n in notifications}) == 3
+
+
+def test_the_appropriate_body_is_told_at_once_when_absence_reaches_thirty_days_statutory_rule_9():
+    event = envelope(AbsenceThresholdReached(induction_year=1, days_counted=31, extension_days=31),
+                     ect_id=ECT_ID)
+    (notification,) = notifications_for(event, context())
+    assert (notification.rule, notification.recipient_role, notification.recipient_id) == (
+        Rule.ABSENCE_THRESHOLD_REACHED, Role.APPROPRIATE_BODY, "ab-1")
+    assert "reached 31 days" in notification.body
+    assert "automatically extended by 31 days (guidance 3.6)" in notification.body
+    assert "guidance 5.4" in notification.body
+
+
+def test_an_ect_leaving_after_a_term_tells_the_appropriate_body_an_interim_assessment_is_due():
+    event = envelope(EctLeft(left_on=date(2026, 2, 13), reason="relocating", terms_served=1.4,
+                             interim_assessment_due=True), ect_id=ECT_ID)
+    (notification,) = notifications_for(event, context())
+    assert (notification.rule, notification.recipient_id) == (Rule.ECT_LEFT, "ab-1")
+    assert "interim assessment is due" in notification.body
+    assert "Friday 13 February 2026" in notification.body
+    assert notification.due_on == date(2026, 2, 13)
+
+
+def test_an_ect_leaving_within_their_first_term_owes_no_interim_assessment():
+    event = envelope(EctLeft(left_on=date(2025, 10, 10), reason="illness", terms_served=0.4,
+                             interim_assessment_due=False), ect_id=ECT_ID)
+    (notification,) = notifications_for(event, context())
+    assert "no interim assessment is due" in notification.body
+    assert notification.due_on is None
+
+
+def test_an_event_about_an_ect_this_service_has_not_heard_of_names_no_appropriate_body():
+    event = envelope(EctLeft(left_on=date(2026, 2, 13), reason="relocating", terms_served=1.4,
+                             interim_assessment_due=True), ect_id=ECT_ID)
+    assert notifications_for(event, None) == []
+
+
+def test_the_final_recommendation_says_by_which_date_the_decision_is_due_in_working_days():
+    # Friday 10 July 2026 + 20 working days (no bank holiday in between) = Friday 7 August 2026
+    notification = only(term_report_submitted(kind=TermReportKind.FORMAL_ASSESSMENT, term_number=6,
+                                              submitted_on=date(2026, 7, 10),
+                                              recommendation=Recommendation.SATISFACTORY))
+    assert "within 20 working days of receiving it, by Friday 7 August 2026" in notification.body
+
+
+def test_a_configured_audience_replaces_a_rules_default_recipients():
+    policy = Policy(audiences={Rule.ECT_LEFT: (Role.APPROPRIATE_BODY, Role.INDUCTION_TUTOR)})
+    event = envelope(EctLeft(left_on=date(2026, 2, 13), reason="relocating", terms_served=1.4,
+                             interim_assessment_due=True), ect_id=ECT_ID)
+    assert [n.recipient_id for n in notifications_for(event, context(), policy)] == ["ab-1", "tutor-1"]
+
+
+def test_a_disabled_rule_notifies_no_one():
+    policy = Policy(disabled=frozenset({Rule.MENTOR_ASSIGNED}))
+    assert notifications_for(mentor_assigned(), context(), policy) == []
+
+
+def test_a_mentor_assignment_is_not_statutory_so_its_recipient_may_opt_out():
+    assert only(mentor_assigned()).statutory is False
+    assert only(term_report_submitted()).statutory is True

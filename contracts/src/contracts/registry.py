@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from contracts.base import EventEnvelope, EventPayload
+from contracts.notifications import v1 as notifications_v1
 from contracts.reporting import v1 as reporting_v1
 from contracts.scheduling import v1 as scheduling_v1
 
@@ -45,6 +46,7 @@ _PAYLOADS: tuple[type[EventPayload], ...] = (
     reporting_v1.SupportPlanShared,
     reporting_v1.InductionOutcomeRecorded,
     reporting_v1.InductionExtended,
+    notifications_v1.NotificationSent, notifications_v1.NotificationFailed,
 )
 
 REGISTRY: dict[tuple[str, int], type[EventPayload]] = {

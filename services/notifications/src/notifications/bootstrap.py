@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
+import httpx
+from aiokafka import AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord
 from faststream.kafka import KafkaBroker
 
-from contracts.topics import REPORTING, SCHEDULING
+from contracts import EventEnvelope
+from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
 from ect_platform.database import create_pool, ensure_schema
 from ect_platform.identity import TokenIssuer
 from ect_platform.inbox import ProjectionConsumer, subscribe
-from ect_platform.kafka import ensure_topics
-from notifications.projections import notification
+from ect_platform.kafka import ensure_topics, make_producer
+from ect_platform.relay import PositionStore, Relay
+from notifications import recipients
+from notifications.adapters.email import SmtpChannel, SmtpSettings
+from notifications.adapters.webhook import WebhookChannel
+from notifications.clock import Clock, SystemClock
+from notifications.delivery import Delivery, RetryPolicy
+from notifications.integration import outbox
+from notifications.policy import Policy
+from notifications.projections import induction, notification
+from notifications.rules import notifications_for
+from notifications.scheduler import Scheduler
 from notifications.settings import NotificationsSettings
 
 
@@ -23,25 +40,90 @@ class Notifications:
     consumer: ProjectionConsumer
     broker: KafkaBroker
     issuer: TokenIssuer
+    scheduler: Scheduler
+    delivery: Delivery
+    relay: Relay
+    producer: AIOKafkaProducer
+    http: httpx.AsyncClient
+    clock: Clock
 
     async def close(self) -> None:
+        await self.producer.stop()
+        await self.http.aclose()
         await self.pool.close()
 
 
-async def bootstrap(settings: NotificationsSettings) -> Notifications:
+class _ThenNudge:
+    """The consumer, then a nudge to this process's scheduler and delivery worker once the
+    batch has committed, so a new fact is evaluated and sent without waiting for a poll."""
+
+    def __init__(self, consumer: ProjectionConsumer, *nudges: Any) -> None:
+        self._consumer = consumer
+        self._nudges = nudges
+
+    async def handle(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
+        await self._consumer.handle(records)
+        for nudge in self._nudges:
+            nudge()
+
+
+def recorder(policy: Policy) -> Any:
+    """What the consumer applies per event, inside its inbox transaction."""
+
+    async def record(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> None:
+        state = await induction.apply(conn, envelope)
+        await notification.insert(conn, notifications_for(envelope, state, policy))
+
+    return record
+
+
+async def setup_schema(pool: asyncpg.Pool) -> None:
+    """Every table, in one transaction under an advisory lock: instances may start together."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('notifications.schema'))")
+        for module in (notification, induction, recipients, outbox):
+            await module.setup(conn)
+
+
+async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = None) -> Notifications:
+    clock = clock or SystemClock()
+    policy = settings.policy()
     prefix = settings.kafka_topic_prefix
     await ensure_schema(settings.database_url, settings.db_schema)
-    # The topics belong to other services, but this one may start first; creating them
+    # The other topics belong to other services, but this one may start first; creating them
     # (idempotently) means the consumer group is assigned their partitions from the start.
-    await ensure_topics(settings.kafka_bootstrap_servers, [SCHEDULING, REPORTING], prefix)
+    await ensure_topics(settings.kafka_bootstrap_servers, [SCHEDULING, REPORTING, NOTIFICATIONS], prefix)
     pool = await create_pool(settings.database_url, settings.db_schema)
-    async with pool.acquire() as conn:
-        await notification.setup(conn)
-    consumer = ProjectionConsumer(pool, notification.record, name="notifications")
+    await setup_schema(pool)
+
+    producer = make_producer(settings.kafka_bootstrap_servers)
+    await producer.start()
+    positions = PositionStore(pool, relay_name="notifications")
+    await positions.setup()
+    relay = Relay(read_batch=outbox.reader(pool, asyncio.get_running_loop()), producer=producer,
+                  topic=NOTIFICATIONS.qualified(prefix), positions=positions)
+
+    http = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds, follow_redirects=False)
+    smtp = SmtpChannel(SmtpSettings(
+        host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_from,
+        security=settings.smtp_security, username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        timeout_seconds=settings.smtp_timeout_seconds))
+    delivery = Delivery(
+        pool, email=smtp, webhook=WebhookChannel(http, settings.signing_secret()), clock=clock,
+        retry=RetryPolicy(settings.max_attempts, settings.retry_base_seconds, settings.retry_max_seconds),
+        lease_seconds=settings.delivery_lease_seconds, poll_seconds=settings.delivery_poll_seconds,
+        unregistered_email_domain=settings.unregistered_email_domain, on_outcome=relay.nudge)
+    scheduler = Scheduler(pool, policy, clock, day_starts_at_hour=settings.day_starts_at_hour,
+                          interval_seconds=settings.scheduler_interval_seconds)
+
+    consumer = ProjectionConsumer(pool, recorder(policy), name="notifications")
     await consumer.setup()
     broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id="notifications", logger=None)
-    subscribe(broker, consumer, SCHEDULING.qualified(prefix), REPORTING.qualified(prefix),
+    subscribe(broker, _ThenNudge(consumer, scheduler.nudge, delivery.nudge),
+              SCHEDULING.qualified(prefix), REPORTING.qualified(prefix),
               group_id=prefix + settings.consumer_group,
               session_timeout_ms=settings.kafka_session_timeout_ms)
     return Notifications(settings, pool, consumer, broker,
-                         TokenIssuer(settings.jwt_secret.get_secret_value()))
+                         TokenIssuer(settings.jwt_secret.get_secret_value()), scheduler, delivery,
+                         relay, producer, http, clock)

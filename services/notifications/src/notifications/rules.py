@@ -1,82 +1,65 @@
-"""Who must hear about an integration event, and what the message says.
+"""Event-driven rules: who must hear about an integration event, and what they are told.
 
-Pure functions from an envelope to the notifications it calls for: no I/O, no clock, so
-the same event always yields the same notifications, with the same ids. Each message says
-what happened, what is now due and, where the date follows from the event alone, by when.
+Pure functions from an envelope (and what this service knows of the ECT) to notifications:
+no I/O, no clock, so the same event always yields the same notifications with the same ids.
+Each message says what happened, what is now due and by when. Time-driven reminders (due,
+overdue, missed coaching) are in ``reminders``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
-from enum import StrEnum
+from datetime import timedelta
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
 
 from contracts import EventEnvelope, Role
-from contracts.reporting.v1 import Recommendation, TermReportKind, TermReportSubmitted
-from contracts.scheduling.v1 import MentorAssigned
+from contracts.reporting.v1 import (
+    Recommendation,
+    SupportPlanShared,
+    TermReportKind,
+    TermReportSubmitted,
+)
+from contracts.scheduling.v1 import AbsenceThresholdReached, EctLeft, MentorAssigned
+from notifications.induction import InductionState
+from notifications.message import (
+    Contacts,
+    Message,
+    Notification,
+    Rule,
+    address,
+    long_date,
+    notification_id,
+)
+from notifications.policy import Policy
+from statutory.working_days import add_working_days
 
-# Fixed forever: changing it would give every past notification a new id, and a replayed
-# topic would then notify everyone a second time.
-NAMESPACE = uuid5(NAMESPACE_URL, "https://ect-platform.example/notifications")
+__all__ = ["Notification", "Rule", "notification_id", "notifications_for"]
 
 FIRST_SESSION_WITHIN = timedelta(days=7)  # hub policy: weekly coaching in year 1
 
-
-class Rule(StrEnum):
-    """Why a notification exists; one rule addresses one recipient per event."""
-
-    MENTOR_ASSIGNED = "mentor_assigned"
-    TERM_REPORT_SUBMITTED = "term_report_submitted"
+Say = Callable[[EventEnvelope[Any], Any], Message | None]
 
 
-@dataclass(frozen=True)
-class Notification:
-    id: UUID
-    rule: Rule
-    recipient_role: Role
-    recipient_id: str
-    ect_id: UUID | None
-    subject: str
-    body: str
-    event_id: UUID
-    correlation_id: UUID
+def _about(envelope: EventEnvelope[Any]) -> tuple[str, str]:
+    """(subject, occasion) of an event-driven notification: the ECT, and the event itself."""
+    return str(envelope.ect_id or envelope.aggregate_id), f"event:{envelope.event_id}"
 
 
-def notification_id(rule: Rule, event_id: UUID) -> UUID:
-    """Deterministic: the rule and the occasion (the event) identify the notification."""
-    return uuid5(NAMESPACE, f"{rule.value}:{event_id}")
-
-
-def _long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"  # e.g. Monday 8 September 2025
-
-
-def _notification(envelope: EventEnvelope[Any], rule: Rule, recipient_role: Role,
-                  recipient_id: str, subject: str, body: str) -> Notification:
-    return Notification(
-        id=notification_id(rule, envelope.event_id), rule=rule, recipient_role=recipient_role,
-        recipient_id=recipient_id, ect_id=envelope.ect_id, subject=subject, body=body,
-        event_id=envelope.event_id, correlation_id=envelope.correlation_id,
-    )
-
-
-def mentor_assigned(envelope: EventEnvelope[Any], payload: MentorAssigned) -> list[Notification]:
+def mentor_assigned(envelope: EventEnvelope[Any], payload: MentorAssigned) -> Message:
     """The new mentor learns whom they coach, from when, and when the first session is due."""
     first_session_by = payload.assigned_on + FIRST_SESSION_WITHIN
-    lines = [f"You are the mentor of ECT {envelope.ect_id} from {_long_date(payload.assigned_on)}."]
+    lines = [f"You are the mentor of ECT {envelope.ect_id} from {long_date(payload.assigned_on)}."]
     if payload.previous_mentor_id is not None:
         lines.append("You take over from their previous mentor.")
     lines.append(
         "Observation and instructional coaching (about 60 minutes) is due weekly in year 1 and "
-        f"fortnightly in year 2; hold the first session by {_long_date(first_session_by)}."
+        f"fortnightly in year 2; hold the first session by {long_date(first_session_by)}."
     )
     if payload.policy_override_reason:
         lines.append(f"Hub policy was set aside for this assignment: {payload.policy_override_reason}")
-    return [_notification(envelope, Rule.MENTOR_ASSIGNED, Role.MENTOR, str(payload.mentor_id),
-                          "You have been assigned an ECT", " ".join(lines))]
+    return Message(Rule.MENTOR_ASSIGNED, *_about(envelope), title="You have been assigned an ECT",
+                   body=" ".join(lines), due_on=first_session_by,
+                   known={Role.MENTOR: str(payload.mentor_id)})
 
 
 _KIND = {
@@ -93,14 +76,14 @@ _RECOMMENDATION = {
 
 
 def _term_report_due(payload: TermReportSubmitted) -> list[str]:
-    """What the appropriate body must now do. Deadlines in working days are stated as such:
-    turning them into dates needs England's bank holidays, which this service does not keep."""
+    """What the appropriate body must now do, with dates in England's working days."""
     due = []
     if payload.recommendation is not None:
+        decide_by = add_working_days(payload.submitted_on, 20)
         due.append(
             f"It recommends {_RECOMMENDATION[payload.recommendation]}. Your decision (pass, extend "
-            "or fail) is due within 20 working days of receiving it, and written notice of it "
-            "within 3 working days after that (guidance 2.67-2.69)."
+            f"or fail) is due within 20 working days of receiving it, by {long_date(decide_by)}, and "
+            "written notice of it within 3 working days after that (guidance 2.67-2.69)."
         )
     if not payload.on_track:
         due.append("The ECT is not on track: a support plan is due, and must be shared with you "
@@ -111,31 +94,82 @@ def _term_report_due(payload: TermReportSubmitted) -> list[str]:
     return due
 
 
-def term_report_submitted(envelope: EventEnvelope[Any],
-                          payload: TermReportSubmitted) -> list[Notification]:
+def term_report_submitted(envelope: EventEnvelope[Any], payload: TermReportSubmitted) -> Message | None:
     """The appropriate body receives every review and assessment (guidance 2.54, 2.61)."""
-    if payload.appropriate_body_id is None:
-        # Reports published before the field existed name no appropriate body; there is no
-        # one to address, and guessing would tell the wrong body about someone else's ECT.
-        return []
     kind = _KIND[payload.kind]
     article = "An" if kind[0] in "aeiou" else "A"
     happened = (f"The induction tutor submitted a {kind} for term {payload.term_number} of ECT "
-                f"{envelope.ect_id} on {_long_date(payload.submitted_on)}.")
+                f"{envelope.ect_id} on {long_date(payload.submitted_on)}.")
     standing = "The ECT is on track." if payload.on_track else ""
     body = " ".join(part for part in [happened, standing, *_term_report_due(payload)] if part)
-    return [_notification(envelope, Rule.TERM_REPORT_SUBMITTED, Role.APPROPRIATE_BODY,
-                          payload.appropriate_body_id,
-                          f"{article} {kind} for term {payload.term_number} was submitted", body)]
+    known = {Role.APPROPRIATE_BODY: payload.appropriate_body_id} if payload.appropriate_body_id else {}
+    return Message(Rule.TERM_REPORT_SUBMITTED, *_about(envelope),
+                   title=f"{article} {kind} for term {payload.term_number} was submitted", body=body,
+                   known=known)
 
 
-_RULES: dict[type[Any], Callable[[EventEnvelope[Any], Any], list[Notification]]] = {
+def support_plan_shared(envelope: EventEnvelope[Any], payload: SupportPlanShared) -> Message:
+    """Not on track: the AB and the hub lead see the plan and when it is reviewed (guidance 4.1)."""
+    review = (f"It is reviewed by {long_date(payload.review_on)}; the mentor's coaching should "
+              "support its targets until then." if payload.review_on else
+              "It names no review date: agree one with the school.")
+    known = {Role.APPROPRIATE_BODY: payload.appropriate_body_id} if payload.appropriate_body_id else {}
+    return Message(
+        Rule.SUPPORT_PLAN_SHARED, *_about(envelope),
+        title="An ECT not on track has a support plan",
+        body=(f"ECT {envelope.ect_id} is not on track, and the school shared a support plan on "
+              f"{long_date(payload.shared_on)} (guidance 4.1): {payload.summary} {review}"),
+        due_on=payload.review_on, known=known)
+
+
+def absence_threshold_reached(envelope: EventEnvelope[Any], payload: AbsenceThresholdReached) -> Message:
+    """30 days' absence in a year: the AB must be told at once (guidance 3.6, 5.4)."""
+    on = envelope.occurred_at.date()
+    return Message(
+        Rule.ABSENCE_THRESHOLD_REACHED, *_about(envelope),
+        title=f"Absence reached 30 days in year {payload.induction_year} of an ECT's induction",
+        body=(f"ECT {envelope.ect_id}'s absences in year {payload.induction_year} of induction "
+              f"reached {payload.days_counted:g} days on {long_date(on)}. That year is "
+              f"automatically extended by {payload.extension_days:g} days (guidance 3.6), and "
+              "its formal assessment moves with it. The headteacher must tell you as soon as "
+              "this happens (guidance 5.4): this is that notice. Statutory leave is not counted."))
+
+
+def ect_left(envelope: EventEnvelope[Any], payload: EctLeft) -> Message:
+    """An ECT leaving part-way: the AB learns whether an interim assessment is due (2.62-2.63)."""
+    due = ("An interim assessment is due from the induction tutor by their last day "
+           f"({long_date(payload.left_on)}): progress, induction served and days absent since "
+           "the last assessment (guidance 2.62-2.63). You will be told if it is late."
+           if payload.interim_assessment_due else
+           "They served less than a term, so no interim assessment is due (guidance 2.62).")
+    return Message(
+        Rule.ECT_LEFT, *_about(envelope), title="An ECT is leaving their school part-way",
+        body=(f"ECT {envelope.ect_id} leaves their school on {long_date(payload.left_on)} "
+              f"({payload.reason}), having served {payload.terms_served:g} terms of induction. {due}"),
+        due_on=payload.left_on if payload.interim_assessment_due else None)
+
+
+_RULES: dict[type[Any], Say] = {
     MentorAssigned: mentor_assigned,
     TermReportSubmitted: term_report_submitted,
+    SupportPlanShared: support_plan_shared,
+    AbsenceThresholdReached: absence_threshold_reached,
+    EctLeft: ect_left,
 }
 
 
-def notifications_for(envelope: EventEnvelope[Any]) -> list[Notification]:
-    """Every notification ``envelope`` calls for; most events call for none."""
-    rule = _RULES.get(type(envelope.payload))
-    return rule(envelope, envelope.payload) if rule else []
+def notifications_for(envelope: EventEnvelope[Any], context: InductionState | None = None,
+                      policy: Policy | None = None) -> list[Notification]:
+    """Every notification ``envelope`` calls for; most events call for none.
+
+    ``context`` is what this service knows of the ECT, the event already applied: it names
+    the holders of roles the event does not (the AB of an ECT who left, say).
+    """
+    policy = policy or Policy()
+    say = _RULES.get(type(envelope.payload))
+    message = say(envelope, envelope.payload) if say else None
+    if message is None:
+        return []
+    return address(message, audience=policy.audience(message.rule), hub_lead_ids=policy.hub_lead_ids,
+                   contacts=context.contacts if context else Contacts(), ect_id=envelope.ect_id,
+                   event_id=envelope.event_id, correlation_id=envelope.correlation_id)

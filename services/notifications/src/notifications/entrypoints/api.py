@@ -1,21 +1,27 @@
-"""notifications' HTTP API: the recorded notifications, filtered and paged, newest first."""
+"""notifications' HTTP API: the notifications recorded and their delivery, and recipients'
+contact details and preferences (``routes_recipients``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Literal
 from uuid import UUID
 
 import asyncpg
 from fastapi import FastAPI, Query
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from contracts import Role
 from ect_platform.identity import Caller, TokenIssuer
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import Check, health_router, install_correlation
+from notifications.clock import Clock, SystemClock
+from notifications.entrypoints import routes_recipients
+from notifications.message import Rule
 from notifications.projections import notification
-from notifications.rules import Rule
+
+Status = Literal["pending", "sending", "sent", "failed", "suppressed"]
 
 
 class NotificationOut(BaseModel):
@@ -26,10 +32,28 @@ class NotificationOut(BaseModel):
     ect_id: UUID | None
     subject: str
     body: str
-    event_id: UUID
+    event_id: UUID | None
     correlation_id: UUID
-    status: str
+    status: Status
     created_at: datetime
+    statutory: bool
+    occasion: str | None
+    due_on: date | None
+    channel: str | None
+    attempts: int
+    delivered_at: datetime | None
+    failure_reason: str | None
+
+
+class AttemptOut(BaseModel):
+    attempt: int
+    channel: str | None
+    outcome: str
+    at: datetime
+
+
+class NotificationDetail(NotificationOut):
+    delivery_attempts: list[AttemptOut]
 
 
 class NotificationPage(BaseModel):
@@ -38,27 +62,38 @@ class NotificationPage(BaseModel):
 
 
 def create_api(pool: asyncpg.Pool, issuer: TokenIssuer,
-               readiness: dict[str, Check] | None = None) -> FastAPI:
+               readiness: dict[str, Check] | None = None, clock: Clock | None = None) -> FastAPI:
     api = FastAPI(title="ECT induction: notifications", version="1.0.0",
-                  description="Who was told what, and why: every notification, recorded once.")
+                  description="Who was told what, why and whether it arrived: every notification, "
+                  "recorded once and delivered once; recipients' contact details and preferences.")
     api.state.token_issuer = issuer  # read by ect_platform.identity.Caller
     install_correlation(api)
     install_problem_handlers(api, {})
     api.include_router(health_router(readiness or {}))
+    api.include_router(routes_recipients.router(pool, clock or SystemClock()))
 
-    @api.get("/notifications")
+    @api.get("/notifications", tags=["notifications"])
     async def list_notifications(
         _: Caller,
         ect_id: UUID | None = None,
         recipient_id: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
         rule: Rule | None = None,
+        status: Status | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> NotificationPage:
         rows, total = await notification.search(
-            pool, notification.Filters(ect_id=ect_id, recipient_id=recipient_id, rule=rule),
+            pool, notification.Filters(ect_id=ect_id, recipient_id=recipient_id, rule=rule, status=status),
             limit=limit, offset=offset,
         )
         return NotificationPage(items=[NotificationOut(**row) for row in rows], total=total)
+
+    @api.get("/notifications/{notification_id}", tags=["notifications"])
+    async def get_notification(notification_id: UUID, _: Caller) -> NotificationDetail:
+        """One notification with each delivery attempt (when, which channel, what came of it)."""
+        row = await notification.get(pool, notification_id)
+        if row is None:
+            raise HTTPException(404, "Notification not found")
+        return NotificationDetail(**row)
 
     return api

@@ -1,4 +1,15 @@
-"""``python -m notifications``: API and consumer, together or one per process."""
+"""``python -m notifications``: the service's parts, together or one per process.
+
+- ``api``: the HTTP API;
+- ``consumer``: reads scheduling's and reporting's topics, applies the event-driven rules and
+  keeps the projection of what is due;
+- ``scheduler``: evaluates deadlines (time-driven rules) from that projection;
+- ``delivery``: sends pending notifications (SMTP, webhooks) and relays their outcomes to
+  the notifications topic;
+- ``all`` (the default): every part above in one process;
+- ``mail-catcher``: a local SMTP server keeping every message it receives (development).
+Every part may run as several instances: each notification is still sent once.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +18,11 @@ from enum import StrEnum
 
 import typer
 
-from ect_platform.runtime import Loop, configure_logging, serve
-from notifications.bootstrap import Notifications, bootstrap
+from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
+from notifications.adapters.mail_catcher import serve_mail_catcher
+from notifications.bootstrap import bootstrap
 from notifications.entrypoints.api import create_api
-from notifications.settings import NotificationsSettings
+from notifications.settings import MailCatcherSettings, NotificationsSettings
 
 cli = typer.Typer(add_completion=False, help="The notifications service.")
 
@@ -19,25 +31,17 @@ class Part(StrEnum):
     ALL = "all"
     API = "api"
     CONSUMER = "consumer"
+    SCHEDULER = "scheduler"
+    DELIVERY = "delivery"
+    MAIL_CATCHER = "mail-catcher"
 
 
 @cli.command()
-def run(part: Part = typer.Argument(Part.ALL, help="all, api or consumer")) -> None:
+def run(part: Part = typer.Argument(Part.ALL, help="all, api, consumer, scheduler, delivery "
+                                    "or mail-catcher")) -> None:
     """Start the service; one part alone runs one container per process."""
     configure_logging("notifications")
-    asyncio.run(_run(part))
-
-
-def consumer_loop(service: Notifications) -> Loop:
-    async def consume(stop: asyncio.Event) -> None:
-        await service.broker.start()
-        try:
-            await stop.wait()
-        finally:
-            # A graceful stop finishes the batch in hand and commits its offsets.
-            await service.broker.stop()
-
-    return consume
+    asyncio.run(_catch_mail() if part is Part.MAIL_CATCHER else _run(part))
 
 
 async def _run(part: Part) -> None:
@@ -51,11 +55,28 @@ async def _run(part: Part) -> None:
     try:
         api = None
         if part in (Part.ALL, Part.API):
-            api = create_api(service.pool, service.issuer, readiness={"database": database_ready})
-        loops = [consumer_loop(service)] if part in (Part.ALL, Part.CONSUMER) else []
+            api = create_api(service.pool, service.issuer, readiness={"database": database_ready},
+                             clock=service.clock)
+        loops: list[Loop] = []
+        if part in (Part.ALL, Part.CONSUMER):
+            loops.append(broker_loop(service.broker))
+        if part in (Part.ALL, Part.SCHEDULER):
+            loops.append(lambda stop: service.scheduler.run(stop, on_recorded=service.delivery.nudge))
+        if part in (Part.ALL, Part.DELIVERY):
+            loops += [service.delivery.run, service.relay.run]
         await serve(api, settings.host, settings.port, loops)
     finally:
         await service.close()
+
+
+async def _catch_mail() -> None:
+    settings = MailCatcherSettings()
+    folder = settings.mail_dir
+
+    async def catch(stop: asyncio.Event) -> None:
+        await serve_mail_catcher(settings.smtp_host, settings.smtp_port, folder, stop)
+
+    await serve(None, settings.smtp_host, settings.smtp_port, [catch])
 
 
 def main() -> None:

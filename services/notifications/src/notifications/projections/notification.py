@@ -1,21 +1,25 @@
-"""The notifications recorded so far, one row per (rule, event), and queries over them.
+"""The notifications recorded so far, one row per (rule, subject, occasion, recipient).
 
-``record`` runs inside the inbox transaction (see ect_platform.inbox), so the event id
-and its notifications commit together. The row id is derived from the rule and the event,
-and inserts do nothing on conflict: even an event that slipped past the inbox (e.g. a
-rebuilt inbox) cannot notify anyone twice.
+Rows come from two writers: the consumer (event-driven rules, inside the inbox
+transaction) and the scheduler (time-driven rules). The row id is derived from the key and
+inserts do nothing on conflict, so neither a redelivered event, nor a restarted scheduler,
+nor two instances of either can record a notification twice. The delivery worker
+(``notifications.delivery``) then moves each row from ``pending`` to ``sent``, ``failed``
+or ``suppressed``; ``delivery_attempt`` keeps every try.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from contracts import EventEnvelope
-from notifications.rules import Rule, notifications_for
+from notifications.message import Notification, Rule
+
+STATUSES = ("pending", "sending", "sent", "failed", "suppressed")
 
 DDL = """
 CREATE TABLE IF NOT EXISTS notification (
@@ -26,21 +30,51 @@ CREATE TABLE IF NOT EXISTS notification (
     ect_id          uuid,
     subject         text NOT NULL,
     body            text NOT NULL,
-    event_id        uuid NOT NULL,
+    event_id        uuid,
     correlation_id  uuid NOT NULL,
-    status          text NOT NULL DEFAULT 'recorded',
+    status          text NOT NULL DEFAULT 'pending',
     -- clock_timestamp(), not now(): rows of one batch share a transaction, and newest-first
     -- must still follow the order they were recorded in.
     created_at      timestamptz NOT NULL DEFAULT clock_timestamp()
 );
+-- Added after the first release; each statement is idempotent, so any instance may run them.
+ALTER TABLE notification ALTER COLUMN event_id DROP NOT NULL;
+ALTER TABLE notification ALTER COLUMN status SET DEFAULT 'pending';
+ALTER TABLE notification
+    ADD COLUMN IF NOT EXISTS subject_key     text,
+    ADD COLUMN IF NOT EXISTS occasion        text,
+    ADD COLUMN IF NOT EXISTS statutory       boolean NOT NULL DEFAULT false,
+    ADD COLUMN IF NOT EXISTS due_on          date,
+    ADD COLUMN IF NOT EXISTS channel         text,
+    ADD COLUMN IF NOT EXISTS attempts        integer NOT NULL DEFAULT 0,
+    -- -infinity: due at once, whatever clock the delivery worker is given
+    ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz NOT NULL DEFAULT '-infinity',
+    ADD COLUMN IF NOT EXISTS claimed_until   timestamptz,
+    ADD COLUMN IF NOT EXISTS claim_token     uuid,
+    ADD COLUMN IF NOT EXISTS last_error      text,
+    ADD COLUMN IF NOT EXISTS delivered_at    timestamptz,
+    ADD COLUMN IF NOT EXISTS failure_reason  text;
+UPDATE notification SET status = 'pending' WHERE status = 'recorded';
 CREATE INDEX IF NOT EXISTS notification_newest ON notification (created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS notification_ect ON notification (ect_id, created_at DESC);
 CREATE INDEX IF NOT EXISTS notification_recipient ON notification (recipient_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS notification_to_deliver ON notification (next_attempt_at)
+    WHERE status IN ('pending', 'sending');
+CREATE TABLE IF NOT EXISTS delivery_attempt (
+    notification_id uuid NOT NULL REFERENCES notification (id),
+    attempt         integer NOT NULL,
+    channel         text,
+    outcome         text NOT NULL,  -- sent, retry, failed, suppressed
+    detail          text,  -- internal: may quote the server, so it stays in this service
+    at              timestamptz NOT NULL,
+    PRIMARY KEY (notification_id, attempt)
+);
 """
 
 COLUMNS = (
     "id", "rule", "recipient_role", "recipient_id", "ect_id", "subject", "body", "event_id",
-    "correlation_id", "status", "created_at",
+    "correlation_id", "status", "created_at", "statutory", "occasion", "due_on", "channel",
+    "attempts", "delivered_at", "failure_reason",
 )
 
 
@@ -48,18 +82,23 @@ async def setup(conn: asyncpg.Connection) -> None:
     await conn.execute(DDL)
 
 
-async def record(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> None:
-    for n in notifications_for(envelope):
-        await conn.execute(
+async def insert(conn: asyncpg.Connection, notifications: Iterable[Notification]) -> int:
+    """Record each notification unless its id is already there; returns how many were new."""
+    new = 0
+    for n in notifications:
+        status = await conn.execute(
             """
             INSERT INTO notification (id, rule, recipient_role, recipient_id, ect_id, subject,
-                                      body, event_id, correlation_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                      body, event_id, correlation_id, statutory, subject_key,
+                                      occasion, due_on)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             ON CONFLICT (id) DO NOTHING
             """,
             n.id, n.rule.value, n.recipient_role.value, n.recipient_id, n.ect_id, n.subject,
-            n.body, n.event_id, n.correlation_id,
+            n.body, n.event_id, n.correlation_id, n.statutory, n.subject_key, n.occasion, n.due_on,
         )
+        new += status == "INSERT 0 1"
+    return new
 
 
 @dataclass(frozen=True)
@@ -67,11 +106,12 @@ class Filters:
     ect_id: UUID | None = None
     recipient_id: str | None = None
     rule: Rule | None = None
+    status: str | None = None
 
     def where(self) -> tuple[str, list[Any]]:
         """A WHERE clause over fixed column names; the values travel only as bind parameters."""
         wanted = {"ect_id": self.ect_id, "recipient_id": self.recipient_id,
-                  "rule": self.rule.value if self.rule else None}
+                  "rule": self.rule.value if self.rule else None, "status": self.status}
         args = [value for value in wanted.values() if value is not None]
         names = [name for name, value in wanted.items() if value is not None]
         clauses = [f"{name} = ${i}" for i, name in enumerate(names, start=1)]
@@ -92,3 +132,16 @@ async def search(pool: asyncpg.Pool, filters: Filters, *, limit: int, offset: in
             *args, limit, offset,
         )
     return [dict(row) for row in rows], int(total)
+
+
+async def get(pool: asyncpg.Pool, notification_id: UUID) -> dict[str, Any] | None:
+    """One notification with its delivery attempts, oldest first."""
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        row = await conn.fetchrow(
+            f"SELECT {', '.join(COLUMNS)} FROM notification WHERE id = $1", notification_id)  # noqa: S608
+        if row is None:
+            return None
+        attempts = await conn.fetch(
+            "SELECT attempt, channel, outcome, at FROM delivery_attempt "
+            "WHERE notification_id = $1 ORDER BY attempt", notification_id)
+    return {**dict(row), "delivery_attempts": [dict(a) for a in attempts]}

@@ -1,0 +1,93 @@
+"""Recipients' contact details and preferences: the only personal data this service keeps.
+
+A recipient is anyone a rule addresses, by the id the rest of the platform knows them by (a
+mentor's id, an induction tutor's or hub lead's user id, an appropriate body's id). Here,
+and only here, that id maps to an email address or a webhook URL, a preferred channel and
+an opt-out of non-statutory reminders. Nothing of it leaves this service: events name the
+recipient id only. Deleting a recipient erases their details (the right to erasure);
+notifications to them then fail as "no contact details", visibly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from contracts.notifications.v1 import Channel
+
+DDL = """
+CREATE TABLE IF NOT EXISTS recipient (
+    recipient_id            text PRIMARY KEY,
+    name                    text,
+    email                   text,
+    webhook_url             text,
+    channel                 text NOT NULL,
+    opted_out_of_reminders  boolean NOT NULL DEFAULT false,
+    updated_at              timestamptz NOT NULL,
+    updated_by              text NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    recipient_id: str
+    channel: Channel
+    name: str | None = None
+    email: str | None = None
+    webhook_url: str | None = None
+    opted_out_of_reminders: bool = False  # non-statutory ones only: statutory notices always go
+
+
+async def setup(conn: asyncpg.Connection) -> None:
+    await conn.execute(DDL)
+
+
+def _recipient(row: asyncpg.Record) -> Recipient:
+    return Recipient(recipient_id=row["recipient_id"], channel=Channel(row["channel"]), name=row["name"],
+                     email=row["email"], webhook_url=row["webhook_url"],
+                     opted_out_of_reminders=row["opted_out_of_reminders"])
+
+
+async def get(conn: asyncpg.Connection | asyncpg.Pool, recipient_id: str) -> Recipient | None:
+    row = await conn.fetchrow("SELECT * FROM recipient WHERE recipient_id = $1", recipient_id)
+    return _recipient(row) if row else None
+
+
+async def get_many(conn: asyncpg.Connection | asyncpg.Pool, ids: list[str]) -> dict[str, Recipient]:
+    rows = await conn.fetch("SELECT * FROM recipient WHERE recipient_id = ANY($1::text[])", ids)
+    return {row["recipient_id"]: _recipient(row) for row in rows}
+
+
+async def put(pool: asyncpg.Pool, recipient: Recipient, *, by: str, at: datetime) -> bool:
+    """Create or replace; returns True if it was new."""
+    row = await pool.fetchrow(
+        """
+        INSERT INTO recipient (recipient_id, name, email, webhook_url, channel,
+                               opted_out_of_reminders, updated_at, updated_by)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        ON CONFLICT (recipient_id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email,
+            webhook_url = EXCLUDED.webhook_url, channel = EXCLUDED.channel,
+            opted_out_of_reminders = EXCLUDED.opted_out_of_reminders,
+            updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
+        RETURNING (xmax = 0) AS inserted
+        """,
+        recipient.recipient_id, recipient.name, recipient.email, recipient.webhook_url,
+        recipient.channel.value, recipient.opted_out_of_reminders, at, by,
+    )
+    assert row is not None
+    return bool(row["inserted"])
+
+
+async def delete(pool: asyncpg.Pool, recipient_id: str) -> bool:
+    status = await pool.execute("DELETE FROM recipient WHERE recipient_id = $1", recipient_id)
+    return status == "DELETE 1"
+
+
+def as_dict(recipient: Recipient) -> dict[str, Any]:
+    return {"recipient_id": recipient.recipient_id, "name": recipient.name, "email": recipient.email,
+            "webhook_url": recipient.webhook_url, "channel": recipient.channel.value,
+            "opted_out_of_reminders": recipient.opted_out_of_reminders}

@@ -1,0 +1,244 @@
+"""When time-driven reminders fire, worked day by day with a controllable "today" (no I/O).
+
+``fired`` plays the scheduler's part over a range of days: each day it asks what is due
+and keeps each notification id the first day it appears, as the database's
+ON CONFLICT DO NOTHING does. So "fires once, on the right day" is literally what is checked.
+
+England default calendar, 2025/26: autumn 1 Sep-19 Dec 2025 (half-term 27-31 Oct), spring
+5 Jan-2 Apr 2026, summer 20 Apr-17 Jul 2026.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from contracts import Role
+from notifications.induction import FteEntry, InductionState
+from notifications.message import Notification, Rule
+from notifications.policy import Policy
+from notifications.reminders import Deadline, current_occasion, reminders_for
+from statutory.calendar import SchoolCalendar
+
+CAL = SchoolCalendar()
+ECT = UUID("00000000-0000-4000-8000-00000000e001")
+MENTOR = "00000000-0000-4000-8000-00000000a001"
+START = date(2025, 9, 1)
+POLICY = Policy(hub_lead_ids=("lead-1",))
+
+
+def ect(**fields: Any) -> InductionState:
+    """A full-timer from 1 Sep 2025, coached on time (unless told otherwise)."""
+    values: dict[str, Any] = {
+        "ect_id": ECT, "school_id": "100001", "appropriate_body_id": "ab-1",
+        "induction_tutor_id": "tutor-1", "mentor_id": MENTOR, "start": START, "period_start": START,
+        "fte_history": [FteEntry(effective_from=START, fte=1.0)], "sessions_held": 100,
+    }
+    values.update(fields)
+    return InductionState(**values)
+
+
+def days(first: date, last: date) -> Iterable[date]:
+    return (first + timedelta(days=n) for n in range((last - first).days + 1))
+
+
+def fired(state: InductionState | Callable[[date], InductionState], first: date, last: date,
+          policy: Policy = POLICY, rules: set[Rule] | None = None,
+          on: Iterable[date] | None = None) -> list[tuple[date, Notification]]:
+    """(day first recorded, notification) for every notification the days call for, in order."""
+    seen: dict[UUID, tuple[date, Notification]] = {}
+    for today in on if on is not None else days(first, last):
+        current = state(today) if callable(state) else state
+        for notification in reminders_for(current, CAL, today, policy):
+            if rules is None or notification.rule in rules:
+                seen.setdefault(notification.id, (today, notification))
+    return sorted(seen.values(), key=lambda item: (item[0], item[1].rule, item[1].recipient_id))
+
+
+def schedule(items: list[tuple[date, Notification]]) -> list[tuple[date, str, str]]:
+    return [(day, n.rule.value, n.recipient_id) for day, n in items]
+
+
+# -- reviews and assessments --------------------------------------------------------------
+
+
+def test_the_tutor_is_reminded_a_week_before_the_day_before_on_the_day_then_weekly_while_overdue():
+    sent = fired(ect(), date(2025, 12, 1), date(2026, 1, 10), rules={Rule.REPORT_DUE})
+    # the term-1 progress review is due Friday 19 December 2025, the last day of term
+    assert [(day, recipient) for day, _, recipient in schedule(sent)] == [
+        (date(2025, 12, 12), "tutor-1"), (date(2025, 12, 18), "tutor-1"), (date(2025, 12, 19), "tutor-1"),
+        (date(2025, 12, 26), "tutor-1"), (date(2026, 1, 2), "tutor-1"), (date(2026, 1, 9), "tutor-1"),
+    ]
+    assert {n.due_on for _, n in sent} == {date(2025, 12, 19)}
+
+
+def test_each_reminder_says_what_is_due_and_by_when_in_words_true_on_the_day_it_is_sent():
+    sent = fired(ect(), date(2025, 12, 12), date(2025, 12, 26), rules={Rule.REPORT_DUE})
+    week, day_before, on_the_day, overdue = (n for _, n in sent)
+    assert week.subject == "The progress review for term 1 is due (due Friday 19 December 2025)"
+    assert (f"progress review for term 1 of ECT {ECT} is due in 7 days, on Friday 19 December 2025"
+            in week.body)
+    assert "due tomorrow, Friday 19 December 2025" in day_before.body
+    assert "due today, Friday 19 December 2025" in on_the_day.body
+    assert overdue.subject.startswith("The progress review for term 1 is overdue")
+    assert "on Friday 19 December 2025, 7 days ago" in overdue.body
+
+
+def test_the_appropriate_body_is_told_once_the_day_after_a_report_is_late():
+    sent = fired(ect(), date(2025, 12, 1), date(2026, 2, 1), rules={Rule.REPORT_LATE})
+    assert schedule(sent) == [(date(2025, 12, 20), "report_late", "ab-1")]
+    assert "has not been submitted" in sent[0][1].body
+
+
+def test_a_submitted_report_is_no_longer_reminded_of():
+    def state(today: date) -> InductionState:
+        return ect(terms_reported=[1] if today >= date(2025, 12, 18) else [])
+
+    sent = fired(state, date(2025, 12, 1), date(2026, 1, 31), rules={Rule.REPORT_DUE, Rule.REPORT_LATE})
+    assert [day for day, _, _ in schedule(sent)] == [date(2025, 12, 12)]
+
+
+def test_a_formal_assessment_is_reminded_of_against_its_ten_working_day_deadline():
+    # term 3 ends Friday 17 July 2026; the assessment reaches the AB by Friday 31 July 2026
+    state = ect(terms_reported=[1, 2])
+    sent = fired(state, date(2026, 7, 1), date(2026, 8, 1), rules={Rule.REPORT_DUE})
+    assert [day for day, _ in sent] == [date(2026, 7, 24), date(2026, 7, 30), date(2026, 7, 31)]
+    assert sent[0][1].subject.startswith("The formal assessment for term 3 is due")
+
+
+def test_a_scheduler_that_was_down_sends_the_latest_reminder_only_not_a_backlog():
+    sent = fired(ect(), date(2025, 12, 1), date(2025, 12, 31), rules={Rule.REPORT_DUE},
+                 on=[date(2025, 12, 10), date(2025, 12, 19), date(2025, 12, 20)])
+    assert [(day, n.occasion) for day, n in sent] == [(date(2025, 12, 19), "on-the-day@2025-12-19")]
+
+
+def test_no_reminder_is_sent_for_an_occasion_before_the_ab_claimed_the_ect():
+    state = ect(period_start=date(2025, 12, 15))
+    sent = fired(state, date(2025, 12, 1), date(2025, 12, 20), rules={Rule.REPORT_DUE})
+    assert [day for day, _ in sent] == [date(2025, 12, 18), date(2025, 12, 19)]
+
+
+def test_reminder_timing_is_configurable():
+    policy = Policy(days_before=(3,), overdue_every_days=14)
+    sent = fired(ect(), date(2025, 12, 1), date(2026, 1, 20), policy=policy, rules={Rule.REPORT_DUE})
+    assert [day for day, _ in sent] == [date(2025, 12, 16), date(2026, 1, 2), date(2026, 1, 16)]
+
+
+def test_a_part_timer_is_reminded_of_a_review_every_term_statutory_rule_5():
+    state = ect(fte_history=[FteEntry(effective_from=START, fte=0.5)], terms_reported=[1, 2])
+    (first, _), *_ = fired(state, date(2026, 7, 1), date(2026, 7, 31), rules={Rule.REPORT_DUE})
+    # at 0.5 FTE term 3 is a progress review due on its last day, not a formal assessment
+    assert first == date(2026, 7, 10)
+
+
+def test_an_ect_who_leaves_owes_an_interim_assessment_by_their_last_day_statutory_rule_7():
+    state = ect(left_on=date(2026, 2, 13), interim_assessment_due=True, terms_reported=[1])
+    sent = fired(state, date(2026, 2, 1), date(2026, 2, 21), rules={Rule.REPORT_DUE, Rule.REPORT_LATE})
+    assert schedule(sent) == [
+        (date(2026, 2, 6), "report_due", "tutor-1"), (date(2026, 2, 12), "report_due", "tutor-1"),
+        (date(2026, 2, 13), "report_due", "tutor-1"), (date(2026, 2, 14), "report_late", "ab-1"),
+        (date(2026, 2, 20), "report_due", "tutor-1"),
+    ]
+    assert "the interim assessment" in sent[0][1].body.lower()
+
+
+def test_nothing_is_due_once_the_induction_has_an_outcome_or_the_ab_released_the_ect():
+    for state in (ect(outcome="passed"), ect(released_on=date(2025, 11, 1)), ect(start=None)):
+        assert fired(state, date(2025, 12, 1), date(2026, 1, 31),
+                     rules={Rule.REPORT_DUE, Rule.REPORT_LATE, Rule.ENTITLEMENT_AT_RISK}) == []
+
+
+# -- the appropriate body's outcome clocks -------------------------------------------------
+
+
+def test_the_ab_is_reminded_of_its_twenty_working_day_decision_until_it_decides():
+    def state(today: date) -> InductionState:
+        decided = today >= date(2026, 8, 17)
+        return ect(outcome="passed" if decided else None, recommendation_received_on=date(2026, 7, 10),
+                   decided_on=date(2026, 8, 17) if decided else None)
+
+    sent = fired(state, date(2026, 7, 10), date(2026, 9, 1), rules={Rule.OUTCOME_DECISION_DUE})
+    # received Friday 10 July 2026: due Friday 7 August 2026; overdue on the 14th
+    assert [day for day, _ in sent] == [date(2026, 7, 31), date(2026, 8, 6), date(2026, 8, 7),
+                                        date(2026, 8, 14)]
+    assert "due within 20 working days, today, Friday 7 August 2026" in sent[2][1].body
+
+
+def test_the_ab_is_reminded_of_written_notice_within_three_working_days_of_its_decision():
+    state = ect(outcome="passed", recommendation_received_on=date(2026, 7, 10), decided_on=date(2026, 8, 3))
+    sent = fired(state, date(2026, 8, 1), date(2026, 8, 31), rules={Rule.OUTCOME_NOTICE_DUE,
+                                                                     Rule.OUTCOME_DECISION_DUE})
+    # decided Monday 3 August: notice due Thursday 6 August; nothing says it went, so no chasing
+    assert schedule(sent) == [(date(2026, 8, 5), "outcome_notice_due", "ab-1"),
+                              (date(2026, 8, 6), "outcome_notice_due", "ab-1")]
+
+
+# -- entitlement to coaching ---------------------------------------------------------------
+
+
+def test_a_missed_coaching_window_alerts_the_mentor_and_tutor_then_a_second_the_hub_lead():
+    sent = fired(ect(sessions_held=0), START, date(2025, 9, 30),
+                 rules={Rule.ENTITLEMENT_AT_RISK, Rule.ENTITLEMENT_ESCALATED})
+    # the session owed in the week of 1 Sep was not held by Sunday 7 Sep + 3 days' grace
+    assert schedule(sent) == [
+        (date(2025, 9, 11), "entitlement_at_risk", MENTOR),
+        (date(2025, 9, 11), "entitlement_at_risk", "tutor-1"),
+        (date(2025, 9, 18), "entitlement_escalated", "lead-1"),
+    ]
+    at_risk = sent[0][1]
+    assert "no coaching session in the week beginning Monday 1 September 2025" in at_risk.body
+    assert "hold the next session" in at_risk.body and "by Friday 12 September 2025" in at_risk.body
+    assert {n.recipient_role for _, n in sent} == {Role.MENTOR, Role.INDUCTION_TUTOR, Role.HUB_LEAD}
+    assert not any(n.statutory for _, n in sent)
+
+
+def test_coaching_on_cadence_raises_no_alert():
+    def state(today: date) -> InductionState:  # one session every teaching week, on its Monday
+        return ect(sessions_held=len(CAL.teaching_weeks(START, today)))
+
+    assert fired(state, START, date(2025, 12, 19), rules={Rule.ENTITLEMENT_AT_RISK}) == []
+
+
+def test_a_session_held_late_ends_the_alert_and_the_next_missed_window_alerts_afresh():
+    def state(today: date) -> InductionState:
+        return ect(sessions_held=1 if today >= date(2025, 9, 12) else 0)
+
+    sent = fired(state, START, date(2025, 9, 19), rules={Rule.ENTITLEMENT_AT_RISK})
+    # one session by the 12th covers week 1; week 2's (8 Sep) is then missed by the 18th
+    assert [(day, n.occasion) for day, n in sent if n.recipient_role is Role.MENTOR] == [
+        (date(2025, 9, 11), "session-1@2025-09-01"), (date(2025, 9, 18), "session-2@2025-09-08")]
+
+
+def test_the_grace_before_a_missed_session_alerts_is_configurable():
+    sent = fired(ect(sessions_held=0), START, date(2025, 9, 30), policy=Policy(entitlement_grace_days=0),
+                 rules={Rule.ENTITLEMENT_AT_RISK})
+    assert {day for day, _ in sent} == {date(2025, 9, 8)}
+
+
+def test_without_a_mentor_the_tutor_is_told_to_assign_one():
+    sent = fired(ect(sessions_held=0, mentor_id=None), START, date(2025, 9, 12),
+                 rules={Rule.ENTITLEMENT_AT_RISK})
+    assert [n.recipient_id for _, n in sent] == ["tutor-1"]
+    assert "No mentor is assigned" in sent[0][1].body
+
+
+def test_an_ect_who_has_left_is_not_owed_coaching():
+    state = ect(sessions_held=0, left_on=date(2025, 9, 5))
+    assert fired(state, START, date(2025, 10, 31), rules={Rule.ENTITLEMENT_AT_RISK}) == []
+
+
+# -- occasions -------------------------------------------------------------------------------
+
+
+def test_a_deadline_that_opens_after_it_falls_due_is_never_reminded_of():
+    deadline = Deadline("x", "it", due_on=date(2025, 12, 19), opens_on=date(2026, 1, 5), chase_overdue=True)
+    assert current_occasion(deadline, date(2026, 1, 20), POLICY) is None
+
+
+def test_an_occasion_names_the_due_date_so_a_moved_deadline_is_reminded_of_afresh():
+    first = Deadline("x", "it", due_on=date(2025, 12, 19), opens_on=START, chase_overdue=True)
+    moved = Deadline("x", "it", due_on=date(2026, 1, 9), opens_on=START, chase_overdue=True)
+    assert current_occasion(first, date(2025, 12, 12), POLICY) == "7-days-before@2025-12-19"
+    assert current_occasion(moved, date(2026, 1, 2), POLICY) == "7-days-before@2026-01-09"
