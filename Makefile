@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PACKAGES := contracts libs/statutory libs/platform services/scheduling services/reporting services/notifications
 ARGS ?=
 
-.PHONY: run test test-fast lint bench schemas lock clean
+.PHONY: run test test-fast lint bench schemas lock clean browser
 
 $(STAMP): requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,16 @@ $(STAMP): requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 run: $(STAMP)  ## start the platform on embedded PostgreSQL and Kafka (ARGS=--demo loads a demo hub)
 	$(BIN)/ect up $(ARGS)
 
-test: $(STAMP)  ## the whole suite, against real PostgreSQL and a real Kafka-protocol broker
+test: $(STAMP) browser  ## the whole suite, against real PostgreSQL and a real Kafka-protocol broker
 	$(BIN)/pytest $(ARGS)
+
+# The dashboard's tests drive Debian's Chromium through Playwright (never a downloaded
+# browser). Installed when missing and possible; otherwise those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  ( [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null ) || \
+	  echo "chromium is not installed and could not be: the browser tests will skip"
 
 test-fast: $(STAMP)  ## unit, contract and architecture tests only
 	$(BIN)/pytest tests/unit tests/contracts tests/architecture $(ARGS)
