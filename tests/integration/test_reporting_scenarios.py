@@ -28,10 +28,14 @@ def coaching_days(first: date, last: date, every: int = 1) -> list[date]:
     days = []
     for n, monday in enumerate(CAL.teaching_weeks(first, last)):
         if n % every == 0:
-            term = CAL.term_at(max(monday, first))
             week = [monday + timedelta(days=d) for d in range(5)]
-            days.append(next(d for d in week if d >= first and term and term.is_teaching_day(d)))
+            days.append(next(d for d in week if first <= d <= last and teaching(d)))
     return days
+
+
+def teaching(day: date) -> bool:
+    term = CAL.term_at(day)
+    return term is not None and term.is_teaching_day(day)
 
 
 @pytest.fixture

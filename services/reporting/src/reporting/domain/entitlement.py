@@ -47,7 +47,10 @@ def to_date(clock: InductionClock, items: list[Submission], training: dict[str, 
     missed = Counter(m.reason for m in history.missed.values() if m.due_on <= as_of)
     shortfall = max(expected - len(held) - missed[EXCUSED], 0)
     last_session = max((s.held_on for s in held), default=None)
-    since = _monday(last_session) + timedelta(weeks=1) if last_session else clock.start
+    # a session missed because the ECT was absent still counts as contact: no gap in provision
+    excused_on = [m.due_on for m in history.missed.values() if m.reason == EXCUSED and m.due_on <= as_of]
+    last_contact = max([*([last_session] if last_session else []), *excused_on], default=None)
+    since = _monday(last_contact) + timedelta(weeks=1) if last_contact else clock.start
     weeks_without = len(clock.calendar.teaching_weeks(since, as_of)) if since <= as_of else 0
     catch_ups_overdue = sum(1 for c in history.catch_ups.values()
                             if c.completed_on is None and c.due_by < as_of)

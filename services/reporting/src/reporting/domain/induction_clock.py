@@ -7,6 +7,7 @@ already served are served); the figures stop at the leaving date, a release, or 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -25,6 +26,7 @@ from statutory.terms_served import (
     terms_required,
     terms_served,
 )
+from statutory.working_days import add_working_days
 
 HORIZON = timedelta(days=366 * 12)  # long enough for six terms at the lowest FTE, and extensions
 
@@ -85,8 +87,13 @@ class InductionClock:
     def year_extension_terms(self) -> dict[int, Decimal]:
         """Years lengthened by 30+ days' absence (3.6) or statutory leave chosen to extend by (3.7)."""
         days: dict[int, float] = dict(self.history.absence_extension_days)
+        leave = sorted((a.first_day, a.induction_year)
+                       for a in self.history.absences.values() if not a.counts)
         for requested_on, extra in self.history.statutory_leave_extension:
-            year = self.year_at(requested_on)
+            # the leave's own year is the one lengthened, so the report it kept from being
+            # written moves; without a recorded leave, the year of the request
+            years = [year for first_day, year in leave if first_day <= requested_on]
+            year = years[-1] if years else self.year_at(requested_on)
             days[year] = days.get(year, 0.0) + extra
         return {year: extension_days_as_terms(value) for year, value in sorted(days.items())}
 
@@ -111,3 +118,13 @@ class InductionClock:
 
 def day_before(day: date) -> date:
     return day - timedelta(days=1)
+
+
+def absent_on(history: EctHistory, day: date) -> bool:
+    """Whether ``day`` falls in a recorded absence: its first day and the working days after,
+    as many as it lasts (a half day counts as a day here)."""
+    for absence in history.absences.values():
+        last = add_working_days(absence.first_day, max(math.ceil(absence.days) - 1, 0))
+        if absence.first_day <= day <= last:
+            return True
+    return False

@@ -10,7 +10,9 @@ induction term, and is then:
 - ``on_time``: received on or before its due date;
 - ``late``: received after it;
 - ``missing``: not received and past its due date (the AB chases it, 2.74);
-- ``due``: not received and not yet due.
+- ``due``: not received and not yet due;
+- ``postponed``: not received, and the ECT was absent on the last day of its term, when the
+  meeting would have been held (2.56): the next report covers the time instead.
 
 A report received that nothing made due (an extra review) is listed as ``unscheduled``.
 
@@ -26,7 +28,7 @@ from datetime import date
 from uuid import UUID
 
 from reporting.domain.history import EctHistory, ReportFact
-from reporting.domain.induction_clock import InductionClock, term_label
+from reporting.domain.induction_clock import InductionClock, absent_on, term_label
 from statutory.calendar import Term
 from statutory.reports_due import ASSESSMENT_DEADLINE_WORKING_DAYS, FORMAL_ASSESSMENT, reports_due
 from statutory.working_days import add_working_days
@@ -63,11 +65,13 @@ class OutcomeDue:
     notice_due_by: date | None
 
 
-def _state(due_on: date | None, received_on: date | None, today: date) -> str:
+def _state(due_on: date | None, received_on: date | None, today: date, postponed: bool) -> str:
     if received_on is not None:
         if due_on is None:
             return "unscheduled"
         return "on_time" if received_on <= due_on else "late"
+    if postponed:
+        return "postponed"
     return "missing" if due_on is not None and due_on < today else "due"
 
 
@@ -138,7 +142,7 @@ def _row(history: EctHistory, kind: str, number: int, label: str, anchor: date, 
         appropriate_body_id=_ab_at(history, anchor), school_id=_school_at(history, anchor), kind=kind,
         term_number=number, school_term=label, due_on=due_on,
         report_id=report.report_id if report else None, received_on=received_on,
-        state=_state(due_on, received_on, today),
+        state=_state(due_on, received_on, today, kind != INTERIM_ASSESSMENT and absent_on(history, anchor)),
         days_late=late.days if late is not None and late.days > 0 else None,
         fully_signed=report.fully_signed if report else None,
     )

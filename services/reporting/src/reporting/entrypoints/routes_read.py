@@ -20,7 +20,7 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
 Status = Literal["green", "amber", "red"]
 InductionStatus = Literal["open", "released", "left", "passed", "failed"]
-SubmissionState = Literal["due", "on_time", "late", "missing", "unscheduled"]
+SubmissionState = Literal["due", "on_time", "late", "missing", "postponed", "unscheduled"]
 Kind = Literal["progress_review", "formal_assessment", "interim_assessment"]
 AB_READERS = (Role.APPROPRIATE_BODY, Role.HUB_LEAD, Role.INDUCTION_TUTOR, Role.AUDITOR)
 READERS = (*AB_READERS, Role.MENTOR)

@@ -122,7 +122,7 @@ async def submission_summary(pool: asyncpg.Pool, *, ab: str | None, term: str | 
         key = (row["appropriate_body_id"], row["school_term"])
         entry = summary.setdefault(key, {"appropriate_body_id": key[0], "school_term": key[1],
                                          "due": 0, "on_time": 0, "late": 0, "missing": 0,
-                                         "unscheduled": 0})
+                                         "postponed": 0, "unscheduled": 0})
         entry[row["state"]] = row["n"]
     return list(summary.values())
 
