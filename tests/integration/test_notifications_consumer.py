@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -17,11 +18,14 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from contracts import EventEnvelope, encode
+from contracts.reporting.v1 import SupportPlanShared
+from contracts.scheduling.v1 import EctLeft
 from contracts.topics import REPORTING, SCHEDULING
 from notifications.bootstrap import Notifications, bootstrap
 from notifications.settings import NotificationsSettings
 from tests.support import eventually
-from tests.unit.test_notification_rules import mentor_assigned, term_report_submitted
+from tests.unit.test_notification_induction import registered
+from tests.unit.test_notification_rules import envelope, mentor_assigned, term_report_submitted
 
 pytestmark = pytest.mark.integration
 
@@ -53,10 +57,10 @@ async def publish(stack, settings) -> AsyncIterator[Callable[..., Any]]:  # type
     await producer.start()
 
     async def send(*envelopes: EventEnvelope[Any]) -> None:
-        for envelope in envelopes:
-            topic = SCHEDULING if envelope.source == "scheduling" else REPORTING
+        for event in envelopes:
+            topic = SCHEDULING if event.source == "scheduling" else REPORTING
             await producer.send_and_wait(topic.qualified(settings.kafka_topic_prefix),
-                                         encode(envelope), key=envelope.key)
+                                         encode(event), key=event.key)
 
     yield send
     await producer.stop()
@@ -99,3 +103,20 @@ async def test_a_consumer_restarted_in_its_group_resumes_after_what_it_committed
         assert restarted.consumer.duplicates == 0
     assert sorted(r["event_id"] for r in await notifications_in(settings)) == sorted(
         [before.event_id, after.event_id])
+
+
+async def test_rules_that_need_the_ects_record_find_it_in_the_projection_the_consumer_keeps(
+        settings, publish):
+    # EctLeft names no appropriate body: the registration the consumer saw earlier does.
+    ect_id = uuid.uuid4()
+    registration = registered().model_copy(update={"ect_id": ect_id, "event_id": uuid.uuid4()})
+    left = envelope(EctLeft(left_on=date(2026, 2, 13), reason="relocating", terms_served=1.4,
+                            interim_assessment_due=True), ect_id=ect_id)
+    plan = envelope(SupportPlanShared(plan_id=uuid.uuid4(), shared_on=date(2025, 12, 5), summary="Coaching.",
+                                      appropriate_body_id="ab-1"), ect_id=ect_id, source="reporting")
+    async with running(settings) as service:
+        await publish(registration, left, plan)
+        await eventually(lambda: service.consumer.applied == 3)
+        rows = await notifications_in(settings)
+    assert sorted((r["rule"], r["recipient_id"]) for r in rows) == [
+        ("ect_left", "ab-1"), ("support_plan_shared", "ab-1"), ("support_plan_shared", "hub-lead")]

@@ -1,0 +1,50 @@
+"""``python -m notifications mail-catcher`` as ``make run`` starts it: a real SMTP server on a
+port, keeping each message it receives in a folder, and stopping cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import uuid
+from datetime import date
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+
+from ect_platform.embedded import free_port, port_is_open
+from notifications.adapters.email import SmtpChannel, SmtpSettings
+from notifications.channels import Outbound, Sent
+from tests.support import eventually
+
+pytestmark = pytest.mark.integration
+
+
+async def test_the_mail_catcher_keeps_each_message_the_service_sends(tmp_path: Path):
+    port, folder = free_port(), tmp_path / "mail"
+    env = {**os.environ, "NOTIFICATIONS_SMTP_PORT": str(port), "NOTIFICATIONS_MAIL_DIR": str(folder)}
+    catcher = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "notifications", "mail-catcher", env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        await eventually(lambda: port_is_open("127.0.0.1", port), within=30)
+        channel = SmtpChannel(SmtpSettings("127.0.0.1", port, "ECT <notifications@ect.example>"))
+        notification_id = uuid.uuid4()
+        result = await channel.send(Outbound(
+            notification_id=notification_id, rule="report_due", recipient_role="induction_tutor",
+            recipient_id="tutor-1", ect_id=None, subject="The progress review for term 1 is due",
+            body="Please submit it by Friday 19 December 2025.", statutory=True,
+            due_on=date(2025, 12, 19)), "tutor@school.example", None)
+        assert result == Sent()
+        (kept,) = await eventually(lambda: sorted(folder.glob("*.eml")))
+        mail = message_from_bytes(kept.read_bytes(), policy=policy.default)
+        assert mail["Subject"] == "The progress review for term 1 is due"
+        assert mail["To"] == "tutor@school.example"
+        assert str(notification_id) in kept.name
+    finally:
+        catcher.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(catcher.communicate(), timeout=15)
+    assert catcher.returncode == 0, output.decode()
+    assert b"mail to tutor@school.example: The progress review for term 1 is due" in output
