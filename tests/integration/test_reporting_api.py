@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from contracts import Role
-from tests.integration.test_reporting_harness import AB, AUDITOR, LEAD, TUTOR, Hub, headers, open_hub
+from contracts import Role, decode, encode
+from ect_platform.database import create_pool, ensure_schema
+from reporting.projections import consumer as projections
+from reporting.projections.consumer import ReportingConsumer, ReportingProjections
+from tests.integration.test_reporting_harness import (
+    AB,
+    AUDITOR,
+    LEAD,
+    TUTOR,
+    Hub,
+    headers,
+    open_hub,
+    record,
+)
 from tests.integration.test_reporting_scenarios import START, coaching_days
 
 pytestmark = pytest.mark.integration
@@ -96,3 +108,35 @@ async def test_the_lists_answer_from_the_projection_in_milliseconds(hub: Hub):
     timings.append(time.perf_counter() - started)
     # through the whole ASGI stack, JSON included; generous for a loaded CI machine
     assert max(timings) < 0.25, timings
+
+
+async def test_an_auditor_sees_what_the_projection_said_on_a_past_date(hub: Hub):
+    ect = hub.register()
+    hub.assign(ect, hub.mentor(), START)
+    hub.on(date(2025, 12, 19))
+    hub.sessions(ect, coaching_days(START, date(2025, 12, 19)))
+    await hub.review(ect, 1, date(2025, 12, 19))
+    # replay the same events as if each had been recorded on its business date
+    schema_url, values = hub.database_url, list(hub.delivered)
+    await ensure_schema(schema_url, "as_recorded")
+    pool = await create_pool(schema_url, "as_recorded")
+    try:
+        async with pool.acquire() as conn:
+            await projections.setup(conn)
+        consumer = ReportingConsumer(pool, ReportingProjections(hub.clock), name="as-recorded")
+        await consumer.setup()
+        backdated = [encode(e.model_copy(update={"recorded_at": e.occurred_at + timedelta(hours=12)}))
+                     for e in (decode(v) for v in values)]
+        await consumer.handle([record(v, n) for n, v in enumerate(backdated)])
+        # Fri 31 Oct 2025: eight teaching weeks (1 Sep-24 Oct), half-term owes nothing
+        then = await consumer.projections.as_it_was(pool, ect, date(2025, 10, 31))
+        assert then is not None
+        assert (then["sessions_expected"], then["sessions_held"], then["reports_submitted"]) == (8, 8, 0)
+        assert then["computed_on"] == date(2025, 10, 31) and then["status"] == "green"
+        later = await consumer.projections.as_it_was(pool, ect, date(2025, 12, 19))
+        assert later is not None and (later["sessions_held"], later["reports_submitted"]) == (15, 1)
+        assert await consumer.projections.as_it_was(pool, ect, date(2025, 8, 31)) is None
+    finally:
+        await pool.close()
+    live = await hub.get(f"/ects/{ect}/entitlement", AUDITOR, as_of=date.today().isoformat())
+    assert live["sessions_held"] == 15  # everything was recorded (in real time) by today

@@ -155,3 +155,35 @@ async def test_an_ect_who_fails_is_given_notice_within_three_working_days(hub: H
     tra = await hub.get("/exports/tra-return", AB, ab="ab-1", term="2027-summer", format="csv")
     assert tra.splitlines()[1:] == ["1234567,Ada Lovelace,completed_fail,2027-07-21,provider-led,6.0"]
     await hub.assert_rebuild_equals_live()
+
+
+async def test_an_ect_who_leaves_after_a_term_owes_an_interim_assessment_and_is_released_to_dfe(hub: Hub):
+    ect = hub.register(induction_programme="school_led")
+    hub.assign(ect, hub.mentor(), START)
+    hub.on(date(2026, 2, 20))
+    await hub.review(ect, 1, date(2025, 12, 19))
+    hub.scheduling.leave(ect, left_on=date(2026, 2, 13), reason="moved abroad", provenance=LEAD_P)
+    signed = [{"role": r, "name": r, "signed_on": "2026-02-20"}
+              for r in ("induction_tutor", "headteacher", "ect")]
+    await hub.post(f"/ects/{ect}/term-reports", {
+        "kind": "interim_assessment", "term_number": 2, "on_track": True, "submitted_on": "2026-02-20",
+        "evidence_summary": "Progress to date; 1.5 terms served; no absence",
+        "targets": "For the next school",
+        "sign_offs": signed})
+    row = await hub.entitlement(ect)
+    # autumn and 40 of spring's 88 days (5 Jan-13 Feb) = 1.45, recorded as 1.5
+    assert (row["induction_status"], row["status"], row["terms_served"]) == ("left", "green", 1.5)
+    due = await hub.submissions(ect)
+    # Fri 13 Feb 2026 + 10 working days: Fri 27 Feb
+    assert {k: (v["due_on"], v["state"]) for k, v in due.items()} == {
+        (1, "progress_review"): ("2025-12-19", "on_time"),
+        (2, "interim_assessment"): ("2026-02-27", "on_time")}
+    periods = await hub.get("/periods", AB, ab="ab-1", term="2026-spring")
+    assert periods["counts"] == {"claimed": 0, "released": 0, "left": 1, "passed": 0, "failed": 0}
+    assert [(p["ended_on"], p["end_reason"], p["terms_served"]) for p in periods["items"]] == [
+        ("2026-02-13", "left", 1.5)]
+    results = await hub.get("/exports/dfe-outcomes", AB, ab="ab-1", format="csv")
+    assert results.splitlines()[1:] == ["1234567,1999-12-10,2026-02-13,1.5,Release"]
+    tra = await hub.get("/exports/tra-return", AB, ab="ab-1", term="2026-spring")
+    assert [(r["Event"], r["Induction type"]) for r in tra["rows"]] == [("left_part_way", "school-led")]
+    await hub.assert_rebuild_equals_live()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
@@ -12,6 +13,7 @@ from ect_platform.identity import Caller, allow
 from reporting import access
 from reporting.domain.errors import UnknownEctError
 from reporting.projections import entitlement, queries
+from reporting.projections.exports import term_window
 
 if TYPE_CHECKING:
     from reporting.entrypoints.api import Services
@@ -30,10 +32,19 @@ def router(services: Services) -> APIRouter:
     routes = APIRouter(tags=["Projections"])
 
     @routes.get("/ects/{ect_id}/entitlement", dependencies=[allow(*READERS, action="read entitlement")])
-    async def get_entitlement(ect_id: UUID, caller: Caller) -> dict[str, Any]:
+    async def get_entitlement(
+        ect_id: UUID, caller: Caller,
+        as_of: Annotated[date | None, Query(description="What the projection said at the end of "
+                                            "this day, from the facts recorded by then")] = None,
+    ) -> dict[str, Any]:
         """One ECT's entitlement, to date and per term, with its status and the reasons for it."""
         history, clock = await services.ect(ect_id)
         access.check_may_read(caller, history)
+        if as_of is not None:
+            past = await services.projections.as_it_was(services.pool, ect_id, as_of)
+            if past is None:
+                raise UnknownEctError(ect_id)
+            return past
         row = await entitlement.get(services.pool, ect_id)
         if row is not None and row["computed_on"] != clock.today:
             # a status moves with the date: recompute this one row rather than answer yesterday's
@@ -89,5 +100,17 @@ def router(services: Services) -> APIRouter:
         scope = access.list_scope(caller, None, ab)
         return await queries.list_outcomes(services.pool, ab=ab, state=state, scope=scope,
                                            limit=limit, offset=offset)
+
+    @routes.get("/periods", dependencies=[allow(*AB_READERS, action="read induction periods")])
+    async def list_periods(
+        caller: Caller, ab: str | None = None, school: str | None = None,
+        term: Annotated[str | None, Query(description="School term, e.g. 2026-spring")] = None,
+        limit: Limit = 50, offset: Offset = 0,
+    ) -> dict[str, Any]:
+        """ECTs claimed, released, left, passed and failed, per AB (and term)."""
+        scope = access.list_scope(caller, school, ab)
+        return await queries.list_periods(services.pool, ab=ab, school=school,
+                                          window=term_window(term) if term else None, scope=scope,
+                                          limit=limit, offset=offset)
 
     return routes

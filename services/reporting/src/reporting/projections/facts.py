@@ -8,6 +8,7 @@ the folds decide which fact wins, so delivery order never matters.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -68,9 +69,12 @@ async def record(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> tupl
     return subject
 
 
-async def load(conn: asyncpg.Connection, kind: str, subject: str) -> list[EventEnvelope[Any]]:
-    rows = await conn.fetch("SELECT envelope FROM facts WHERE subject_kind = $1 AND subject = $2",
-                            kind, subject)
+async def load(conn: asyncpg.Connection, kind: str, subject: str,
+               recorded_before: datetime | None = None) -> list[EventEnvelope[Any]]:
+    """The facts about one subject; with ``recorded_before``, only those recorded by then."""
+    rows = await conn.fetch(
+        "SELECT envelope FROM facts WHERE subject_kind = $1 AND subject = $2 "
+        "AND ($3::timestamptz IS NULL OR recorded_at < $3)", kind, subject, recorded_before)
     return [decode(row["envelope"].encode()) for row in rows]
 
 

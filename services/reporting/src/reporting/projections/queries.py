@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -143,3 +144,39 @@ async def list_outcomes(pool: asyncpg.Pool, *, ab: str | None, state: str | None
     async with pool.acquire() as conn:
         rows = await conn.fetch(sql, *where.args)
     return _page(rows, [{k: r[k] for k in OUTCOME_COLUMNS} for r in rows], limit, offset)
+
+
+PERIOD_COLUMNS = ("ect_id", "period_index", "trn", "name", "appropriate_body_id", "school_id",
+                  "induction_programme", "started_on", "ended_on", "end_reason", "terms_served")
+
+
+async def list_periods(pool: asyncpg.Pool, *, ab: str | None, school: str | None,
+                       window: tuple[date, date] | None, scope: dict[str, Any], limit: int,
+                       offset: int) -> dict[str, Any]:
+    """Each AB's induction periods; with a term, those claimed or ended in it, and counts of
+    ECTs claimed, released, left, passed and failed there."""
+    where = Where()
+    where.add("appropriate_body_id = {}", ab)
+    where.add("school_id = {}", school)
+    _scoped(where, scope, "", mentor=False)
+    counts_sql = None
+    if window is not None:
+        where.args.extend(window)
+        first, last = f"${len(where.args) - 1}", f"${len(where.args)}"
+        started, ended = f"started_on BETWEEN {first} AND {last}", f"ended_on BETWEEN {first} AND {last}"
+        where.clauses.append(f"({started} OR {ended})")
+        counts = [f"count(*) FILTER (WHERE {started}) AS claimed"] + [
+            f"count(*) FILTER (WHERE end_reason = '{reason}' AND {ended}) AS {reason}"
+            for reason in ("released", "left", "passed", "failed")]
+        counts_sql = f"SELECT {', '.join(counts)} FROM ab_periods {where.sql()}"  # noqa: S608
+    counted_args = list(where.args)
+    sql = (f"SELECT {', '.join(PERIOD_COLUMNS)}, count(*) OVER () AS total FROM ab_periods "  # noqa: S608
+           f"{where.sql()} ORDER BY started_on, trn, period_index {where.page(limit, offset)}")
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(sql, *where.args)
+        totals = await conn.fetchrow(counts_sql, *counted_args) if counts_sql else None
+    items = [{k: (float(r[k]) if k == "terms_served" else r[k]) for k in PERIOD_COLUMNS} for r in rows]
+    answer = _page(rows, items, limit, offset)
+    if totals is not None:
+        answer["counts"] = dict(totals)
+    return answer
