@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from reporting.domain import entitlement_rules as rules
-from reporting.domain.induction_clock import InductionClock, day_before, term_label
+from reporting.domain.induction_clock import InductionClock, term_label
 from reporting.domain.submissions import Submission
 from statutory.absence import THRESHOLD_DAYS, counted_days
 from statutory.cadence import sessions_expected
@@ -28,7 +28,13 @@ def _monday(day: date) -> date:
 
 
 def _expected(clock: InductionClock, last: date) -> int:
-    return sessions_expected(clock.calendar, clock.start, last, clock.history.fte_history, clock.end)
+    """Sessions expected from the start to ``last``; remembered per clock and day, because the
+    figures to date and each term's ask for the same days (the cadence walks every week)."""
+    cache = clock.memo.setdefault("sessions_expected", {})
+    if last not in cache:
+        cache[last] = sessions_expected(clock.calendar, clock.start, last, clock.history.fte_history,
+                                        clock.end)
+    return int(cache[last])
 
 
 def to_date(clock: InductionClock, items: list[Submission], training: dict[str, dict[str, int]],
@@ -108,15 +114,19 @@ def per_term(clock: InductionClock, items: list[Submission],
              thresholds: rules.Thresholds) -> list[dict[str, Any]]:
     if not clock.started:
         return []
-    return [_term(clock, number, term, items, thresholds)
-            for number, term in enumerate(clock.terms(), start=1)]
+    terms = clock.terms()
+    return [_term(clock, number, term, items, thresholds, terms[number - 2] if number > 1 else None)
+            for number, term in enumerate(terms, start=1)]
 
 
 def _term(clock: InductionClock, number: int, term: Term, items: list[Submission],
-          thresholds: rules.Thresholds) -> dict[str, Any]:
+          thresholds: rules.Thresholds, previous: Term | None) -> dict[str, Any]:
     history, as_of = clock.history, clock.as_of
     last = min(term.end, as_of)
-    expected = _expected(clock, last) - _expected(clock, day_before(term.start))
+    # the holiday between two terms has no teaching week, so nothing is owed in it: what was
+    # expected before this term is what was expected by the end of the previous one
+    before = _expected(clock, min(previous.end, as_of)) if previous else 0
+    expected = _expected(clock, last) - before
     held = [s for s in history.sessions.values() if term.start <= s.held_on <= last]
     missed = Counter(m.reason for m in history.missed.values() if term.start <= m.due_on <= last)
     shortfall = max(expected - len(held) - missed[EXCUSED], 0)

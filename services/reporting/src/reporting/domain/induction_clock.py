@@ -8,9 +8,10 @@ already served are served); the figures stop at the leaving date, a release, or 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from reporting.domain.history import EctHistory
 from statutory.calendar import SchoolCalendar, Term
@@ -41,6 +42,7 @@ class InductionClock:
     history: EctHistory
     calendar: SchoolCalendar
     today: date
+    memo: dict[str, dict[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def start(self) -> date:
