@@ -346,14 +346,12 @@ async def test_a_claim_whose_worker_died_is_delivered_by_another_once_its_lease_
 async def test_two_delivery_workers_running_at_once_send_each_notification_once(
         stack, database_url, topic_prefix, smtp, clock):
     catcher, port = smtp
-    settings = make_settings(stack, database_url, topic_prefix, port)
+    # small batches, so the two keep taking turns at the same queue
+    settings = make_settings(stack, database_url, topic_prefix, port, delivery_batch_size=3)
     async with service(settings, clock) as first, service(settings, clock) as second:
         events = [mentor_assigned() for _ in range(40)]
         await record(first, *events)
         await register(first, str(MENTOR_ID), email="g@school.example")
-        # small batches, so the two keep taking turns at the same queue
-        for worker in (first, second):
-            worker.delivery._batch = 3
         stop = asyncio.Event()
         loops = [asyncio.create_task(worker.delivery.run(stop)) for worker in (first, second)]
         try:

@@ -123,3 +123,18 @@ async def test_a_notification_shows_its_delivery_attempts_and_can_be_filtered_by
         assert (await auditor.get("/notifications", params={"status": "failed"})).json()["total"] == 0
         missing = await auditor.get("/notifications/00000000-0000-4000-8000-000000000000")
         assert missing.status_code == 404
+
+
+async def test_a_webhook_to_a_host_outside_the_allowed_list_is_refused(pool, issuer):
+    app = create_api(pool, issuer, webhook_allowed_hosts=["hooks.school.example"])
+    headers = {"Authorization": f"Bearer {issuer.issue(MENTOR, Role.MENTOR)}"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test",
+                                 headers=headers) as mentor:
+        refused = await mentor.put(f"/recipients/{MENTOR}", json={
+            "channel": "webhook", "webhook_url": "http://127.0.0.1:5432/"})
+        allowed = await mentor.put(f"/recipients/{MENTOR}", json={
+            "channel": "webhook", "webhook_url": "https://hooks.school.example/ect"})
+    assert refused.status_code == 422
+    assert [(e["field"], e["reason"]) for e in refused.json()["errors"]] == [
+        ("webhook_url", "webhooks may only go to hooks.school.example")]
+    assert allowed.status_code == 201

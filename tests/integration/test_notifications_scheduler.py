@@ -137,11 +137,11 @@ async def test_the_consumer_feeds_the_scheduler_which_reminds_the_tutor_and_tell
 
 
 async def test_two_schedulers_running_at_once_record_each_reminder_once(settings, clock, stack):
+    # small batches: the two take turns over the same rows
+    settings = settings.model_copy(update={"scheduler_batch_size": 4})
     async with service(settings, clock) as first, service(settings, clock) as second:
         ects = [uuid.uuid4() for _ in range(25)]
         await record(first, *(registration(ect_id) for ect_id in ects))
-        for scheduler in (first.scheduler, second.scheduler):
-            scheduler._batch_size = 4  # small batches: the two take turns over the same rows
         new = await run_days(clock, [first.scheduler, second.scheduler], date(2025, 12, 10),
                              date(2025, 12, 20))
         rows = await recorded(first)
@@ -241,3 +241,60 @@ async def test_publishing_to_reporting_also_reaches_the_projection(notifications
         await notifications.broker.stop()
     state = await notifications.pool.fetchval("SELECT state->'terms_reported' FROM induction")
     assert state == "[1]"
+
+
+async def test_two_complete_instances_consume_schedule_and_deliver_each_notification_once(
+        stack, database_url, topic_prefix, smtp, clock):
+    """As two `python -m notifications` processes would run: consumer, scheduler, delivery and
+    relay each, on one database and one consumer group."""
+    catcher, port = smtp
+    clock.set(at_nine(date(2025, 12, 12)))  # the week before the term-1 reviews are due
+    settings = make_settings(stack, database_url, topic_prefix, port, hub_lead_ids="lead-1",
+                             unregistered_email_domain="school.example", delivery_batch_size=3)
+    ects = [uuid.uuid4() for _ in range(10)]
+    async with service(settings, clock) as first, service(settings, clock) as second:
+        stop = asyncio.Event()
+        loops = []
+        for instance in (first, second):
+            await instance.broker.start()
+            loops += [asyncio.create_task(instance.scheduler.run(stop, on_recorded=instance.delivery.nudge)),
+                      asyncio.create_task(instance.delivery.run(stop)),
+                      asyncio.create_task(instance.relay.run(stop))]
+        producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap_servers, enable_idempotence=False)
+        await producer.start()
+        try:
+            for ect_id in ects:
+                for event in (registration(ect_id), mentor_assigned(ect_id=ect_id)):
+                    await producer.send_and_wait(SCHEDULING.qualified(topic_prefix), encode(event),
+                                                 key=event.key)
+            # per ECT: mentor_assigned (mentor), report_due (tutor), entitlement_at_risk (mentor,
+            # tutor), entitlement_escalated (hub lead)
+            await eventually(lambda: len(catcher.messages) >= 50, within=40)
+            await asyncio.sleep(0.5)  # room for a duplicate to show up, were there one
+        finally:
+            await producer.stop()
+            stop.set()
+            await asyncio.gather(*loops)
+            for instance in (first, second):
+                await instance.broker.stop()
+        assert first.delivery.sent + second.delivery.sent == 50
+    assert len(catcher.messages) == 50
+    assert len({mail["Message-ID"] for mail in catcher.messages}) == 50
+    assert sorted({mail["To"] for mail in catcher.messages}) == [
+        "00000000-0000-4000-8000-00000000a001@school.example", "lead-1@school.example",
+        "tutor-1@school.example"]
+
+
+async def test_an_ect_whose_record_the_rules_cannot_read_does_not_stop_the_others_reminders(
+        notifications, clock):
+    good, bad = uuid.uuid4(), uuid.uuid4()
+    await record(notifications, registration(good), registration(bad))
+    # a working pattern that starts after the induction does: terms served cannot be counted
+    await notifications.pool.execute(
+        "UPDATE induction SET state = jsonb_set(state, '{fte_history,0,effective_from}', '\"2025-10-01\"') "
+        "WHERE ect_id = $1", bad)
+    await run_days(clock, [notifications.scheduler], date(2025, 12, 12), date(2025, 12, 12))
+    assert [r["occasion"] for r in await recorded(notifications, rule="report_due")] == [
+        "7-days-before@2025-12-19"]
+    assert notifications.scheduler.unreadable == 1
+    assert await notifications.scheduler.run_once() == 0  # not retried in a loop until it changes

@@ -15,8 +15,8 @@ from contracts import Role
 from contracts.notifications.v1 import Channel
 from notifications.adapters.email import compose
 from notifications.adapters.signing import InvalidSignatureError, derived_secret, sign, verify
-from notifications.adapters.webhook import payload
-from notifications.channels import Outbound
+from notifications.adapters.webhook import WebhookChannel, host_allowed, payload
+from notifications.channels import Failed, Outbound
 from notifications.delivery import RetryPolicy, route
 from notifications.message import Rule
 from notifications.recipients import Recipient
@@ -130,3 +130,26 @@ def test_an_unknown_rule_in_the_settings_is_refused_at_start_up(monkeypatch: pyt
     with pytest.raises(ValueError, match="NOTIFICATIONS_DISABLED_RULES"):
         NotificationsSettings(database_url="postgresql://x/y",  # type: ignore[call-arg]
                               kafka_bootstrap_servers="k:9092", jwt_secret="s")
+
+
+@pytest.mark.parametrize(("url", "allowed"), [
+    ("https://hooks.school.example/ect", True),
+    ("https://a.trusted.example/ect", True),
+    ("https://trusted.example/ect", False),  # ".trusted.example" means subdomains
+    ("http://127.0.0.1:5432/", False),
+    ("http://169.254.169.254/latest/meta-data", False),
+    ("https://hooks.school.example.evil.example/", False),
+])
+def test_webhooks_go_only_to_the_hosts_listed_once_a_list_is_set(url: str, allowed: bool):
+    assert host_allowed(url, ["hooks.school.example", ".trusted.example"]) is allowed
+    assert host_allowed(url, []) is True  # no list: development
+
+
+async def test_a_webhook_to_a_host_no_longer_allowed_fails_for_good_without_a_request():
+    class NoNetwork:
+        async def post(self, *args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("must not be called")
+
+    channel = WebhookChannel(NoNetwork(), "secret", allowed_hosts=["hooks.school.example"])  # type: ignore[arg-type]
+    result = await channel.send(message(), "http://10.0.0.5/internal")
+    assert result == Failed(permanent=True, detail="webhook host not allowed")

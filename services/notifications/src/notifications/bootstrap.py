@@ -110,12 +110,15 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
         password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
         timeout_seconds=settings.smtp_timeout_seconds))
     delivery = Delivery(
-        pool, email=smtp, webhook=WebhookChannel(http, settings.signing_secret()), clock=clock,
+        pool, email=smtp, clock=clock,
+        webhook=WebhookChannel(http, settings.signing_secret(), allowed_hosts=settings.webhook_allowed_hosts),
         retry=RetryPolicy(settings.max_attempts, settings.retry_base_seconds, settings.retry_max_seconds),
         lease_seconds=settings.delivery_lease_seconds, poll_seconds=settings.delivery_poll_seconds,
+        batch_size=settings.delivery_batch_size,
         unregistered_email_domain=settings.unregistered_email_domain, on_outcome=relay.nudge)
     scheduler = Scheduler(pool, policy, clock, day_starts_at_hour=settings.day_starts_at_hour,
-                          interval_seconds=settings.scheduler_interval_seconds)
+                          interval_seconds=settings.scheduler_interval_seconds,
+                          batch_size=settings.scheduler_batch_size)
 
     consumer = ProjectionConsumer(pool, recorder(policy), name="notifications")
     await consumer.setup()

@@ -19,17 +19,19 @@ from datetime import date
 import asyncpg
 
 from notifications.clock import Clock, business_day
+from notifications.message import Notification
 from notifications.policy import Policy
 from notifications.projections import induction, notification
 from notifications.reminders import reminders_for
 from notifications.waiting import pause
+from statutory.calendar import SchoolCalendar
 
 log = logging.getLogger(__name__)
 
 
 class Scheduler:
     def __init__(self, pool: asyncpg.Pool, policy: Policy, clock: Clock, *,
-                 day_starts_at_hour: int = 0, batch_size: int = 200,
+                 day_starts_at_hour: int = 0, batch_size: int = 50,
                  interval_seconds: float = 60.0) -> None:
         self._pool = pool
         self._policy = policy
@@ -39,6 +41,7 @@ class Scheduler:
         self._interval = interval_seconds
         self._wake = asyncio.Event()
         self.recorded = 0
+        self.unreadable = 0
 
     def today(self) -> date:
         return business_day(self._clock.now(), self._day_starts_at_hour)
@@ -58,16 +61,29 @@ class Scheduler:
                     return new
                 schools = sorted({item.state.school_id for item in batch if item.state.school_id})
                 calendars = await induction.calendars(conn, schools)
-                recorded = 0
-                for item in batch:
-                    school = item.state.school_id
-                    if school is None:
-                        continue  # heard of before their registration: nothing is due yet
-                    due = reminders_for(item.state, calendars[school], today, self._policy)
-                    recorded += await notification.insert(conn, due)
+                # Some milliseconds of date arithmetic per ECT: off the event loop, so the API
+                # and the consumer sharing this process stay responsive.
+                due = await asyncio.to_thread(self._evaluate, batch, calendars, today)
+                recorded = await notification.insert(conn, due)
                 await induction.mark_evaluated(conn, batch, today)
             new += recorded
             self.recorded += recorded
+
+    def _evaluate(self, batch: list[induction.ToEvaluate], calendars: dict[str, SchoolCalendar],
+                  today: date) -> list[Notification]:
+        due: list[Notification] = []
+        for item in batch:
+            school = item.state.school_id
+            if school is None:
+                continue  # heard of before their registration: nothing is due yet
+            try:
+                due += reminders_for(item.state, calendars[school], today, self._policy)
+            except Exception:
+                # One ECT whose record the rules cannot read must not stop everyone's reminders:
+                # it is logged (with the ECT) and looked at again when its record next changes.
+                self.unreadable += 1
+                log.exception("cannot evaluate the deadlines of ECT %s", item.state.ect_id)
+        return due
 
     async def run(self, stop: asyncio.Event, on_recorded: Callable[[], None] | None = None) -> None:
         backoff = 1.0

@@ -55,6 +55,10 @@ class NotificationsSettings(PlatformSettings):
         default=None, validation_alias=_alias("webhook_secret"),
         description="HMAC-SHA256 key for X-ECT-Signature; set it in production. Unset, a key "
         "derived from JWT_SECRET is used so development works out of the box")
+    webhook_allowed_hosts: CommaList = Field(
+        default=[], validation_alias=_alias("webhook_allowed_hosts"),
+        description="Hosts webhooks may be sent to (.example.org: any subdomain); empty allows any "
+        "(development). Set it in production, or anyone could make the service call its own network")
     webhook_timeout_seconds: float = Field(default=10.0, gt=0,
                                            validation_alias=_alias("webhook_timeout_seconds"))
 
@@ -74,6 +78,8 @@ class NotificationsSettings(PlatformSettings):
                                     description="A day's reminders go out from this hour, England time")
     scheduler_interval_seconds: float = Field(default=60.0, gt=0,
                                               validation_alias=_alias("scheduler_interval_seconds"))
+    scheduler_batch_size: int = Field(default=50, ge=1, validation_alias=_alias("scheduler_batch_size"),
+                                      description="ECTs evaluated per transaction")
 
     # -- delivery ---------------------------------------------------------------------------
     max_attempts: int = Field(default=6, ge=1, validation_alias=_alias("max_attempts"))
@@ -82,8 +88,11 @@ class NotificationsSettings(PlatformSettings):
     delivery_lease_seconds: float = Field(default=120.0, gt=0,
                                           validation_alias=_alias("delivery_lease_seconds"))
     delivery_poll_seconds: float = Field(default=1.0, gt=0, validation_alias=_alias("delivery_poll_seconds"))
+    delivery_batch_size: int = Field(default=20, ge=1, validation_alias=_alias("delivery_batch_size"),
+                                     description="Notifications claimed (and sent concurrently) at once")
 
-    @field_validator("hub_lead_ids", "disabled_rules", "reminder_days_before", mode="before")
+    @field_validator("hub_lead_ids", "disabled_rules", "reminder_days_before", "webhook_allowed_hosts",
+                     mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import httpx
 
@@ -18,6 +18,18 @@ from notifications.adapters.signing import NOTIFICATION_ID_HEADER, SIGNATURE_HEA
 from notifications.channels import Failed, Outbound, Result, Sent
 
 TEMPORARY_STATUSES = {408, 425, 429}
+
+
+def host_allowed(url: str, allowed_hosts: Sequence[str]) -> bool:
+    """Whether ``url`` may be posted to. Anyone may register a webhook for themselves, so in
+    production the hosts are listed (``NOTIFICATIONS_WEBHOOK_ALLOWED_HOSTS``) and the service
+    cannot be used to reach its own network; ``.example.org`` allows any subdomain. An empty
+    list allows every host (development)."""
+    if not allowed_hosts:
+        return True
+    host = (httpx.URL(url).host or "").lower().rstrip(".")
+    return any(host == entry.lower() or (entry.startswith(".") and host.endswith(entry.lower()))
+               for entry in allowed_hosts)
 
 
 def payload(message: Outbound) -> bytes:
@@ -36,13 +48,17 @@ def payload(message: Outbound) -> bytes:
 
 
 class WebhookChannel:
-    def __init__(self, client: httpx.AsyncClient, secret: str,
+    def __init__(self, client: httpx.AsyncClient, secret: str, *, allowed_hosts: Sequence[str] = (),
                  clock: Callable[[], float] = time.time) -> None:
         self._client = client
         self._secret = secret.encode()
+        self._allowed_hosts = tuple(allowed_hosts)
         self._clock = clock
 
     async def send(self, message: Outbound, url: str) -> Result:
+        if not host_allowed(url, self._allowed_hosts):
+            # registered before the list was tightened: refused for good, and visibly
+            return Failed(permanent=True, detail="webhook host not allowed")
         body = payload(message)
         headers = {
             "Content-Type": "application/json",

@@ -3,6 +3,7 @@ contact details and preferences (``routes_recipients``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
@@ -61,8 +62,8 @@ class NotificationPage(BaseModel):
     total: int
 
 
-def create_api(pool: asyncpg.Pool, issuer: TokenIssuer,
-               readiness: dict[str, Check] | None = None, clock: Clock | None = None) -> FastAPI:
+def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Check] | None = None,
+               clock: Clock | None = None, webhook_allowed_hosts: Sequence[str] = ()) -> FastAPI:
     api = FastAPI(title="ECT induction: notifications", version="1.0.0",
                   description="Who was told what, why and whether it arrived: every notification, "
                   "recorded once and delivered once; recipients' contact details and preferences.")
@@ -70,7 +71,7 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer,
     install_correlation(api)
     install_problem_handlers(api, {})
     api.include_router(health_router(readiness or {}))
-    api.include_router(routes_recipients.router(pool, clock or SystemClock()))
+    api.include_router(routes_recipients.router(pool, clock or SystemClock(), webhook_allowed_hosts))
 
     @api.get("/notifications", tags=["notifications"])
     async def list_notifications(

@@ -56,7 +56,7 @@ async def _run(part: Part) -> None:
         api = None
         if part in (Part.ALL, Part.API):
             api = create_api(service.pool, service.issuer, readiness={"database": database_ready},
-                             clock=service.clock)
+                             clock=service.clock, webhook_allowed_hosts=settings.webhook_allowed_hosts)
         loops: list[Loop] = []
         if part in (Part.ALL, Part.CONSUMER):
             loops.append(broker_loop(service.broker))

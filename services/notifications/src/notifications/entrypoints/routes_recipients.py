@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Annotated
 
 import asyncpg
 from fastapi import APIRouter, Path, Response, status
+from fastapi.exceptions import RequestValidationError
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from starlette.exceptions import HTTPException
 
 from contracts.notifications.v1 import Channel
 from ect_platform.identity import Caller
 from notifications import access, recipients
+from notifications.adapters.webhook import host_allowed
 from notifications.clock import Clock
 from notifications.recipients import Recipient
 
@@ -54,7 +57,7 @@ class RecipientOut(BaseModel):
     opted_out_of_reminders: bool
 
 
-def router(pool: asyncpg.Pool, clock: Clock) -> APIRouter:
+def router(pool: asyncpg.Pool, clock: Clock, webhook_allowed_hosts: Sequence[str] = ()) -> APIRouter:
     routes = APIRouter(tags=["recipients"])
 
     @routes.put("/recipients/{recipient_id}")
@@ -63,6 +66,10 @@ def router(pool: asyncpg.Pool, clock: Clock) -> APIRouter:
         """Set how a recipient is reached; replaces what was there."""
         access.check_may_manage_recipient(caller, recipient_id)
         url = str(body.webhook_url) if body.webhook_url else None
+        if url and not host_allowed(url, webhook_allowed_hosts):
+            raise RequestValidationError([{
+                "loc": ("body", "webhook_url"), "type": "value_error",
+                "msg": f"webhooks may only go to {', '.join(webhook_allowed_hosts)}"}])
         recipient = Recipient(recipient_id=recipient_id, channel=body.channel, name=body.name,
                               email=body.email, webhook_url=url,
                               opted_out_of_reminders=body.opted_out_of_reminders)
