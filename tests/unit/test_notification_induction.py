@@ -103,7 +103,7 @@ def test_a_transfer_changes_school_and_tutor_and_leaves_the_mentor_to_be_reassig
 def test_a_release_pauses_everything_until_another_ab_claims_the_ect():
     release = EctReleased(appropriate_body_id="ab-1", released_on=date(2025, 12, 19), reason="moved AB",
                           terms_served=1.0)
-    released = fold(registered(), envelope(release, ect_id=ECT))
+    released = fold(registered(), session(date(2025, 9, 3)), envelope(release, ect_id=ECT))
     assert not released.in_progress
     claimed = evolve(released, envelope(EctClaimed(
         appropriate_body_id="ab-2", period_start_date=date(2026, 1, 5), school_id="100002", fte=0.8,
@@ -111,6 +111,7 @@ def test_a_release_pauses_everything_until_another_ab_claims_the_ect():
     assert claimed.in_progress
     assert (claimed.start, claimed.period_start, claimed.appropriate_body_id) == (
         date(2025, 9, 1), date(2026, 1, 5), "ab-2")
+    assert (claimed.sessions_held, claimed.sessions_in_period) == (1, 0)
 
 
 def test_leaving_stops_coaching_and_records_whether_an_interim_assessment_is_due():

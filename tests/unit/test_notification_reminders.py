@@ -34,7 +34,7 @@ def ect(**fields: Any) -> InductionState:
     values: dict[str, Any] = {
         "ect_id": ECT, "school_id": "100001", "appropriate_body_id": "ab-1",
         "induction_tutor_id": "tutor-1", "mentor_id": MENTOR, "start": START, "period_start": START,
-        "fte_history": [FteEntry(effective_from=START, fte=1.0)], "sessions_held": 100,
+        "fte_history": [FteEntry(effective_from=START, fte=1.0)], "sessions_in_period": 100,
     }
     values.update(fields)
     return InductionState(**values)
@@ -179,7 +179,7 @@ def test_the_ab_is_reminded_of_written_notice_within_three_working_days_of_its_d
 
 
 def test_a_missed_coaching_window_alerts_the_mentor_and_tutor_then_a_second_the_hub_lead():
-    sent = fired(ect(sessions_held=0), START, date(2025, 9, 30),
+    sent = fired(ect(sessions_in_period=0), START, date(2025, 9, 30),
                  rules={Rule.ENTITLEMENT_AT_RISK, Rule.ENTITLEMENT_ESCALATED})
     # the session owed in the week of 1 Sep was not held by Sunday 7 Sep + 3 days' grace
     assert schedule(sent) == [
@@ -196,14 +196,14 @@ def test_a_missed_coaching_window_alerts_the_mentor_and_tutor_then_a_second_the_
 
 def test_coaching_on_cadence_raises_no_alert():
     def state(today: date) -> InductionState:  # one session every teaching week, on its Monday
-        return ect(sessions_held=len(CAL.teaching_weeks(START, today)))
+        return ect(sessions_in_period=len(CAL.teaching_weeks(START, today)))
 
     assert fired(state, START, date(2025, 12, 19), rules={Rule.ENTITLEMENT_AT_RISK}) == []
 
 
 def test_a_session_held_late_ends_the_alert_and_the_next_missed_window_alerts_afresh():
     def state(today: date) -> InductionState:
-        return ect(sessions_held=1 if today >= date(2025, 9, 12) else 0)
+        return ect(sessions_in_period=1 if today >= date(2025, 9, 12) else 0)
 
     sent = fired(state, START, date(2025, 9, 19), rules={Rule.ENTITLEMENT_AT_RISK})
     # one session by the 12th covers week 1; week 2's (8 Sep) is then missed by the 18th
@@ -212,20 +212,20 @@ def test_a_session_held_late_ends_the_alert_and_the_next_missed_window_alerts_af
 
 
 def test_the_grace_before_a_missed_session_alerts_is_configurable():
-    sent = fired(ect(sessions_held=0), START, date(2025, 9, 30), policy=Policy(entitlement_grace_days=0),
+    sent = fired(ect(sessions_in_period=0), START, date(2025, 9, 30), policy=Policy(entitlement_grace_days=0),
                  rules={Rule.ENTITLEMENT_AT_RISK})
     assert {day for day, _ in sent} == {date(2025, 9, 8)}
 
 
 def test_without_a_mentor_the_tutor_is_told_to_assign_one():
-    sent = fired(ect(sessions_held=0, mentor_id=None), START, date(2025, 9, 12),
+    sent = fired(ect(sessions_in_period=0, mentor_id=None), START, date(2025, 9, 12),
                  rules={Rule.ENTITLEMENT_AT_RISK})
     assert [n.recipient_id for _, n in sent] == ["tutor-1"]
     assert "No mentor is assigned" in sent[0][1].body
 
 
 def test_an_ect_who_has_left_is_not_owed_coaching():
-    state = ect(sessions_held=0, left_on=date(2025, 9, 5))
+    state = ect(sessions_in_period=0, left_on=date(2025, 9, 5))
     assert fired(state, START, date(2025, 10, 31), rules={Rule.ENTITLEMENT_AT_RISK}) == []
 
 
@@ -242,3 +242,10 @@ def test_an_occasion_names_the_due_date_so_a_moved_deadline_is_reminded_of_afres
     moved = Deadline("x", "it", due_on=date(2026, 1, 9), opens_on=START, chase_overdue=True)
     assert current_occasion(first, date(2025, 12, 12), POLICY) == "7-days-before@2025-12-19"
     assert current_occasion(moved, date(2026, 1, 2), POLICY) == "7-days-before@2026-01-09"
+
+
+def test_coaching_after_another_ab_claims_the_ect_is_counted_from_the_new_period():
+    # released at Christmas, claimed again from 5 January: the weeks between owe nothing
+    state = ect(period_start=date(2026, 1, 5), sessions_held=12, sessions_in_period=0)
+    sent = fired(state, date(2026, 1, 5), date(2026, 1, 16), rules={Rule.ENTITLEMENT_AT_RISK})
+    assert {(day, n.occasion) for day, n in sent} == {(date(2026, 1, 15), "session-1@2026-01-05")}

@@ -58,6 +58,7 @@ class InductionState(BaseModel):
     absence_days_by_year: dict[int, float] = Field(default_factory=dict)  # counted days (3.6)
     leave_extensions: list[LeaveExtension] = Field(default_factory=list)  # statutory leave (3.7)
     sessions_held: int = 0
+    sessions_in_period: int = 0  # since the current AB's claim: what coaching is counted against
     last_session_on: date | None = None
     terms_reported: list[int] = Field(default_factory=list)  # term numbers with a report
     interim_submitted: bool = False
@@ -106,6 +107,7 @@ def _claimed(s: InductionState, p: scheduling.EctClaimed) -> None:
     s.induction_tutor_id, s.period_start = p.induction_tutor_id, p.period_start_date
     s.released_on = s.left_on = None
     s.interim_assessment_due = s.interim_submitted = False
+    s.sessions_in_period = 0  # scheduling's events are ordered per ECT: no session is lost here
     if s.start is None:
         s.start = p.period_start_date
     _add_fte(s, p.period_start_date, p.fte)
@@ -139,6 +141,7 @@ def _mentor_assigned(s: InductionState, p: scheduling.MentorAssigned) -> None:
 
 def _session_held(s: InductionState, p: scheduling.SessionHeld) -> None:
     s.sessions_held += 1
+    s.sessions_in_period += 1
     s.last_session_on = max(filter(None, [s.last_session_on, p.held_on]))
 
 

@@ -198,13 +198,18 @@ def _outcome_messages(state: InductionState, today: date, policy: Policy) -> lis
 
 def missed_windows(state: InductionState, calendar: SchoolCalendar, today: date,
                    policy: Policy) -> list[date]:
-    """The Mondays of the teaching weeks whose owed session is missed, past grace: at most two."""
-    if not state.being_coached or state.start is None:
+    """The Mondays of the teaching weeks whose owed session is missed, past grace: at most two.
+
+    Counted from the current AB's period (a claim after a release starts afresh, so weeks
+    between the two periods owe nothing); within it, year 1's weekly cadence applies until
+    three FTE terms of the period are served, an approximation for a re-claimed ECT.
+    """
+    if not state.being_coached or state.period_start is None:
         return []
     fte = state.fte_changes()
     missed = []
-    for held in (state.sessions_held, state.sessions_held + 1):
-        week = next_session_due(calendar, state.start, today, fte, held)
+    for held in (state.sessions_in_period, state.sessions_in_period + 1):
+        week = next_session_due(calendar, state.period_start, today, fte, held)
         if week is None or today < week + timedelta(days=7) + policy.grace:
             break
         missed.append(week)
@@ -214,16 +219,17 @@ def missed_windows(state: InductionState, calendar: SchoolCalendar, today: date,
 def _entitlement_messages(state: InductionState, calendar: SchoolCalendar, today: date,
                           policy: Policy) -> list[Message]:
     missed = missed_windows(state, calendar, today, policy)
-    if not missed or state.start is None:
+    if not missed or state.period_start is None:
         return []
-    expected = sessions_expected(calendar, state.start, today, state.fte_changes())
+    expected = sessions_expected(calendar, state.period_start, today, state.fte_changes())
     hold_by = today + timedelta(days=(4 - today.weekday()) % 7)  # this Friday, or the next
+    held = state.sessions_in_period
     standing = (f"{expected} coaching session{'s' if expected != 1 else ''} were expected by "
-                f"{long_date(today)} and {state.sessions_held} held.")
+                f"{long_date(today)} and {held} held.")
     mentor = "" if state.mentor_id else " No mentor is assigned: assign one first."
     messages = [Message(
         Rule.ENTITLEMENT_AT_RISK, f"{state.ect_id}/coaching",
-        f"session-{state.sessions_held + 1}@{missed[0].isoformat()}",
+        f"session-{held + 1}@{missed[0].isoformat()}",
         title="Coaching entitlement at risk: a session was missed",
         body=(f"ECT {state.ect_id} had no coaching session in the week beginning "
               f"{long_date(missed[0])}, when one was owed (weekly in year 1, fortnightly in year 2). "
@@ -233,7 +239,7 @@ def _entitlement_messages(state: InductionState, calendar: SchoolCalendar, today
     if len(missed) == 2:
         messages.append(Message(
             Rule.ENTITLEMENT_ESCALATED, f"{state.ect_id}/coaching",
-            f"session-{state.sessions_held + 2}@{missed[1].isoformat()}",
+            f"session-{held + 2}@{missed[1].isoformat()}",
             title="Coaching entitlement: a second window missed",
             body=(f"ECT {state.ect_id} at school {state.school_id} has missed two coaching windows "
                   f"in a row: the weeks beginning {long_date(missed[0])} and {long_date(missed[1])}. "
