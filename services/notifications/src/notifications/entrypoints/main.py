@@ -14,6 +14,7 @@ Every part may run as several instances: each notification is still sent once.
 from __future__ import annotations
 
 import asyncio
+import logging
 from enum import StrEnum
 
 import typer
@@ -71,6 +72,7 @@ async def _run(part: Part) -> None:
 
 async def _catch_mail() -> None:
     settings = MailCatcherSettings()
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
     folder = settings.mail_dir
 
     async def catch(stop: asyncio.Event) -> None:
