@@ -9,6 +9,7 @@ the figures are in ``details``. ``computed_on`` says which day the status descri
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -72,6 +73,7 @@ COLUMNS = (
     "details", "computed_on",
 )
 _AS_COLUMNS = frozenset(COLUMNS)
+log = logging.getLogger(__name__)
 
 
 def dumps(value: Any) -> str:
@@ -79,6 +81,18 @@ def dumps(value: Any) -> str:
 
 
 async def setup(conn: asyncpg.Connection) -> None:
+    # The first cut of this table (counters only) is set aside rather than altered: its rows
+    # cannot be recomputed without the facts, which only a replay of the topics restores.
+    old_shape = await conn.fetchval(
+        "SELECT count(*) = 0 FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND table_name = 'entitlement' AND column_name = 'status'")
+    exists = await conn.fetchval("SELECT to_regclass('entitlement') IS NOT NULL")
+    if exists and old_shape:
+        log.warning("entitlement: the first-cut table is kept as entitlement_v0; to rebuild the "
+                    "projections, replay the topics with a new REPORTING_CONSUMER_GROUP")
+        await conn.execute("ALTER TABLE entitlement RENAME TO entitlement_v0")
+        await conn.execute("ALTER INDEX IF EXISTS entitlement_school RENAME TO entitlement_v0_school")
+        await conn.execute("ALTER INDEX IF EXISTS entitlement_ab RENAME TO entitlement_v0_ab")
     await conn.execute(DDL)
 
 
