@@ -50,3 +50,19 @@ def test_the_next_session_is_due_in_the_first_teaching_week_not_yet_covered():
     assert next_session_due(CAL, START, date(2025, 10, 20), FULL_TIME, held=7) == date(2025, 10, 20)
     # the eighth is covered; the October half-term (27-31 Oct) owes nothing, so the ninth is due 3 Nov
     assert next_session_due(CAL, START, date(2025, 10, 24), FULL_TIME, held=8) == date(2025, 11, 3)
+
+
+def test_the_fast_cadence_equals_the_week_by_week_definition():
+    """sessions_expected finds the year boundary once; the definition asks the year every week."""
+    import math
+
+    from statutory.terms_served import induction_year_at
+
+    for fte in (1.0, 0.6, 0.5):
+        history = [FteChange(START, fte)]
+        for as_of in (date(2026, 2, 1), date(2026, 11, 20), date(2027, 6, 30), date(2028, 7, 1)):
+            reference = 0.0
+            for monday in CAL.teaching_weeks(START, as_of):
+                year = induction_year_at(CAL, START, max(monday, START), history)
+                reference += 1.0 if year == 1 else 0.5
+            assert sessions_expected(CAL, START, as_of, history) == math.floor(reference + 1e-9)

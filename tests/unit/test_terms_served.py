@@ -253,3 +253,16 @@ def test_terms_remaining_is_the_difference_to_one_decimal_place_and_never_negati
     assert terms_remaining(D("6.0"), terms_required(extension_terms=D(1))) == D("1.0")
     assert terms_remaining(D("1.25"), D("2.0")) == D("0.8")
     assert str(terms_remaining(D(3), D(6))) == "3.0"
+
+
+def test_the_first_day_of_year_two_is_where_three_terms_have_been_served():
+    from statutory.terms_served import first_day_of_year, induction_year_at
+
+    cal = SchoolCalendar()
+    start = date(2025, 9, 1)
+    for fte in (1.0, 0.5):
+        history = [FteChange(start, fte)]
+        boundary = first_day_of_year(cal, start, history, 2)
+        assert boundary is not None
+        assert induction_year_at(cal, start, boundary, history) == 2
+        assert induction_year_at(cal, start, boundary - timedelta(days=1), history) == 1

@@ -90,6 +90,29 @@ def induction_year_at(
     return 1 + sum(served >= TERMS_PER_YEAR_OF_INDUCTION * n for n in (1, 2))
 
 
+def first_day_of_year(
+    calendar: SchoolCalendar, start: date, fte_history: Sequence[FteChange], year: int,
+    *, horizon_days: int = 366 * 12,
+) -> date | None:
+    """The first day that ``induction_year_at`` places in induction ``year`` (None beyond horizon).
+
+    Terms served only grow with the day, so a binary search finds the boundary with a dozen
+    evaluations instead of one per day or week (cadence walks every week of an induction).
+    """
+    if year <= 1:
+        return start
+    low, high = start, start + timedelta(days=horizon_days)
+    if induction_year_at(calendar, start, high, fte_history) < year:
+        return None
+    while low < high:
+        middle = low + timedelta(days=(high - low).days // 2)
+        if induction_year_at(calendar, start, middle, fte_history) >= year:
+            high = middle
+        else:
+            low = middle + timedelta(days=1)
+    return low
+
+
 def meets_minimum_period(calendar: SchoolCalendar, start: date, end: date) -> bool:
     """Whether employment from ``start`` to ``end`` is at least one term, so it counts (2.33).
 
