@@ -6,7 +6,7 @@ term is 0.01 of a term and the arithmetic can be checked at a glance.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
