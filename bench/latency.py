@@ -50,6 +50,7 @@ async def measure_latency(infra: Infra, samples: int, seed: int) -> Measurement:
     )
     with tempfile.TemporaryDirectory(prefix="ect-bench-platform-") as tmp:
         ports = {spec.name: free_port() for spec in supervisor.SERVICES}
+        ports["mail-catcher"] = free_port()
         started = time.perf_counter()
         platform = await asyncio.to_thread(
             supervisor.start_platform, state_dir=Path(tmp), env=env, ports=ports, log_dir=Path(tmp))

@@ -27,7 +27,8 @@ SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 EXPECTED_PROCESSES = {
     ("scheduling", "api"), ("scheduling", "relay"), ("scheduling", "consumer"),
     ("reporting", "api"), ("reporting", "relay"), ("reporting", "consumer"),
-    ("notifications", "api"), ("notifications", "consumer"),
+    ("notifications", "api"), ("notifications", "consumer"), ("notifications", "scheduler"),
+    ("notifications", "delivery"),
 }
 API_PORTS = {"scheduling": 8001, "reporting": 8002, "notifications": 8003}
 

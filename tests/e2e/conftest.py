@@ -31,7 +31,8 @@ def platform(embedded_stack) -> Iterator[Platform]:  # type: ignore[no-untyped-d
         JWT_SECRET=JWT_SECRET,
         KAFKA_SESSION_TIMEOUT_MS="2000",
     )
-    ports = {"scheduling": free_port(), "reporting": free_port(), "notifications": free_port()}
+    ports = {"scheduling": free_port(), "reporting": free_port(), "notifications": free_port(),
+             "mail-catcher": free_port()}
     running = start_platform(state_dir=state, env=env, ports=ports, log_dir=state)
     running.topic_prefix = env["KAFKA_TOPIC_PREFIX"]  # type: ignore[attr-defined]
     running.log_dir = state  # type: ignore[attr-defined]

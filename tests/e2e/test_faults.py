@@ -48,7 +48,8 @@ def faulty() -> Iterator[Platform]:
     env = dict(os.environ, JWT_SECRET=JWT_SECRET, KAFKA_SESSION_TIMEOUT_MS="2000")
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
     env.pop("DATABASE_URL", None)
-    ports = {"scheduling": free_port(), "reporting": free_port(), "notifications": free_port()}
+    ports = {"scheduling": free_port(), "reporting": free_port(), "notifications": free_port(),
+             "mail-catcher": free_port()}
     platform = start_platform(state_dir=state, env=env, ports=ports, kafka_port=free_port(),
                               log_dir=state)
     try:

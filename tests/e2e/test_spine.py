@@ -182,3 +182,22 @@ async def test_every_service_says_it_is_ready_and_what_it_checked(platform, http
         assert response.json()["status"] == "ok"
     checks = (await http.get(platform.url("scheduling") + "/health/ready")).json()["checks"]
     assert checks == {"database": "ok", "kafka": "ok"}
+
+
+async def test_mail_reaches_the_local_catcher_that_make_run_starts(platform, http):
+    ect_id = await register_ect(http, platform)
+    mentor_id = await register_mentor(http, platform)
+    recipient = {"channel": "email", "email": "grace@school.example", "name": "Grace Hopper"}
+    mentor = {"Authorization": f"Bearer {ISSUER.issue(mentor_id, Role.MENTOR)}"}
+    registered = await http.put(platform.url("notifications") + f"/recipients/{mentor_id}",
+                                headers=mentor, json=recipient)
+    assert registered.status_code in (200, 201), registered.text
+    assigned = await http.put(platform.url("scheduling") + f"/ects/{ect_id}/mentor", headers=LEAD,
+                              json={"mentor_id": mentor_id, "assigned_on": TODAY})
+    assert assigned.status_code == 200
+
+    def delivered() -> list:  # type: ignore[type-arg]
+        return [p for p in platform.mail_dir.glob("*.eml")
+                if ect_id in p.read_text(errors="replace") and "grace@school.example" in p.read_text()]
+
+    assert await eventually(delivered, within=30)

@@ -41,6 +41,10 @@ def up(
 
     env = dict(os.environ)
     env["JWT_SECRET"] = jwt_secret()
+    # Development defaults: mail to people with no address registered lands in the catcher,
+    # and the README's hub lead token (lead-1) is the hub lead that escalations go to.
+    env.setdefault("NOTIFICATIONS_UNREGISTERED_EMAIL_DOMAIN", "ect.localhost")
+    env.setdefault("NOTIFICATIONS_HUB_LEAD_IDS", "lead-1")
     logs = STATE_DIR / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     typer.echo("starting the platform...")
@@ -67,7 +71,9 @@ def up(
         f"  Kafka broker   {platform.bootstrap_servers}\n"
         f"  PostgreSQL     {platform.database_url}\n"
         f"  logs           {logs}/\n"
-        "  a token:       ect token --role hub_lead --user lead-1\n"
+        + (f"  mail           {platform.mail_dir}/ (every message sent, as .eml files)\n"
+           if platform.mail_dir else "")
+        + "  a token:       ect token --role hub_lead --user lead-1\n"
         "Press Ctrl-C to stop everything."
     )
     raise typer.Exit(run_until_interrupted(platform))

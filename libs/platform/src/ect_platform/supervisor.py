@@ -48,6 +48,8 @@ class Platform:
 
     env: dict[str, str] = field(default_factory=dict)
     log_dir: Path | None = None
+    mail_catcher: subprocess.Popen[bytes] | None = None
+    mail_dir: Path | None = None
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -79,6 +81,13 @@ class Platform:
                 process.kill()
                 process.wait()
         self.processes.clear()
+        if self.mail_catcher is not None:
+            self.mail_catcher.terminate()
+            try:
+                self.mail_catcher.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.mail_catcher.kill()
+            self.mail_catcher = None
         if self.kafka:
             self.kafka.stop()
         if self.postgres:
@@ -107,7 +116,7 @@ def start_platform(
         kafka = EmbeddedKafka(kafka_port, log_file=(log_dir / "broker.log") if log_dir else None)
         bootstrap = kafka.start()
     chosen = {s.name: int(env.get(s.port_variable, s.default_port)) for s in SERVICES}
-    chosen.update(ports or {})
+    chosen.update({name: port for name, port in (ports or {}).items() if name in chosen})
     platform = Platform(database_url, bootstrap, chosen, postgres=postgres, kafka=kafka)
     try:
         for spec in SERVICES:
@@ -123,6 +132,9 @@ def start_platform(
             **{s.port_variable: str(chosen[s.name]) for s in SERVICES},
         )
         platform.log_dir = log_dir
+        if "NOTIFICATIONS_SMTP_HOST" not in env:
+            _start_mail_catcher(platform, state_dir, int((ports or {}).get(
+                "mail-catcher", env.get("NOTIFICATIONS_SMTP_PORT", MAIL_CATCHER_PORT))))
         for spec in SERVICES:
             platform.spawn(spec.name)
         wait_until_ready(platform)
@@ -130,6 +142,31 @@ def start_platform(
         platform.stop()
         raise
     return platform
+
+
+MAIL_CATCHER_PORT = 8025
+
+
+def _start_mail_catcher(platform: Platform, state_dir: Path, port: int) -> None:
+    """A local SMTP server that keeps every message as a file, so a user sees the mail.
+
+    It is notifications' own ``mail-catcher`` part (aiosmtpd), run as a process of its own.
+    """
+    if port_is_open("127.0.0.1", port):
+        raise RuntimeError(f"port {port} for the mail catcher is taken; set NOTIFICATIONS_SMTP_PORT")
+    platform.mail_dir = state_dir / "mail"
+    platform.env.update(NOTIFICATIONS_SMTP_HOST="127.0.0.1", NOTIFICATIONS_SMTP_PORT=str(port),
+                        NOTIFICATIONS_MAIL_DIR=str(platform.mail_dir))
+    out = (platform.log_dir / "mail-catcher.log").open("ab") if platform.log_dir else None
+    platform.mail_catcher = subprocess.Popen(
+        [sys.executable, "-m", "notifications", "mail-catcher"], env=platform.env, stdout=out,
+        stderr=subprocess.STDOUT if out else None,
+    )
+    deadline = time.monotonic() + 20
+    while not port_is_open("127.0.0.1", port):
+        if platform.mail_catcher.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the mail catcher did not start")
+        time.sleep(0.1)
 
 
 def wait_until_ready(platform: Platform, timeout: float = 60.0, only: set[str] | None = None) -> None:
