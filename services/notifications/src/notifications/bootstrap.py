@@ -16,6 +16,7 @@ from faststream.kafka import KafkaBroker
 from contracts import EventEnvelope
 from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
 from ect_platform.database import create_pool, ensure_schema
+from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
 from ect_platform.inbox import ProjectionConsumer, subscribe
 from ect_platform.kafka import ensure_topics, make_producer
@@ -120,7 +121,8 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
                           interval_seconds=settings.scheduler_interval_seconds,
                           batch_size=settings.scheduler_batch_size)
 
-    consumer = ProjectionConsumer(pool, recorder(policy), name="notifications")
+    consumer = ProjectionConsumer(pool, recorder(policy), name="notifications",
+                                  dead_letters=DeadLetters(producer))
     await consumer.setup()
     broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id="notifications", logger=None)
     subscribe(broker, _ThenNudge(consumer, scheduler.nudge, delivery.nudge),

@@ -10,7 +10,8 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
-from contracts.topics import REPORTING, SCHEDULING
+from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
+from ect_platform import chain
 from ect_platform.database import PostgresLocation, create_pool, ensure_schema
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
@@ -54,11 +55,13 @@ async def bootstrap(settings: ReportingSettings,
                     clock: Callable[[], date] = today_in_england) -> Reporting:
     prefix = settings.kafka_topic_prefix
     await ensure_schema(settings.database_url, settings.db_schema)
-    await ensure_topics(settings.kafka_bootstrap_servers, [SCHEDULING, REPORTING], prefix)
+    await ensure_topics(settings.kafka_bootstrap_servers, [SCHEDULING, REPORTING, NOTIFICATIONS],
+                        prefix)
     app = build_application(settings, clock)
     pool = await create_pool(settings.database_url, settings.db_schema)
     async with pool.acquire() as conn:
         await projections.setup(conn)
+        await chain.install(conn, settings.db_schema, app.recorder.events_table_name)  # type: ignore[attr-defined]
     producer = make_producer(settings.kafka_bootstrap_servers)
     await producer.start()
     positions = PositionStore(pool, relay_name="reporting")
@@ -72,6 +75,7 @@ async def bootstrap(settings: ReportingSettings,
     broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id="reporting",
                          logger=None)
     subscribe(broker, consumer, SCHEDULING.qualified(prefix), REPORTING.qualified(prefix),
+              NOTIFICATIONS.qualified(prefix),
               group_id=prefix + settings.consumer_group,
               session_timeout_ms=settings.kafka_session_timeout_ms)
     return Reporting(settings, app, pool, producer, relay, consumer, read_models, broker,

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from contracts import Role
 from ect_platform.identity import Caller, TokenIssuer
 from ect_platform.problems import install_problem_handlers
-from ect_platform.web import Check, health_router, install_correlation
+from ect_platform.web import Check, health_router, install_edge
 from notifications.clock import Clock, SystemClock
 from notifications.entrypoints import routes_recipients
 from notifications.message import Rule
@@ -68,7 +68,7 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
                   description="Who was told what, why and whether it arrived: every notification, "
                   "recorded once and delivered once; recipients' contact details and preferences.")
     api.state.token_issuer = issuer  # read by ect_platform.identity.Caller
-    install_correlation(api)
+    install_edge(api)
     install_problem_handlers(api, {})
     api.include_router(health_router(readiness or {}))
     api.include_router(routes_recipients.router(pool, clock or SystemClock(), webhook_allowed_hosts))

@@ -19,6 +19,7 @@ from enum import StrEnum
 
 import typer
 
+from ect_platform.kafka import broker_check, database_check
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
 from notifications.adapters.mail_catcher import serve_mail_catcher
 from notifications.bootstrap import bootstrap
@@ -49,14 +50,13 @@ async def _run(part: Part) -> None:
     settings = NotificationsSettings()  # type: ignore[call-arg]
     service = await bootstrap(settings)
 
-    async def database_ready() -> None:
-        async with service.pool.acquire() as conn:
-            await conn.fetchval("SELECT 1")
 
     try:
         api = None
         if part in (Part.ALL, Part.API):
-            api = create_api(service.pool, service.issuer, readiness={"database": database_ready},
+            readiness = {"database": database_check(service.pool),
+                         "kafka": broker_check(service.producer)}
+            api = create_api(service.pool, service.issuer, readiness=readiness,
                              clock=service.clock, webhook_allowed_hosts=settings.webhook_allowed_hosts)
         loops: list[Loop] = []
         if part in (Part.ALL, Part.CONSUMER):

@@ -12,10 +12,12 @@ import asyncpg
 from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
 
+from ect_platform import audit_trail
 from ect_platform.identity import Principal, TokenIssuer
 from ect_platform.problems import install_problem_handlers
-from ect_platform.web import correlation_id, health_router, install_correlation
+from ect_platform.web import correlation_id, health_router, install_edge
 from reporting.application import ReportingApplication
+from reporting.dashboard import routes as dashboard
 from reporting.domain import errors
 from reporting.domain.history import EctHistory
 from reporting.domain.induction_clock import InductionClock
@@ -85,11 +87,13 @@ def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssue
     api = FastAPI(title="ECT induction: reporting", version="1.0.0",
                   description="Progress reviews, assessments, support plans and outcomes; the "
                   "entitlement and appropriate-body submissions projections; TRA and DfE exports.")
-    install_correlation(api)
+    install_edge(api)
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
     api.state.token_issuer = issuer
     services = Services(app, pool, projections, on_commit)
     for module in (routes_reports, routes_decisions, routes_read, routes_exports):
         api.include_router(module.router(services))
+    api.include_router(audit_trail.router(pool))  # every service's events, for auditors
+    api.include_router(dashboard.router(services))
     return api

@@ -10,6 +10,7 @@ from enum import StrEnum
 import asyncpg
 import typer
 
+from ect_platform.kafka import broker_check, database_check
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
 from reporting.bootstrap import Reporting, bootstrap
 from reporting.entrypoints.api import create_api
@@ -37,15 +38,14 @@ async def _run(part: Part) -> None:
     settings = ReportingSettings()  # type: ignore[call-arg]
     service = await bootstrap(settings)
 
-    async def database_ready() -> None:
-        async with service.pool.acquire() as conn:
-            await conn.fetchval("SELECT 1")
 
     try:
         api = None
         if part in (Part.ALL, Part.API):
+            readiness = {"database": database_check(service.pool),
+                         "kafka": broker_check(service.producer)}
             api = create_api(service.app, service.pool, service.issuer, service.projections,
-                             on_commit=service.relay.nudge, readiness={"database": database_ready})
+                             on_commit=service.relay.nudge, readiness=readiness)
         loops: list[Loop] = []
         if part in (Part.ALL, Part.RELAY):
             loops.append(service.relay.run)

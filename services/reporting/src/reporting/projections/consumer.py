@@ -21,8 +21,9 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from contracts import EventEnvelope
+from ect_platform import audit_trail
 from ect_platform.dead_letters import DeadLetters
-from ect_platform.inbox import ProjectionConsumer, claim_new
+from ect_platform.inbox import ProjectionConsumer
 from reporting.domain.entitlement import per_term, to_date
 from reporting.domain.entitlement_rules import Thresholds
 from reporting.domain.history import EctHistory
@@ -38,6 +39,7 @@ LONDON = ZoneInfo("Europe/London")
 
 
 async def setup(conn: asyncpg.Connection) -> None:
+    await audit_trail.setup(conn)
     await facts.setup(conn)
     await entitlement.setup(conn)
     await submissions_store.setup(conn)
@@ -142,15 +144,7 @@ class ReportingConsumer(ProjectionConsumer):
         super().__init__(pool, projections.apply, name, dead_letters)
         self.projections = projections
 
-    async def _apply_in_one_transaction(self, envelopes: Sequence[EventEnvelope[Any]]) -> None:
-        async with self._pool.acquire() as conn, conn.transaction():
-            fresh = await claim_new(conn, envelopes)
-            new = []
-            for envelope in envelopes:
-                if envelope.event_id in fresh:
-                    fresh.discard(envelope.event_id)  # a duplicate inside one batch applies once
-                    new.append(envelope)
-            await self.projections.apply_batch(conn, new)
-        # counted only once the transaction committed
-        self.applied += len(new)
-        self.duplicates += len(envelopes) - len(new)
+    async def apply_new(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]) -> None:
+        for envelope in envelopes:  # the auditor's trail keeps every event, whatever its type
+            await audit_trail.apply(conn, envelope)
+        await self.projections.apply_batch(conn, envelopes)
