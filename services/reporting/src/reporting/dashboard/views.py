@@ -1,0 +1,128 @@
+"""What each page shows, read from reporting's projections under the caller's access rules.
+
+Each function answers a template context. The projection's signature is read *before* the
+data, so a change landing in between is announced to the page rather than lost.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from contracts import Role
+from ect_platform.identity import Principal
+from reporting import access
+from reporting.dashboard import chart, data, timeline
+from reporting.dashboard.auth import BadFilter
+from reporting.domain.induction_clock import term_label
+from reporting.entrypoints.routes_exports import EXPORTERS
+from reporting.entrypoints.routes_read import AB_READERS
+from reporting.projections import entitlement, queries
+from statutory.calendar import SchoolCalendar
+
+if TYPE_CHECKING:
+    from reporting.entrypoints.api import Services
+
+PAGE_SIZE = 50
+STATUSES = ("red", "amber", "green")
+INDUCTION_STATUSES = ("open", "released", "left", "passed", "failed")
+SUBMISSION_STATES = ("missing", "late", "due", "on_time", "postponed", "unscheduled")
+
+
+def choice(value: str, allowed: tuple[str, ...], name: str) -> str | None:
+    """A filter from a GET form: empty means any; anything not offered is refused by name."""
+    if not value:
+        return None
+    if value not in allowed:
+        raise BadFilter(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def link(path: str, **params: Any) -> str:
+    kept = {k: v for k, v in params.items() if v not in (None, "", 0)}
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def pages(path: str, answer: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    offset, limit, total = answer["offset"], answer["limit"], answer["total"]
+    return {
+        "first": offset + 1 if total else 0, "last": min(offset + limit, total), "total": total,
+        "previous": link(path, **params, offset=max(offset - limit, 0)) if offset > 0 else None,
+        "next": link(path, **params, offset=offset + limit) if offset + limit < total else None,
+    }
+
+
+def who(caller: Principal) -> dict[str, Any]:
+    return {"id": caller.id, "role": caller.role.value.replace("_", " "),
+            "sees_abs": caller.role in AB_READERS, "ab": caller.appropriate_body_id}
+
+
+async def overview(services: Services, caller: Principal, *, q: str, school: str, ab: str, status: str,
+                   induction: str, offset: int) -> dict[str, Any]:
+    filters = {"q": q.strip(), "school": school.strip(), "ab": ab.strip(),
+               "status": choice(status, STATUSES, "status"),
+               "induction": choice(induction, INDUCTION_STATUSES, "induction")}
+    scope = access.list_scope(caller, filters["school"] or None, filters["ab"] or None)
+    pool = services.pool
+    signature = await data.signature(pool)
+    common: dict[str, Any] = {"school": filters["school"] or None, "ab": filters["ab"] or None,
+              "status": filters["status"], "induction_status": filters["induction"], "scope": scope,
+              "limit": PAGE_SIZE, "offset": offset}
+    if filters["q"]:
+        answer = await data.search_entitlement(pool, text=filters["q"], **common)
+    else:
+        answer = await queries.list_entitlement(pool, term=None, **common)
+    due = await data.next_reports_due(pool, [item["ect_id"] for item in answer["items"]])
+    schools, abs_ = await data.filter_choices(pool, scope)
+    params = {k: v for k, v in filters.items() if v}
+    return {"caller": who(caller), "filters": filters, "items": answer["items"], "due": due,
+            "schools": schools, "abs": abs_, "statuses": STATUSES, "inductions": INDUCTION_STATUSES,
+            "pages": pages("/dashboard", answer, params), "signature": signature,
+            "fragment_url": link("/dashboard", **params, offset=offset, fragment="table"),
+            "ab_fixed": caller.role == Role.APPROPRIATE_BODY}
+
+
+async def ect(services: Services, caller: Principal, ect_id: UUID) -> dict[str, Any]:
+    signature = await data.signature(services.pool)
+    history, clock = await services.ect(ect_id)
+    access.check_may_read(caller, history)
+    row = await entitlement.get(services.pool, ect_id)
+    if row is not None and row["computed_on"] != clock.today:
+        # as the API does: a status moves with the date, so recompute a row from an earlier day
+        async with services.pool.acquire() as conn, conn.transaction():
+            await services.projections.refresh(conn, ect_id, clock.today)
+        row = await entitlement.get(services.pool, ect_id)
+    weeks = chart.weekly(clock)
+    return {"caller": who(caller), "ect": row or {}, "history": history, "weeks": weeks,
+            "chart": chart.draw(weeks), "timeline": timeline.entries(history), "signature": signature,
+            "fragment_url": f"/dashboard/ects/{ect_id}?fragment=live"}
+
+
+def current_term(today: date) -> str:
+    """This school term on England's default dates, or the last one during a holiday."""
+    return term_label(SchoolCalendar().terms_between(today - timedelta(days=120), today)[-1])
+
+
+async def appropriate_body(services: Services, caller: Principal, ab: str, *, term: str, state: str,
+                           offset: int) -> dict[str, Any]:
+    filters = {"term": term.strip(), "state": choice(state, SUBMISSION_STATES, "state")}
+    scope = access.list_scope(caller, None, ab)
+    pool = services.pool
+    signature = await data.signature(pool)
+    summary = await queries.submission_summary(pool, ab=ab, term=None, scope=scope)
+    submissions = await queries.list_submissions(
+        pool, school=None, ab=ab, state=filters["state"], term=filters["term"] or None, term_number=None,
+        kind=None, scope=scope, limit=PAGE_SIZE, offset=offset)
+    outcomes = await queries.list_outcomes(pool, ab=ab, state=None, scope=scope, limit=200, offset=0)
+    now = current_term(services.projections.clock())
+    terms = sorted({row["school_term"] for row in summary} | {now})
+    params = {k: v for k, v in filters.items() if v}
+    path = f"/dashboard/abs/{ab}"
+    return {"caller": who(caller), "ab": ab, "filters": filters, "summary": summary,
+            "submissions": submissions["items"], "outcomes": outcomes["items"], "terms": terms,
+            "current_term": now, "states": SUBMISSION_STATES, "signature": signature,
+            "pages": pages(path, submissions, params),
+            "may_export": caller.role in EXPORTERS, "export_base": f"{path}/exports",
+            "fragment_url": link(path, **params, offset=offset, fragment="live")}

@@ -1,0 +1,254 @@
+"""The dashboard's HTML routes on PostgreSQL, in process: sign-in, filters, access, pages, live feed."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date
+
+import httpx
+import pytest
+
+from contracts import Role
+from reporting.dashboard import live
+from reporting.dashboard.auth import COOKIE
+from tests.integration.test_reporting_harness import ISSUER, Hub, open_hub
+from tests.integration.test_reporting_scenarios import START, coaching_days
+
+pytestmark = pytest.mark.integration
+
+HTML = {"Accept": "text/html"}
+DEC = date(2025, 12, 19)
+
+
+def token(role: Role, user: str, **scope: object) -> str:
+    return ISSUER.issue(user, role, **scope)  # type: ignore[arg-type]
+
+
+def as_(role: Role, user: str, **scope: object) -> dict[str, str]:
+    return {**HTML, "Authorization": f"Bearer {token(role, user, **scope)}"}
+
+
+LEAD = as_(Role.HUB_LEAD, "lead-1")
+
+
+@pytest.fixture
+async def hub(database_url):  # type: ignore[no-untyped-def]
+    hub = await open_hub(database_url, START)
+    yield hub
+    await hub.pool.close()
+
+
+async def three_ects(hub: Hub) -> dict[str, str]:
+    """Coached every week (green), never mentored (red by December), at another school (red)."""
+    coached = hub.register(trn="3000001", name="Ada Coached")
+    alone = hub.register(trn="3000002", name="Bob Alone")
+    elsewhere = hub.register(trn="3000003", name="Cy Elsewhere", school_id="100002")
+    mentor = hub.mentor()
+    hub.assign(coached, mentor, START)
+    hub.on(DEC)
+    hub.sessions(coached, coaching_days(START, DEC))
+    await hub.deliver()
+    return {"coached": str(coached), "alone": str(alone), "elsewhere": str(elsewhere),
+            "mentor": str(mentor)}
+
+
+def names(html: str) -> list[str]:
+    return re.findall(r'<a href="/dashboard/ects/[0-9a-f-]+">([^<]+)</a>', html)
+
+
+async def test_without_a_token_a_browser_is_told_how_to_get_one_and_an_api_client_gets_a_problem(hub: Hub):
+    page = await hub.http.get("/dashboard", headers=HTML)
+    assert page.status_code == 401
+    assert page.headers["content-type"].startswith("text/html")
+    assert "ect token --role hub_lead --user lead-1" in page.text
+    assert "/dashboard/login?token=" in page.text
+    api = await hub.http.get("/dashboard")
+    assert api.status_code == 401 and api.json()["type"].endswith("/not-authenticated")
+    bad = await hub.http.get("/dashboard/login?token=not-a-jwt", headers=HTML)
+    assert bad.status_code == 401 and "not valid" in bad.text
+
+
+async def test_login_keeps_the_token_in_a_strict_http_only_cookie_and_the_pages_accept_it(hub: Hub):
+    await three_ects(hub)
+    answer = await hub.http.get("/dashboard/login", params={"token": token(Role.HUB_LEAD, "lead-1")},
+                                headers=HTML)
+    assert answer.status_code == 303 and answer.headers["location"] == "/dashboard"
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}=")
+    for attribute in ("HttpOnly", "SameSite=strict", "Path=/dashboard"):
+        assert attribute.lower() in cookie.lower(), cookie
+    page = await hub.http.get("/dashboard", headers=HTML)  # the client now carries the cookie
+    assert page.status_code == 200, page.text
+    assert names(page.text) == ["Ada Coached", "Bob Alone", "Cy Elsewhere"]
+    assert "Signed in as <strong>lead-1</strong>" in page.text
+    assert page.headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    css = await hub.http.get("/dashboard/static/dashboard.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    away = await hub.http.get("/dashboard/login", headers=HTML,
+                              params={"token": token(Role.HUB_LEAD, "lead-1"), "next": "//evil.example/"})
+    assert away.headers["location"] == "/dashboard"
+    out = await hub.http.get("/dashboard/logout", headers=HTML)
+    assert out.status_code == 303 and COOKIE not in hub.http.cookies
+    assert (await hub.http.get("/dashboard", headers=HTML)).status_code == 401
+
+
+async def test_the_overview_shows_status_in_words_and_filters_by_status_school_ab_and_search(hub: Hub):
+    ects = await three_ects(hub)
+    page = (await hub.http.get("/dashboard", headers=LEAD)).text
+    row = page[page.index(f'data-ect="{ects["alone"]}"'):]
+    row = row[:row.index("</tr>")]
+    assert '<span class="status status-red">Red</span>' in row and "no mentor assigned" in row
+    assert "None assigned" in row
+    assert '<span class="status status-green">Green</span>' in page
+    async def listed(**params: str) -> list[str]:
+        answer = await hub.http.get("/dashboard", headers=LEAD, params=params)
+        assert answer.status_code == 200, answer.text
+        return names(answer.text)
+    assert await listed(status="green") == ["Ada Coached"]
+    assert await listed(status="red") == ["Bob Alone", "Cy Elsewhere"]
+    assert await listed(school="100002") == ["Cy Elsewhere"]
+    assert await listed(ab="ab-1", status="", q="") == ["Ada Coached", "Bob Alone", "Cy Elsewhere"]
+    assert await listed(q="bob") == ["Bob Alone"]
+    assert await listed(q="3000003") == ["Cy Elsewhere"]
+    assert await listed(q="%") == []  # a search is text, not a pattern
+    assert await listed(q="a", status="green") == ["Ada Coached"]
+    fragment = await hub.http.get("/dashboard", headers=LEAD, params={"status": "red", "fragment": "table"})
+    assert fragment.text.lstrip().startswith('<div class="table-wrap"') and "<html" not in fragment.text
+    assert names(fragment.text) == ["Bob Alone", "Cy Elsewhere"]
+    bad = await hub.http.get("/dashboard", headers=LEAD, params={"status": "purple"})
+    assert bad.status_code == 400 and "status must be one of" in bad.text
+
+
+async def test_the_overview_pages_through_many_ects(hub: Hub):
+    for n in range(55):
+        hub.register(trn=f"40000{n:02d}", name=f"ECT {n:02d}")
+    await hub.deliver()
+    first = (await hub.http.get("/dashboard", headers=LEAD)).text
+    assert len(names(first)) == 50 and "Showing 1\u201350 of 55" in first
+    assert 'href="/dashboard?offset=50" rel="next"' in first
+    second = (await hub.http.get("/dashboard?offset=50", headers=LEAD)).text
+    assert names(second) == [f"ECT {n}" for n in range(50, 55)]
+
+
+async def test_each_role_sees_only_what_reporting_lets_it_read(hub: Hub):
+    ects = await three_ects(hub)
+    tutor = as_(Role.INDUCTION_TUTOR, "tutor-1", schools=["100001"])
+    assert names((await hub.http.get("/dashboard", headers=tutor)).text) == ["Ada Coached", "Bob Alone"]
+    refused = await hub.http.get("/dashboard", headers=tutor, params={"school": "100002"})
+    assert refused.status_code == 403 and "does not act for school 100002" in refused.text
+    elsewhere = await hub.http.get(f"/dashboard/ects/{ects['elsewhere']}", headers=tutor)
+    assert elsewhere.status_code == 403
+    mentor = as_(Role.MENTOR, ects["mentor"])
+    assert names((await hub.http.get("/dashboard", headers=mentor)).text) == ["Ada Coached"]
+    assert (await hub.http.get(f"/dashboard/ects/{ects['alone']}", headers=mentor)).status_code == 403
+    assert (await hub.http.get("/dashboard/abs/ab-1", headers=mentor)).status_code == 403
+    other_ab = as_(Role.APPROPRIATE_BODY, "ab-2")
+    assert names((await hub.http.get("/dashboard", headers=other_ab)).text) == []
+    assert (await hub.http.get("/dashboard/abs/ab-1", headers=other_ab)).status_code == 403
+    own_ab = as_(Role.APPROPRIATE_BODY, "ab-1")
+    assert len(names((await hub.http.get("/dashboard", headers=own_ab)).text)) == 3
+    auditor = as_(Role.AUDITOR, "auditor-1")
+    assert (await hub.http.get(f"/dashboard/ects/{ects['alone']}", headers=auditor)).status_code == 200
+
+
+async def test_the_ect_page_has_the_timeline_and_the_chart_of_sessions_against_the_cadence(hub: Hub):
+    ects = await three_ects(hub)
+    await hub.review(hub_uuid(ects["coached"]), 1, DEC)
+    row = await hub.entitlement(hub_uuid(ects["coached"]))
+    page = await hub.http.get(f"/dashboard/ects/{ects['coached']}", headers=LEAD)
+    assert page.status_code == 200
+    html = page.text
+    assert "<h2 id=\"timeline-heading\">Timeline</h2>" in html
+    assert html.count("coaching session held, 60 minutes") == row["sessions_held"] == 15
+    assert "Progress review for term 1: on track" in html
+    assert '<svg role="img" aria-labelledby="chart-title chart-desc"' in html
+    held = f"{row['sessions_held']} coaching sessions held, {row['sessions_expected']} expected"
+    assert held in html  # the chart's running totals end where the projection's figures are
+    last_week = re.findall(r"<td class=\"num\">(\d+)</td><td class=\"num\">(\d+)</td></tr>", html)[-1]
+    assert last_week == (str(row["sessions_held"]), str(row["sessions_expected"]))
+    assert (await hub.http.get(f"/dashboard/ects/{ects['alone']}?fragment=live", headers=LEAD)
+            ).text.lstrip().startswith("<section")
+    unknown = await hub.http.get("/dashboard/ects/00000000-0000-0000-0000-000000000000", headers=LEAD)
+    assert unknown.status_code == 404
+
+
+def hub_uuid(value: str):  # type: ignore[no-untyped-def]
+    import uuid
+
+    return uuid.UUID(value)
+
+
+async def test_the_ab_page_counts_submissions_and_exports_csv_for_the_ab_only(hub: Hub):
+    ects = await three_ects(hub)
+    await hub.review(hub_uuid(ects["coached"]), 1, DEC)
+    hub.on(date(2026, 1, 10))
+    await hub.deliver()
+    await hub.projections.refresh_stale(hub.pool)
+    page = await hub.http.get("/dashboard/abs/ab-1", headers=LEAD)
+    assert page.status_code == 200
+    summary = page.text[page.text.index('id="summary-caption"'):page.text.index('id="submissions-heading"')]
+    autumn = summary[summary.index("2025-autumn"):]
+    cells = re.findall(r'<td class="num">(?:<strong class="overdue">)?(\d+)', autumn)[:4]
+    assert cells == ["0", "1", "0", "2"]  # not yet due, received, of which late, missing
+    assert "Exports are for the appropriate body itself" in page.text
+    missing = await hub.http.get("/dashboard/abs/ab-1", headers=LEAD, params={"state": "missing"})
+    assert names(missing.text) == ["Bob Alone", "Cy Elsewhere"]
+    ab = as_(Role.APPROPRIATE_BODY, "ab-1")
+    page = await hub.http.get("/dashboard/abs/ab-1", headers=ab)
+    assert 'href="/dashboard/abs/ab-1/exports/dfe-claims.csv"' in page.text
+    claims = await hub.http.get("/dashboard/abs/ab-1/exports/dfe-claims.csv", headers=ab)
+    assert claims.status_code == 200 and claims.headers["content-type"].startswith("text/csv")
+    lines = claims.text.splitlines()
+    assert lines[0] == "TRN,Date of birth,Induction programme,Induction period start date" and len(lines) == 4
+    tra = await hub.http.get("/dashboard/abs/ab-1/exports/tra-return.csv?term=2025-autumn", headers=ab)
+    assert tra.text.count(",started,") == 3
+    assert (await hub.http.get("/dashboard/abs/ab-1/exports/dfe-claims.csv", headers=LEAD)).status_code == 403
+    theirs = await hub.http.get("/dashboard/abs/ab-1/exports/dfe-claims.csv",
+                                headers=as_(Role.APPROPRIATE_BODY, "ab-2"))
+    assert theirs.status_code == 403
+    bad_term = await hub.http.get("/dashboard/abs/ab-1/exports/tra-return.csv?term=2025-winter", headers=ab)
+    assert bad_term.status_code == 400
+
+
+async def test_the_event_stream_announces_a_change_of_the_projection(hub: Hub, monkeypatch):
+    monkeypatch.setattr(live, "STREAM_SECONDS", 0.6)
+    ects = await three_ects(hub)
+    page = (await hub.http.get("/dashboard", headers=LEAD)).text
+    since = re.search(r'data-live-since="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    quiet = await hub.http.get("/dashboard/events", headers=LEAD, params={"since": since})
+    assert quiet.headers["content-type"].startswith("text/event-stream")
+    assert "event: changed" not in quiet.text  # nothing happened since the page was drawn
+    hub.sessions(hub_uuid(ects["alone"]), [DEC])
+    await hub.deliver()
+    started = time.perf_counter()
+    changed = await hub.http.get("/dashboard/events", headers=LEAD, params={"since": since})
+    assert "event: changed" in changed.text and time.perf_counter() - started < 5
+    new = re.search(r"^id: (.+)$", changed.text, re.M).group(1)  # type: ignore[union-attr]
+    assert new != since
+    resumed = await hub.http.get("/dashboard/events", headers={**LEAD, "Last-Event-ID": new})
+    assert "event: changed" not in resumed.text  # a reconnecting page hears only what is new
+    table = await hub.http.get("/dashboard", headers=LEAD, params={"q": "Bob", "fragment": "table"})
+    assert '<td class="num sessions">1 / ' in table.text
+
+
+async def test_the_pages_answer_quickly_for_a_large_hub(hub: Hub):
+    for n in range(300):
+        hub.register(trn=f"5{n:06d}", name=f"ECT {n:03d}", school_id=f"1{n % 20:05d}")
+    await hub.deliver()
+    timings = []
+    for params in ({}, {"status": "amber"}, {"q": "ECT 1"}, {"school": "100003"}):
+        started = time.perf_counter()
+        answer = await hub.http.get("/dashboard", headers=LEAD, params=params)
+        timings.append(time.perf_counter() - started)
+        assert answer.status_code == 200
+    # the whole ASGI stack and the template; generous for a loaded CI machine
+    assert max(timings) < 0.5, timings
+
+
+async def test_api_clients_get_problem_details_from_the_dashboard_routes(hub: Hub):
+    client: httpx.AsyncClient = hub.http
+    mentor = {"Authorization": f"Bearer {token(Role.MENTOR, 'm-1')}"}
+    refused = await client.get("/dashboard/abs/ab-1", headers=mentor)
+    assert refused.status_code == 403 and refused.json()["type"].endswith("/forbidden")
