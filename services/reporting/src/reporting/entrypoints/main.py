@@ -25,13 +25,34 @@ class Part(StrEnum):
     API = "api"
     RELAY = "relay"
     CONSUMER = "consumer"
+    REPLAY = "replay"
 
 
 @cli.command()
-def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay or consumer")) -> None:
-    """Start the service; one part alone runs one container per process."""
+def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay, consumer; or replay")) -> None:
+    """Start the service (one part alone runs one container per process), or `replay`: rebuild
+    every projection from the topics into fresh tables and swap them in."""
     configure_logging("reporting")
+    if part == Part.REPLAY:
+        _replay()
+        return
     asyncio.run(_run(part))
+
+
+def _replay() -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from reporting.application import today_in_england
+    from reporting.replay import replay
+
+    settings = ReportingSettings()  # type: ignore[call-arg]
+    with Progress("rebuilding projections", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn()) as bar:
+        task = bar.add_task("replay", total=None)
+        report = asyncio.run(replay(settings, today_in_england,
+                                    lambda done, total: bar.update(task, completed=done, total=total)))
+    typer.echo(f"replayed {report.events} events in {report.seconds:.1f} s "
+               f"({report.events_per_second:,.0f} events/s); the rebuilt projections are live")
 
 
 async def _run(part: Part) -> None:
