@@ -54,3 +54,20 @@ async def test_ect_audit_verify_finds_both_event_logs_intact(platform, http):
     text = out.decode()
     assert process.returncode == 0, text
     assert "scheduling: intact" in text and "reporting: intact" in text
+
+
+async def test_ect_audit_history_prints_the_same_trail_as_a_table(platform, http):
+    ect_id = await register_ect(http, platform)
+    ect = Path(sys.executable).with_name("ect")
+
+    async def printed() -> str:
+        process = await asyncio.create_subprocess_exec(
+            str(ect), "audit", "history", ect_id, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            env={**os.environ, "DATABASE_URL": platform.database_url,
+                 "KAFKA_BOOTSTRAP_SERVERS": platform.bootstrap_servers, "ECT_STATE_DIR": "/nonexistent"})
+        out, _ = await process.communicate()
+        return out.decode() if "EctRegistered" in out.decode() else ""
+
+    text = await eventually(printed)
+    assert "ab-1 (appropriate_body)" in text

@@ -211,6 +211,40 @@ app.add_typer(audit, name="audit")
 EVENT_LOGS = {"scheduling": "scheduling_events", "reporting": "reporting_events"}
 
 
+@audit.command("history")
+def audit_history(
+    ect_id: str = typer.Argument(..., help="The ECT's id."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Only what was recorded by then (ISO)."),
+) -> None:
+    """Every event about an ECT from every service, in order: who, when recorded, when it happened,
+    and the correlation id linking a request to its consequences."""
+    import asyncio
+    from datetime import datetime
+    from uuid import UUID
+
+    from ect_platform import audit_trail
+    from ect_platform.database import create_pool
+
+    running = _running()
+    if "database_url" not in running:
+        raise typer.BadParameter("set DATABASE_URL, or run `ect up`")
+
+    async def go() -> list[dict[str, object]]:
+        pool = await create_pool(running["database_url"], "reporting")  # reporting hosts the trail
+        try:
+            return await audit_trail.history(pool, UUID(ect_id),
+                                             datetime.fromisoformat(as_of) if as_of else None)
+        finally:
+            await pool.close()
+
+    events = asyncio.run(go())
+    if as_json:
+        typer.echo(json.dumps(events, default=str, indent=2))
+    else:
+        typer.echo(audit_trail.as_table(events), nl=False)
+
+
 @audit.command("verify")
 def audit_verify() -> None:
     """Walk each service's hash-chained event log; name the first altered, removed or reordered record."""
