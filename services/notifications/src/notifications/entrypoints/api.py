@@ -81,7 +81,7 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
         rule: Rule | None = None,
         status: Status | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ) -> NotificationPage:
         rows, total = await notification.search(
             pool, notification.Filters(ect_id=ect_id, recipient_id=recipient_id, rule=rule, status=status),

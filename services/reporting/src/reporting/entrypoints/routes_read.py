@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from reporting.entrypoints.api import Services
 
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]  # PostgreSQL takes a 64-bit OFFSET
 Status = Literal["green", "amber", "red"]
 InductionStatus = Literal["open", "released", "left", "passed", "failed"]
 SubmissionState = Literal["due", "on_time", "late", "missing", "postponed", "unscheduled"]
