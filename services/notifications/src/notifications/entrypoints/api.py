@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from contracts import Role
-from ect_platform.identity import Caller, TokenIssuer
+from ect_platform.identity import Caller, TokenIssuer, allow
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import Check, health_router, install_edge
 from notifications.clock import Clock, SystemClock
@@ -62,6 +62,10 @@ class NotificationPage(BaseModel):
     total: int
 
 
+# Who may call at all (the route gate); who may see whose details is decided per request.
+READERS = (Role.HUB_LEAD, Role.MENTOR, Role.INDUCTION_TUTOR, Role.APPROPRIATE_BODY, Role.AUDITOR)
+
+
 def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Check] | None = None,
                clock: Clock | None = None, webhook_allowed_hosts: Sequence[str] = ()) -> FastAPI:
     api = FastAPI(title="ECT induction: notifications", version="1.0.0",
@@ -73,7 +77,8 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
     api.include_router(health_router(readiness or {}))
     api.include_router(routes_recipients.router(pool, clock or SystemClock(), webhook_allowed_hosts))
 
-    @api.get("/notifications", tags=["notifications"])
+    @api.get("/notifications", tags=["notifications"],
+             dependencies=[allow(*READERS, action="read notifications")])
     async def list_notifications(
         _: Caller,
         ect_id: UUID | None = None,
@@ -89,7 +94,8 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
         )
         return NotificationPage(items=[NotificationOut(**row) for row in rows], total=total)
 
-    @api.get("/notifications/{notification_id}", tags=["notifications"])
+    @api.get("/notifications/{notification_id}", tags=["notifications"],
+             dependencies=[allow(*READERS, action="read a notification")])
     async def get_notification(notification_id: UUID, _: Caller) -> NotificationDetail:
         """One notification with each delivery attempt (when, which channel, what came of it)."""
         row = await notification.get(pool, notification_id)

@@ -12,12 +12,16 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from starlette.exceptions import HTTPException
 
+from contracts import Role
 from contracts.notifications.v1 import Channel
-from ect_platform.identity import Caller
+from ect_platform.identity import Caller, allow
 from notifications import access, recipients
 from notifications.adapters.webhook import host_allowed
 from notifications.clock import Clock
 from notifications.recipients import Recipient
+
+# auditors never see personal contact details; everyone else manages their own (rules below)
+CONTACT_ROLES = (Role.HUB_LEAD, Role.MENTOR, Role.INDUCTION_TUTOR, Role.APPROPRIATE_BODY)
 
 # Deliberately plain: one @, something either side, a dot in the domain. The SMTP server is
 # the judge of deliverability; this only catches what is plainly not an address.
@@ -60,7 +64,8 @@ class RecipientOut(BaseModel):
 def router(pool: asyncpg.Pool, clock: Clock, webhook_allowed_hosts: Sequence[str] = ()) -> APIRouter:
     routes = APIRouter(tags=["recipients"])
 
-    @routes.put("/recipients/{recipient_id}")
+    @routes.put("/recipients/{recipient_id}",
+                dependencies=[allow(*CONTACT_ROLES, action="manage contact details")])
     async def put_recipient(recipient_id: RecipientId, body: RecipientIn, caller: Caller,
                             response: Response) -> RecipientOut:
         """Set how a recipient is reached; replaces what was there."""
@@ -78,7 +83,8 @@ def router(pool: asyncpg.Pool, clock: Clock, webhook_allowed_hosts: Sequence[str
             response.status_code = status.HTTP_201_CREATED
         return RecipientOut(**recipients.as_dict(recipient))
 
-    @routes.get("/recipients/{recipient_id}")
+    @routes.get("/recipients/{recipient_id}",
+                dependencies=[allow(*CONTACT_ROLES, action="read contact details")])
     async def get_recipient(recipient_id: RecipientId, caller: Caller) -> RecipientOut:
         access.check_may_manage_recipient(caller, recipient_id)
         recipient = await recipients.get(pool, recipient_id)
@@ -86,7 +92,8 @@ def router(pool: asyncpg.Pool, clock: Clock, webhook_allowed_hosts: Sequence[str
             raise HTTPException(404, "Recipient not found")
         return RecipientOut(**recipients.as_dict(recipient))
 
-    @routes.delete("/recipients/{recipient_id}", status_code=status.HTTP_204_NO_CONTENT)
+    @routes.delete("/recipients/{recipient_id}", status_code=status.HTTP_204_NO_CONTENT,
+                   dependencies=[allow(*CONTACT_ROLES, action="remove contact details")])
     async def delete_recipient(recipient_id: RecipientId, caller: Caller) -> Response:
         """Erase a recipient's contact details; their notifications then fail visibly."""
         access.check_may_manage_recipient(caller, recipient_id)
