@@ -84,3 +84,8 @@ def database_check(pool: Any) -> Callable[[], Awaitable[None]]:
             await conn.fetchval("SELECT 1", timeout=2)
 
     return check
+
+
+def readiness_checks(pool: Any, producer: AIOKafkaProducer) -> dict[str, Callable[[], Awaitable[None]]]:
+    """What every service's ``/health/ready`` checks: its database and the broker."""
+    return {"database": database_check(pool), "kafka": broker_check(producer)}

@@ -19,7 +19,7 @@ from enum import StrEnum
 
 import typer
 
-from ect_platform.kafka import broker_check, database_check
+from ect_platform.kafka import readiness_checks
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
 from notifications.adapters.mail_catcher import serve_mail_catcher
 from notifications.bootstrap import bootstrap
@@ -50,12 +50,10 @@ async def _run(part: Part) -> None:
     settings = NotificationsSettings()  # type: ignore[call-arg]
     service = await bootstrap(settings)
 
-
     try:
         api = None
         if part in (Part.ALL, Part.API):
-            readiness = {"database": database_check(service.pool),
-                         "kafka": broker_check(service.producer)}
+            readiness = readiness_checks(service.pool, service.producer)
             api = create_api(service.pool, service.issuer, readiness=readiness,
                              clock=service.clock, webhook_allowed_hosts=settings.webhook_allowed_hosts)
         loops: list[Loop] = []

@@ -10,7 +10,7 @@ from enum import StrEnum
 import asyncpg
 import typer
 
-from ect_platform.kafka import broker_check, database_check
+from ect_platform.kafka import readiness_checks
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
 from reporting.bootstrap import Reporting, bootstrap
 from reporting.entrypoints.api import create_api
@@ -59,12 +59,10 @@ async def _run(part: Part) -> None:
     settings = ReportingSettings()  # type: ignore[call-arg]
     service = await bootstrap(settings)
 
-
     try:
         api = None
         if part in (Part.ALL, Part.API):
-            readiness = {"database": database_check(service.pool),
-                         "kafka": broker_check(service.producer)}
+            readiness = readiness_checks(service.pool, service.producer)
             api = create_api(service.app, service.pool, service.issuer, service.projections,
                              on_commit=service.relay.nudge, readiness=readiness)
         loops: list[Loop] = []

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 import typer
 
-from ect_platform.kafka import broker_check, database_check
+from ect_platform.kafka import readiness_checks
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
 from scheduling.bootstrap import bootstrap
 from scheduling.entrypoints.api import create_api
@@ -38,8 +38,7 @@ async def _run(role: Role) -> None:
         api = None
         if role in (Role.ALL, Role.API):
             api = create_api(service.app, service.issuer, on_commit=service.relay.nudge,
-                             readiness={"database": database_check(service.pool),
-                                        "kafka": broker_check(service.producer)})
+                             readiness=readiness_checks(service.pool, service.producer))
         loops: list[Loop] = []
         if role in (Role.ALL, Role.RELAY):
             loops.append(service.relay.run)
