@@ -66,14 +66,15 @@ def up(
     typer.echo(
         "\nThe ECT induction platform is running.\n"
         f"  scheduling     {platform.url('scheduling')}   (API docs: /docs)\n"
-        f"  reporting      {platform.url('reporting')}   (API docs: /docs)\n"
+        f"  reporting      {platform.url('reporting')}   (API docs: /docs; dashboard: /dashboard)\n"
         f"  notifications  {platform.url('notifications')}   (API docs: /docs)\n"
         f"  Kafka broker   {platform.bootstrap_servers}\n"
         f"  PostgreSQL     {platform.database_url}\n"
         f"  logs           {logs}/\n"
         + (f"  mail           {platform.mail_dir}/ (every message sent, as .eml files)\n"
            if platform.mail_dir else "")
-        + "  a token:       ect token --role hub_lead --user lead-1\n"
+        + "  a token:       .venv/bin/ect token --role hub_lead --user lead-1\n"
+        f"  dashboard:     {platform.url('reporting')}/dashboard/login?token=<the token>\n"
         "Press Ctrl-C to stop everything."
     )
     raise typer.Exit(run_until_interrupted(platform))
