@@ -15,7 +15,7 @@ from typing import Any
 from bench.infra import infrastructure, load_average, machine
 from bench.report import Measurement, markdown, write_docs, write_json
 
-MEASURES = ("relay", "ingest", "latency")
+MEASURES = ("relay", "ingest", "latency", "commands", "rebuild", "memory")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -25,19 +25,35 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         description="Throughput and latency of the platform's spine, each with a ratio to a raw "
         "baseline measured in the same run.")
     parser.add_argument("--events", type=int, default=20_000,
-                        help="events moved by the relay and ingest measures (default 20000)")
+                        help="events moved by the relay, ingest and rebuild measures (default 20000)")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="multiplies --events, --samples, the commands' ECTs and seconds per "
+                        "rate (e.g. 0.1 for a quick look, 5 for a longer run)")
+    parser.add_argument("--rates", type=lambda text: tuple(int(r) for r in text.split(",")),
+                        default=(100, 250, 500),
+                        help="offered request rates of the commands measure, per second "
+                        "(default 100,250,500)")
+    parser.add_argument("--seconds", type=float, default=3.0,
+                        help="seconds each offered rate is held by the commands measure (default 3)")
     parser.add_argument("--samples", type=int, default=200,
                         help="round trips timed by the latency measure (default 200)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the generated workload")
     parser.add_argument("--only", choices=MEASURES, action="append",
                         help="run only this measure (repeatable); docs/performance.md is "
                         "rewritten only when every measure runs")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.scale != 1.0:
+        args.events = max(1, round(args.events * args.scale))
+        args.samples = max(1, round(args.samples * args.scale))
+        args.seconds = args.seconds * args.scale
+    return args
 
 
 async def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[Measurement]]:
+    from bench.commands import measure_commands
     from bench.ingest import measure_ingest
     from bench.latency import measure_latency
+    from bench.rebuild import measure_rebuild
     from bench.relay import measure_relay
 
     selected = args.only or list(MEASURES)
@@ -46,10 +62,13 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[Measuremen
         "run_id": started.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6],
         "started_at": started.isoformat(timespec="seconds"),
         "parameters": {"events": args.events, "samples": args.samples, "seed": args.seed,
+                       "rates": list(args.rates), "seconds_per_rate": args.seconds,
+                       "scale": args.scale,
                        "measures": selected},
         "machine": machine(),
     }
     measurements = []
+    under_load: dict[str, Measurement] = {}  # commands and memory come from one platform run
     with infrastructure() as infra:
         run_info["infrastructure"] = await infra.describe()
         try:
@@ -59,8 +78,16 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[Measuremen
                     measurements.append(await measure_relay(infra, args.events, args.seed))
                 elif key == "ingest":
                     measurements.append(await measure_ingest(infra, args.events, args.seed))
-                else:
+                elif key == "latency":
                     measurements.append(await measure_latency(infra, args.samples, args.seed))
+                elif key == "rebuild":
+                    measurements.append(await measure_rebuild(infra, args.events, args.seed))
+                else:  # commands, memory
+                    if not under_load:
+                        under_load = await measure_commands(
+                            infra, args.seed, rates=args.rates, seconds=args.seconds,
+                            scale=args.scale)
+                    measurements.append(under_load[key])
         finally:
             await infra.drop_databases()
     run_info["machine"]["load_average_at_end"] = load_average()

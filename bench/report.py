@@ -25,7 +25,7 @@ class Row:
 
 @dataclass
 class Measurement:
-    key: str  # relay, ingest, latency
+    key: str  # relay, ingest, latency, commands, rebuild, memory
     title: str
     rows: list[Row]
     details: dict[str, Any] = field(default_factory=dict)
@@ -39,8 +39,8 @@ class Measurement:
 
 
 def _figure(value: float, unit: str) -> str:
-    if unit == "ms":
-        return f"{value:,.1f} ms"
+    if unit in ("ms", "MB"):
+        return f"{value:,.1f} {unit}"
     return f"{value:,.0f} {unit}"
 
 
@@ -82,11 +82,16 @@ def markdown(run: dict[str, Any], measurements: list[Measurement]) -> str:
         table(measurements),
         "",
         "Ratio = figure / baseline. Throughput: the share of the raw client's rate the platform "
-        "path reaches (1.00x = as fast as raw). Latency: how many bare round trips it costs.",
+        "path reaches (1.00x = as fast as raw). Latency: how many bare round trips (or bare "
+        "INSERT requests) it costs. Memory: how many idle processes' worth of RSS it holds.",
         "",
         f"Machine: {machine_line(run['machine'], run['infrastructure'])}",
         f"Parameters: events={params['events']}, samples={params['samples']}, "
-        f"seed={params['seed']}; run {run['run_id']} at {run['started_at']}",
+        f"seed={params['seed']}"
+        + (f", rates={','.join(map(str, params['rates']))}/s for {params['seconds_per_rate']:g} s each"
+           if "rates" in params else "")
+        + (f", scale={params['scale']:g}" if params.get("scale", 1) != 1 else "")
+        + f"; run {run['run_id']} at {run['started_at']}",
         "",
         notes(measurements),
     ])
