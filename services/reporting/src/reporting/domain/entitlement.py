@@ -8,6 +8,7 @@ year of induction ``statutory.terms_served``; absence ``statutory.absence``; rep
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from datetime import date, timedelta
 from typing import Any
@@ -16,9 +17,9 @@ from reporting.domain import entitlement_rules as rules
 from reporting.domain.induction_clock import InductionClock, term_label
 from reporting.domain.submissions import Submission
 from statutory.absence import THRESHOLD_DAYS, counted_days
-from statutory.cadence import sessions_expected
+from statutory.cadence import SESSIONS_PER_TEACHING_WEEK
 from statutory.calendar import Term
-from statutory.terms_served import FULL_INDUCTION_TERMS
+from statutory.terms_served import FULL_INDUCTION_TERMS, first_day_of_year
 
 EXCUSED = "ect_absent"  # a session missed because the ECT was absent is no gap in provision
 
@@ -32,9 +33,27 @@ def _expected(clock: InductionClock, last: date) -> int:
     figures to date and each term's ask for the same days (the cadence walks every week)."""
     cache = clock.memo.setdefault("sessions_expected", {})
     if last not in cache:
-        cache[last] = sessions_expected(clock.calendar, clock.start, last, clock.history.fte_history,
-                                        clock.end)
+        cache[last] = _sessions_expected(clock, last)
     return int(cache[last])
+
+
+def _sessions_expected(clock: InductionClock, as_of: date) -> int:
+    """``statutory.cadence.sessions_expected`` for this clock, with the first day of year two
+    (a binary search over terms served, the same whatever day is asked) found once per clock."""
+    start, end = clock.start, clock.end
+    last = min(as_of, end) if end else as_of
+    if last < start:
+        return 0
+    years = clock.memo.setdefault("first_day_of_year", {})
+    if 2 not in years:
+        years[2] = first_day_of_year(clock.calendar, start, clock.history.fte_history, 2)
+    year_two = years[2]
+    expected = 0.0
+    for monday in clock.calendar.teaching_weeks(start, last):
+        week_start = max(monday, start)
+        in_year_one = year_two is None or week_start < year_two
+        expected += SESSIONS_PER_TEACHING_WEEK[1] if in_year_one else SESSIONS_PER_TEACHING_WEEK[2]
+    return math.floor(expected + 1e-9)
 
 
 def to_date(clock: InductionClock, items: list[Submission], training: dict[str, dict[str, int]],
