@@ -1,4 +1,4 @@
-"""The benchmark harness still runs: relay and ingest at a tiny size on the suite's embedded services.
+"""The benchmark harness still runs: every measure at a tiny size on the suite's embedded services.
 
 No timing thresholds: a shared machine's speed says nothing about the code. These only show
 that each measure drives the real path to completion and reports a figure and a ratio.
@@ -10,8 +10,10 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from bench.commands import measure_commands
 from bench.infra import Infra
 from bench.ingest import measure_ingest
+from bench.rebuild import measure_rebuild
 from bench.relay import measure_relay
 
 pytestmark = pytest.mark.integration
@@ -43,3 +45,23 @@ async def test_the_ingest_measure_fills_the_projection_and_reports_a_rate_and_a_
     assert measurement.details["path"] == "faststream subscribe"
     assert row.figure > 0 and row.baseline > 0
     assert row.ratio > 0
+
+
+async def test_the_rebuild_measure_replays_every_event_and_reports_a_rate_and_a_ratio(infra):
+    measurement = await measure_rebuild(infra, EVENTS, seed=1)
+
+    [row] = measurement.rows
+    assert measurement.details["events"] == EVENTS
+    assert row.figure > 0 and row.baseline > 0
+
+
+async def test_the_commands_and_memory_measures_report_each_rate_and_each_service(infra):
+    found = await measure_commands(infra, seed=1, rates=(20,), seconds=0.5, scale=0.05)
+
+    commands, memory = found["commands"], found["memory"]
+    achieved, p50, p99 = commands.rows
+    assert commands.details["platform"][0]["requests"] == 10
+    assert achieved.unit == "req/s" and achieved.figure > 0 and achieved.baseline > 0
+    assert p50.unit == p99.unit == "ms" and p99.figure >= p50.figure
+    assert [row.name.split()[0] for row in memory.rows] == ["scheduling", "reporting", "notifications"]
+    assert all(row.figure > 0 and row.baseline > 0 for row in memory.rows)
