@@ -46,6 +46,7 @@ from ect_platform.identity import TokenIssuer
 ECTS = 200  # sessions are spread over them: each command replays its ECT's aggregate
 CONNECTIONS = 50  # the client's connection limit, per server
 WARMUP = 20  # untimed sequential POSTs before the first rate
+SETTLE = 3.0  # seconds of quiet after the warm-up, before the first rate
 TIMEOUT = 30.0  # a request slower than this counts as an error
 POLL_SECONDS = 0.2  # RSS sampling interval
 MB = 1024 * 1024
@@ -198,6 +199,7 @@ async def _drive_platform(platform: Any, issuer: TokenIssuer, ects: int, rates: 
         warm = sender("warmup")
         for number in range(WARMUP):
             _check(await warm(http, number), "record a session")
+    await asyncio.sleep(SETTLE)  # the relay and consumers finish with the registrations
     send = sender("load")
     counter = iter(range(10**9))  # request ids stay unique across rates
 
@@ -228,6 +230,7 @@ async def _drive_bare(database_url: str, rates: tuple[int, ...], seconds: float
         async with httpx.AsyncClient(timeout=TIMEOUT) as http:
             for number in range(WARMUP):
                 _check(await send(http, number), "bare INSERT")
+        await asyncio.sleep(SETTLE)
         return await _offer(rates, seconds, send)
     finally:
         server.terminate()
@@ -301,6 +304,7 @@ def _commands_measurement(platform: list[dict[str, Any]], bare: list[dict[str, A
         rows.append(Row(f"{name}: p50", run["p50_ms"], "ms", base_name + ": p50", base["p50_ms"]))
         rows.append(Row(f"{name}: p99", run["p99_ms"], "ms", base_name + ": p99", base["p99_ms"]))
     drains = ", ".join(f"{r['offered']}/s: {r['drain_seconds']:.1f} s" for r in platform)
+    lag = max(r["max_send_lag_ms"] for r in platform + bare)
     return Measurement(
         key="commands",
         title="Commands under load: POST session at fixed offered rates",
@@ -311,7 +315,7 @@ def _commands_measurement(platform: list[dict[str, Any]], bare: list[dict[str, A
         notes=[
             f"`start_platform` ran {', '.join(SERVICES)} (API, relay and consumers each) on this "
             f"run's PostgreSQL and broker; {ects} ECTs registered over HTTP first, then "
-            f"{WARMUP} untimed sessions.",
+            f"{WARMUP} untimed sessions and {SETTLE:.0f} s for the relay and consumers to catch up.",
             f"Each rate held for {seconds:g} s, open-loop (request i due at start + i/rate, sent "
             f"then whatever came back), sessions dated today and spread round-robin over the "
             f"{ects} ECTs, at most {CONNECTIONS} connections (httpx clients of one connection "
@@ -321,9 +325,10 @@ def _commands_measurement(platform: list[dict[str, Any]], bare: list[dict[str, A
             f"achieved = successful responses / (last response - start); a request failing or "
             f"slower than {TIMEOUT:.0f} s is an error. Time to finish the backlog after the last "
             f"send: {drains}.",
-            "The relay, reporting's and notifications' consumers work on the same 2 CPUs during "
-            "the run, and so does the load generator (one Python process): past the platform's "
-            "ceiling the queue, not the server, sets p99.",
+            "The relay, reporting's and notifications' consumers work on the same CPUs during "
+            "the run, and so does the load generator (one Python process; it fell behind its "
+            f"schedule by at most {lag:.0f} ms): past a server's ceiling the queue of due "
+            "requests, not the server, sets the percentiles.",
             "Baseline: `bench.bare_app` (FastAPI, uvicorn configured as the services configure "
             "it, asyncpg pool of 10) whose POST does one INSERT into a scratch table in the same "
             "database, driven at the same rates by the same client after the platform stopped.",
