@@ -65,42 +65,67 @@ class ReportingProjections:
 
     async def apply_batch(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]) -> None:
         ects: set[UUID] = set()
-        for envelope in envelopes:
-            subject = await facts.record(conn, envelope)
+        mentors: set[UUID] = set()
+        schools: set[str] = set()
+        for subject in await facts.record_many(conn, envelopes):
             if subject is None:
                 continue
             kind, key = subject
             if kind == facts.ECT:
                 ects.add(UUID(key))
+            elif kind == facts.MENTOR:
+                mentors.add(UUID(key))
             else:
-                column = "mentor_id" if kind == facts.MENTOR else "school_id"
-                value: Any = UUID(key) if kind == facts.MENTOR else key
-                rows = await conn.fetch(f"SELECT ect_id FROM entitlement WHERE {column} = $1",  # noqa: S608
-                                        value)
-                ects.update(row["ect_id"] for row in rows)
+                schools.add(key)
+        if mentors or schools:
+            rows = await conn.fetch(
+                "SELECT ect_id FROM entitlement WHERE mentor_id = ANY($1::uuid[]) "
+                "OR school_id = ANY($2::text[])", list(mentors), list(schools))
+            ects.update(row["ect_id"] for row in rows)
         today = self.clock()
-        for ect_id in sorted(ects):
-            await self.refresh(conn, ect_id, today)
+        ids = sorted(ects)
+        for ect_id, computed in zip(ids, await self._compute_many(conn, ids, today), strict=True):
+            await self._store(conn, ect_id, computed, today)
+
+    async def _compute_many(self, conn: asyncpg.Connection, ect_ids: Sequence[UUID], today: date,
+                            recorded_before: datetime | None = None) -> list[Computed | None]:
+        """``_compute`` for several ECTs, their facts loaded with one query per kind of subject
+        and each school's calendar folded once."""
+        ect_facts = await facts.load_many(conn, facts.ECT, [str(e) for e in ect_ids], recorded_before)
+        histories = [fold_history(ect_id, ect_facts[str(ect_id)]) for ect_id in ect_ids]
+        registered = [h for h in histories if h.registered]
+        school_facts = await facts.load_many(
+            conn, facts.SCHOOL, {h.school_id for h in registered if h.school_id is not None},
+            recorded_before)
+        mentor_facts = await facts.load_many(
+            conn, facts.MENTOR, {str(h.mentor_id) for h in registered if h.mentor_id},
+            recorded_before)
+        calendars = {school: fold_calendar(found) for school, found in school_facts.items()}
+        trainings = {mentor: fold_mentor_training(found) for mentor, found in mentor_facts.items()}
+        computed: list[Computed | None] = []
+        for history in histories:
+            if not history.registered:
+                computed.append(None)
+                continue
+            assert history.school_id is not None
+            training = trainings[str(history.mentor_id)] if history.mentor_id else {}
+            clock = InductionClock(history, calendars[history.school_id], today)
+            items = submissions(history, clock)
+            computed.append(Computed(history, to_date(clock, items, training, self.thresholds),
+                                     per_term(clock, items, self.thresholds), items,
+                                     outcome_due(history, today), period_rows(history, clock)))
+        return computed
 
     async def _compute(self, conn: asyncpg.Connection, ect_id: UUID, today: date,
                        recorded_before: datetime | None = None) -> Computed | None:
-        history = fold_history(ect_id, await facts.load(conn, facts.ECT, str(ect_id), recorded_before))
-        if not history.registered:
-            return None
-        assert history.school_id is not None
-        calendar = fold_calendar(await facts.load(conn, facts.SCHOOL, history.school_id, recorded_before))
-        training = (fold_mentor_training(await facts.load(conn, facts.MENTOR, str(history.mentor_id),
-                                                          recorded_before))
-                    if history.mentor_id else {})
-        clock = InductionClock(history, calendar, today)
-        items = submissions(history, clock)
-        return Computed(history, to_date(clock, items, training, self.thresholds),
-                        per_term(clock, items, self.thresholds), items, outcome_due(history, today),
-                        period_rows(history, clock))
+        return (await self._compute_many(conn, [ect_id], today, recorded_before))[0]
 
     async def refresh(self, conn: asyncpg.Connection, ect_id: UUID, today: date) -> None:
         """Recompute every row about one ECT from its facts, as of ``today``."""
-        computed = await self._compute(conn, ect_id, today)
+        await self._store(conn, ect_id, await self._compute(conn, ect_id, today), today)
+
+    async def _store(self, conn: asyncpg.Connection, ect_id: UUID, computed: Computed | None,
+                     today: date) -> None:
         if computed is None:
             # e.g. a report relayed before the registration it follows: nothing to show yet
             await entitlement.forget(conn, ect_id)
@@ -145,6 +170,5 @@ class ReportingConsumer(ProjectionConsumer):
         self.projections = projections
 
     async def apply_new(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]) -> None:
-        for envelope in envelopes:  # the auditor's trail keeps every event, whatever its type
-            await audit_trail.apply(conn, envelope)
+        await audit_trail.apply_many(conn, envelopes)  # the auditor's trail: every event, any type
         await self.projections.apply_batch(conn, envelopes)

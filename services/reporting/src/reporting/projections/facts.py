@@ -8,6 +8,7 @@ the folds decide which fact wins, so delivery order never matters.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -67,6 +68,46 @@ async def record(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> tupl
         envelope.aggregate_id, envelope.aggregate_version, encode(envelope).decode(),
     )
     return subject
+
+
+async def record_many(conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]
+                      ) -> list[tuple[str, str] | None]:
+    """``record`` for a batch, in one statement: each envelope's subject, or None."""
+    subjects = [subject_of(envelope) for envelope in envelopes]
+    kept = [(e, s) for e, s in zip(envelopes, subjects, strict=True) if s is not None]
+    if kept:
+        await conn.execute(
+            """
+            INSERT INTO facts (event_id, subject_kind, subject, event_type, recorded_at,
+                               aggregate_id, aggregate_version, envelope)
+            SELECT event_id, subject_kind, subject, event_type, recorded_at, aggregate_id,
+                   aggregate_version, envelope::jsonb
+              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[],
+                          $6::uuid[], $7::integer[], $8::text[])
+                   AS t(event_id, subject_kind, subject, event_type, recorded_at, aggregate_id,
+                        aggregate_version, envelope)
+            ON CONFLICT (event_id) DO NOTHING
+            """,
+            [e.event_id for e, _ in kept], [s[0] for _, s in kept], [s[1] for _, s in kept],
+            [e.event_type for e, _ in kept], [e.recorded_at for e, _ in kept],
+            [e.aggregate_id for e, _ in kept], [e.aggregate_version for e, _ in kept],
+            [encode(e).decode() for e, _ in kept],
+        )
+    return subjects
+
+
+async def load_many(conn: asyncpg.Connection, kind: str, subjects: Collection[str],
+                    recorded_before: datetime | None = None) -> dict[str, list[EventEnvelope[Any]]]:
+    """``load`` for several subjects of one kind, in one query: subject -> its facts."""
+    found: dict[str, list[EventEnvelope[Any]]] = {subject: [] for subject in subjects}
+    if not found:
+        return found
+    rows = await conn.fetch(
+        "SELECT subject, envelope FROM facts WHERE subject_kind = $1 AND subject = ANY($2::text[]) "
+        "AND ($3::timestamptz IS NULL OR recorded_at < $3)", kind, list(found), recorded_before)
+    for row in rows:
+        found[row["subject"]].append(decode(row["envelope"].encode()))
+    return found
 
 
 async def load(conn: asyncpg.Connection, kind: str, subject: str,
