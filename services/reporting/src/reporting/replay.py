@@ -38,7 +38,7 @@ class ReplayReport:
         return self.events / self.seconds if self.seconds else 0.0
 
 
-Progress = Callable[[int, int], None]  # (events read so far, events in the topics)
+Progress = Callable[[int, int], None]  # (events read so far, events in all, 0 if not known)
 
 
 async def replay(settings: ReportingSettings, clock: Callable[[], date],
@@ -56,7 +56,12 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
                                  name="reporting.replay")
     reader = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers,
                               enable_auto_commit=False, auto_offset_reset="earliest")
+    # only asked where the live consumer group has committed; it never joins the group
+    group = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers,
+                             group_id=settings.kafka_topic_prefix + settings.consumer_group,
+                             enable_auto_commit=False)
     await reader.start()
+    await group.start()
     try:
         async with pool.acquire() as conn:
             await setup(conn)
@@ -66,17 +71,15 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
                       for t in (SCHEDULING, REPORTING, NOTIFICATIONS) for p in range(t.partitions)]
         reader.assign(partitions)
         await reader.seek_to_beginning(*partitions)
-        ends = await reader.end_offsets(partitions)
-        total = sum(ends.values())
-        read = await _read_until(reader, consumer, ends, 0, total, progress)
+        read = await _catch_up(reader, consumer, group, partitions, 0, progress, until_quiet=True)
         live_pool = await create_pool(settings.database_url, live, max_size=1)
         try:
             async with live_pool.acquire() as conn, conn.transaction():
                 # Readers and the live consumer wait from here to the commit.
                 await conn.execute("LOCK TABLE " + ", ".join(f'"{live}"."{t}"' for t in TABLES)
                                    + " IN ACCESS EXCLUSIVE MODE")
-                latest = await reader.end_offsets(partitions)
-                read = await _read_until(reader, consumer, latest, read, sum(latest.values()), progress)
+                read = await _catch_up(reader, consumer, group, partitions, read, progress,
+                                       until_quiet=False)
                 for table in TABLES:
                     await conn.execute(f'DROP TABLE "{live}"."{table}"')
                     await conn.execute(f'ALTER TABLE "{rebuild}"."{table}" SET SCHEMA "{live}"')
@@ -85,21 +88,44 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
             await live_pool.close()
     finally:
         await reader.stop()
+        await group.stop()
         await pool.close()
     return ReplayReport(read, time.perf_counter() - started)
 
 
-async def _read_until(reader: AIOKafkaConsumer, consumer: ReportingConsumer,
-                      ends: dict[TopicPartition, int], read: int, total: int, progress: Progress) -> int:
-    """Feed the rebuild everything up to ``ends``; returns how many messages were read."""
-    pending = {tp for tp, end in ends.items() if await reader.position(tp) < end}
-    while pending:
-        batches = await reader.getmany(*pending, timeout_ms=500, max_records=2000)
-        for tp, records in batches.items():
-            records = [r for r in records if r.offset < ends[tp]]
-            if records:
-                await consumer.handle(records)
-                read += len(records)
-        pending = {tp for tp in pending if await reader.position(tp) < ends[tp]}
-        progress(read, total)
+async def _committed(group: AIOKafkaConsumer, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+    """How far the live consumer group has committed, per partition (0 where it has not)."""
+    return {tp: (await group.committed(tp)) or 0 for tp in partitions}
+
+
+async def _read(reader: AIOKafkaConsumer, consumer: ReportingConsumer) -> int:
+    batches = await reader.getmany(timeout_ms=300, max_records=2000)
+    read = 0
+    for records in batches.values():
+        if records:
+            await consumer.handle(records)
+            read += len(records)
     return read
+
+
+async def _catch_up(reader: AIOKafkaConsumer, consumer: ReportingConsumer, group: AIOKafkaConsumer,
+                    partitions: list[TopicPartition], read: int, progress: Progress, *,
+                    until_quiet: bool) -> int:
+    """Feed the rebuild at least as far as the live consumer has committed.
+
+    Offsets the live group committed are record offsets every broker agrees on (the embedded
+    broker's reported end offsets are not: they stop at the start of the last record batch).
+    Without the lock (``until_quiet``) it also goes on until a poll comes back empty; under the
+    lock the live consumer cannot move, so reaching its committed offsets is enough.
+    """
+    target = await _committed(group, partitions)
+    while True:
+        got = await _read(reader, consumer)
+        read += got
+        progress(read, 0)
+        behind = [tp for tp in partitions if await reader.position(tp) < target[tp]]
+        # with a live group to follow, reaching it is enough; with none, wait for a quiet poll
+        if not behind and (not until_quiet or got == 0 or any(target.values())):
+            return read
+        if got == 0:
+            target = await _committed(group, partitions)

@@ -49,8 +49,10 @@ def _replay() -> None:
     with Progress("rebuilding projections", BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn()) as bar:
         task = bar.add_task("replay", total=None)
-        report = asyncio.run(replay(settings, today_in_england,
-                                    lambda done, total: bar.update(task, completed=done, total=total)))
+        def show(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        report = asyncio.run(replay(settings, today_in_england, show))
     typer.echo(f"replayed {report.events} events in {report.seconds:.1f} s "
                f"({report.events_per_second:,.0f} events/s); the rebuilt projections are live")
 
