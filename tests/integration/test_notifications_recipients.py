@@ -82,7 +82,11 @@ async def test_nobody_else_reads_or_changes_someones_contact_details(api, role, 
         for response in (await other.get(f"/recipients/{MENTOR}"),
                          await other.put(f"/recipients/{MENTOR}", json=EMAIL)):
             assert response.status_code == 403
-            assert "may manage only their own contact details" in response.json()["detail"]
+            # an auditor is turned away at the route's gate (never any contact details); the
+            # others pass the gate and meet the rule about whose details they may touch
+            expected = ("the token's role is auditor" if role is Role.AUDITOR
+                        else "may manage only their own contact details")
+            assert expected in response.json()["detail"]
 
 
 @pytest.mark.parametrize(("body", "field"), [
