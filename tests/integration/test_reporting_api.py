@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -93,21 +92,19 @@ async def test_lists_filter_by_school_ab_status_and_term_and_page(hub: Hub):
     assert (await hub.get("/submissions", AB, school="100002"))["total"] == 2
 
 
-async def test_the_lists_answer_from_the_projection_in_milliseconds(hub: Hub):
+async def test_the_lists_filter_three_hundred_ects_from_the_projection(hub: Hub):
+    # How fast they answer is measured by bench/, not asserted here: a wall-clock bound in a
+    # test fails on a busy machine without telling anything about the code.
     for n in range(300):
         hub.register(trn=f"4{n:06d}", name=f"ECT {n:03d}", school_id=f"1{n % 20:05d}")
     await hub.deliver()
-    timings = []
     for params in ({"status": "amber"}, {"school": "100003"}, {"term": 1, "status": "green"}):
-        started = time.perf_counter()
         answer = await hub.get("/entitlement", AUDITOR, limit=50, **params)
-        timings.append(time.perf_counter() - started)
         assert answer["total"] > 0
-    started = time.perf_counter()
-    await hub.get("/submissions", AUDITOR, term="2025-autumn", limit=50)
-    timings.append(time.perf_counter() - started)
-    # through the whole ASGI stack, JSON included; generous for a loaded CI machine
-    assert max(timings) < 0.25, timings
+    by_school = await hub.get("/entitlement", AUDITOR, limit=50, school="100003")
+    assert by_school["total"] == 15 and all(row["school_id"] == "100003" for row in by_school["items"])
+    submissions = await hub.get("/submissions", AUDITOR, term="2025-autumn", limit=50)
+    assert submissions["total"] == 300
 
 
 async def test_an_auditor_sees_what_the_projection_said_on_a_past_date(hub: Hub):

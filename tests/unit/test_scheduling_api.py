@@ -187,3 +187,13 @@ async def test_cors_is_closed_a_foreign_origin_gets_no_allow_header(client):
     response = await client.options("/ects", headers={
         "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
     assert "access-control-allow-origin" not in {k.lower() for k in response.headers}
+
+
+async def test_text_with_a_nul_character_is_refused_at_the_door_in_url_and_body(client, app):
+    in_body = await client.post("/ects", content=b'{"name": "Ada\\u0000"}', headers={
+        **AB, "Content-Type": "application/json"})
+    assert in_body.status_code == 422
+    assert "NUL" in in_body.json()["detail"]
+    in_url = await client.get("/schools/100%0001/terms/2025", headers=AB)
+    assert in_url.status_code == 422
+    assert events_stored(app) == 0

@@ -113,10 +113,65 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+class NoNulCharacter:
+    """ASGI middleware: text with a NUL character is refused with 422 at the door.
+
+    PostgreSQL cannot store U+0000 in text, so such a value would otherwise reach the database
+    and fail there as a 500. JSON must escape it (``\\u0000``), and URLs must percent-encode it.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        target = (scope.get("raw_path") or b"") + b"?" + (scope.get("query_string") or b"")
+        if b"%00" in target.lower() or b"\x00" in target or "\x00" in scope.get("path", ""):
+            await _refuse_nul(send, "the URL")
+            return
+        chunks = []
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if b"\\u0000" in body or b"\x00" in body:
+            await _refuse_nul(send, "the request body")
+            return
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _refuse_nul(send: Any, where: str) -> None:
+    body = json.dumps({
+        "type": "https://ect-platform.example/problems/invalid-request",
+        "title": "Invalid request", "status": 422,
+        "detail": f"{where} contains the NUL character, which no field accepts",
+    }).encode()
+    await send({"type": "http.response.start", "status": 422,
+                "headers": [(b"content-type", b"application/problem+json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
 def install_edge(app: FastAPI) -> None:
-    """What every service's HTTP edge gets: correlation ids and a body size limit.
+    """What every service's HTTP edge gets: correlation ids, a body size limit, no NUL text.
 
     CORS stays closed: no CORS middleware is installed, so browsers on other origins are refused.
     """
     install_correlation(app)
-    app.add_middleware(BodyLimit)
+    app.add_middleware(NoNulCharacter)
+    app.add_middleware(BodyLimit)  # added last, so it runs first: a huge body is never buffered
