@@ -47,7 +47,8 @@ def check(case) -> None:  # type: ignore[no-untyped-def]
         assert response.json()["status"] == response.status_code
 
 
-QUICK = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized: CI sees the same examples every run, so a red build always means a change.
+QUICK = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
 
 def test_no_input_makes_reporting_fail_or_answer_without_a_problem_document(platform):

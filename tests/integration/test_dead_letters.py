@@ -75,7 +75,7 @@ async def test_poison_and_malformed_messages_are_parked_and_a_transient_failure_
         await eventually(lambda: consumer.applied == 3, within=30)
         assert await total() == 37, "10 + 7 (after the transient failure) + 20, nothing twice"
         parked = await read_raw(stack.bootstrap_servers, dlq_topic(topic), at_least=2, partitions=1)
-        assert [r.value for r in parked][0] == b"{not json"
+        assert parked[0].value == b"{not json"
         reasons = [dict(r.headers)["dlq.error"].decode() for r in parked]
         assert "not a valid integration event" in reasons[0]
         assert "thirteen minutes is unlucky" in reasons[1]
