@@ -68,10 +68,11 @@ async def test_reordered_events_are_found(scheduling, database_url):
     conn = await asyncpg.connect(database_url)
     ids = [r[0] for r in await conn.fetch(
         f"SELECT notification_id FROM scheduling.{TABLE} ORDER BY notification_id")]
-    async with conn.transaction():
-        await conn.execute(f"UPDATE scheduling.{TABLE} SET notification_id = -1 WHERE notification_id = $1", ids[4])
-        await conn.execute(f"UPDATE scheduling.{TABLE} SET notification_id = $1 WHERE notification_id = $2", ids[4], ids[5])
-        await conn.execute(f"UPDATE scheduling.{TABLE} SET notification_id = $1 WHERE notification_id = -1", ids[5])
+    move = f"UPDATE scheduling.{TABLE} SET notification_id = $1 WHERE notification_id = $2"
+    async with conn.transaction():  # swap two records' places in the log
+        await conn.execute(move, -1, ids[4])
+        await conn.execute(move, ids[4], ids[5])
+        await conn.execute(move, ids[5], -1)
     verdict = await chain.verify(conn, "scheduling", TABLE)
     await conn.close()
     assert not verdict.intact and "reordered" in verdict.problem
