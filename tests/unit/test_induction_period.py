@@ -238,3 +238,15 @@ def test_a_teacher_who_passed_cannot_be_claimed_again_statutory_rule_4(app, cloc
                          **ect_details(appropriate_body_id="ab-2", induction_start_date=date(2027, 9, 1)))
     with pytest.raises(InductionNotOpenError):
         session(app, ect_id, date(2027, 9, 1))
+
+
+def test_a_half_term_with_a_start_and_no_end_is_refused(app):
+    terms = [
+        {"name": "autumn", "start": date(2025, 9, 3), "end": date(2025, 12, 19),
+         "half_term_start": date(2025, 10, 27), "half_term_end": None},
+        {"name": "spring", "start": date(2026, 1, 6), "end": date(2026, 3, 27)},
+        {"name": "summer", "start": date(2026, 4, 13), "end": date(2026, 7, 21)},
+    ]
+    with pytest.raises(InvalidTermDatesError, match="half-term needs both"):
+        app.set_term_dates("100001", 2025, terms, provenance("hub_lead"))
+    assert events(app) == []

@@ -28,7 +28,10 @@ def term_to_dict(term: Term) -> dict[str, Any]:
 
 
 def term_from_dict(data: dict[str, Any]) -> Term:
-    half = (data["half_term_start"], data["half_term_end"]) if data.get("half_term_start") else None
+    start, end = data.get("half_term_start"), data.get("half_term_end")
+    if (start is None) != (end is None):
+        raise InvalidTermDatesError(f"the {data['name']} half-term needs both a start and an end")
+    half = (start, end) if start is not None else None
     return Term(name=TermName(data["name"]), start=data["start"], end=data["end"], half_term=half)
 
 
