@@ -24,7 +24,17 @@ def sessions_expected(calendar: SchoolCalendar, start: date, as_of: date,
     last = min(as_of, end) if end else as_of
     if last < start:
         return 0
-    year_two = first_day_of_year(calendar, start, fte_history, 2)
+    return count_expected(calendar, start, last, first_day_of_year(calendar, start, fte_history, 2))
+
+
+def count_expected(calendar: SchoolCalendar, start: date, last: date, year_two: date | None) -> int:
+    """``sessions_expected`` when the first day of induction year two is already known.
+
+    For callers that ask about many days of one induction (a projection's terms): the year
+    boundary, a search over terms served, is then found once rather than on every call.
+    """
+    if last < start:
+        return 0
     expected = 0.0
     for monday in calendar.teaching_weeks(start, last):
         expected += _per_week(max(monday, start), year_two)

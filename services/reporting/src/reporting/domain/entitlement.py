@@ -8,7 +8,6 @@ year of induction ``statutory.terms_served``; absence ``statutory.absence``; rep
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from datetime import date, timedelta
 from typing import Any
@@ -17,7 +16,7 @@ from reporting.domain import entitlement_rules as rules
 from reporting.domain.induction_clock import InductionClock, term_label
 from reporting.domain.submissions import Submission
 from statutory.absence import THRESHOLD_DAYS, counted_days
-from statutory.cadence import SESSIONS_PER_TEACHING_WEEK
+from statutory.cadence import count_expected
 from statutory.calendar import Term
 from statutory.terms_served import FULL_INDUCTION_TERMS, first_day_of_year
 
@@ -41,19 +40,10 @@ def _sessions_expected(clock: InductionClock, as_of: date) -> int:
     """``statutory.cadence.sessions_expected`` for this clock, with the first day of year two
     (a binary search over terms served, the same whatever day is asked) found once per clock."""
     start, end = clock.start, clock.end
-    last = min(as_of, end) if end else as_of
-    if last < start:
-        return 0
     years = clock.memo.setdefault("first_day_of_year", {})
     if 2 not in years:
         years[2] = first_day_of_year(clock.calendar, start, clock.history.fte_history, 2)
-    year_two = years[2]
-    expected = 0.0
-    for monday in clock.calendar.teaching_weeks(start, last):
-        week_start = max(monday, start)
-        in_year_one = year_two is None or week_start < year_two
-        expected += SESSIONS_PER_TEACHING_WEEK[1] if in_year_one else SESSIONS_PER_TEACHING_WEEK[2]
-    return math.floor(expected + 1e-9)
+    return count_expected(clock.calendar, start, min(as_of, end) if end else as_of, years[2])
 
 
 def to_date(clock: InductionClock, items: list[Submission], training: dict[str, dict[str, int]],

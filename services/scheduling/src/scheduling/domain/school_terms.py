@@ -31,7 +31,7 @@ def term_from_dict(data: dict[str, Any]) -> Term:
     start, end = data.get("half_term_start"), data.get("half_term_end")
     if (start is None) != (end is None):
         raise InvalidTermDatesError(f"the {data['name']} half-term needs both a start and an end")
-    half = (start, end) if start is not None else None
+    half = (start, end) if start is not None and end is not None else None
     return Term(name=TermName(data["name"]), start=data["start"], end=data["end"], half_term=half)
 
 
