@@ -6,6 +6,7 @@ bodies by hand, and nothing ever leaks a stack trace.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Mapping
@@ -35,6 +36,17 @@ def problem(
 ) -> JSONResponse:
     body = {"type": PROBLEM_BASE + kind, "title": title, "status": status, "detail": detail, **extra}
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=dict(headers or {}))
+
+
+async def send_problem(send: Any, status: int, title: str, detail: str, *, kind: str) -> None:
+    """The same problem document, sent straight through ASGI by middleware that answers before
+    FastAPI (and its exception handlers) ever see the request."""
+    body = json.dumps({"type": PROBLEM_BASE + kind, "title": title, "status": status,
+                       "detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", MEDIA_TYPE.encode()),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+
+from ect_platform.problems import send_problem
 
 CORRELATION_HEADER = "X-Correlation-Id"
 
@@ -102,15 +103,9 @@ class BodyLimit:
             await self._refuse(send)
 
     async def _refuse(self, send: Any) -> None:
-        body = json.dumps({
-            "type": "https://ect-platform.example/problems/payload-too-large",
-            "title": "Payload too large", "status": 413,
-            "detail": f"request bodies are limited to {self.max_bytes} bytes",
-        }).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/problem+json"),
-                                (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await send_problem(send, 413, "Payload too large",
+                           f"request bodies are limited to {self.max_bytes} bytes",
+                           kind="payload-too-large")
 
 
 class NoNulCharacter:
@@ -156,15 +151,9 @@ class NoNulCharacter:
 
 
 async def _refuse_nul(send: Any, where: str) -> None:
-    body = json.dumps({
-        "type": "https://ect-platform.example/problems/invalid-request",
-        "title": "Invalid request", "status": 422,
-        "detail": f"{where} contains the NUL character, which no field accepts",
-    }).encode()
-    await send({"type": "http.response.start", "status": 422,
-                "headers": [(b"content-type", b"application/problem+json"),
-                            (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
+    await send_problem(send, 422, "Invalid request",
+                       f"{where} contains the NUL character, which no field accepts",
+                       kind="invalid-request")
 
 
 def install_edge(app: FastAPI) -> None:
