@@ -10,6 +10,7 @@ Dates are inclusive throughout. Everything here is pure: no clock, no I/O.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -191,8 +192,9 @@ class SchoolCalendar:
     Immutable; ``with_year`` returns a new calendar.
     """
 
-    __slots__ = ("_own",)
+    __slots__ = ("_own", "_hash")
     _own: Mapping[int, AcademicYear]
+    _hash: int
 
     def __init__(self, own_years: Mapping[int, AcademicYear] | None = None) -> None:
         own = dict(own_years or {})
@@ -202,6 +204,8 @@ class SchoolCalendar:
                     f"the dates given for {start_year} are for the year starting {academic_year.start_year}"
                 )
         object.__setattr__(self, "_own", MappingProxyType(own))
+        # kept: calendars are keys of the kernel's memoised computations, hashed on every call
+        object.__setattr__(self, "_hash", hash(frozenset(own.items())))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("SchoolCalendar is immutable; use with_year()")
@@ -210,7 +214,7 @@ class SchoolCalendar:
         return isinstance(other, SchoolCalendar) and dict(self._own) == dict(other._own)
 
     def __hash__(self) -> int:
-        return hash(frozenset(self._own.items()))
+        return self._hash
 
     def __repr__(self) -> str:
         return f"SchoolCalendar(own_years={sorted(self._own)})"
@@ -254,8 +258,31 @@ class SchoolCalendar:
         mondays: list[date] = []
         for term in self.terms_between(start, end):
             first, last = max(start, term.start), min(end, term.end)
-            for day in (first + timedelta(days=n) for n in range((last - first).days + 1)):
-                monday = day - timedelta(days=day.weekday())
-                if term.is_teaching_day(day) and (not mondays or mondays[-1] != monday):
-                    mondays.append(monday)
+            week_starts, week_days = _teaching_week_index(term)
+            # whole weeks inside first..last need no day check; only the two edge weeks might
+            # have their teaching days outside the range
+            at = bisect_left(week_starts, first - timedelta(days=first.weekday()))
+            for monday, days in zip(week_starts[at:], week_days[at:], strict=True):
+                if monday > last:
+                    break
+                if (mondays and mondays[-1] == monday) or not any(first <= d <= last for d in days):
+                    continue
+                mondays.append(monday)
         return mondays
+
+
+@lru_cache(maxsize=1024)
+def _teaching_week_index(term: Term) -> tuple[tuple[date, ...], tuple[tuple[date, ...], ...]]:
+    """The Mondays of ``term``'s weeks that hold a teaching day, and those days, week by week.
+
+    Worked out once per term (terms are immutable and few): a projection asks for the teaching
+    weeks of the same terms for every ECT at every recompute, and walking the days each time
+    was the largest cost of ingest.
+    """
+    by_week: dict[date, list[date]] = {}
+    day = term.start
+    while day <= term.end:
+        if term.is_teaching_day(day):
+            by_week.setdefault(day - timedelta(days=day.weekday()), []).append(day)
+        day += ONE_DAY
+    return tuple(by_week), tuple(tuple(days) for days in by_week.values())

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from statutory.calendar import SchoolCalendar
 from statutory.errors import StatutoryRuleError
@@ -145,6 +146,16 @@ def _last_day(as_of: date, end: date | None) -> date:
 def _served(
     calendar: SchoolCalendar, start: date, last_day: date, fte_history: Sequence[FteChange]
 ) -> Fraction:
+    return _served_memo(calendar, start, last_day, tuple(fte_history))
+
+
+@lru_cache(maxsize=16384)
+def _served_memo(
+    calendar: SchoolCalendar, start: date, last_day: date, fte_history: tuple[FteChange, ...]
+) -> Fraction:
+    """``_served``, remembered: a pure function of immutable arguments, asked again and again with
+    the same ones (every recompute of a projection, the year-boundary search, each term's end),
+    while the Fraction arithmetic behind it is slow. Bounded, so memory stays flat."""
     if last_day < start:
         return Fraction(0)
     periods = _fte_periods(fte_history, start, last_day)
