@@ -84,8 +84,7 @@ class ReportingProjections:
             ects.update(row["ect_id"] for row in rows)
         today = self.clock()
         ids = sorted(ects)
-        for ect_id, computed in zip(ids, await self._compute_many(conn, ids, today), strict=True):
-            await self._store(conn, ect_id, computed, today)
+        await self._store_many(conn, ids, await self._compute_many(conn, ids, today), today)
 
     async def _compute_many(self, conn: asyncpg.Connection, ect_ids: Sequence[UUID], today: date,
                             recorded_before: datetime | None = None) -> list[Computed | None]:
@@ -122,18 +121,20 @@ class ReportingProjections:
 
     async def refresh(self, conn: asyncpg.Connection, ect_id: UUID, today: date) -> None:
         """Recompute every row about one ECT from its facts, as of ``today``."""
-        await self._store(conn, ect_id, await self._compute(conn, ect_id, today), today)
+        await self._store_many(conn, [ect_id], [await self._compute(conn, ect_id, today)], today)
 
-    async def _store(self, conn: asyncpg.Connection, ect_id: UUID, computed: Computed | None,
-                     today: date) -> None:
-        if computed is None:
-            # e.g. a report relayed before the registration it follows: nothing to show yet
-            await entitlement.forget(conn, ect_id)
-            await submissions_store.forget(conn, ect_id)
-            return
-        await entitlement.write(conn, computed.history, computed.figures, computed.terms, today)
-        await submissions_store.write(conn, computed.history, computed.items, computed.outcome,
-                                      computed.periods)
+    async def _store_many(self, conn: asyncpg.Connection, ect_ids: Sequence[UUID],
+                          computed: Sequence[Computed | None], today: date) -> None:
+        done = [c for c in computed if c is not None]
+        # an ECT with nothing to show (e.g. a report relayed before the registration it
+        # follows) loses any rows it had; the others' rows are replaced
+        gone = [ect_id for ect_id, c in zip(ect_ids, computed, strict=True) if c is None]
+        if gone:
+            await entitlement.forget_many(conn, gone)
+            await submissions_store.forget_many(conn, gone)
+        await entitlement.write_many(conn, [(c.history, c.figures, c.terms) for c in done], today)
+        await submissions_store.write_many(conn, [(c.history, c.items, c.outcome, c.periods)
+                                                  for c in done])
 
     async def as_it_was(self, pool: asyncpg.Pool, ect_id: UUID, day: date) -> dict[str, Any] | None:
         """What the entitlement projection said at the end of ``day``: only the facts recorded by

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -96,14 +97,14 @@ async def setup(conn: asyncpg.Connection) -> None:
     await conn.execute(DDL)
 
 
-async def write(conn: asyncpg.Connection, history: EctHistory, figures: dict[str, Any],
-                terms: list[dict[str, Any]], today: date) -> None:
+TERM_COLUMNS = ("ect_id", "term_number", "school_id", "appropriate_body_id", "school_term", "status",
+                "reasons", "figures")
+
+
+def _row(history: EctHistory, figures: dict[str, Any], today: date) -> tuple[Any, ...]:
     details = {k: v for k, v in figures.items() if k not in _AS_COLUMNS}
     fte = history.fte_history[-1].fte if history.fte_history else None
-    await conn.execute("DELETE FROM entitlement WHERE ect_id = $1", history.ect_id)
-    await conn.execute(
-        f"INSERT INTO entitlement ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
-        f"({', '.join(f'${n}' for n in range(1, len(COLUMNS) + 1))})",
+    return (
         history.ect_id, history.trn, history.name, history.school_id, history.appropriate_body_id,
         history.induction_programme, history.induction_start_date, fte, history.mentor_id,
         figures["induction_status"], figures["induction_year"], figures["term_number"],
@@ -114,23 +115,33 @@ async def write(conn: asyncpg.Connection, history: EctHistory, figures: dict[str
         figures.get("reports_submitted", 0), figures["status"], dumps(figures["reasons"]),
         dumps(details), today,
     )
-    await conn.execute("DELETE FROM entitlement_terms WHERE ect_id = $1", history.ect_id)
+
+
+def _term_rows(history: EctHistory, terms: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [(history.ect_id, t["term_number"], history.school_id, history.appropriate_body_id,
+             t["school_term"], t["status"], dumps(t["reasons"]),
+             dumps({k: v for k, v in t.items() if k not in ("status", "reasons")})) for t in terms]
+
+
+async def write_many(conn: asyncpg.Connection,
+                     computed: Sequence[tuple[EctHistory, dict[str, Any], list[dict[str, Any]]]],
+                     today: date) -> None:
+    """Replace the rows of several ECTs: one DELETE and one COPY per table, whatever their number
+    (statement count, not row count, was what a batch of recomputes paid for)."""
+    if not computed:
+        return
+    await forget_many(conn, [history.ect_id for history, _, _ in computed])
+    await conn.copy_records_to_table(
+        "entitlement", columns=COLUMNS,
+        records=[_row(history, figures, today) for history, figures, _ in computed])
+    terms = [row for history, _, found in computed for row in _term_rows(history, found)]
     if terms:
-        await conn.executemany(
-            """
-            INSERT INTO entitlement_terms (ect_id, term_number, school_id, appropriate_body_id,
-                                           school_term, status, reasons, figures)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            """,
-            [(history.ect_id, t["term_number"], history.school_id, history.appropriate_body_id,
-              t["school_term"], t["status"], dumps(t["reasons"]),
-              dumps({k: v for k, v in t.items() if k not in ("status", "reasons")})) for t in terms],
-        )
+        await conn.copy_records_to_table("entitlement_terms", columns=TERM_COLUMNS, records=terms)
 
 
-async def forget(conn: asyncpg.Connection, ect_id: UUID) -> None:
-    await conn.execute("DELETE FROM entitlement WHERE ect_id = $1", ect_id)
-    await conn.execute("DELETE FROM entitlement_terms WHERE ect_id = $1", ect_id)
+async def forget_many(conn: asyncpg.Connection, ect_ids: Sequence[UUID]) -> None:
+    await conn.execute("DELETE FROM entitlement WHERE ect_id = ANY($1::uuid[])", ect_ids)
+    await conn.execute("DELETE FROM entitlement_terms WHERE ect_id = ANY($1::uuid[])", ect_ids)
 
 
 def as_view(row: asyncpg.Record) -> dict[str, Any]:

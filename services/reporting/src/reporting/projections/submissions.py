@@ -10,6 +10,8 @@ Three tables, all recomputed per ECT from the facts (``refresh``):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -77,50 +79,63 @@ async def setup(conn: asyncpg.Connection) -> None:
     await conn.execute(DDL)
 
 
-async def forget(conn: asyncpg.Connection, ect_id: UUID) -> None:
+SUBMISSION_COLUMNS = ("ect_id", "kind", "term_number", "appropriate_body_id", "school_id",
+                      "school_term", "trn", "name", "due_on", "report_id", "received_on", "state",
+                      "days_late", "fully_signed")
+OUTCOME_COLUMNS = ("ect_id", "appropriate_body_id", "school_id", "trn", "name", "recommendation",
+                   "recommendation_received_on", "decision_due_by", "decided_on", "decision", "state",
+                   "notice_due_by")
+PERIOD_COLUMNS = ("ect_id", "period_index", "appropriate_body_id", "school_id", "trn", "name",
+                  "date_of_birth", "induction_programme", "started_on", "ended_on", "end_reason",
+                  "terms_served", "extended_terms", "extended_on")
+Computed = tuple[EctHistory, list[Submission], OutcomeDue | None, list[PeriodRow]]
+
+
+async def forget_many(conn: asyncpg.Connection, ect_ids: Sequence[UUID]) -> None:
     for table in ("ab_submissions", "ab_outcomes", "ab_periods"):
-        await conn.execute(f"DELETE FROM {table} WHERE ect_id = $1", ect_id)  # noqa: S608
+        await conn.execute(f"DELETE FROM {table} WHERE ect_id = ANY($1::uuid[])", ect_ids)  # noqa: S608
 
 
-async def write(conn: asyncpg.Connection, history: EctHistory, items: list[Submission],
-                outcome: OutcomeDue | None, periods: list[PeriodRow]) -> None:
-    await forget(conn, history.ect_id)
-    if items:
-        await conn.executemany(
-            """
-            INSERT INTO ab_submissions (ect_id, kind, term_number, appropriate_body_id, school_id,
-                school_term, trn, name, due_on, report_id, received_on, state, days_late, fully_signed)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-            ON CONFLICT (ect_id, kind, term_number) DO NOTHING
-            """,
-            [(history.ect_id, i.kind, i.term_number, i.appropriate_body_id, i.school_id, i.school_term,
-              history.trn, history.name, i.due_on, i.report_id, i.received_on, i.state, i.days_late,
-              i.fully_signed) for i in items],
-        )
-    if outcome is not None:
-        await conn.execute(
-            """
-            INSERT INTO ab_outcomes (ect_id, appropriate_body_id, school_id, trn, name, recommendation,
-                recommendation_received_on, decision_due_by, decided_on, decision, state, notice_due_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-            """,
-            history.ect_id, outcome.appropriate_body_id, history.school_id, history.trn, history.name,
+async def write_many(conn: asyncpg.Connection, computed: Sequence[Computed]) -> None:
+    """Replace the rows of several ECTs: one DELETE and one COPY per table."""
+    if not computed:
+        return
+    await forget_many(conn, [history.ect_id for history, _, _, _ in computed])
+    submissions = [row for c in computed for row in _submission_rows(*c[:2])]
+    outcomes = [_outcome_row(history, outcome) for history, _, outcome, _ in computed if outcome]
+    periods = [row for history, _, _, found in computed for row in _period_rows(history, found)]
+    for table, columns, records in (("ab_submissions", SUBMISSION_COLUMNS, submissions),
+                                    ("ab_outcomes", OUTCOME_COLUMNS, outcomes),
+                                    ("ab_periods", PERIOD_COLUMNS, periods)):
+        if records:
+            await conn.copy_records_to_table(table, columns=columns, records=records)
+
+
+def _submission_rows(history: EctHistory, items: list[Submission]) -> list[tuple[Any, ...]]:
+    rows: dict[tuple[str, int], tuple[Any, ...]] = {}
+    for i in items:
+        # one row per (kind, term), the first listed winning, as the INSERT ... ON CONFLICT DO
+        # NOTHING this COPY replaced kept it
+        rows.setdefault((i.kind, i.term_number), (
+            history.ect_id, i.kind, i.term_number, i.appropriate_body_id, i.school_id, i.school_term,
+            history.trn, history.name, i.due_on, i.report_id, i.received_on, i.state, i.days_late,
+            i.fully_signed))
+    return list(rows.values())
+
+
+def _outcome_row(history: EctHistory, outcome: OutcomeDue) -> tuple[Any, ...]:
+    return (history.ect_id, outcome.appropriate_body_id, history.school_id, history.trn, history.name,
             outcome.recommendation, outcome.recommendation_received_on, outcome.decision_due_by,
-            outcome.decided_on, outcome.decision, outcome.state, outcome.notice_due_by,
-        )
-    if periods:
-        extensions = {p.index: [e for e in history.extensions
-                                if e.decided_on >= p.start and (p.end is None or e.decided_on <= p.end)]
-                      for p in periods}
-        await conn.executemany(
-            """
-            INSERT INTO ab_periods (ect_id, period_index, appropriate_body_id, school_id, trn, name,
-                date_of_birth, induction_programme, started_on, ended_on, end_reason, terms_served,
-                extended_terms, extended_on)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-            """,
-            [(history.ect_id, p.index, p.appropriate_body_id, history.school_id, history.trn,
-              history.name, history.date_of_birth, p.induction_programme, p.start, p.end, p.end_reason,
-              p.terms_served, sum((e.extension_terms for e in extensions[p.index]), 0),
-              max((e.decided_on for e in extensions[p.index]), default=None)) for p in periods],
-        )
+            outcome.decided_on, outcome.decision, outcome.state, outcome.notice_due_by)
+
+
+def _period_rows(history: EctHistory, periods: list[PeriodRow]) -> list[tuple[Any, ...]]:
+    rows = []
+    for p in periods:
+        extensions = [e for e in history.extensions
+                      if e.decided_on >= p.start and (p.end is None or e.decided_on <= p.end)]
+        rows.append((history.ect_id, p.index, p.appropriate_body_id, history.school_id, history.trn,
+                     history.name, history.date_of_birth, p.induction_programme, p.start, p.end,
+                     p.end_reason, p.terms_served, sum((e.extension_terms for e in extensions), 0),
+                     max((e.decided_on for e in extensions), default=None)))
+    return rows
