@@ -84,21 +84,24 @@ class ReportingProjections:
             ects.update(row["ect_id"] for row in rows)
         today = self.clock()
         ids = sorted(ects)
-        await self._store_many(conn, ids, await self._compute_many(conn, ids, today), today)
+        await self._store_many(conn, ids, await self._compute_many(conn, ids, today, in_hand=envelopes),
+                               today)
 
     async def _compute_many(self, conn: asyncpg.Connection, ect_ids: Sequence[UUID], today: date,
-                            recorded_before: datetime | None = None) -> list[Computed | None]:
+                            recorded_before: datetime | None = None,
+                            in_hand: Sequence[EventEnvelope[Any]] = ()) -> list[Computed | None]:
         """``_compute`` for several ECTs, their facts loaded with one query per kind of subject
-        and each school's calendar folded once."""
-        ect_facts = await facts.load_many(conn, facts.ECT, [str(e) for e in ect_ids], recorded_before)
+        and each school's calendar folded once; ``in_hand``, facts just filed, are not re-read."""
+        ect_facts = await facts.load_many(conn, facts.ECT, [str(e) for e in ect_ids], recorded_before,
+                                          in_hand)
         histories = [fold_history(ect_id, ect_facts[str(ect_id)]) for ect_id in ect_ids]
         registered = [h for h in histories if h.registered]
         school_facts = await facts.load_many(
             conn, facts.SCHOOL, {h.school_id for h in registered if h.school_id is not None},
-            recorded_before)
+            recorded_before, in_hand)
         mentor_facts = await facts.load_many(
             conn, facts.MENTOR, {str(h.mentor_id) for h in registered if h.mentor_id},
-            recorded_before)
+            recorded_before, in_hand)
         calendars = {school: fold_calendar(found) for school, found in school_facts.items()}
         trainings = {mentor: fold_mentor_training(found) for mentor, found in mentor_facts.items()}
         computed: list[Computed | None] = []
