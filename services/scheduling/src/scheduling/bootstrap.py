@@ -9,7 +9,7 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from contracts.topics import REPORTING, SCHEDULING
-from ect_platform import chain
+from ect_platform import chain, event_store
 from ect_platform.database import PostgresLocation, create_pool, ensure_schema
 from ect_platform.identity import TokenIssuer
 from ect_platform.inbox import subscribe
@@ -49,6 +49,9 @@ def build_application(settings: SchedulingSettings) -> SchedulingApplication:
     # its whole history; still correct with several processes writing.
     env["AGGREGATE_CACHE_MAXSIZE"] = str(settings.aggregate_cache_size)
     env["AGGREGATE_CACHE_FASTFORWARD"] = "y"
+    # Concurrent commands share one transaction (one table lock, one WAL flush) and each
+    # transaction is one round trip; see ect_platform.event_store.
+    env["APPLICATION_RECORDER_TOPIC"] = event_store.TOPIC
     return SchedulingApplication(
         env=env, policy=MentorPolicy(min_years_teaching=settings.mentor_min_years_teaching)
     )
