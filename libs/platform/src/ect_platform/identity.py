@@ -112,13 +112,15 @@ class TokenIssuer:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
 ) -> Principal:
     """FastAPI dependency: the caller, from the Authorization header.
 
-    The verifying issuer is the one the service put in ``app.state.token_issuer``.
+    The verifying issuer is the one the service put in ``app.state.token_issuer``. A coroutine
+    although it never awaits: verifying an HS256 token takes microseconds, and FastAPI would
+    send a plain function to its thread pool (a thread hop per request, and per ``allow`` gate).
     """
     if credentials is None:
         raise NotAuthenticated("a bearer token is required (Authorization: Bearer ...)")
@@ -145,7 +147,7 @@ def allow(*roles: Role, action: str) -> Any:
     Finer rules (which school, which AB, which mentor) are checked against the data later.
     """
 
-    def gate(principal: Principal = Depends(current_principal)) -> None:
+    async def gate(principal: Principal = Depends(current_principal)) -> None:
         require_role(principal, roles, action)
 
     gate.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
