@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import jwt
@@ -55,9 +55,22 @@ class Principal:
         return self.schools is None or school_id in self.schools
 
 
+VERIFIED_CACHE_SIZE = 4096
+
+
 @dataclass(frozen=True)
 class TokenIssuer:
+    """Signs and verifies tokens with one secret.
+
+    ``verify`` remembers the tokens it accepted (up to ``VERIFIED_CACHE_SIZE``) with their
+    expiry: the same bytes under the same secret verify the same way, except for time, so a
+    remembered token is accepted again only while it has not expired (a token's "issued at"
+    and "not before" cannot become invalid later). Any other token is verified in full.
+    """
+
     secret: str
+    _verified: dict[str, tuple[Principal, float]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def issue(self, user_id: str, role: Role, *, ttl_seconds: int = 8 * 3600,
               schools: Iterable[str] | None = None, appropriate_body_id: str | None = None) -> str:
@@ -77,6 +90,19 @@ class TokenIssuer:
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
 
     def verify(self, token: str) -> Principal:
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            principal, expires = remembered
+            if time.time() < expires:
+                return principal
+            self._verified.pop(token, None)
+        principal, expires = self._verify(token)
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            self._verified.clear()
+        self._verified[token] = (principal, expires)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -106,7 +132,7 @@ class TokenIssuer:
             actor=actor,
             schools=frozenset(schools) if schools is not None else None,
             appropriate_body_id=str(claims.get("ab", actor.id)) if role == Role.APPROPRIATE_BODY else None,
-        )
+        ), float(claims["exp"])
 
 
 _bearer = HTTPBearer(auto_error=False)
