@@ -20,14 +20,18 @@ from scheduling.domain.programme import Programme
 from scheduling.domain.school_terms import SchoolTerms
 
 SOURCE = "scheduling"
+_MISSING = object()
 
 
 def copied(payload_cls: type[EventPayload], *, happened: str | None, about_ect: bool = True,
            extra: Callable[[Any], dict[str, Any]] | None = None) -> Translate:
     """A translation copying every payload field the domain event has under the same name."""
 
+    names = tuple(payload_cls.model_fields)  # read once: pydantic computes it on each access
+
     def translate(e: Any) -> Translation:
-        fields = {name: getattr(e, name) for name in payload_cls.model_fields if hasattr(e, name)}
+        fields = {name: value for name in names
+                  if (value := getattr(e, name, _MISSING)) is not _MISSING}
         if extra:
             fields.update(extra(e))
         return Translation(payload_cls(**fields), getattr(e, happened) if happened else None,
