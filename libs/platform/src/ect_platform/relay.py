@@ -5,6 +5,14 @@ Kafka keyed by ECT id, and records how far it got only after the broker acknowle
 the whole batch. Killed at any point, it starts again from the last recorded position,
 so events are published at least once and never skipped; consumers drop duplicates by
 ``event_id``, which is deterministic.
+
+Two things keep it quick without loosening that. Messages are packed into one record batch
+per partition (``create_batch``/``send_batch``, partitions chosen by aiokafka's default
+partitioner as ``send`` would choose them), and each partition's batches are queued in log
+order, so one ECT's events keep their order. And while the broker acknowledges a full page,
+the next page is read and translated; it is used only if the position recorded afterwards
+is the one it was read after, and a page read earlier is a prefix of what a later read would
+return, because the log becomes visible in order.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from aiokafka.partitioner import DefaultPartitioner
 
 from contracts import EventEnvelope, encode
 
@@ -92,6 +101,7 @@ class Relay:
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
         self._wake = asyncio.Event()
+        self._prefetch: tuple[int, asyncio.Future[Sequence[Outgoing]]] | None = None
         self.published = 0
 
     def nudge(self) -> None:
@@ -101,25 +111,78 @@ class Relay:
     async def pump_once(self) -> int:
         """Publish the next batch after the recorded position; returns how many entries it passed."""
         after = await self._positions.get()
-        batch = await asyncio.to_thread(self._read_batch, after, self._batch_size)
+        batch = await self._next_batch(after)
         if not batch:
             return 0
-        acks = []
-        for item in batch:
-            if item.envelope is None:
-                continue
-            acks.append(
-                await self._producer.send(
-                    self._topic, value=encode(item.envelope), key=item.envelope.key
-                )
-            )
+        acks, sent = await self._publish(batch)
+        last = batch[-1].position
+        if len(batch) >= self._batch_size:  # more is likely waiting: read it while acks come in
+            self._start_prefetch(last)
         # Every send must be acknowledged before the position moves past it.
         await asyncio.gather(*acks)
-        await self._positions.set(batch[-1].position)
-        self.published += len(acks)
+        await self._positions.set(last)
+        self.published += sent
         return len(batch)
 
+    async def _next_batch(self, after: int) -> Sequence[Outgoing]:
+        """The page after ``after``: the prefetched one if it was read after that very position."""
+        prefetch, self._prefetch = self._prefetch, None
+        if prefetch is not None:
+            start, pending = prefetch
+            try:
+                batch = await pending
+            except Exception as exc:  # read again below; a real fault will show there
+                log.debug("relay to %s: prefetched page discarded: %s", self._topic, exc)
+                batch = ()
+            if start == after and batch:
+                return batch
+        return await asyncio.to_thread(self._read_batch, after, self._batch_size)
+
+    def _start_prefetch(self, after: int) -> None:
+        pending = asyncio.ensure_future(asyncio.to_thread(self._read_batch, after, self._batch_size))
+        # An abandoned prefetch (the relay stopped) must not log "exception never retrieved".
+        pending.add_done_callback(_retrieve)
+        self._prefetch = (after, pending)
+
+    async def _publish(self, batch: Sequence[Outgoing]) -> tuple[list[asyncio.Future[Any]], int]:
+        """Queue every public entry of ``batch``, in order; returns the acks and how many."""
+        producer, topic = self._producer, self._topic
+        partitions = sorted(await producer.partitions_for(topic))
+        partition_of: dict[bytes, int] = {}
+        open_batches: dict[int, Any] = {}
+        acks: list[asyncio.Future[Any]] = []
+        sent = 0
+        for item in batch:
+            envelope = item.envelope
+            if envelope is None:
+                continue
+            key, value = envelope.key, encode(envelope)
+            partition = partition_of.get(key)
+            if partition is None:
+                partition = partition_of[key] = _PARTITIONER(key, partitions, partitions)
+            builder = open_batches.get(partition)
+            if builder is None:
+                builder = open_batches[partition] = producer.create_batch()
+            if builder.append(key=key, value=value, timestamp=None) is None:
+                # Full: queue it (after this partition's earlier ones) and start the next.
+                acks.append(await producer.send_batch(builder, topic, partition=partition))
+                builder = open_batches[partition] = producer.create_batch()
+                if builder.append(key=key, value=value, timestamp=None) is None:
+                    # Larger than a whole batch: on its own, still behind what came before.
+                    del open_batches[partition]
+                    acks.append(await producer.send(topic, value=value, key=key, partition=partition))
+            sent += 1
+        for partition, builder in open_batches.items():
+            acks.append(await producer.send_batch(builder, topic, partition=partition))
+        return acks, sent
+
     async def run(self, stop: asyncio.Event) -> None:
+        try:
+            await self._run(stop)
+        finally:
+            await self.discard_prefetch()
+
+    async def _run(self, stop: asyncio.Event) -> None:
         backoff = 0.2
         while not stop.is_set():
             # Cleared before reading, so a nudge that arrives mid-batch is not lost.
@@ -136,6 +199,23 @@ class Relay:
                 continue
             if moved == 0:
                 await _wait_any(stop, self._wake, self._idle_poll)
+
+    async def discard_prefetch(self) -> None:
+        """Wait for a page still being read ahead, and drop it (before closing its store)."""
+        prefetch, self._prefetch = self._prefetch, None
+        if prefetch is not None:
+            with contextlib.suppress(Exception):
+                await prefetch[1]
+
+
+_PARTITIONER = DefaultPartitioner()
+"""What ``AIOKafkaProducer.send`` uses for a keyed message (``make_producer`` keeps it): murmur2
+of the key over all the topic's partitions, as the Java client does."""
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
