@@ -17,9 +17,9 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.partitioner import DefaultPartitioner
 
+from bench import school_year
 from bench.infra import Infra
 from bench.report import Measurement, Row
-from bench.workload import encoded_events, plan
 from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
 from ect_platform.kafka import make_producer
 from reporting.application import today_in_england
@@ -33,8 +33,9 @@ READ_BATCH = 2000  # replay's own getmany max_records
 
 async def measure_rebuild(infra: Infra, events: int, seed: int) -> Measurement:
     prefix = infra.prefix + "rebuild."
-    plans = plan(events, seed)
-    messages = list(encoded_events(plans, seed))
+    ects = school_year.cohort(events, seed)
+    messages = school_year.messages(ects, seed)
+    events = len(messages)
     settings = ReportingSettings(
         database_url=await infra.fresh_database("rebuild"),
         kafka_bootstrap_servers=infra.bootstrap_servers,
@@ -43,8 +44,8 @@ async def measure_rebuild(infra: Infra, events: int, seed: int) -> Measurement:
     )
     service = await bootstrap(settings)  # the live schema and the topics; its broker never starts
     await service.close()
-    load_seconds = await publish_one_per_batch(infra.bootstrap_servers, SCHEDULING.qualified(prefix),
-                                               messages)
+    load_seconds = await publish_one_per_batch(
+        infra.bootstrap_servers, [(topic.qualified(prefix), key, value) for topic, key, value in messages])
 
     marks: list[float] = []
 
@@ -57,14 +58,13 @@ async def measure_rebuild(infra: Infra, events: int, seed: int) -> Measurement:
         raise RuntimeError(f"replay read {report.events} events, expected {events}")
     conn = await asyncpg.connect(settings.database_url)
     try:
-        sessions, drop_ins, ects = await conn.fetchrow(
-            f'SELECT sum(sessions_held), sum(drop_ins), count(*) FROM "{settings.db_schema}".entitlement')
+        totals = dict(await conn.fetchrow(
+            school_year.TOTALS.format(table=f'"{settings.db_schema}".entitlement')))
     finally:
         await conn.close()
-    expected = (sum(1 for p in plans for f in p.follow_ups if f.kind == "session"),
-                sum(1 for p in plans for f in p.follow_ups if f.kind == "drop_in"), len(plans))
-    if (sessions, drop_ins, ects) != expected:
-        raise RuntimeError(f"rebuilt projection holds {(sessions, drop_ins, ects)}, expected {expected}")
+    expected = school_year.expected(ects)
+    if totals != expected:
+        raise RuntimeError(f"rebuilt projection holds {totals}, expected {expected}")
     raw_seconds, raw_read = await raw_read_all(infra.bootstrap_servers, prefix)
     if raw_read != events:
         raise RuntimeError(f"the raw reader read {raw_read} messages, expected {events}")
@@ -74,11 +74,13 @@ async def measure_rebuild(infra: Infra, events: int, seed: int) -> Measurement:
         title="Rebuild: every reporting projection from the topics",
         rows=[Row("Rebuild of every reporting projection (`reporting.replay.replay`)", rate,
                   "events/s", "raw aiokafka reader, same partitions, no processing", raw_rate)],
-        details={"events": events, "load_seconds": load_seconds, "ects": len(plans),
+        details={"events": events, "load_seconds": load_seconds, "workload": school_year.describe(ects),
                  "seconds": report.seconds,
                  "raw_seconds": raw_seconds, "progress_calls": len(marks)},
         notes=[
-            f"{events} scheduling v1 events ({len(plans)} ECTs) on the topic before the rebuild, "
+            f"A school year of {len(ects)} ECTs, {events} events in the order they happened (as "
+            "`make bench --only ingest` describes it) on the scheduling and reporting topics before "
+            "the rebuild, "
             f"one record per produce batch ({load_seconds:.1f} s, not timed): the embedded broker "
             "(tansu) answers ListOffsets(latest) with the last *batch*'s base offset + 1, so after "
             "batched produces (the relay's, or `bench.ingest.publish`'s) `replay` reads only up to "
@@ -97,25 +99,26 @@ async def measure_rebuild(infra: Infra, events: int, seed: int) -> Measurement:
     )
 
 
-async def publish_one_per_batch(bootstrap_servers: str, topic: str,
-                                messages: list[tuple[bytes, bytes]]) -> float:
+async def publish_one_per_batch(bootstrap_servers: str, messages: list[tuple[str, bytes, bytes]]
+                                ) -> float:
     """Each message acknowledged before the next on its partition (partitions in parallel), so
     every record is a batch of its own and the broker's end offsets count records."""
     started = time.perf_counter()
     producer = make_producer(bootstrap_servers, linger_ms=0)
     await producer.start()
     try:
-        partitions = sorted(await producer.partitions_for(topic))
         choose = DefaultPartitioner()
-        lanes: dict[int, list[tuple[bytes, bytes]]] = {}
-        for key, value in messages:
-            lanes.setdefault(choose(key, partitions, partitions), []).append((key, value))
+        partitions = {topic: sorted(await producer.partitions_for(topic)) for topic, _, _ in messages}
+        lanes: dict[tuple[str, int], list[tuple[bytes, bytes]]] = {}
+        for topic, key, value in messages:
+            lane_of = (topic, choose(key, partitions[topic], partitions[topic]))
+            lanes.setdefault(lane_of, []).append((key, value))
 
-        async def lane(partition: int, items: list[tuple[bytes, bytes]]) -> None:
+        async def lane(topic: str, partition: int, items: list[tuple[bytes, bytes]]) -> None:
             for key, value in items:
                 await producer.send_and_wait(topic, value=value, key=key, partition=partition)
 
-        await asyncio.gather(*(lane(p, items) for p, items in lanes.items()))
+        await asyncio.gather(*(lane(t, p, items) for (t, p), items in lanes.items()))
     finally:
         await producer.stop()
     return time.perf_counter() - started

@@ -24,6 +24,7 @@ from reporting.integration.outbound import to_integration_event
 from reporting.projections import consumer as projections
 from reporting.projections.consumer import ReportingConsumer, ReportingProjections
 from reporting.settings import ReportingSettings
+from statutory import working_days
 
 
 @dataclass
@@ -69,6 +70,8 @@ async def bootstrap(settings: ReportingSettings,
     relay = Relay(read_batch=notification_reader(app, to_integration_event), producer=producer,
                   topic=REPORTING.qualified(prefix), positions=positions)
     read_models = ReportingProjections(clock, settings.status.rules())
+    # the bank-holiday tables load on first use (~0.4 s); here, not in the first batch's transaction
+    working_days.is_working_day(clock())
     consumer = ReportingConsumer(pool, read_models, name="reporting.projections",
                                  dead_letters=DeadLetters(producer))
     await consumer.setup()

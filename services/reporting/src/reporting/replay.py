@@ -24,8 +24,8 @@ from reporting.projections.consumer import ReportingConsumer, ReportingProjectio
 from reporting.settings import ReportingSettings
 
 # Every table the consumer writes: all rebuilt and swapped together.
-TABLES = ("inbox", "audit_trail", "facts", "entitlement", "entitlement_terms", "ab_submissions",
-          "ab_outcomes", "ab_periods")
+TABLES = ("inbox", "audit_trail", "facts", "projection_backlog", "entitlement", "entitlement_terms",
+          "ab_submissions", "ab_outcomes", "ab_periods")
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,11 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
         await admin.close()
     await ensure_schema(settings.database_url, rebuild)
     pool = await create_pool(settings.database_url, rebuild)
+    # Facts are filed as they are read and every ECT is recomputed once, after the reading:
+    # an ECT's events are spread over the whole history, and recomputing it per batch would
+    # cost a recompute per batch it appears in.
     consumer = ReportingConsumer(pool, ReportingProjections(clock, settings.status.rules()),
-                                 name="reporting.replay")
+                                 name="reporting.replay", auto_drain=False)
     reader = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers,
                               enable_auto_commit=False, auto_offset_reset="earliest")
     # only asked where the live consumer group has committed; it never joins the group
@@ -72,6 +75,7 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
         reader.assign(partitions)
         await reader.seek_to_beginning(*partitions)
         read = await _catch_up(reader, consumer, group, partitions, 0, progress, until_quiet=True)
+        await consumer.drain()
         live_pool = await create_pool(settings.database_url, live, max_size=1)
         try:
             async with live_pool.acquire() as conn, conn.transaction():
@@ -80,6 +84,7 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
                                    + " IN ACCESS EXCLUSIVE MODE")
                 read = await _catch_up(reader, consumer, group, partitions, read, progress,
                                        until_quiet=False)
+                await consumer.drain()
                 for table in TABLES:
                     await conn.execute(f'DROP TABLE "{live}"."{table}"')
                     await conn.execute(f'ALTER TABLE "{rebuild}"."{table}" SET SCHEMA "{live}"')

@@ -79,11 +79,16 @@ async def _run(part: Part) -> None:
 
 
 def refresh_loop(service: Reporting) -> Loop:
-    """Recompute, every so often, the statuses computed on an earlier day (they move with the date)."""
+    """Recompute, every so often, the statuses computed on an earlier day (they move with the
+    date), and any ECT left on the backlog (the consumer drains it as it goes; this picks up
+    what a crash between filing and draining left)."""
 
     async def refresh(stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
+                drained = await service.consumer.drain()
+                if drained:
+                    log.info("recomputed %d ECTs left on the backlog", drained)
                 count = await service.projections.refresh_stale(service.pool)
                 if count:
                     log.info("refreshed %d entitlement rows for a new day", count)

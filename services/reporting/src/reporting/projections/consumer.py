@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -30,17 +31,19 @@ from reporting.domain.history import EctHistory
 from reporting.domain.induction_clock import InductionClock
 from reporting.domain.periods import PeriodRow, period_rows
 from reporting.domain.submissions import OutcomeDue, Submission, outcome_due, submissions
-from reporting.projections import entitlement, facts
+from reporting.projections import backlog, entitlement, facts
 from reporting.projections import submissions as submissions_store
 from reporting.projections.history_fold import fold_calendar, fold_history, fold_mentor_training
 
 log = logging.getLogger(__name__)
+IN_HAND_CAP = 5000
 LONDON = ZoneInfo("Europe/London")
 
 
 async def setup(conn: asyncpg.Connection) -> None:
     await audit_trail.setup(conn)
     await facts.setup(conn)
+    await backlog.setup(conn)
     await entitlement.setup(conn)
     await submissions_store.setup(conn)
 
@@ -64,6 +67,14 @@ class ReportingProjections:
         await self.apply_batch(conn, [envelope])
 
     async def apply_batch(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]) -> None:
+        """File the events and recompute every ECT they touch, in the caller's transaction."""
+        ids = sorted(await self.file_batch(conn, envelopes))
+        await self.recompute(conn, ids, in_hand=envelopes)
+
+    async def file_batch(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]
+                         ) -> set[UUID]:
+        """File the events as facts and mark every ECT they touch as owing a recompute
+        (``projection_backlog``), in the caller's transaction; the ECTs touched."""
         ects: set[UUID] = set()
         mentors: set[UUID] = set()
         schools: set[str] = set()
@@ -78,14 +89,36 @@ class ReportingProjections:
             else:
                 schools.add(key)
         if mentors or schools:
+            # An ECT still owing its first recompute has no row here yet, but it is in the
+            # backlog already, and its recompute will read these facts too.
             rows = await conn.fetch(
                 "SELECT ect_id FROM entitlement WHERE mentor_id = ANY($1::uuid[]) "
                 "OR school_id = ANY($2::text[])", list(mentors), list(schools))
             ects.update(row["ect_id"] for row in rows)
+        await backlog.mark(conn, ects)
+        return ects
+
+    async def recompute(self, conn: asyncpg.Connection, ect_ids: Sequence[UUID],
+                        in_hand: Sequence[EventEnvelope[Any]] = ()) -> None:
+        """Recompute the rows of ``ect_ids`` from their facts and take them off the backlog."""
         today = self.clock()
-        ids = sorted(ects)
-        await self._store_many(conn, ids, await self._compute_many(conn, ids, today, in_hand=envelopes),
-                               today)
+        await self._store_many(conn, ect_ids,
+                               await self._compute_many(conn, ect_ids, today, in_hand=in_hand), today)
+        await backlog.clear(conn, ect_ids)
+
+    async def drain(self, pool: asyncpg.Pool, in_hand: Sequence[EventEnvelope[Any]] = (),
+                    chunk: int = 500) -> int:
+        """Recompute every ECT on the backlog, ``chunk`` at a time, each chunk in a transaction of
+        its own; how many. Several processes may drain at once: each takes the ECTs no other
+        holds (``SKIP LOCKED``), and an event filed meanwhile marks its ECT again."""
+        done = 0
+        while True:
+            async with pool.acquire() as conn, conn.transaction():
+                ect_ids = await backlog.take(conn, chunk)
+                if not ect_ids:
+                    return done
+                await self.recompute(conn, ect_ids, in_hand)
+            done += len(ect_ids)
 
     async def _compute_many(self, conn: asyncpg.Connection, ect_ids: Sequence[UUID], today: date,
                             recorded_before: datetime | None = None,
@@ -165,14 +198,54 @@ class ReportingProjections:
 
 
 class ReportingConsumer(ProjectionConsumer):
-    """The platform's idempotent consumer (inbox, retries, dead letters), applying each batch's
-    new events together so an ECT touched many times in a batch is recomputed once."""
+    """The platform's idempotent consumer (inbox, retries, dead letters) with recomputes deferred
+    while it catches up.
+
+    Each batch's new events are filed as facts, and the ECTs they touch marked on the backlog,
+    in the inbox's transaction. The backlog is then drained (every ECT on it recomputed once)
+    as soon as a batch comes in short of ``catch_up_batch``, which means the consumer has caught
+    up, or when ``max_lag_seconds`` have passed since the last drain. An ECT touched by every
+    batch of a long backlog is then recomputed once a second, not once a batch, and a consumer
+    that is up to date still shows each event as soon as its batch is in. The backlog is a table,
+    so a crash between filing and draining loses nothing: the next drain finds it.
+    ``auto_drain=False`` leaves draining to the caller (a rebuild drains once, at the end).
+    """
 
     def __init__(self, pool: asyncpg.Pool, projections: ReportingProjections, name: str,
-                 dead_letters: DeadLetters | None = None) -> None:
+                 dead_letters: DeadLetters | None = None, *, catch_up_batch: int = 500,
+                 max_lag_seconds: float = 1.0, auto_drain: bool = True) -> None:
         super().__init__(pool, projections.apply, name, dead_letters)
         self.projections = projections
+        self._pool_for_drain = pool
+        self._catch_up_batch = catch_up_batch
+        self._max_lag = max_lag_seconds
+        self._auto_drain = auto_drain
+        self._drained_at = monotonic()
+        # facts this process filed and committed since the last drain, folded from memory rather
+        # than read back; a bounded convenience (past the cap they are simply read back)
+        self._in_hand: list[EventEnvelope[Any]] = []
+        self._filing: list[EventEnvelope[Any]] = []
 
     async def apply_new(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]) -> None:
         await audit_trail.apply_many(conn, envelopes)  # the auditor's trail: every event, any type
-        await self.projections.apply_batch(conn, envelopes)
+        await self.projections.file_batch(conn, envelopes)
+        self._filing = list(envelopes)
+
+    async def _apply_in_one_transaction(self, envelopes: Sequence[EventEnvelope[Any]]) -> None:
+        self._filing = []
+        await super()._apply_in_one_transaction(envelopes)
+        if len(self._in_hand) + len(self._filing) <= IN_HAND_CAP:  # committed: safe to fold
+            self._in_hand.extend(self._filing)
+
+    async def handle(self, records: Sequence[Any]) -> None:
+        await super().handle(records)
+        caught_up = len(records) < self._catch_up_batch
+        if self._auto_drain and (caught_up or monotonic() - self._drained_at >= self._max_lag):
+            await self.drain()
+
+    async def drain(self) -> int:
+        """Recompute every ECT owing it; how many (see ``ReportingProjections.drain``)."""
+        in_hand, self._in_hand = self._in_hand, []
+        done = await self.projections.drain(self._pool_for_drain, in_hand)
+        self._drained_at = monotonic()
+        return done
