@@ -6,8 +6,10 @@ A base of the ``Induction`` aggregate, kept apart so each file stays readable. I
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -31,7 +33,32 @@ if TYPE_CHECKING:
 CATCH_UP_DAYS = 28  # a missed clinic's catch-up work is due four weeks later (hub policy)
 
 
+_IMMUTABLE = (UUID, date, str, int, float, Enum, type(None))
+
+
+def _copied(value: Any, memo: dict[int, Any]) -> Any:
+    """``deepcopy(value)``, but a set, list or dict holding only immutable values (ids,
+    dates, numbers, text) is copied flat: ``deepcopy`` rebuilds every UUID through its
+    reduce protocol, the bulk of copying an ECT with a year of sessions."""
+    if isinstance(value, _IMMUTABLE):
+        return value
+    kind = type(value)
+    if kind in (set, list) and all(isinstance(item, _IMMUTABLE) for item in value):
+        return kind(value)
+    if kind is dict and all(isinstance(key, _IMMUTABLE) and isinstance(item, _IMMUTABLE)
+                            for key, item in value.items()):
+        return dict(value)
+    return deepcopy(value, memo)
+
+
 class Programme(Aggregate):
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        """The repository copies a cached ECT for every command; see ``_copied``."""
+        clone = object.__new__(type(self))
+        memo[id(self)] = clone
+        clone.__dict__.update({name: _copied(value, memo) for name, value in self.__dict__.items()})
+        return clone
+
     if TYPE_CHECKING:
         mentor_id: UUID | None
         induction_start_date: date
