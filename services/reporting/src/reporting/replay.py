@@ -103,6 +103,12 @@ async def _committed(group: AIOKafkaConsumer, partitions: list[TopicPartition]) 
     return {tp: (await group.committed(tp)) or 0 for tp in partitions}
 
 
+async def _at_reported_end(reader: AIOKafkaConsumer, partitions: list[TopicPartition]) -> bool:
+    ends = await reader.end_offsets(partitions)
+    positions = [await reader.position(tp) for tp in partitions]
+    return all(at >= ends[tp] for at, tp in zip(positions, partitions, strict=True))
+
+
 async def _read(reader: AIOKafkaConsumer, consumer: ReportingConsumer) -> int:
     batches = await reader.getmany(timeout_ms=300, max_records=2000)
     read = 0
@@ -130,7 +136,10 @@ async def _catch_up(reader: AIOKafkaConsumer, consumer: ReportingConsumer, group
         progress(read, 0)
         behind = [tp for tp in partitions if await reader.position(tp) < target[tp]]
         # with a live group to follow, reaching it is enough; with none, wait for a quiet poll
-        if not behind and (not until_quiet or got == 0 or any(target.values())):
+        # at or past the end offsets the broker reports (a lower bound of the true end there:
+        # one empty poll alone also came while the broker was slow to answer, mid-history)
+        if not behind and (not until_quiet or any(target.values())
+                           or (got == 0 and await _at_reported_end(reader, partitions))):
             return read
         if got == 0:
             target = await _committed(group, partitions)
