@@ -8,6 +8,7 @@ made only of holiday or half-term days expects nothing.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -28,17 +29,43 @@ def sessions_expected(calendar: SchoolCalendar, start: date, as_of: date,
 
 
 def count_expected(calendar: SchoolCalendar, start: date, last: date, year_two: date | None) -> int:
-    """``sessions_expected`` when the first day of induction year two is already known.
+    """``sessions_expected`` when the first day of induction year two is already known."""
+    return CadenceSchedule(calendar, start, year_two).expected(last)
 
-    For callers that ask about many days of one induction (a projection's terms): the year
-    boundary, a search over terms served, is then found once rather than on every call.
+
+class CadenceSchedule:
+    """Sessions owed by any day of one induction, its teaching weeks walked once.
+
+    For callers that ask about many days of one induction (a projection's every term and its
+    figures to date): each question is then a binary search, not a walk from the start.
     """
-    if last < start:
-        return 0
-    expected = 0.0
-    for monday in calendar.teaching_weeks(start, last):
-        expected += _per_week(max(monday, start), year_two)
-    return math.floor(expected + 1e-9)
+
+    def __init__(self, calendar: SchoolCalendar, start: date, year_two: date | None) -> None:
+        self._calendar, self._start, self._year_two = calendar, start, year_two
+        self._until = start - timedelta(days=1)
+        self._counts_from: list[date] = []  # each teaching week's first teaching day from start
+        self._owed: list[float] = []  # sessions owed once that week has begun, cumulated
+
+    def expected(self, last: date) -> int:
+        """Sessions due from the start to ``last`` (inclusive): whole teaching weeks begun by then,
+        a fortnightly half-week rounding down, so nothing is due before it is owed."""
+        if last < self._start:
+            return 0
+        if last > self._until:
+            # two years' headroom: questions come in date order, and re-walking for each
+            # later day would bring back the walk-per-question this class exists to avoid
+            self._walk(max(last, self._until + timedelta(days=731)))
+        begun = bisect_right(self._counts_from, last)
+        return math.floor(self._owed[begun - 1] + 1e-9) if begun else 0
+
+    def _walk(self, until: date) -> None:
+        owed = 0.0
+        self._counts_from, self._owed = [], []
+        for monday, first_day in self._calendar.teaching_week_starts(self._start, until):
+            owed += _per_week(max(monday, self._start), self._year_two)
+            self._counts_from.append(first_day)
+            self._owed.append(owed)
+        self._until = until
 
 
 def _per_week(week_start: date, year_two: date | None) -> float:

@@ -192,7 +192,7 @@ class SchoolCalendar:
     Immutable; ``with_year`` returns a new calendar.
     """
 
-    __slots__ = ("_own", "_hash")
+    __slots__ = ("_hash", "_own")
     _own: Mapping[int, AcademicYear]
     _hash: int
 
@@ -255,7 +255,12 @@ class SchoolCalendar:
         week made only of half-term or holiday days is skipped. The Monday may fall before
         ``start`` when the range begins mid-week.
         """
-        mondays: list[date] = []
+        return [monday for monday, _ in self.teaching_week_starts(start, end)]
+
+    def teaching_week_starts(self, start: date, end: date) -> list[tuple[date, date]]:
+        """``teaching_weeks`` with, for each week, its first teaching day on or after ``start``:
+        the day from which that week counts (a cadence asks "which weeks had begun by day X")."""
+        weeks: list[tuple[date, date]] = []
         for term in self.terms_between(start, end):
             first, last = max(start, term.start), min(end, term.end)
             week_starts, week_days = _teaching_week_index(term)
@@ -265,10 +270,10 @@ class SchoolCalendar:
             for monday, days in zip(week_starts[at:], week_days[at:], strict=True):
                 if monday > last:
                     break
-                if (mondays and mondays[-1] == monday) or not any(first <= d <= last for d in days):
-                    continue
-                mondays.append(monday)
-        return mondays
+                inside = [d for d in days if first <= d <= last]
+                if inside and not (weeks and weeks[-1][0] == monday):
+                    weeks.append((monday, inside[0]))
+        return weeks
 
 
 @lru_cache(maxsize=1024)

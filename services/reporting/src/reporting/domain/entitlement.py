@@ -16,7 +16,7 @@ from reporting.domain import entitlement_rules as rules
 from reporting.domain.induction_clock import InductionClock, term_label
 from reporting.domain.submissions import Submission
 from statutory.absence import THRESHOLD_DAYS, counted_days
-from statutory.cadence import count_expected
+from statutory.cadence import CadenceSchedule
 from statutory.calendar import Term
 from statutory.terms_served import FULL_INDUCTION_TERMS, first_day_of_year
 
@@ -28,22 +28,15 @@ def _monday(day: date) -> date:
 
 
 def _expected(clock: InductionClock, last: date) -> int:
-    """Sessions expected from the start to ``last``; remembered per clock and day, because the
-    figures to date and each term's ask for the same days (the cadence walks every week)."""
-    cache = clock.memo.setdefault("sessions_expected", {})
-    if last not in cache:
-        cache[last] = _sessions_expected(clock, last)
-    return int(cache[last])
-
-
-def _sessions_expected(clock: InductionClock, as_of: date) -> int:
-    """``statutory.cadence.sessions_expected`` for this clock, with the first day of year two
-    (a binary search over terms served, the same whatever day is asked) found once per clock."""
-    start, end = clock.start, clock.end
-    years = clock.memo.setdefault("first_day_of_year", {})
-    if 2 not in years:
-        years[2] = first_day_of_year(clock.calendar, start, clock.history.fte_history, 2)
-    return count_expected(clock.calendar, start, min(as_of, end) if end else as_of, years[2])
+    """Sessions expected from the start to ``last`` (to the end of induction at most). The
+    figures to date and each term's ask about many days of one induction, so its cadence
+    schedule (the teaching weeks walked once) and the first day of year two (a binary search
+    over terms served) are kept on the clock."""
+    schedule = clock.memo.get("cadence")
+    if schedule is None:
+        year_two = first_day_of_year(clock.calendar, clock.start, clock.history.fte_history, 2)
+        schedule = clock.memo["cadence"] = CadenceSchedule(clock.calendar, clock.start, year_two)
+    return int(schedule.expected(min(last, clock.end) if clock.end else last))
 
 
 def to_date(clock: InductionClock, items: list[Submission], training: dict[str, dict[str, int]],

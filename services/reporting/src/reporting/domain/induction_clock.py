@@ -42,7 +42,7 @@ class InductionClock:
     history: EctHistory
     calendar: SchoolCalendar
     today: date
-    memo: dict[str, dict[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def start(self) -> date:
