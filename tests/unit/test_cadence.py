@@ -66,3 +66,29 @@ def test_the_fast_cadence_equals_the_week_by_week_definition():
                 year = induction_year_at(CAL, START, max(monday, START), history)
                 reference += 1.0 if year == 1 else 0.5
             assert sessions_expected(CAL, START, as_of, history) == math.floor(reference + 1e-9)
+
+
+def test_one_schedule_answers_any_day_in_any_order_as_a_fresh_walk_does():
+    """CadenceSchedule walks the weeks once (with headroom) and answers by binary search; asked
+    about days out of order, past its first walk and on the edges of weeks, it must agree with
+    a walk from the start for each day (a mid-week start, a part-timer, a school's own dates)."""
+    from datetime import timedelta
+
+    from statutory.cadence import CadenceSchedule, count_expected
+    from statutory.calendar import AcademicYear, Term, TermName
+    from statutory.terms_served import first_day_of_year
+
+    own = AcademicYear(2025, Term(TermName.AUTUMN, date(2025, 9, 3), date(2025, 12, 17),
+                                  (date(2025, 10, 22), date(2025, 10, 31))),
+                       Term(TermName.SPRING, date(2026, 1, 6), date(2026, 3, 27)),
+                       Term(TermName.SUMMER, date(2026, 4, 14), date(2026, 7, 21)))
+    for calendar in (CAL, SchoolCalendar({2025: own})):
+        for start, fte in ((date(2025, 9, 3), 1.0), (date(2025, 11, 5), 0.6)):
+            year_two = first_day_of_year(calendar, start, [FteChange(start, fte)], 2)
+            schedule = CadenceSchedule(calendar, start, year_two)
+            days = [start + timedelta(days=n) for n in range(-3, 365 * 4, 5)]
+            for day in [*days[::-1][:40], *days]:  # late days first, then every fifth day in order
+                assert schedule.expected(day) == count_expected(calendar, start, day, year_two), day
+                walked = sum(1.0 if year_two is None or max(m, start) < year_two else 0.5
+                             for m in calendar.teaching_weeks(start, day))
+                assert schedule.expected(day) == int(walked + 1e-9), day
