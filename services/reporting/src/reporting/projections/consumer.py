@@ -10,6 +10,7 @@ tables as the live consumer, whatever order the events came in.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -204,7 +205,8 @@ class ReportingConsumer(ProjectionConsumer):
     Each batch's new events are filed as facts, and the ECTs they touch marked on the backlog,
     in the inbox's transaction. The backlog is then drained (every ECT on it recomputed once)
     as soon as a batch comes in short of ``catch_up_batch``, which means the consumer has caught
-    up, or when ``max_lag_seconds`` have passed since the last drain. An ECT touched by every
+    up, or when ``max_lag_seconds`` have passed since the last drain (by the next batch, or a
+    timer if none comes). An ECT touched by every
     batch of a long backlog is then recomputed once a second, not once a batch, and a consumer
     that is up to date still shows each event as soon as its batch is in. The backlog is a table,
     so a crash between filing and draining loses nothing: the next drain finds it.
@@ -225,6 +227,8 @@ class ReportingConsumer(ProjectionConsumer):
         # than read back; a bounded convenience (past the cap they are simply read back)
         self._in_hand: list[EventEnvelope[Any]] = []
         self._filing: list[EventEnvelope[Any]] = []
+        self._timer: asyncio.Task[None] | None = None
+        self._draining = asyncio.Lock()
 
     async def apply_new(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]) -> None:
         await audit_trail.apply_many(conn, envelopes)  # the auditor's trail: every event, any type
@@ -239,13 +243,27 @@ class ReportingConsumer(ProjectionConsumer):
 
     async def handle(self, records: Sequence[Any]) -> None:
         await super().handle(records)
+        if not self._auto_drain:
+            return
         caught_up = len(records) < self._catch_up_batch
-        if self._auto_drain and (caught_up or monotonic() - self._drained_at >= self._max_lag):
+        if caught_up or monotonic() - self._drained_at >= self._max_lag:
             await self.drain()
+        elif self._timer is None or self._timer.done():
+            # a full batch may also be the last of a burst: drain within max_lag regardless
+            self._timer = asyncio.create_task(self._drain_after(self._max_lag))
+
+    async def _drain_after(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        if monotonic() - self._drained_at >= delay:
+            try:
+                await self.drain()
+            except Exception as exc:  # the backlog is kept: the next batch or refresh drains it
+                log.warning("%s: draining the backlog failed: %s", self.name, exc)
 
     async def drain(self) -> int:
         """Recompute every ECT owing it; how many (see ``ReportingProjections.drain``)."""
-        in_hand, self._in_hand = self._in_hand, []
-        done = await self.projections.drain(self._pool_for_drain, in_hand)
-        self._drained_at = monotonic()
-        return done
+        async with self._draining:
+            in_hand, self._in_hand = self._in_hand, []
+            done = await self.projections.drain(self._pool_for_drain, in_hand)
+            self._drained_at = monotonic()
+            return done
