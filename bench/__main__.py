@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.infra import infrastructure, load_average, machine
+from bench.profiling import Section
 from bench.report import Measurement, markdown, write_docs, write_json
 
 MEASURES = ("relay", "ingest", "latency", "commands", "rebuild", "memory")
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -38,6 +40,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--samples", type=int, default=200,
                         help="round trips timed by the latency measure (default 200)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the generated workload")
+    parser.add_argument("--profile", action="store_true",
+                        help="profile the relay, ingest and rebuild measures with pyinstrument: a "
+                        "summary in their notes, the full profile beside the results")
     parser.add_argument("--only", choices=MEASURES, action="append",
                         help="run only this measure (repeatable); docs/performance.md is "
                         "rewritten only when every measure runs")
@@ -74,14 +79,21 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[Measuremen
         try:
             for key in selected:
                 print(f"running {key}...", file=sys.stderr, flush=True)
-                if key == "relay":
-                    measurements.append(await measure_relay(infra, args.events, args.seed))
-                elif key == "ingest":
-                    measurements.append(await measure_ingest(infra, args.events, args.seed))
+                in_process = {"relay": measure_relay, "ingest": measure_ingest,
+                              "rebuild": measure_rebuild}
+                if key in in_process:
+                    section = Section(args.profile, RESULTS / f"{run_info['run_id']}-{key}.profile.txt")
+                    measurement = await in_process[key](infra, args.events, args.seed, section)
+                    profile = section.profile
+                    if profile.path:
+                        measurement.notes.append(profile.note(ROOT))
+                        measurement.details["profile"] = {
+                            "path": str(profile.path.relative_to(ROOT)),
+                            "by_package": profile.by_package[:15],
+                            "by_function": profile.by_function[:25]}
+                    measurements.append(measurement)
                 elif key == "latency":
                     measurements.append(await measure_latency(infra, args.samples, args.seed))
-                elif key == "rebuild":
-                    measurements.append(await measure_rebuild(infra, args.events, args.seed))
                 else:  # commands, memory
                     if not under_load:
                         under_load = await measure_commands(
@@ -101,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     run_info, measurements = asyncio.run(run(args))
     print(markdown(run_info, measurements))
-    path = write_json(ROOT / "bench" / "results", run_info, measurements)
+    path = write_json(RESULTS, run_info, measurements)
     print(f"results: {path.relative_to(ROOT)}", file=sys.stderr)
     if len(measurements) == len(MEASURES):
         write_docs(ROOT / "docs" / "performance.md", run_info, measurements)

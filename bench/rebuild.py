@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -31,7 +33,9 @@ LIMIT_SECONDS = 300
 READ_BATCH = 2000  # replay's own getmany max_records
 
 
-async def measure_rebuild(infra: Infra, events: int, seed: int) -> Measurement:
+async def measure_rebuild(infra: Infra, events: int, seed: int,
+                          section: Callable[[], AbstractContextManager[None]] = nullcontext
+                          ) -> Measurement:
     prefix = infra.prefix + "rebuild."
     ects = school_year.cohort(events, seed)
     messages = school_year.messages(ects, seed)
@@ -52,8 +56,9 @@ async def measure_rebuild(infra: Infra, events: int, seed: int) -> Measurement:
     def progress(done: int, total: int) -> None:
         marks.append(time.perf_counter())
 
-    async with asyncio.timeout(LIMIT_SECONDS):
-        report = await replay(settings, today_in_england, progress)
+    with section():
+        async with asyncio.timeout(LIMIT_SECONDS):
+            report = await replay(settings, today_in_england, progress)
     if report.events != events:
         raise RuntimeError(f"replay read {report.events} events, expected {events}")
     conn = await asyncpg.connect(settings.database_url)

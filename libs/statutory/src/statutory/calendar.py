@@ -270,9 +270,14 @@ class SchoolCalendar:
             for monday, days in zip(week_starts[at:], week_days[at:], strict=True):
                 if monday > last:
                     break
-                inside = [d for d in days if first <= d <= last]
-                if inside and not (weeks and weeks[-1][0] == monday):
-                    weeks.append((monday, inside[0]))
+                if weeks and weeks[-1][0] == monday:
+                    continue
+                if first <= days[0] and days[-1] <= last:  # the whole week is inside
+                    weeks.append((monday, days[0]))
+                    continue
+                inside = next((d for d in days if first <= d <= last), None)
+                if inside is not None:
+                    weeks.append((monday, inside))
         return weeks
 
 
