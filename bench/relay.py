@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,7 +33,9 @@ SAVE_EVERY = 10  # ECTs (~200 events) per transaction while loading; see Batched
 RAW_TOPIC = Topic(source="bench", name="bench.raw-produce.v1", partitions=SCHEDULING.partitions)
 
 
-async def measure_relay(infra: Infra, events: int, seed: int) -> Measurement:
+async def measure_relay(infra: Infra, events: int, seed: int,
+                        section: Callable[[], AbstractContextManager[None]] = nullcontext
+                        ) -> Measurement:
     prefix = infra.prefix + "relay."
     settings = SchedulingSettings(
         database_url=await infra.fresh_database("relay"),
@@ -45,10 +49,11 @@ async def measure_relay(infra: Infra, events: int, seed: int) -> Measurement:
         load_seconds = await _timed(asyncio.to_thread(load, service.app, plans))
         start = time.perf_counter()
         pumps = 0
-        while service.relay.published < events:
-            pumps += 1
-            if await service.relay.pump_once() == 0:
-                raise RuntimeError(f"the log ended after {service.relay.published} of {events} events")
+        with section():
+            while service.relay.published < events:
+                pumps += 1
+                if await service.relay.pump_once() == 0:
+                    raise RuntimeError(f"the log ended after {service.relay.published} of {events} events")
         relay_seconds = time.perf_counter() - start
         read_seconds, entries, messages = await asyncio.to_thread(_read_whole_log, service.app)
     finally:
@@ -162,7 +167,8 @@ def _read_whole_log(app: SchedulingApplication) -> tuple[float, int, list[tuple[
     start = time.perf_counter()
     messages, after, entries = [], 0, 0
     while batch := read(after, 1000):
-        messages.extend((o.envelope.key, encode(o.envelope)) for o in batch if o.envelope)
+        messages.extend((o.envelope.key, o.value if o.value is not None else encode(o.envelope))
+                        for o in batch if o.envelope)  # the reader encodes in its thread
         after, entries = batch[-1].position, entries + len(batch)
     return time.perf_counter() - start, entries, messages
 
