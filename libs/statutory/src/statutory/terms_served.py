@@ -62,7 +62,7 @@ def terms_served(
     This counts every day; whether a short period counts at all (one term of continuous
     employment, 2.33) is ``meets_minimum_period``'s question, asked when the ECT leaves.
     """
-    return _round_half_up(_served(calendar, start, _last_day(as_of, end), fte_history))
+    return _served_rounded(calendar, start, _last_day(as_of, end), tuple(fte_history))
 
 
 def terms_served_exact(
@@ -189,6 +189,12 @@ def _fte_periods(
             # repr gives the float's shortest decimal form: 0.8 means 4/5, not 0.8000000000000000444
             periods.append((first, last, Fraction(repr(change.fte))))
     return periods
+
+
+@lru_cache(maxsize=16384)
+def _served_rounded(calendar: SchoolCalendar, start: date, last_day: date,
+                    fte_history: tuple[FteChange, ...]) -> Decimal:
+    return _round_half_up(_served_memo(calendar, start, last_day, fte_history))
 
 
 def _round_half_up(value: Fraction) -> Decimal:
