@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from contracts import encode
 from ect_platform.outbox import _log_page, notification_reader
 from ect_platform.relay import Outgoing
 from scheduling.bootstrap import bootstrap
@@ -32,7 +33,8 @@ async def test_the_relays_page_of_the_log_is_eventsourcings_page_translated(sche
     app = scheduling.app
     assert _log_page(app).__name__ == "postgres_page", "the direct read is the one under test"
     stored = app.recorder.select_notifications(start=1, limit=1000)
-    expected = [Outgoing(n.id, to_integration_event(app.mapper.to_domain_event(n))) for n in stored]
+    envelopes = [(n.id, to_integration_event(app.mapper.to_domain_event(n))) for n in stored]
+    expected = [Outgoing(position, e, encode(e) if e else None) for position, e in envelopes]
     assert any(o.envelope is None for o in expected), "private entries (TRN indexes) are in the log"
     read = notification_reader(app, to_integration_event)
     assert read(0, 1000) == expected

@@ -236,16 +236,33 @@ async def test_the_partition_is_the_one_aiokafka_send_would_choose_for_the_key()
             assert (murmur2(key) & 0x7FFFFFFF) % 6 == partition
 
 
+def records_sent(producer: FakeProducer) -> int:
+    return sum(len(records) for records in producer.log.values())
+
+
+def public_in(entries: list[Outgoing]) -> int:
+    return sum(1 for e in entries if e.envelope is not None)
+
+
+async def until(condition: Any) -> None:
+    """Let the pump (and its reads in worker threads) run until ``condition()`` holds."""
+    for _ in range(5000):
+        if condition():
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError("the pump never got there")
+
+
 async def test_the_position_moves_only_after_every_ack_of_the_page():
     log, producer, positions = Log(ects=3, per_ect=4), FakeProducer(), MemoryPositions()
     producer.auto_ack = False
     relay = relay_for(log, producer, positions, batch_size=6)
     pump = asyncio.ensure_future(relay.pump_once())
-    for _ in range(20):
-        await asyncio.sleep(0)
-    assert producer.acks and positions.history == []
+    await until(lambda: records_sent(producer) == public_in(log.entries[:6]))
+    assert positions.history == []
     for ack in producer.acks[:-1]:
         ack.set_result(None)
+    await until(lambda: relay._prefetch is not None and relay._prefetch[1].done())
     for _ in range(20):
         await asyncio.sleep(0)
     assert positions.history == [], "one ack still missing"
@@ -260,8 +277,7 @@ async def test_a_failed_ack_records_nothing_and_the_next_pump_sends_the_page_aga
     relay = relay_for(log, producer, positions, batch_size=6)
     producer.auto_ack = False
     pump = asyncio.ensure_future(relay.pump_once())
-    for _ in range(20):
-        await asyncio.sleep(0)
+    await until(lambda: records_sent(producer) == public_in(log.entries[:6]))
     producer.acks[0].set_exception(ConnectionError("broker gone"))
     for ack in producer.acks[1:]:
         ack.set_result(None)
@@ -281,6 +297,7 @@ async def test_a_page_read_ahead_is_dropped_when_the_position_moved_elsewhere():
     log, producer, positions = Log(ects=4, per_ect=5), FakeProducer(), MemoryPositions()
     relay = relay_for(log, producer, positions, batch_size=4)
     await relay.pump_once()
+    await until(lambda: relay._prefetch is not None and relay._prefetch[1].done())
     assert log.reads == [0, 4], "the next page was read ahead"
     positions.position = 0  # a rewind (``rewind``) between two pumps
     while await relay.pump_once():
@@ -298,6 +315,7 @@ async def test_a_page_read_ahead_while_the_log_was_shorter_is_completed_by_later
     log.entries = full[:5]
     relay = relay_for(log, producer, positions, batch_size=4)
     await relay.pump_once()  # reads 1-4, reads ahead while the log ends at 5
+    await until(lambda: relay._prefetch is not None and relay._prefetch[1].done())
     log.entries = full  # more commits arrive
     while await relay.pump_once():
         pass

@@ -22,7 +22,7 @@ from eventsourcing.utils import resolve_topic
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
-from contracts import EventEnvelope, EventPayload
+from contracts import EventEnvelope, EventPayload, encode
 from ect_platform.relay import Outgoing
 
 
@@ -121,13 +121,15 @@ def notification_reader(app: Application[Any], translate: Translator
             known = public[topic] = translate.publishes(resolve_topic(topic))
         return known
 
+    def entry(position: int, originator_id: Any, version: int, topic: str, state: bytes) -> Outgoing:
+        if not is_public(topic):
+            return Outgoing(position, None)
+        envelope = translate(to_domain_event(StoredEvent(
+            originator_id=originator_id, originator_version=version, topic=topic, state=state)))
+        return Outgoing(position, envelope, encode(envelope) if envelope is not None else None)
+
     def read(after: int, limit: int) -> Sequence[Outgoing]:
-        return [
-            Outgoing(position, translate(to_domain_event(StoredEvent(
-                originator_id=originator_id, originator_version=version, topic=topic, state=state)))
-                if is_public(topic) else None)
-            for position, originator_id, version, topic, state in page(after, limit)
-        ]
+        return [entry(*row) for row in page(after, limit)]
 
     return read
 

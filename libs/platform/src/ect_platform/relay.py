@@ -43,10 +43,15 @@ CREATE TABLE IF NOT EXISTS relay_position (
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One entry of the notification log; ``envelope`` is None for private events."""
+    """One entry of the notification log; ``envelope`` is None for private events.
+
+    ``value`` is ``encode(envelope)`` when the reader made it already (in its worker thread,
+    where it overlaps the broker's acknowledgements); the relay encodes the envelope otherwise.
+    """
 
     position: int
     envelope: EventEnvelope[Any] | None
+    value: bytes | None = None
 
 
 ReadBatch = Callable[[int, int], Sequence[Outgoing]]
@@ -114,10 +119,10 @@ class Relay:
         batch = await self._next_batch(after)
         if not batch:
             return 0
-        acks, sent = await self._publish(batch)
         last = batch[-1].position
-        if len(batch) >= self._batch_size:  # more is likely waiting: read it while acks come in
+        if len(batch) >= self._batch_size:  # more is likely waiting: read it meanwhile
             self._start_prefetch(last)
+        acks, sent = await self._publish(batch)
         # Every send must be acknowledged before the position moves past it.
         await asyncio.gather(*acks)
         await self._positions.set(last)
@@ -156,7 +161,7 @@ class Relay:
             envelope = item.envelope
             if envelope is None:
                 continue
-            key, value = envelope.key, encode(envelope)
+            key, value = envelope.key, item.value if item.value is not None else encode(envelope)
             partition = partition_of.get(key)
             if partition is None:
                 partition = partition_of[key] = _PARTITIONER(key, partitions, partitions)
