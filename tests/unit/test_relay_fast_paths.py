@@ -109,6 +109,7 @@ def test_the_reader_skips_decoding_private_entries_but_keeps_their_positions(bus
     assert [e.position for e in entries] == [n.id for n in everything]
     for entry, notification in zip(entries, everything, strict=True):
         assert entry.envelope == to_integration_event(busy_app.mapper.to_domain_event(notification))
+        assert entry.value == (encode(entry.envelope) if entry.envelope else None)
     assert any(e.envelope is None for e in entries) and any(e.envelope for e in entries)
 
 
