@@ -157,16 +157,62 @@ async def open_loop(pool: Connections, rate: int, seconds: float, send: Any) -> 
     }
 
 
-async def _offer(rates: tuple[int, ...], seconds: float, send: Any) -> list[dict[str, Any]]:
+async def _offer(rates: tuple[int, ...], seconds: float, send: Any,
+                 tracer: Tracer | None = None) -> list[dict[str, Any]]:
     pool = Connections()
     try:
         runs = []
         for rate in rates:
-            runs.append(await open_loop(pool, rate, seconds, send))
+            traced = asyncio.create_task(tracer.run()) if tracer else None
+            run = await open_loop(pool, rate, seconds, send)
+            if tracer and traced:
+                tracer.stop.set()
+                run.update(await traced)
+            runs.append(run)
             await asyncio.sleep(1)  # the relay and consumers catch up between rates
         return runs
     finally:
         await pool.aclose()
+
+
+class Tracer:
+    """End-to-end latency under the load: while a rate is offered, sessions of an ECT of its
+    own are recorded one at a time, each timed from its POST's response until reporting's
+    entitlement counts it (the only writer to that ECT, so the count is exact)."""
+
+    PAUSE = 0.1  # seconds between one tracer session being seen and the next POST
+    POLL = 0.005  # seconds between entitlement reads
+
+    def __init__(self, scheduling: str, reporting: str, ect_id: str, headers: dict[str, str],
+                 today: str) -> None:
+        self.sessions = f"{scheduling}/ects/{ect_id}/sessions"
+        self.entitlement = f"{reporting}/ects/{ect_id}/entitlement"
+        self.headers, self.today = headers, today
+        self.posted = 0
+        self.stop = asyncio.Event()
+
+    async def run(self) -> dict[str, Any]:
+        self.stop.clear()
+        e2e: list[float] = []
+        async with httpx.AsyncClient(timeout=TIMEOUT) as http:
+            while not self.stop.is_set():
+                self.posted += 1
+                body = {"request_id": f"trace-{self.posted}", "held_on": self.today, "minutes": 30}
+                response = await http.post(self.sessions, json=body, headers=self.headers)
+                returned = time.perf_counter()
+                _check(response, "record a tracer session")
+                async with asyncio.timeout(TIMEOUT):
+                    while True:
+                        seen = await http.get(self.entitlement, headers=self.headers)
+                        if seen.status_code == 200 and seen.json()["sessions_held"] >= self.posted:
+                            break
+                        await asyncio.sleep(self.POLL)
+                e2e.append((time.perf_counter() - returned) * 1000)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stop.wait(), self.PAUSE)
+        return {"e2e_samples": len(e2e),
+                "e2e_p50_ms": percentile(e2e, 50) if e2e else float("nan"),
+                "e2e_p99_ms": percentile(e2e, 99) if e2e else float("nan")}
 
 
 async def _drive_platform(platform: Any, issuer: TokenIssuer, ects: int, rates: tuple[int, ...],
@@ -185,7 +231,8 @@ async def _drive_platform(platform: Any, issuer: TokenIssuer, ects: int, rates: 
             _check(response, "register an ECT")
             return str(response.json()["id"])
 
-        ect_ids = await asyncio.gather(*(register(n) for n in range(ects)))
+        ect_ids = await asyncio.gather(*(register(n) for n in range(ects + 1)))
+        tracer = Tracer(scheduling, platform.url("reporting"), ect_ids.pop(), lead, today.isoformat())
         minutes = [rng.choice((30, 45, 60)) for _ in range(1024)]
 
         def sender(label: str) -> Any:
@@ -206,7 +253,7 @@ async def _drive_platform(platform: Any, issuer: TokenIssuer, ects: int, rates: 
     async def numbered(client: httpx.AsyncClient, _: int) -> httpx.Response:
         return await send(client, next(counter))
 
-    return await _offer(rates, seconds, numbered)
+    return await _offer(rates, seconds, numbered, tracer)
 
 
 async def _drive_bare(database_url: str, rates: tuple[int, ...], seconds: float
@@ -303,6 +350,12 @@ def _commands_measurement(platform: list[dict[str, Any]], bare: list[dict[str, A
                         f"{base_name}: achieved ({base['errors']} errors)", base["achieved"]))
         rows.append(Row(f"{name}: p50", run["p50_ms"], "ms", base_name + ": p50", base["p50_ms"]))
         rows.append(Row(f"{name}: p99", run["p99_ms"], "ms", base_name + ": p99", base["p99_ms"]))
+        traced = f"End-to-end (POST returned → entitlement shows it) under {rate}/s offered"
+        samples = f"{run['e2e_samples']} tracer sessions"
+        rows.append(Row(f"{traced}: p50 ({samples})", run["e2e_p50_ms"], "ms",
+                        base_name + ": p50", base["p50_ms"]))
+        rows.append(Row(f"{traced}: p99 ({samples})", run["e2e_p99_ms"], "ms",
+                        base_name + ": p99", base["p99_ms"]))
     drains = ", ".join(f"{r['offered']}/s: {r['drain_seconds']:.1f} s" for r in platform)
     lag = max(r["max_send_lag_ms"] for r in platform + bare)
     return Measurement(
@@ -329,6 +382,11 @@ def _commands_measurement(platform: list[dict[str, Any]], bare: list[dict[str, A
             "the run, and so does the load generator (one Python process; it fell behind its "
             f"schedule by at most {lag:.0f} ms): past a server's ceiling the queue of due "
             "requests, not the server, sets the percentiles.",
+            "End-to-end under load: while each rate is offered, one more ECT (not among the "
+            f"{ects}) gets a session at a time, {Tracer.PAUSE * 1000:.0f} ms apart, each timed "
+            "from its POST's response until reporting's entitlement counts it (read every "
+            f"{Tracer.POLL * 1000:.0f} ms): the relay, the broker, reporting's consumer and its "
+            "drain, all busy with the load.",
             "Baseline: `bench.bare_app` (FastAPI, uvicorn configured as the services configure "
             "it, asyncpg pool of 10) whose POST does one INSERT into a scratch table in the same "
             "database, driven at the same rates by the same client after the platform stopped.",

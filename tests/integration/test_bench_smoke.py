@@ -59,9 +59,12 @@ async def test_the_commands_and_memory_measures_report_each_rate_and_each_servic
     found = await measure_commands(infra, seed=1, rates=(20,), seconds=0.5, scale=0.05)
 
     commands, memory = found["commands"], found["memory"]
-    achieved, p50, p99 = commands.rows
+    achieved, p50, p99, e2e_p50, e2e_p99 = commands.rows
     assert commands.details["platform"][0]["requests"] == 10
     assert achieved.unit == "req/s" and achieved.figure > 0 and achieved.baseline > 0
     assert p50.unit == p99.unit == "ms" and p99.figure >= p50.figure
+    # the tracer's sessions were seen in the projection: at least one, timed
+    assert commands.details["platform"][0]["e2e_samples"] >= 1
+    assert e2e_p50.unit == e2e_p99.unit == "ms" and e2e_p99.figure >= e2e_p50.figure > 0
     assert [row.name.split()[0] for row in memory.rows] == ["scheduling", "reporting", "notifications"]
     assert all(row.figure > 0 and row.baseline > 0 for row in memory.rows)

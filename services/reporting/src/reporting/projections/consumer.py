@@ -228,6 +228,7 @@ class ReportingConsumer(ProjectionConsumer):
         self._in_hand: list[EventEnvelope[Any]] = []
         self._filing: list[EventEnvelope[Any]] = []
         self._timer: asyncio.Task[None] | None = None
+        self.filed = 0  # events filed by this process and not yet drained (see ``applied``)
         self._draining = asyncio.Lock()
 
     async def apply_new(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]) -> None:
@@ -237,7 +238,11 @@ class ReportingConsumer(ProjectionConsumer):
 
     async def _apply_in_one_transaction(self, envelopes: Sequence[EventEnvelope[Any]]) -> None:
         self._filing = []
+        shown = self.applied
         await super()._apply_in_one_transaction(envelopes)
+        # ``applied`` counts events the read model shows: filed ones wait for the next drain
+        self.filed += self.applied - shown
+        self.applied = shown
         if len(self._in_hand) + len(self._filing) <= IN_HAND_CAP:  # committed: safe to fold
             self._in_hand.extend(self._filing)
 
@@ -264,6 +269,12 @@ class ReportingConsumer(ProjectionConsumer):
         """Recompute every ECT owing it; how many (see ``ReportingProjections.drain``)."""
         async with self._draining:
             in_hand, self._in_hand = self._in_hand, []
-            done = await self.projections.drain(self._pool_for_drain, in_hand)
+            filed, self.filed = self.filed, 0  # all on the backlog now, so shown once drained
+            try:
+                done = await self.projections.drain(self._pool_for_drain, in_hand)
+            except BaseException:
+                self.filed += filed
+                raise
+            self.applied += filed
             self._drained_at = monotonic()
             return done
