@@ -15,6 +15,7 @@ from typing import Any
 from bench.infra import infrastructure, load_average, machine
 from bench.profiling import Section
 from bench.report import Measurement, markdown, write_docs, write_json
+from ect_platform.runtime import tune_gc
 
 MEASURES = ("relay", "ingest", "latency", "commands", "rebuild", "memory")
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,8 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[Measuremen
     from bench.relay import measure_relay
 
     selected = args.only or list(MEASURES)
+    # relay, ingest and rebuild run in this process: collect garbage as a service process does
+    tune_gc()
     started = dt.datetime.now(dt.UTC)
     run_info: dict[str, Any] = {
         "run_id": started.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6],

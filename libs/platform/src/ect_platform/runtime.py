@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import Any
@@ -31,7 +32,25 @@ class _Server(uvicorn.Server):
             self._captured_signals.clear()
 
 
+GC_FIRST_GENERATION = 50_000
+
+
+def tune_gc() -> None:
+    """The garbage collector set for a long-lived service process, once it has started.
+
+    Reference counting frees almost everything a request or a batch allocates; the cyclic
+    collector only finds cycles, yet by default it runs every 700 net allocations and each
+    full pass walks every object the process holds, start-up's included (modules, pydantic
+    models, pools). Profiled, that was about 15% of the relay's time. ``gc.freeze`` takes what
+    start-up built out of the collector's walks, and a first generation of 50,000 makes the
+    young collections rarer; cycles are still collected, a little later.
+    """
+    gc.freeze()
+    gc.set_threshold(GC_FIRST_GENERATION, *gc.get_threshold()[1:])
+
+
 async def serve(api: FastAPI | None, host: str, port: int, loops: Sequence[Loop]) -> None:
+    tune_gc()
     stop = asyncio.Event()
     tasks = [asyncio.create_task(loop(stop)) for loop in loops]
     try:
