@@ -105,8 +105,65 @@ def write_json(directory: Path, run: dict[str, Any], measurements: list[Measurem
     return path
 
 
+NATIONAL_YEAR_EVENTS = 5_000_000
+BOUNDS_HEADING = "## What bounds each figure"
+
+
+def targets(measurements: list[Measurement]) -> str:
+    """The issue's targets for this 2-core machine beside what this run measured."""
+    found = {m.key: m for m in measurements}
+    lines = ["| Target | This run | Met |", "|---|---|:-:|"]
+
+    def add(target: str, measured: str, met: bool | None) -> None:
+        lines.append(f"| {target} | {measured} | {'yes' if met else 'no' if met is not None else '-'} |")
+
+    for key, label in (("relay", "Relay ≥ 50,000 events/s"),
+                       ("ingest", "Projection ingest ≥ 50,000 events/s")):
+        if key in found:
+            rate = found[key].rows[0].figure
+            add(label, f"{rate:,.0f} events/s ({found[key].rows[0].ratio:.2f}x raw)", rate >= 50_000)
+    if "rebuild" in found:
+        rate = found["rebuild"].rows[0].figure
+        add("Rebuild of a national year (5M events) < 60 s",
+            f"{rate:,.0f} events/s: 5M events in about {NATIONAL_YEAR_EVENTS / rate:,.0f} s",
+            NATIONAL_YEAR_EVENTS / rate < 60)
+    if "commands" in found:
+        runs = found["commands"].details.get("platform", [])
+        fast = [r for r in runs if r["p99_ms"] < 50 and r["errors"] == 0]
+        best = max(fast, key=lambda r: r["achieved"], default=None)
+        add("≥ 2,000 commands/s through HTTP with p99 < 50 ms",
+            f"{best['achieved']:,.0f} req/s at {best['offered']}/s offered (p99 {best['p99_ms']:,.0f} ms)"
+            if best else "no offered rate kept p99 under 50 ms "
+            f"(lowest p99: {min((r['p99_ms'] for r in runs), default=float('nan')):,.0f} ms)",
+            bool(best and best["achieved"] >= 2_000))
+        at_500 = next((r for r in runs if r["offered"] == 500 and "e2e_p99_ms" in r), None)
+        add("End-to-end p99 < 100 ms at 500 commands/s",
+            f"p99 {at_500['e2e_p99_ms']:,.0f} ms under 500/s offered "
+            f"({at_500['achieved']:,.0f} req/s achieved, {at_500['e2e_samples']} tracer sessions)"
+            if at_500 else "500/s was not offered in this run",
+            at_500["e2e_p99_ms"] < 100 and at_500["achieved"] >= 450 if at_500 else None)
+    if "memory" in found:
+        grown = ", ".join(f"{row.name.split()[0]} {row.figure:,.0f} MB (idle {row.baseline:,.0f})"
+                          for row in found["memory"].rows)
+        add("Memory of each service flat with history size", f"peak RSS under load: {grown}", None)
+    return "\n".join(lines)
+
+
+def _kept_bounds(path: Path) -> str:
+    """The hand-written section of the page, carried over from the page being replaced."""
+    if not path.exists():
+        return ""
+    text = path.read_text()
+    start = text.find(BOUNDS_HEADING)
+    if start < 0:
+        return ""
+    end = text.find("\n## Reproduce", start)
+    return text[start:end if end >= 0 else None].rstrip() + "\n\n"
+
+
 def write_docs(path: Path, run: dict[str, Any], measurements: list[Measurement]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    bounds = _kept_bounds(path)
     path.write_text(
         "# Performance\n\n"
         "Written by `make bench` (`python -m bench`); every run rewrites this page. Each figure "
@@ -117,11 +174,17 @@ def write_docs(path: Path, run: dict[str, Any], measurements: list[Measurement])
         "carries across machines.\n\n"
         "## Latest run\n\n"
         + markdown(run, measurements)
-        + "\n## Reproduce\n\n"
+        + "\n## Targets\n\n"
+        "The issue's targets for a 2-core machine, beside this run's figures (a ratio is what "
+        "carries to another machine; a target is absolute).\n\n"
+        + targets(measurements) + "\n\n"
+        + bounds
+        + "## Reproduce\n\n"
         "```\nmake bench                         # everything, embedded PostgreSQL and broker\n"
         "make bench ARGS='--only relay --events 50000'\n"
         "make bench ARGS='--only commands --only memory --rates 50,100,200 --seconds 5'\n"
         "make bench ARGS='--scale 0.2'           # a quick look: fewer events, samples, ECTs, seconds\n"
+        "make bench ARGS='--only ingest --profile'  # and where its time went (pyinstrument)\n"
         "DATABASE_URL=postgresql://... KAFKA_BOOTSTRAP_SERVERS=host:9092 make bench\n```\n\n"
         "Raw results, with the machine description, are kept in `bench/results/*.json` "
         "(not committed).\n"
