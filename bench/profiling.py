@@ -1,7 +1,9 @@
 """``--profile``: where a measure's CPU went, so a figure below its target comes with its bound.
 
-pyinstrument samples the benchmark process's whole thread (every asyncio task: the consumer's,
-the relay's, the baseline's), which is where relay, ingest and rebuild do their work. The
+pyinstrument samples the benchmark process's main thread (every asyncio task: the consumer's,
+the relay's), which is where ingest and rebuild do their work. Work handed to another thread
+shows as waiting: the relay reads and translates its next page in a worker thread, so its
+profile shows mostly the wait for that thread; py-spy (``--threads``) sees both. The
 commands and latency measures run the services as separate processes; profile those with
 py-spy against the process (``py-spy record --pid``). The full profile is written beside the
 results; the measure's notes get a summary: own time by package, then the costliest functions.
@@ -35,7 +37,8 @@ class Profile:
         packages = ", ".join(f"{name} {share:.0%}" for name, share in self.by_package[:8])
         functions = "; ".join(f"{name} {share:.0%}" for name, share in self.by_function[:6])
         where = f" Full profile: `{self.path.relative_to(root)}`." if self.path else ""
-        return (f"Profile of the timed part (pyinstrument, wall time of this process's thread): "
+        return (f"Profile of the timed part (pyinstrument, wall time of this process's main "
+                "thread; work in other threads shows as waiting; profiling slows the figure): "
                 f"own time by package: {packages}. Costliest functions (own time): {functions}.{where}")
 
 
@@ -88,7 +91,7 @@ def _own_times(frame: Any, packages: Counter[str], functions: Counter[str],
         owner = frame
     own = frame.time - sum(child.time for child in frame.children)
     if own > 0 and owner is not None:
-        if frame.function in IDLE and (builtin or "selectors" in (frame.file_path or "")):
+        if owner.function in IDLE and (builtin or "selectors" in (owner.file_path or "")):
             packages["idle (waiting on sockets)"] += own
         else:
             packages[package_of(owner.file_path or "")] += own

@@ -38,3 +38,13 @@ def test_an_enabled_section_writes_the_profile_and_sums_own_time_by_package(tmp_
     assert abs(sum(shares.values()) - 1.0) < 1e-6
     assert max(shares, key=shares.__getitem__) == "statutory"
     assert "statutory" in profile.note(tmp_path)
+
+
+def test_the_event_loop_waiting_for_sockets_is_idle_not_work(tmp_path: Path):
+    import asyncio
+
+    section = Section(True, tmp_path / "p.txt")
+    with section():
+        asyncio.run(asyncio.sleep(0.3))
+    top, share = section.profile.by_package[0]
+    assert top == "idle (waiting on sockets)" and share > 0.8
