@@ -120,3 +120,22 @@ async def test_an_ect_marked_while_a_drain_holds_it_stays_marked(pool):
 
     async with pool.acquire() as conn:
         assert await backlog.take(conn, 10) == [ect_id]
+
+
+async def test_a_full_batch_after_a_drain_that_overtook_the_timer_is_still_recomputed(pool):
+    """The timer armed by one full batch must not be spent by a drain that comes in between:
+    a full batch filed after that drain, with the timer still pending, is shown all the same."""
+    ect_id, messages = values(sessions=7)
+    assert len(messages) == 8
+    reading = consumer(pool, catch_up_batch=2, max_lag_seconds=0.3)
+    b0, b1, b2, b3 = ([record(v, n) for n, v in enumerate(messages)][i:i + 2] for i in range(0, 8, 2))
+    await asyncio.sleep(0.3)
+    await reading.handle(b0)  # the lag has passed: drained at once
+    await asyncio.sleep(0.15)
+    await reading.handle(b1)  # within the lag: a timer is armed
+    await asyncio.sleep(0.2)
+    await reading.handle(b2)  # the lag has passed again: drained, before the timer is due
+    await reading.handle(b3)  # within the lag, the timer still pending
+
+    await asyncio.sleep(1.0)  # well past the lag: nobody else will come
+    assert await held(pool, ect_id) == 7 and await owing(pool) == 0

@@ -126,16 +126,17 @@ class ReportingProjections:
                             in_hand: Sequence[EventEnvelope[Any]] = ()) -> list[Computed | None]:
         """``_compute`` for several ECTs, their facts loaded with one query per kind of subject
         and each school's calendar folded once; ``in_hand``, facts just filed, are not re-read."""
+        known = facts.in_hand(in_hand) if in_hand else None
         ect_facts = await facts.load_many(conn, facts.ECT, [str(e) for e in ect_ids], recorded_before,
-                                          in_hand)
+                                          known)
         histories = [fold_history(ect_id, ect_facts[str(ect_id)]) for ect_id in ect_ids]
         registered = [h for h in histories if h.registered]
         school_facts = await facts.load_many(
             conn, facts.SCHOOL, {h.school_id for h in registered if h.school_id is not None},
-            recorded_before, in_hand)
+            recorded_before, known)
         mentor_facts = await facts.load_many(
             conn, facts.MENTOR, {str(h.mentor_id) for h in registered if h.mentor_id},
-            recorded_before, in_hand)
+            recorded_before, known)
         calendars = {school: fold_calendar(found) for school, found in school_facts.items()}
         trainings = {mentor: fold_mentor_training(found) for mentor, found in mentor_facts.items()}
         computed: list[Computed | None] = []
@@ -255,15 +256,22 @@ class ReportingConsumer(ProjectionConsumer):
             await self.drain()
         elif self._timer is None or self._timer.done():
             # a full batch may also be the last of a burst: drain within max_lag regardless
-            self._timer = asyncio.create_task(self._drain_after(self._max_lag))
+            self._timer = asyncio.create_task(self._drain_when_due())
 
-    async def _drain_after(self, delay: float) -> None:
-        await asyncio.sleep(delay)
-        if monotonic() - self._drained_at >= delay:
+    async def _drain_when_due(self) -> None:
+        """Until nothing this process filed is left undrained: wait for max_lag after the last
+        drain, whoever made it, then drain. (Waiting once from when it was armed lost a batch
+        filed after a drain that came in between: that drain made it skip, nobody re-armed it.)"""
+        while self.filed:
+            due = self._drained_at + self._max_lag - monotonic()
+            if due > 0:
+                await asyncio.sleep(due)
+                continue
             try:
                 await self.drain()
-            except Exception as exc:  # the backlog is kept: the next batch or refresh drains it
+            except Exception as exc:  # the backlog is kept; try again after the lag
                 log.warning("%s: draining the backlog failed: %s", self.name, exc)
+                self._drained_at = monotonic()
 
     async def drain(self) -> int:
         """Recompute every ECT owing it; how many (see ``ReportingProjections.drain``)."""

@@ -96,28 +96,40 @@ async def record_many(conn: asyncpg.Connection, envelopes: Sequence[EventEnvelop
     return subjects
 
 
+InHand = dict[tuple[str, str], list[EventEnvelope[Any]]]
+
+
+def in_hand(envelopes: Sequence[EventEnvelope[Any]]) -> InHand:
+    """Envelopes just filed, by their subject: for ``load_many`` to take instead of re-reading."""
+    found: InHand = {}
+    for envelope in envelopes:
+        subject = subject_of(envelope)
+        if subject is not None:
+            found.setdefault(subject, []).append(envelope)
+    return found
+
+
 async def load_many(conn: asyncpg.Connection, kind: str, subjects: Collection[str],
                     recorded_before: datetime | None = None,
-                    in_hand: Sequence[EventEnvelope[Any]] = ()) -> dict[str, list[EventEnvelope[Any]]]:
+                    known: InHand | None = None) -> dict[str, list[EventEnvelope[Any]]]:
     """``load`` for several subjects of one kind, in one query: subject -> its facts.
 
-    ``in_hand`` are envelopes the caller has just filed (its batch): they are taken as they are
+    ``known`` (see ``in_hand``) are facts the caller has just filed: they are taken as they are
     rather than read back and parsed again, which was a fifth of a batch's cost.
     """
     found: dict[str, list[EventEnvelope[Any]]] = {subject: [] for subject in subjects}
     if not found:
         return found
-    known: list[UUID] = []
-    for envelope in in_hand:
-        subject = subject_of(envelope)
-        if subject is not None and subject[0] == kind and subject[1] in found and (
-                recorded_before is None or envelope.recorded_at < recorded_before):
-            found[subject[1]].append(envelope)
-            known.append(envelope.event_id)
+    skip: list[UUID] = []
+    for subject, facts in found.items():
+        for envelope in (known or {}).get((kind, subject), ()):
+            if recorded_before is None or envelope.recorded_at < recorded_before:
+                facts.append(envelope)
+                skip.append(envelope.event_id)
     rows = await conn.fetch(
         "SELECT subject, envelope FROM facts WHERE subject_kind = $1 AND subject = ANY($2::text[]) "
         "AND ($3::timestamptz IS NULL OR recorded_at < $3) AND NOT event_id = ANY($4::uuid[])",
-        kind, list(found), recorded_before, known)
+        kind, list(found), recorded_before, skip)
     for row in rows:
         found[row["subject"]].append(decode(row["envelope"].encode()))
     return found
