@@ -1,11 +1,12 @@
 """reporting's one consumer of both topics: facts in, every projection recomputed per ECT.
 
-``ReportingProjections.apply_batch`` files each new event as a fact, works out which ECTs it
+``ReportingProjections.file_batch`` files each new event as a fact and marks the ECTs it
 touches (the ECT itself; every ECT of a mentor whose training changed; every ECT at a school
-whose calendar changed) and recomputes their rows once per batch, in the same transaction as
-the inbox, so a redelivered event changes nothing and a crash loses nothing. Because every
-row is a pure function of the facts and the date, a rebuild from the topics gives the same
-tables as the live consumer, whatever order the events came in.
+whose calendar changed) on the backlog, in the same transaction as the inbox, so a redelivered
+event changes nothing and a crash loses nothing. ``drain`` then recomputes each marked ECT's
+rows from its facts, once however many of its events came in (``ReportingConsumer`` says when).
+Because every row is a pure function of the facts and the date, a rebuild from the topics
+gives the same tables as the live consumer, whatever order the events came in.
 """
 
 from __future__ import annotations
