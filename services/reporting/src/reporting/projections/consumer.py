@@ -263,7 +263,7 @@ class ReportingConsumer(ProjectionConsumer):
         """Until nothing this process filed is left undrained: wait for max_lag after the last
         drain, whoever made it, then drain. (Waiting once from when it was armed lost a batch
         filed after a drain that came in between: that drain made it skip, nobody re-armed it.)"""
-        while self.filed:
+        while self.filed and not self._pool_for_drain.is_closing():  # closing: shutting down
             due = self._drained_at + self._max_lag - monotonic()
             if due > 0:
                 await asyncio.sleep(due)
