@@ -4,8 +4,6 @@ counted twice. Real broker, real PostgreSQL, the school-year workload the benchm
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from bench import school_year
 from faststream.kafka import KafkaBroker
@@ -42,7 +40,10 @@ async def test_two_consumers_in_one_group_project_what_one_would(reporting):  # 
     producer = make_producer(reporting.settings.kafka_bootstrap_servers)
     await producer.start()
     try:
-        await asyncio.sleep(SESSION_TIMEOUT_MS / 1000)  # both joined before the first event
+        async def both_assigned() -> bool:  # each member holds partitions before any event
+            return all(broker.subscribers[0].consumer.assignment() for broker, _ in members)
+
+        await eventually(both_assigned, within=60)
         for topic, key, value in school_year.messages(ects, seed=3):
             await producer.send(topic.qualified(prefix), value=value, key=key)
         await producer.flush()
