@@ -71,7 +71,7 @@ class ReportingProjections:
     async def apply_batch(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]) -> None:
         """File the events and recompute every ECT they touch, in the caller's transaction."""
         ids = sorted(await self.file_batch(conn, envelopes))
-        await self.recompute(conn, ids, in_hand=envelopes)
+        await self.recompute(conn, ids, facts.in_hand(envelopes))
 
     async def file_batch(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]
                          ) -> set[UUID]:
@@ -101,11 +101,11 @@ class ReportingProjections:
         return ects
 
     async def recompute(self, conn: asyncpg.Connection, ect_ids: Sequence[UUID],
-                        in_hand: Sequence[EventEnvelope[Any]] = ()) -> None:
+                        known: facts.InHand | None = None) -> None:
         """Recompute the rows of ``ect_ids`` from their facts and take them off the backlog."""
         today = self.clock()
         await self._store_many(conn, ect_ids,
-                               await self._compute_many(conn, ect_ids, today, in_hand=in_hand), today)
+                               await self._compute_many(conn, ect_ids, today, known=known), today)
         await backlog.clear(conn, ect_ids)
 
     async def drain(self, pool: asyncpg.Pool, in_hand: Sequence[EventEnvelope[Any]] = (),
@@ -114,20 +114,20 @@ class ReportingProjections:
         its own; how many. Several processes may drain at once: each takes the ECTs no other
         holds (``SKIP LOCKED``), and an event filed meanwhile marks its ECT again."""
         done = 0
+        known = facts.in_hand(in_hand) if in_hand else None  # indexed once for every chunk
         while True:
             async with pool.acquire() as conn, conn.transaction():
                 ect_ids = await backlog.take(conn, chunk)
                 if not ect_ids:
                     return done
-                await self.recompute(conn, ect_ids, in_hand)
+                await self.recompute(conn, ect_ids, known)
             done += len(ect_ids)
 
     async def _compute_many(self, conn: asyncpg.Connection, ect_ids: Sequence[UUID], today: date,
                             recorded_before: datetime | None = None,
-                            in_hand: Sequence[EventEnvelope[Any]] = ()) -> list[Computed | None]:
+                            known: facts.InHand | None = None) -> list[Computed | None]:
         """``_compute`` for several ECTs, their facts loaded with one query per kind of subject
-        and each school's calendar folded once; ``in_hand``, facts just filed, are not re-read."""
-        known = facts.in_hand(in_hand) if in_hand else None
+        and each school's calendar folded once; ``known``, facts just filed, are not re-read."""
         ect_facts = await facts.load_many(conn, facts.ECT, [str(e) for e in ect_ids], recorded_before,
                                           known)
         histories = [fold_history(ect_id, ect_facts[str(ect_id)]) for ect_id in ect_ids]
@@ -220,7 +220,6 @@ class ReportingConsumer(ProjectionConsumer):
                  max_lag_seconds: float = 1.0, auto_drain: bool = True) -> None:
         super().__init__(pool, projections.apply, name, dead_letters)
         self.projections = projections
-        self._pool_for_drain = pool
         self._catch_up_batch = catch_up_batch
         self._max_lag = max_lag_seconds
         self._auto_drain = auto_drain
@@ -263,7 +262,7 @@ class ReportingConsumer(ProjectionConsumer):
         """Until nothing this process filed is left undrained: wait for max_lag after the last
         drain, whoever made it, then drain. (Waiting once from when it was armed lost a batch
         filed after a drain that came in between: that drain made it skip, nobody re-armed it.)"""
-        while self.filed and not self._pool_for_drain.is_closing():  # closing: shutting down
+        while self.filed and not self._pool.is_closing():  # closing: shutting down
             due = self._drained_at + self._max_lag - monotonic()
             if due > 0:
                 await asyncio.sleep(due)
@@ -280,7 +279,7 @@ class ReportingConsumer(ProjectionConsumer):
             in_hand, self._in_hand = self._in_hand, []
             filed, self.filed = self.filed, 0  # all on the backlog now, so shown once drained
             try:
-                done = await self.projections.drain(self._pool_for_drain, in_hand)
+                done = await self.projections.drain(self._pool, in_hand)
             except BaseException:
                 self.filed += filed
                 raise
