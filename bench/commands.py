@@ -36,7 +36,7 @@ import httpx
 import psutil
 
 from bench.infra import Infra
-from bench.latency import _bearer, _check, _log_tails, _registration, percentile
+from bench.latency import _bearer, _check, _log_tails, _registration, _until_sessions, percentile
 from bench.report import Measurement, Row
 from contracts import Role
 from ect_platform import supervisor
@@ -202,12 +202,9 @@ class Tracer:
                 returned = time.perf_counter()
                 _check(response, "record a tracer session")
                 async with asyncio.timeout(TIMEOUT):
-                    while True:
-                        seen = await http.get(self.entitlement, headers=self.headers)
-                        if seen.status_code == 200 and seen.json()["sessions_held"] >= self.posted:
-                            break
-                        await asyncio.sleep(self.POLL)
-                e2e.append((time.perf_counter() - returned) * 1000)
+                    _, seen = await _until_sessions(http, self.entitlement, self.headers,
+                                                    self.posted, self.POLL)
+                e2e.append((seen - returned) * 1000)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stop.wait(), self.PAUSE)
         return {"e2e_samples": len(e2e),

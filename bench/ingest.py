@@ -22,6 +22,7 @@ from aiokafka import AIOKafkaConsumer
 from bench import school_year
 from bench.infra import Infra
 from bench.report import Measurement, Row
+from contracts.topics import Topic
 from ect_platform.kafka import make_producer
 from reporting.bootstrap import bootstrap
 from reporting.settings import ReportingSettings
@@ -41,17 +42,10 @@ CREATE TABLE bench_raw_ingest (
 async def measure_ingest(infra: Infra, events: int, seed: int,
                          section: Callable[[], AbstractContextManager[None]] = nullcontext
                          ) -> Measurement:
-    prefix = infra.prefix + "ingest."
-    ects = school_year.cohort(events, seed)
-    messages = school_year.messages(ects, seed)
-    events = len(messages)
-    settings = ReportingSettings(
-        database_url=await infra.fresh_database("ingest"),
-        kafka_bootstrap_servers=infra.bootstrap_servers,
-        jwt_secret="bench-not-a-secret",
-        kafka_topic_prefix=prefix,
-        kafka_session_timeout_ms=3000,  # shortens the group join, which is not timed
-    )
+    # a short session timeout shortens the group join, which is not timed
+    ects, messages, settings = await year_for_reporting(infra, "ingest", events, seed,
+                                                        kafka_session_timeout_ms=3000)
+    prefix, events, workload = settings.kafka_topic_prefix, len(messages), school_year.describe(ects)
     service = await bootstrap(settings)  # creates the topics, the read model and the subscriber
     try:
         await publish(infra.bootstrap_servers,
@@ -74,12 +68,12 @@ async def measure_ingest(infra: Infra, events: int, seed: int,
         rows=[Row("Projection ingest: Kafka → entitlement (faststream `subscribe` → "
                   "`ProjectionConsumer`)", rate, "events/s",
                   "raw aiokafka `getmany` + asyncpg COPY + offset commit", raw_rate)],
-        details={"events": events, "workload": school_year.describe(ects),
+        details={"events": events, "workload": workload,
                  "path": "faststream subscribe",
                  "group_join_seconds": joined, "seconds": seconds, "raw_seconds": raw_seconds,
                  "batch": BATCH},
         notes=[
-            f"A school year of {len(ects)} ECTs ({school_year.describe(ects)['by_type']}): {events} "
+            f"A school year of {len(ects)} ECTs ({workload['by_type']}): {events} "
             "events in the order they happened, all ECTs interleaved, on the scheduling and "
             "reporting topics, published before the consumer starts. Driven through faststream: "
             "the broker, subscriber and ProjectionConsumer "
@@ -92,6 +86,21 @@ async def measure_ingest(infra: Infra, events: int, seed: int,
             "the event id, one COPY per batch into a table keyed by event id, then "
             f"`commit()`: {raw_seconds:.2f} s. No validation, no per-event SQL.",
         ],
+    )
+
+
+async def year_for_reporting(infra: Infra, label: str, events: int, seed: int, **settings: Any
+                             ) -> tuple[list[school_year.Ect], list[tuple[Topic, bytes, bytes]],
+                                        ReportingSettings]:
+    """A school year of ``events`` events, and reporting's settings on a fresh database with
+    topics of its own (``label``): what the measures that feed reporting start from."""
+    ects = school_year.cohort(events, seed)
+    return ects, school_year.messages(ects, seed), ReportingSettings(
+        database_url=await infra.fresh_database(label),
+        kafka_bootstrap_servers=infra.bootstrap_servers,
+        jwt_secret="bench-not-a-secret",
+        kafka_topic_prefix=f"{infra.prefix}{label}.",
+        **settings,
     )
 
 

@@ -148,8 +148,8 @@ async def _drive(platform: Any, issuer: TokenIssuer, samples: int, rng: random.R
             "first": first_seen - started}
 
 
-async def _until_sessions(http: httpx.AsyncClient, url: str, headers: dict[str, str], held: int
-                          ) -> tuple[int, float]:
+async def _until_sessions(http: httpx.AsyncClient, url: str, headers: dict[str, str], held: int,
+                          interval: float = POLL_INTERVAL) -> tuple[int, float]:
     """Reads until the projection knows the ECT with at least ``held`` sessions: (reads, when)."""
     reads = 0
     while True:
@@ -160,7 +160,7 @@ async def _until_sessions(http: httpx.AsyncClient, url: str, headers: dict[str, 
             return reads, seen
         if response.status_code != 404:  # 404: the projection does not know the ECT yet
             _check(response, "read the entitlement")
-        await asyncio.sleep(POLL_INTERVAL)
+        await asyncio.sleep(interval)
 
 
 def _quarter(values: list[float], which: int) -> float:

@@ -21,13 +21,13 @@ from aiokafka.partitioner import DefaultPartitioner
 
 from bench import school_year
 from bench.infra import Infra
+from bench.ingest import year_for_reporting
 from bench.report import Measurement, Row
 from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
 from ect_platform.kafka import make_producer
 from reporting.application import today_in_england
 from reporting.bootstrap import bootstrap
 from reporting.replay import replay
-from reporting.settings import ReportingSettings
 
 LIMIT_SECONDS = 300
 READ_BATCH = 2000  # replay's own getmany max_records
@@ -36,16 +36,8 @@ READ_BATCH = 2000  # replay's own getmany max_records
 async def measure_rebuild(infra: Infra, events: int, seed: int,
                           section: Callable[[], AbstractContextManager[None]] = nullcontext
                           ) -> Measurement:
-    prefix = infra.prefix + "rebuild."
-    ects = school_year.cohort(events, seed)
-    messages = school_year.messages(ects, seed)
-    events = len(messages)
-    settings = ReportingSettings(
-        database_url=await infra.fresh_database("rebuild"),
-        kafka_bootstrap_servers=infra.bootstrap_servers,
-        jwt_secret="bench-not-a-secret",
-        kafka_topic_prefix=prefix,
-    )
+    ects, messages, settings = await year_for_reporting(infra, "rebuild", events, seed)
+    prefix, events = settings.kafka_topic_prefix, len(messages)
     service = await bootstrap(settings)  # the live schema and the topics; its broker never starts
     await service.close()
     load_seconds = await publish_one_per_batch(

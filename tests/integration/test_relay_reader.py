@@ -7,27 +7,13 @@ import pytest
 from contracts import encode
 from ect_platform.outbox import _log_page, notification_reader
 from ect_platform.relay import Outgoing
-from scheduling.bootstrap import bootstrap
 from scheduling.integration.outbound import to_integration_event
-from scheduling.settings import SchedulingSettings
-from tests.integration.test_relay import record_programme
-from tests.unit.scheduling_fixtures import START, Clock
+from tests.integration.test_relay import record_programme, scheduling  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-async def scheduling(stack, database_url, topic_prefix):  # type: ignore[no-untyped-def]
-    settings = SchedulingSettings(database_url=database_url,
-                                  kafka_bootstrap_servers=stack.bootstrap_servers,
-                                  jwt_secret="unused-here", kafka_topic_prefix=topic_prefix)
-    service = await bootstrap(settings)
-    service.app.today = Clock(START)
-    yield service
-    await service.close()
-
-
-async def test_the_relays_page_of_the_log_is_eventsourcings_page_translated(scheduling):
+async def test_the_relays_page_of_the_log_is_eventsourcings_page_translated(scheduling):  # noqa: F811
     record_programme(scheduling, "1000051", sessions=4)
     record_programme(scheduling, "1000061", sessions=2)
     app = scheduling.app
