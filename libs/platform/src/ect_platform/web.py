@@ -16,9 +16,9 @@ CORRELATION_HEADER = "X-Correlation-Id"
 Check = Callable[[], Awaitable[None]]
 
 
-class Correlation:
-    """ASGI middleware: every request gets a correlation id (the caller's, if it sent a valid
-    one) in ``request.state.correlation_id``, echoed back in the response's header.
+class HttpMiddleware:
+    """A plain ASGI middleware that acts on HTTP requests (``http``) and passes anything else
+    (lifespan, websockets) straight through.
 
     Plain ASGI rather than ``@app.middleware("http")``: Starlette's BaseHTTPMiddleware runs
     each request through an extra task group and memory streams, a sizeable share of a
@@ -32,6 +32,17 @@ class Correlation:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Any, receive: Any, send: Any) -> None:
+        raise NotImplementedError
+
+
+class Correlation(HttpMiddleware):
+    """Every request gets a correlation id (the caller's, if it sent a valid one) in
+    ``request.state.correlation_id``, echoed back in the response's header."""
+
+    async def http(self, scope: Any, receive: Any, send: Any) -> None:
         raw = _header(scope, CORRELATION_HEADER_BYTES)
         try:
             correlation_id = UUID(raw.decode("latin-1")) if raw is not None else uuid4()
@@ -101,20 +112,17 @@ class BodyTooLarge(Exception):
     pass
 
 
-class BodyLimit:
-    """ASGI middleware: a body over ``max_bytes`` gets 413 before the app reads it all.
+class BodyLimit(HttpMiddleware):
+    """A body over ``max_bytes`` gets 413 before the app reads it all.
 
     Checks Content-Length up front, and counts the bytes of a chunked body as they arrive.
     """
 
     def __init__(self, app: Any, max_bytes: int = MAX_BODY_BYTES) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Any, receive: Any, send: Any) -> None:
         length = dict(scope.get("headers") or ()).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
             await self._refuse(send)
@@ -141,20 +149,14 @@ class BodyLimit:
                            kind="payload-too-large")
 
 
-class NoNulCharacter:
-    """ASGI middleware: text with a NUL character is refused with 422 at the door.
+class NoNulCharacter(HttpMiddleware):
+    """Text with a NUL character is refused with 422 at the door.
 
     PostgreSQL cannot store U+0000 in text, so such a value would otherwise reach the database
     and fail there as a 500. JSON must escape it (``\\u0000``), and URLs must percent-encode it.
     """
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Any, receive: Any, send: Any) -> None:
         target = (scope.get("raw_path") or b"") + b"?" + (scope.get("query_string") or b"")
         if b"%00" in target.lower() or b"\x00" in target or "\x00" in scope.get("path", ""):
             await _refuse_nul(send, "the URL")
