@@ -66,12 +66,9 @@ class ReportingProjections:
         self.thresholds = thresholds or Thresholds()
 
     async def apply(self, conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> None:
-        await self.apply_batch(conn, [envelope])
-
-    async def apply_batch(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]) -> None:
-        """File the events and recompute every ECT they touch, in the caller's transaction."""
-        ids = sorted(await self.file_batch(conn, envelopes))
-        await self.recompute(conn, ids, facts.in_hand(envelopes))
+        """One event, as ``ProjectionConsumer`` applies events: filed, its ECTs marked; the
+        rows follow at the next drain."""
+        await self.file_batch(conn, [envelope])
 
     async def file_batch(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]
                          ) -> set[UUID]:
