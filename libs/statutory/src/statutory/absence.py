@@ -9,12 +9,14 @@ carer's leave never count: the ECT may choose to extend instead, and must be all
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from statutory.errors import StatutoryRuleError
+from statutory.working_days import add_working_days
 
 THRESHOLD_DAYS = 30  # guidance 3.6
 
@@ -74,6 +76,42 @@ class Absence:
     def counts(self) -> bool:
         """Whether it counts towards the threshold: everything but statutory leave (3.7)."""
         return self.reason not in STATUTORY_LEAVE
+
+
+@dataclass(frozen=True)
+class AbsenceFact:
+    """``days`` absent from ``first_day`` (whole or half days), before any year is given to it.
+
+    The induction clock (``statutory.timeline``) decides the year of induction each absence
+    falls in, from every fact it knows, so an extension that moves the year boundary moves
+    the absences with it.
+    """
+
+    first_day: date
+    days: float
+    reason: AbsenceReason
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", AbsenceReason(self.reason))
+        object.__setattr__(self, "days", float(self.days))
+        if not self.days > 0 or not float(self.days * 2).is_integer():
+            raise InvalidAbsenceError(f"an absence lasts a positive number of half days, not {self.days}")
+
+    @property
+    def counts(self) -> bool:
+        return self.reason not in STATUTORY_LEAVE
+
+    @property
+    def last_day(self) -> date:
+        """The last day away: the first day and the working days after it, as many as it lasts
+        (a half day is a day here: the ECT is not there for the meeting)."""
+        return add_working_days(self.first_day, max(math.ceil(self.days) - 1, 0))
+
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    def in_year(self, induction_year: int) -> Absence:
+        return Absence(self.first_day, self.days, self.reason, induction_year)
 
 
 def counted_days(absences: Iterable[Absence], induction_year: int) -> float:

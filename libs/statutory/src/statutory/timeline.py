@@ -1,0 +1,602 @@
+"""The induction clock: one pure function from an induction's facts and a date to its timeline.
+
+Every service asks this and keeps none of its rules, so scheduling's ECT, reporting's
+entitlement and submissions and notifications' reminders can never disagree about terms
+served, the year of induction or a due date. The rules, with the guidance's paragraphs:
+
+- **Service** (``statutory.service``): only time in post counts; a run of continuous
+  employment shorter than a term does not, once it has ended (2.33); a recorded figure for a
+  closed period counts as recorded (2.31); each post on its own calendar; FTE-weighted (2.36).
+  Terms served are kept per period to one decimal place, and the induction's figure is the
+  sum of its periods' (2.34: what the AB records, period by period); the TRA counts whole terms.
+- **Length**: six terms (2.30), less any reduction for previous experience, never below one
+  term (3.2-3.4); then the extensions: each year of induction in which counted absence reaches
+  30 days is lengthened by all its days absent (3.6), every later absence in that year
+  included; statutory leave never counts, but the days the ECT chose to extend by after it
+  lengthen the year the leave fell in (3.7); AB extensions add FTE terms at the end (3.8).
+  Days become FTE terms at 65 school days a term, rounded up to one decimal place.
+- **Years**: year 1 ends at its *assessment point*, the day three terms (plus its extension)
+  are served: the end of the term in which that figure is reached to one decimal place, or the
+  day it is reached exactly, whichever is first. Year 2 starts the next day (cadence turns
+  fortnightly, absences belong to it); an absence belongs to the year its first day falls in.
+- **Reports** (2.48-2.63): a formal assessment at each assessment point, due 10 working days
+  after it (2.61), the last one final (it recommends, 2.60); after each AB extension a new
+  final assessment at its end. A progress review at the end of every other term in post;
+  none where an assessment follows less than a term later (2.49); for an ECT who started
+  mid-term (after the term's first week) the first review is held by the middle of the
+  following term (2.49). A report whose day falls while the ECT is absent is postponed and
+  held on return (2.56). An interim assessment is owed on the last day in a post held for at
+  least a term (another school included), unless a formal assessment is held in that term
+  before they go (2.62), with the induction served and the days absent since the last
+  assessment (2.63).
+- **Projection**: an open post is assumed to continue on the latest working pattern, so
+  every future date is the date as the facts now stand.
+
+Dates are inclusive. No clock and no I/O: the caller gives the date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property, lru_cache
+from itertools import pairwise
+from typing import Any
+
+from statutory.absence import THRESHOLD_DAYS, Absence, AbsenceFact
+from statutory.cadence import CoachingSchedule
+from statutory.calendar import TermName, academic_year_of
+from statutory.errors import StatutoryRuleError
+from statutory.reports_due import (
+    ASSESSMENT_DEADLINE_WORKING_DAYS,
+    FORMAL_ASSESSMENT,
+    PROGRESS_REVIEW,
+    extension_days_as_terms,
+)
+from statutory.service import (
+    ONE_DAY,
+    CountedPeriod,
+    ServiceLedger,
+    ServicePeriod,
+    employment_terms,
+    round_terms,
+)
+from statutory.terms_served import FULL_INDUCTION_TERMS, MINIMUM_TERMS, FteChange
+from statutory.working_days import add_working_days, is_working_day
+
+INTERIM_ASSESSMENT = "interim_assessment"
+
+
+class InvalidDecisionError(StatutoryRuleError):
+    """An extension or reduction of no length."""
+
+
+@dataclass(frozen=True)
+class LeaveExtension:
+    """Days the ECT chose to extend by after statutory leave (3.7), and when they asked."""
+
+    requested_on: date
+    days: float
+
+
+@dataclass(frozen=True)
+class TermsDecision:
+    """An AB's extension (3.8) or reduction (3.2-3.4), in FTE terms, and when it was decided."""
+
+    terms: Decimal
+    decided_on: date
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.terms <= 0:
+            raise InvalidDecisionError(f"an extension or reduction is a positive length, not {self.terms}")
+
+
+@dataclass(frozen=True)
+class InductionFacts:
+    """Everything the clock needs to know about one induction. Hashable, so a plan is kept."""
+
+    periods: tuple[ServicePeriod, ...]
+    fte_history: tuple[FteChange, ...]
+    absences: tuple[AbsenceFact, ...] = ()
+    leave_extensions: tuple[LeaveExtension, ...] = ()
+    extensions: tuple[TermsDecision, ...] = ()
+    reductions: tuple[TermsDecision, ...] = ()
+    completed_on: date | None = None  # passed or failed: nothing is served or due after
+
+
+@dataclass(frozen=True)
+class InductionTerm:
+    """A school term the ECT was in post in, numbered from 1 across every post."""
+
+    number: int
+    name: TermName
+    academic_year: int
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        """``2025-autumn``, ``2026-spring``: the term by the calendar year it falls in."""
+        return f"{self.start.year}-{self.name.value}"
+
+
+@dataclass(frozen=True)
+class ExtensionLine:
+    """One source of a change to the terms required."""
+
+    source: str  # absence (3.6), statutory_leave (3.7), appropriate_body (3.8), reduction (3.2)
+    terms: Decimal  # negative for a reduction
+    induction_year: int | None = None
+    days: float | None = None
+    decided_on: date | None = None
+
+
+@dataclass(frozen=True)
+class AssessmentPoint:
+    terms: Decimal  # FTE terms served at the point
+    on: date | None  # the day it is reached as the facts stand (None: the post ends first)
+    final: bool
+
+
+@dataclass(frozen=True)
+class ReportDue:
+    """A review or assessment the AB is owed: when it is held and when it is due."""
+
+    kind: str  # progress_review, formal_assessment, interim_assessment
+    term_number: int
+    term_label: str
+    term_start: date
+    term_end: date
+    held_on: date  # the review or assessment meeting, as planned
+    due_on: date  # at the AB (after any postponement)
+    appropriate_body_id: str
+    school_id: str
+    final: bool = False
+    postponed_until: date | None = None  # absent on ``held_on``: held on return instead (2.56)
+    terms_served: Decimal | None = None  # interim assessments: induction served (2.63)
+    days_absent: float | None = None  # interim: days absent since the last assessment (2.63)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the facts alone decide: every date of the induction, independent of today."""
+
+    ledger: ServiceLedger
+    terms: tuple[InductionTerm, ...]
+    year_starts: dict[int, date]  # 1, and 2 and 3 where they exist and are reached
+    absences: tuple[Absence, ...]  # each with the year of induction it falls in
+    extensions: tuple[ExtensionLine, ...]
+    terms_required: Decimal
+    points: tuple[AssessmentPoint, ...]
+    reports: tuple[ReportDue, ...]
+    coaching: CoachingSchedule = field(compare=False)
+
+
+def induction_timeline(facts: InductionFacts, as_of: date) -> Timeline:
+    """The whole timeline of one induction as the facts stand, with its figures on ``as_of``."""
+    return Timeline(facts, _plan(facts), as_of)
+
+
+class Timeline:
+    """The plan, and where the induction stands on ``as_of``."""
+
+    def __init__(self, facts: InductionFacts, plan: Plan, as_of: date) -> None:
+        self.facts, self.plan, self.as_of = facts, plan, as_of
+
+    # -- the headline figures ----------------------------------------------------------------
+
+    @property
+    def start(self) -> date | None:
+        return self.plan.ledger.periods[0].period.start if self.plan.ledger.periods else None
+
+    @property
+    def last_day(self) -> date:
+        """The last day the figures describe: ``as_of``, or the completion if earlier."""
+        done = self.facts.completed_on
+        return self.as_of if done is None else min(self.as_of, done)
+
+    @cached_property
+    def period_terms(self) -> tuple[Decimal, ...]:
+        """Each counted period's terms served to date, one decimal place (0 when excluded)."""
+        return tuple(round_terms(p.exact_through(self.last_day, self.plan.ledger.fte_history))
+                     for p in self.plan.ledger.periods)
+
+    @property
+    def terms_served(self) -> Decimal:
+        """FTE terms served to date: the sum of the periods' one-decimal figures (2.34)."""
+        return sum(self.period_terms, Decimal(0))
+
+    @property
+    def whole_terms(self) -> int:
+        """Whole terms, as the TRA counts them (2.34)."""
+        return int(self.terms_served // 1)
+
+    @property
+    def terms_required(self) -> Decimal:
+        return self.plan.terms_required
+
+    @property
+    def terms_remaining(self) -> Decimal:
+        return max(self.terms_required - self.terms_served, Decimal(0))
+
+    @property
+    def induction_year(self) -> int:
+        return self.induction_year_at(self.last_day)
+
+    def induction_year_at(self, day: date) -> int:
+        """1, 2, or 3 in an AB extension; an ECT past the end stays in their last year."""
+        return max((year for year, first in self.plan.year_starts.items() if first <= day), default=1)
+
+    @property
+    def year_two_starts(self) -> date | None:
+        return self.plan.year_starts.get(2)
+
+    @property
+    def extension_starts(self) -> date | None:
+        return self.plan.year_starts.get(3)
+
+    def counted_absence_days(self, year: int, through: date | None = None) -> float:
+        """Days absent in ``year`` that count towards the 30-day threshold (3.6)."""
+        last = through or self.last_day
+        return sum((a.days for a in self.plan.absences
+                    if a.induction_year == year and a.counts and a.first_day <= last), 0.0)
+
+    def year_of_absence(self, first_day: date) -> int:
+        return self.induction_year_at(first_day)
+
+    # -- terms, reports, coaching --------------------------------------------------------------
+
+    @property
+    def terms(self) -> tuple[InductionTerm, ...]:
+        return self.plan.terms
+
+    def terms_to_date(self) -> list[InductionTerm]:
+        return [t for t in self.plan.terms if t.start <= self.last_day]
+
+    def term_number_at(self, day: date) -> int:
+        """The induction term ``day`` falls in (a holiday belongs to the term before it)."""
+        return sum(1 for term in self.plan.terms if term.start <= day)
+
+    def term(self, number: int) -> InductionTerm | None:
+        return self.plan.terms[number - 1] if 0 < number <= len(self.plan.terms) else None
+
+    @property
+    def reports(self) -> tuple[ReportDue, ...]:
+        return self.plan.reports
+
+    def reports_until(self, day: date) -> list[ReportDue]:
+        """Reports of terms begun by ``day``, and any due by then."""
+        return [r for r in self.plan.reports if r.term_start <= day or r.due_on <= day]
+
+    @property
+    def final_assessment(self) -> ReportDue | None:
+        return next((r for r in reversed(self.plan.reports) if r.final), None)
+
+    @property
+    def final_term_starts(self) -> date | None:
+        """The first day of the term the final assessment is held in (None: not reached)."""
+        final = self.final_assessment
+        return final.term_start if final is not None else None
+
+    def sessions_expected(self, through: date | None = None) -> int:
+        return self.plan.coaching.expected(min(through or self.last_day, self.last_day))
+
+    # -- the breakdown an AB can check by hand ---------------------------------------------------
+
+    def breakdown(self) -> dict[str, Any]:
+        """The figures and how they were reached, as plain JSON values; the same facts give the
+        same breakdown in every service."""
+        ledger, last = self.plan.ledger, self.last_day
+        periods = []
+        for counted, terms in zip(ledger.periods, self.period_terms, strict=True):
+            periods.append(_period_line(counted, terms, last, ledger))
+        return {
+            "as_of": last.isoformat(),
+            "terms_served": float(self.terms_served),
+            "whole_terms": self.whole_terms,
+            "terms_required": float(self.terms_required),
+            "terms_remaining": float(self.terms_remaining),
+            "induction_year": self.induction_year,
+            "year_two_starts": _iso(self.year_two_starts),
+            "extension_starts": _iso(self.extension_starts),
+            "periods": periods,
+            "gaps": [{"from": first.isoformat(), "to": to.isoformat(), "days": (to - first).days + 1,
+                      "reason": "not in an induction post: counts for nothing"}
+                     for first, to in self.gaps()],
+            "required": [{"source": "statutory", "terms": float(FULL_INDUCTION_TERMS),
+                          "reason": "six terms, the full-time equivalent of two school years (2.30)"},
+                         *(_extension_line(line) for line in self.plan.extensions)],
+            "assessment_points": [{"terms": float(p.terms), "on": _iso(p.on), "final": p.final}
+                                  for p in self.plan.points],
+        }
+
+    def gaps(self) -> list[tuple[date, date]]:
+        periods = [p.period for p in self.plan.ledger.periods]
+        return [(earlier.end + ONE_DAY, later.start - ONE_DAY)
+                for earlier, later in pairwise(periods)
+                if earlier.end is not None and later.start - earlier.end > ONE_DAY]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _period_line(counted: CountedPeriod, terms: Decimal, last: date, ledger: ServiceLedger) -> dict[str, Any]:
+    period = counted.period
+    through = min(counted.last, last)
+    ftes = sorted({c.fte for c in ledger.fte_history
+                   if c.effective_from <= through and _in_force_after(c, ledger.fte_history, period.start)})
+    if period.recorded_terms is not None:
+        how = f"{period.recorded_terms} terms recorded by the appropriate body for this period (2.31)"
+    elif not counted.counts:
+        how = "continuous employment shorter than one term does not count (2.33)"
+    elif counted.provisional:
+        how = "counts once continuous employment reaches one term (2.33)"
+    else:
+        how = "FTE-weighted share of each term in post, on this school's term dates (2.30, 2.36)"
+    return {
+        "appropriate_body_id": period.appropriate_body_id, "school_id": period.school_id,
+        "start": period.start.isoformat(), "end": _iso(period.end),
+        "days_in_post": max((through - period.start).days + 1, 0),
+        "fte": ftes, "terms": float(terms), "counts": counted.counts,
+        "provisional": counted.provisional, "recorded": period.recorded_terms is not None,
+        "reason": how,
+    }
+
+
+def _in_force_after(change: FteChange, history: Sequence[FteChange], start: date) -> bool:
+    """Whether ``change`` is in force on some day from ``start`` (it is not replaced before)."""
+    later = [c.effective_from for c in history if c.effective_from > change.effective_from]
+    return not later or min(later) > start
+
+
+def _extension_line(line: ExtensionLine) -> dict[str, Any]:
+    reasons = {
+        "absence": f"{line.days:g} days' absence in year {line.induction_year} reached 30: the year is "
+                   "extended by the days absent (3.6)",
+        "statutory_leave": f"{line.days:g} days chosen after statutory leave in year "
+                           f"{line.induction_year} (3.7)",
+        "appropriate_body": f"extension decided by the appropriate body on {line.decided_on} (3.8)",
+        "reduction": f"reduction for previous experience decided on {line.decided_on} (3.2-3.4)",
+    }
+    return {"source": line.source, "terms": float(line.terms), "induction_year": line.induction_year,
+            "days": line.days, "decided_on": _iso(line.decided_on), "reason": reasons[line.source]}
+
+
+# -- the plan ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def _plan(facts: InductionFacts) -> Plan:
+    """Worked out once per set of facts: a projection recomputes an ECT after every session,
+    drop-in or report, none of which changes the clock."""
+    ledger = ServiceLedger(facts.periods, facts.fte_history, facts.completed_on)
+    terms = _induction_terms(ledger)
+    reduction = sum((r.terms for r in facts.reductions), Decimal(0))
+    base = max(FULL_INDUCTION_TERMS - reduction, MINIMUM_TERMS)
+    ab_total = sum((e.terms for e in facts.extensions), Decimal(0))
+    year_one = min(Decimal(3), base)
+    segments = [(year, length) for year, length in ((1, year_one), (2, base - year_one), (3, ab_total))
+                if length > 0]
+    absences = sorted(facts.absences, key=lambda a: (a.first_day, a.days, a.reason.value))
+    years = _Years(ledger, terms, absences, facts.leave_extensions)
+    ends: dict[int, Fraction] = {}
+    for (year, length), following in zip(segments, [*(y for y, _ in segments[1:]), None], strict=True):
+        ends[year] = years.close(year, Fraction(str(length)), following)
+    year_two_end = ends.get(2, ends[1])
+    points: list[AssessmentPoint] = []
+    if 2 in ends:
+        points.append(AssessmentPoint(_dec(ends[1]), years.point_date(ends[1]), False))
+    reached = year_two_end
+    for extension in sorted(facts.extensions, key=lambda e: e.decided_on):
+        points.append(AssessmentPoint(_dec(reached), years.point_date(reached), False))
+        reached += Fraction(str(extension.terms))
+    final_terms = ends.get(3, year_two_end)
+    points.append(AssessmentPoint(_dec(final_terms), years.point_date(final_terms), True))
+    extensions: list[ExtensionLine] = []
+    if reduction:
+        extensions.append(ExtensionLine("reduction", base - FULL_INDUCTION_TERMS,
+                                        decided_on=min(r.decided_on for r in facts.reductions)))
+    extensions += years.lines
+    extensions += [ExtensionLine("appropriate_body", e.terms, decided_on=e.decided_on)
+                   for e in sorted(facts.extensions, key=lambda e: e.decided_on)]
+    windows = [(c.period.calendar, c.period.start, c.period.end if facts.completed_on is None
+                else min(filter(None, [c.period.end, facts.completed_on])))
+               for c in ledger.periods]
+    fortnightly_from = years.starts.get(2) or years.starts.get(3)
+    plan_reports = _Reports(ledger, terms, years, points, absences).all()
+    return Plan(ledger, terms, dict(years.starts), tuple(years.assigned(absences)), tuple(extensions),
+                _dec(final_terms), tuple(points), tuple(plan_reports),
+                CoachingSchedule(windows, fortnightly_from))
+
+
+def _dec(value: Fraction) -> Decimal:
+    return round_terms(value)
+
+
+def _induction_terms(ledger: ServiceLedger) -> tuple[InductionTerm, ...]:
+    found: dict[tuple[int, TermName], tuple[date, date]] = {}
+    for counted in ledger.periods:
+        if not counted.counts:
+            continue
+        period = counted.period
+        for term in period.calendar.terms_between(period.start, counted.last):
+            key = (academic_year_of(term.start), term.name)
+            start, _ = found.get(key, (term.start, term.end))
+            found[key] = (min(start, term.start), term.end)  # the end as the later school has it
+    ordered = sorted(found.items(), key=lambda item: item[1][0])
+    return tuple(InductionTerm(number, name, year, start, end)
+                 for number, ((year, name), (start, end)) in enumerate(ordered, start=1))
+
+
+class _Years:
+    """The years of induction: where each ends, and what lengthened it."""
+
+    def __init__(self, ledger: ServiceLedger, terms: Sequence[InductionTerm],
+                 absences: Sequence[AbsenceFact], leave: Sequence[LeaveExtension]) -> None:
+        self.ledger, self.terms, self.absences = ledger, terms, absences
+        self.starts: dict[int, date] = {}
+        if ledger.periods:
+            self.starts[1] = ledger.periods[0].period.start
+        self.lines: list[ExtensionLine] = []
+        self.reached = Fraction(0)  # the FTE terms at which the years so far end
+        statutory = [a for a in absences if not a.counts]
+        # the leave an opt-in follows: the latest statutory leave begun by the request
+        self.leave = [(max((a.first_day for a in statutory if a.first_day <= x.requested_on),
+                           default=x.requested_on), x.days) for x in leave]
+
+    def close(self, year: int, length: Fraction, following_year: int | None) -> Fraction:
+        """End ``year`` (of ``length`` FTE terms before extensions) and start ``following_year``
+        the next day; the FTE terms it ends at."""
+        first = self.starts.get(year)
+        if first is None:  # the previous year is never reached: nor is this one
+            self.reached += length
+            return self.reached
+        extension = Fraction(0)
+        while True:
+            end = self.reached + length + extension
+            last = self.point_date(end)
+            following = last + ONE_DAY if last is not None else None
+            inside = [a for a in self.absences
+                      if a.first_day >= first and (following is None or a.first_day < following)]
+            counted = sum((a.days for a in inside if a.counts), 0.0)
+            absence_days = counted if counted >= THRESHOLD_DAYS else 0.0
+            leave_days = sum((days for anchor, days in self.leave
+                              if anchor >= first and (following is None or anchor < following)), 0.0)
+            # each source in terms of its own, so the lines of the breakdown add up
+            by_absence = extension_days_as_terms(absence_days)
+            by_leave = extension_days_as_terms(leave_days)
+            new = Fraction(str(by_absence + by_leave))
+            if new <= extension:  # stable: extending further brings no new absence into the year
+                break
+            extension = new
+        if absence_days:
+            self.lines.append(ExtensionLine("absence", by_absence, induction_year=year, days=absence_days))
+        if leave_days:
+            self.lines.append(ExtensionLine("statutory_leave", by_leave, induction_year=year,
+                                            days=leave_days))
+        self.reached = end
+        if following is not None and following_year is not None:
+            self.starts[following_year] = following
+        return end
+
+    def point_date(self, target: Fraction) -> date | None:
+        """The day ``target`` FTE terms are served: the end of the term in which it is reached to
+        one decimal place, or the day it is reached exactly, whichever is first."""
+        exact = self.ledger.first_day_reaching(target)
+        if exact is None:
+            return None
+        ended = [t.end for t in self.terms if t.end < exact]
+        if (ended and self.ledger.in_post(ended[-1]) is not None
+                and round_terms(self.ledger.exact_through(ended[-1])) >= _dec(target)):
+            return ended[-1]
+        return exact
+
+    def assigned(self, absences: Sequence[AbsenceFact]) -> list[Absence]:
+        found = []
+        for absence in absences:
+            year = max((y for y, first in self.starts.items() if first <= absence.first_day), default=1)
+            found.append(absence.in_year(year))
+        return found
+
+
+class _Reports:
+    """Every review and assessment the plan owes, in the order they are held."""
+
+    def __init__(self, ledger: ServiceLedger, terms: Sequence[InductionTerm], years: _Years,
+                 points: Sequence[AssessmentPoint], absences: Sequence[AbsenceFact]) -> None:
+        self.ledger, self.terms, self.years, self.absences = ledger, terms, years, absences
+        self.points = [p for p in points if p.on is not None]
+        self.final_on = points[-1].on if points else None
+
+    def all(self) -> list[ReportDue]:
+        assessments = [self._assessment(p) for p in self.points]
+        interims = self._interims()
+        reviews = self._reviews(interims)
+        return sorted([*assessments, *interims, *reviews], key=lambda r: (r.held_on, r.kind))
+
+    def _term_of(self, day: date) -> InductionTerm:
+        number = max(sum(1 for t in self.terms if t.start <= day), 1)
+        return self.terms[number - 1]
+
+    def _report(self, kind: str, held_on: date, term: InductionTerm, **extra: Any) -> ReportDue:
+        holder = self.ledger.holder_at(held_on)
+        period = holder.period if holder is not None else None
+        return ReportDue(kind=kind, term_number=term.number, term_label=term.label, term_start=term.start,
+                         term_end=term.end, held_on=held_on, due_on=extra.pop("due_on", held_on),
+                         appropriate_body_id=period.appropriate_body_id if period else "",
+                         school_id=period.school_id if period else "", **extra)
+
+    def _assessment(self, point: AssessmentPoint) -> ReportDue:
+        assert point.on is not None
+        held, back = point.on, self._back_from_absence(point.on)
+        due = add_working_days(back or held, ASSESSMENT_DEADLINE_WORKING_DAYS)
+        return self._report(FORMAL_ASSESSMENT, held, self._term_of(held), due_on=due, final=point.final,
+                            postponed_until=back)
+
+    def _reviews(self, interims: Sequence[ReportDue]) -> list[ReportDue]:
+        found = []
+        left_on = {r.held_on for r in interims}
+        point_days = [p.on for p in self.points if p.on is not None]
+        for index, term in enumerate(self.terms):
+            if self.final_on is not None and term.start > self.final_on:
+                break
+            if any(term.start <= day <= term.end for day in point_days):
+                continue  # an assessment term: the assessment covers it
+            held = term.end
+            if index == 0 and self._started_mid_term(term) and len(self.terms) > 1:
+                held = _middle(self.terms[1])  # 2.49: by the middle of the following term
+            if self.ledger.in_post(held) is None or held in left_on:
+                continue  # left before it (an interim assessment instead, where one is owed)
+            holding = self._term_of(held)
+            following = self.terms[holding.number] if holding.number < len(self.terms) else None
+            upcoming = [day for day in point_days if day > held]
+            if upcoming and (following is None or upcoming[0] < following.end):
+                continue  # an assessment less than a term later: only the assessment (2.49)
+            back = self._back_from_absence(held)
+            found.append(self._report(PROGRESS_REVIEW, held, term, due_on=back or held, postponed_until=back))
+        return found
+
+    def _started_mid_term(self, term: InductionTerm) -> bool:
+        start = self.ledger.periods[0].period.start
+        first_monday = term.start - timedelta(days=term.start.weekday())
+        return start >= first_monday + timedelta(days=7)
+
+    def _interims(self) -> list[ReportDue]:
+        found = []
+        completed = self.ledger.completed_on
+        for counted in self.ledger.periods:
+            period = counted.period
+            if period.end is None or (completed is not None and period.end >= completed):
+                continue
+            if employment_terms(period, period.end) < 1 or not self.terms:
+                continue  # 2.62: only after at least one term in the post
+            term = self._term_of(period.end)
+            if any(p.on is not None and term.start <= p.on <= period.end for p in self.points):
+                continue  # a formal assessment in the term they leave covers it
+            previous = max((p.on for p in self.points if p.on is not None and p.on < period.end),
+                           default=self.ledger.periods[0].period.start - ONE_DAY)
+            absent = sum((a.days for a in self.absences if previous < a.first_day <= period.end), 0.0)
+            served = sum((round_terms(p.exact_through(period.end, self.ledger.fte_history))
+                          for p in self.ledger.periods if p.period.start <= period.end), Decimal(0))
+            found.append(self._report(INTERIM_ASSESSMENT, period.end, term, terms_served=served,
+                                      days_absent=absent))
+        return found
+
+    def _back_from_absence(self, day: date) -> date | None:
+        """The first working day back, if ``day`` falls in an absence (2.56); None if not absent."""
+        back = None
+        while (absence := next((a for a in self.absences if a.covers(back or day)), None)) is not None:
+            back = absence.last_day + ONE_DAY
+            while not is_working_day(back):
+                back += ONE_DAY
+        return back
+
+
+def _middle(term: InductionTerm) -> date:
+    return term.start + timedelta(days=(term.end - term.start).days // 2)
+
