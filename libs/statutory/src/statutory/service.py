@@ -18,8 +18,8 @@ inside the one period that crosses it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -192,3 +192,54 @@ def round_terms(value: Fraction) -> Decimal:
     """To one decimal place, half up (2.34): a term's share is exact, so no float error creeps in."""
     tenths = (value * 10 + Fraction(1, 2)).__floor__()
     return Decimal(tenths).scaleb(-1)
+
+
+@dataclass(frozen=True)
+class PostChange:
+    """One change of post, as the services learn it, in the order it happened.
+
+    ``start``: an AB registers or claims the ECT at a school from ``on``; ``transfer``: the
+    ECT moves to ``school_id`` from ``on`` (same AB; the old post's last day is the day
+    before); ``end``: the ECT leaves or is released, ``on`` being the last day in post.
+    """
+
+    kind: str  # start, transfer, end
+    on: date
+    appropriate_body_id: str = ""
+    school_id: str = ""
+    recorded_terms: Decimal | None = None  # with an end: the AB's figure for the period (2.31)
+
+
+START, TRANSFER, END = "start", "transfer", "end"
+
+
+def service_periods(changes: Sequence[PostChange],
+                    calendar_for: Callable[[str], SchoolCalendar]) -> tuple[ServicePeriod, ...]:
+    """The posts a history of changes describes, each on its school's calendar.
+
+    Every service folds its own events into ``PostChange``s and asks this, so a transfer or a
+    release splits the induction into the same periods everywhere.
+    """
+    periods: list[ServicePeriod] = []
+    current: ServicePeriod | None = None
+    for change in changes:
+        if change.kind == START:
+            if current is not None:  # a claim without a release: the last post ends the day before
+                periods.append(replace(current, end=max(change.on - ONE_DAY, current.start)))
+            current = ServicePeriod(change.on, calendar_for(change.school_id), None,
+                                    change.appropriate_body_id, change.school_id)
+        elif change.kind == TRANSFER and current is not None:
+            if change.on <= current.start:  # moved before the first day: the post is the new school's
+                current = replace(current, school_id=change.school_id,
+                                  calendar=calendar_for(change.school_id))
+                continue
+            periods.append(replace(current, end=change.on - ONE_DAY))
+            current = ServicePeriod(change.on, calendar_for(change.school_id), None,
+                                    current.appropriate_body_id, change.school_id)
+        elif change.kind == END and current is not None:
+            periods.append(replace(current, end=max(change.on, current.start),
+                                   recorded_terms=change.recorded_terms))
+            current = None
+    if current is not None:
+        periods.append(current)
+    return tuple(periods)
