@@ -46,6 +46,7 @@ _PAYLOADS: tuple[type[EventPayload], ...] = (
     reporting_v1.SupportPlanShared,
     reporting_v1.InductionOutcomeRecorded,
     reporting_v1.InductionExtended,
+    reporting_v1.InductionReduced,
     notifications_v1.NotificationSent, notifications_v1.NotificationFailed,
 )
 

@@ -110,3 +110,18 @@ class InductionExtended(EventPayload):
         default=None, description="20 working days after the final recommendation (2.67).")
     notice_due_by: date | None = Field(
         default=None, description="Written notice within 3 working days of the decision (2.69).")
+
+
+class InductionReduced(EventPayload):
+    """The appropriate body reduced the induction for previous experience, with the ECT's
+    consent: by a length in FTE terms, never below one term in all (3.2-3.4)."""
+
+    event_type: ClassVar[str] = "InductionReduced"
+    event_version: ClassVar[int] = 1
+
+    reduction_terms: float = Field(gt=0, description="Length of the reduction in FTE terms.")
+    reason: str = Field(description="The previous experience the reduction recognises.")
+    ect_consented_on: date = Field(description="When the ECT agreed to the reduction (3.3).")
+    decided_on: date
+    appropriate_body_id: str
+    terms_required: float = Field(description="Terms the ECT must now serve in all (at least 1.0).")
