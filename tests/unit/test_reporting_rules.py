@@ -16,6 +16,7 @@ from reporting.domain.submissions import submissions
 from reporting.projections.history_fold import fold_history
 from scheduling.integration.outbound import to_integration_event
 from statutory.calendar import SchoolCalendar
+from statutory.service import END, START as POST_START, PostChange
 from statutory.terms_served import FteChange
 from tests.unit.scheduling_fixtures import Clock, ect_details, in_memory_app, mentor_details, provenance
 
@@ -30,11 +31,15 @@ def history(**overrides) -> EctHistory:  # type: ignore[no-untyped-def]
                    mentor_id=uuid.uuid4(), mentor_assigned_on=START)
     for key, value in overrides.items():
         setattr(h, key, value)
+    if "posts" not in overrides:  # the posts the periods describe, as the fold records them
+        h.posts = [change for p in h.periods for change in (
+            PostChange(POST_START, p.start, p.appropriate_body_id, "100001"),
+            *([PostChange(END, p.end)] if p.end else []))]
     return h
 
 
 def clock(h: EctHistory, today: date) -> InductionClock:
-    return InductionClock(h, SchoolCalendar(), today)
+    return InductionClock(h, {"100001": SchoolCalendar()}, today)
 
 
 def weekly(first: date, weeks: int) -> dict[UUID, SessionFact]:

@@ -92,6 +92,9 @@ class InductionOutcomeRecorded(EventPayload):
         default=None, description="20 working days after the final recommendation (2.67).")
     notice_due_by: date | None = Field(
         default=None, description="Written notice within 3 working days of the decision (2.69).")
+    reason: str | None = Field(
+        default=None, description="Why the AB decided against the headteacher's recommendation, "
+        "when it did (2.67).")
 
 
 class InductionExtended(EventPayload):

@@ -66,6 +66,11 @@ class Term:
                 )
 
     @property
+    def label(self) -> str:
+        """``2025-autumn``, ``2026-spring``: the term by the calendar year it falls in."""
+        return f"{self.start.year}-{self.name.value}"
+
+    @property
     def days(self) -> int:
         """Calendar days in the term, weekends and half-term included: the unit of "a term" served."""
         return (self.end - self.start).days + 1

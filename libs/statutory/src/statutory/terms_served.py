@@ -134,6 +134,23 @@ def terms_required(
     return max(required, MINIMUM_TERMS).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
+class ReductionBelowMinimumError(StatutoryRuleError):
+    """A reduction that would leave less than one term to serve (3.2-3.4)."""
+
+
+def reduced_length(reductions: Sequence[Decimal]) -> Decimal:
+    """The induction's length before extensions after ``reductions`` for previous experience:
+    six terms less them all, refused below one term (3.2-3.4)."""
+    total = sum(reductions, Decimal(0))
+    if any(r <= 0 for r in reductions):
+        raise ReductionBelowMinimumError("a reduction is a positive number of FTE terms")
+    if FULL_INDUCTION_TERMS - total < MINIMUM_TERMS:
+        raise ReductionBelowMinimumError(
+            f"reductions of {total} terms in all would leave {FULL_INDUCTION_TERMS - total} to serve; "
+            f"an induction is reduced to {MINIMUM_TERMS} term at least (statutory guidance 3.2-3.4)")
+    return FULL_INDUCTION_TERMS - total
+
+
 def terms_remaining(served: Decimal, required: Decimal) -> Decimal:
     """Terms still to serve, to 1 dp, never negative (an ECT may serve past the requirement)."""
     return max(required - served, Decimal(0)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)

@@ -25,10 +25,11 @@ served, the year of induction or a due date. The rules, with the guidance's para
   none where an assessment follows less than a term later (2.49); for an ECT who started
   mid-term (after the term's first week) the first review is held by the middle of the
   following term (2.49). A report whose day falls while the ECT is absent is postponed and
-  held on return (2.56). An interim assessment is owed on the last day in a post held for at
-  least a term (another school included), unless a formal assessment is held in that term
-  before they go (2.62), with the induction served and the days absent since the last
-  assessment (2.63).
+  held on their first teaching day back (2.56), then due 10 working days later. An interim
+  assessment is held by the last day in a post held for at least a term (another school
+  included), unless a formal assessment is held in that term before they go (2.62), with the
+  induction served and the days absent since the last assessment (2.63); like every
+  assessment report it reaches the AB within 10 working days of that meeting (2.61).
 - **Projection**: an open post is assumed to continue on the latest working pattern, so
   every future date is the date as the facts now stand.
 
@@ -355,16 +356,18 @@ def _in_force_after(change: FteChange, history: Sequence[FteChange], start: date
 
 
 def _extension_line(line: ExtensionLine) -> dict[str, Any]:
+    # Only the line's own reason is formatted: an AB extension or a reduction has no days, and
+    # formatting every reason eagerly (``None:g``) made breakdown() raise TypeError for them.
     reasons = {
-        "absence": f"{line.days:g} days' absence in year {line.induction_year} reached 30: the year is "
-                   "extended by the days absent (3.6)",
-        "statutory_leave": f"{line.days:g} days chosen after statutory leave in year "
-                           f"{line.induction_year} (3.7)",
-        "appropriate_body": f"extension decided by the appropriate body on {line.decided_on} (3.8)",
-        "reduction": f"reduction for previous experience decided on {line.decided_on} (3.2-3.4)",
+        "absence": lambda: f"{line.days:g} days' absence in year {line.induction_year} reached 30: "
+                           "the year is extended by the days absent (3.6)",
+        "statutory_leave": lambda: f"{line.days:g} days chosen after statutory leave in year "
+                                   f"{line.induction_year} (3.7)",
+        "appropriate_body": lambda: f"extension decided by the appropriate body on {line.decided_on} (3.8)",
+        "reduction": lambda: f"reduction for previous experience decided on {line.decided_on} (3.2-3.4)",
     }
     return {"source": line.source, "terms": float(line.terms), "induction_year": line.induction_year,
-            "days": line.days, "decided_on": _iso(line.decided_on), "reason": reasons[line.source]}
+            "days": line.days, "decided_on": _iso(line.decided_on), "reason": reasons[line.source]()}
 
 
 # -- the plan ------------------------------------------------------------------------------------
@@ -558,7 +561,9 @@ class _Reports:
             if upcoming and (following is None or upcoming[0] < following.end):
                 continue  # an assessment less than a term later: only the assessment (2.49)
             back = self._back_from_absence(held)
-            found.append(self._report(PROGRESS_REVIEW, held, term, due_on=back or held, postponed_until=back))
+            # held on return, then written up within the 10 working days an assessment gets
+            due = add_working_days(back, ASSESSMENT_DEADLINE_WORKING_DAYS) if back else held
+            found.append(self._report(PROGRESS_REVIEW, held, term, due_on=due, postponed_until=back))
         return found
 
     def _started_mid_term(self, term: InductionTerm) -> bool:
@@ -583,18 +588,24 @@ class _Reports:
             absent = sum((a.days for a in self.absences if previous < a.first_day <= period.end), 0.0)
             served = sum((round_terms(p.exact_through(period.end, self.ledger.fte_history))
                           for p in self.ledger.periods if p.period.start <= period.end), Decimal(0))
-            found.append(self._report(INTERIM_ASSESSMENT, period.end, term, terms_served=served,
-                                      days_absent=absent))
+            found.append(self._report(
+                INTERIM_ASSESSMENT, period.end, term, terms_served=served, days_absent=absent,
+                due_on=add_working_days(period.end, ASSESSMENT_DEADLINE_WORKING_DAYS)))
         return found
 
     def _back_from_absence(self, day: date) -> date | None:
-        """The first working day back, if ``day`` falls in an absence (2.56); None if not absent."""
+        """The first teaching day back, if ``day`` falls in an absence (2.56); None if not absent.
+        Leave that ends in the holidays ends, for the school, when the next term begins."""
         back = None
         while (absence := next((a for a in self.absences if a.covers(back or day)), None)) is not None:
             back = absence.last_day + ONE_DAY
-            while not is_working_day(back):
+            while not (is_working_day(back) and self._in_term(back)):
                 back += ONE_DAY
         return back
+
+    def _in_term(self, day: date) -> bool:
+        counted = self.ledger.holder_at(day)
+        return counted is None or counted.period.calendar.term_at(day) is not None
 
 
 def _middle(term: InductionTerm) -> date:

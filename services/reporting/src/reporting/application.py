@@ -49,8 +49,8 @@ class ReportingApplication(Application):
         targets: str, submitted_on: date, appropriate_body_id: str | None,
         recommendation: str | None, provenance: Provenance, **details: Any,
     ) -> UUID:
-        """``details``: final, mentor_id, assessor_id, assessor_role, ect_comments,
-        assessment_meeting_on, sign_offs (see ``TermReport.submit``)."""
+        """``details``: final, final_term_starts, mentor_id, assessor_id, assessor_role,
+        ect_comments, assessment_meeting_on, sign_offs (see ``TermReport.submit``)."""
         if self.recorder.select_events(report_id(ect_id, kind, term_number), limit=1):
             raise TermReportAlreadySubmittedError(kind, term_number)
         report = TermReport.submit(
@@ -101,13 +101,15 @@ class ReportingApplication(Application):
 
     def record_outcome(self, ect_id: UUID, *, outcome: str, decided_on: date, appropriate_body_id: str,
                        terms_served: float | None, recommendation: str | None,
-                       recommendation_received_on: date | None, provenance: Provenance) -> UUID:
+                       recommendation_received_on: date | None, provenance: Provenance,
+                       **details: Any) -> UUID:
+        """``details``: recommendation_term, final_term, reason (see ``InductionDecision``)."""
         decision = self._decision(ect_id, provenance)
         decision.record_outcome(
             outcome=outcome, decided_on=decided_on, appropriate_body_id=appropriate_body_id,
             terms_served=terms_served, recommendation=recommendation,
             recommendation_received_on=recommendation_received_on, today=self.today(),
-            provenance=provenance)
+            provenance=provenance, **details)
         self.save(decision)
         return decision.id
 
@@ -120,5 +122,15 @@ class ReportingApplication(Application):
             appropriate_body_id=appropriate_body_id,
             recommendation_received_on=recommendation_received_on, today=self.today(),
             provenance=provenance)
+        self.save(decision)
+        return decision.id
+
+    def reduce_induction(self, ect_id: UUID, *, reduction_terms: Decimal, reason: str,
+                         ect_consented_on: date, decided_on: date, appropriate_body_id: str,
+                         terms_required: Decimal, provenance: Provenance) -> UUID:
+        decision = self._decision(ect_id, provenance)
+        decision.reduce(reduction_terms=reduction_terms, reason=reason, ect_consented_on=ect_consented_on,
+                        decided_on=decided_on, appropriate_body_id=appropriate_body_id,
+                        terms_required=terms_required, today=self.today(), provenance=provenance)
         self.save(decision)
         return decision.id

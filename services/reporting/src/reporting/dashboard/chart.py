@@ -16,8 +16,6 @@ from datetime import date, timedelta
 
 from reporting.domain.entitlement import EXCUSED
 from reporting.domain.induction_clock import InductionClock
-from statutory.cadence import SESSIONS_PER_TEACHING_WEEK
-from statutory.terms_served import first_day_of_year
 
 WEEK = timedelta(days=7)
 
@@ -45,16 +43,13 @@ def weekly(clock: InductionClock) -> list[Week]:
     held = Counter(max(monday(s.held_on), first) for s in history.sessions.values() if s.held_on <= last)
     excused = Counter(max(monday(m.due_on), first) for m in history.missed.values()
                       if m.reason == EXCUSED and m.due_on <= last)
-    year_two = first_day_of_year(clock.calendar, start, history.fte_history, 2)
     weeks: list[Week] = []
-    owed, held_so_far, week = 0.0, 0, first
+    held_so_far, week = 0, first
     while week <= last:
-        if week in teaching:
-            in_year_one = year_two is None or max(week, start) < year_two
-            owed += SESSIONS_PER_TEACHING_WEEK[1 if in_year_one else 2]
         held_so_far += held[week]
-        weeks.append(Week(week, week in teaching, held[week], excused[week], held_so_far,
-                          math.floor(owed + 1e-9)))
+        # what the clock says is owed by the end of the week (its cadence, its years, its posts)
+        owed = clock.sessions_expected(min(week + WEEK - timedelta(days=1), last))
+        weeks.append(Week(week, week in teaching, held[week], excused[week], held_so_far, owed))
         week += WEEK
     return weeks
 

@@ -16,7 +16,6 @@ from ect_platform.identity import Principal
 from reporting import access
 from reporting.dashboard import chart, data, timeline
 from reporting.dashboard.auth import BadFilter
-from reporting.domain.induction_clock import term_label
 from reporting.entrypoints.routes_exports import EXPORTERS
 from reporting.entrypoints.routes_read import AB_READERS
 from reporting.projections import entitlement, queries
@@ -102,7 +101,7 @@ async def ect(services: Services, caller: Principal, ect_id: UUID) -> dict[str, 
 
 def current_term(today: date) -> str:
     """This school term on England's default dates, or the last one during a holiday."""
-    return term_label(SchoolCalendar().terms_between(today - timedelta(days=120), today)[-1])
+    return SchoolCalendar().terms_between(today - timedelta(days=120), today)[-1].label
 
 
 async def appropriate_body(services: Services, caller: Principal, ab: str, *, term: str, state: str,

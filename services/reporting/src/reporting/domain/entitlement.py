@@ -1,9 +1,10 @@
 """The entitlement figures of one ECT, to date and per term, with their status and reasons.
 
-Pure: an ``EctHistory``, the school's calendar, the mentor's training and a date in; plain
-dicts out, ready to store. Sessions expected use ``statutory.cadence``; terms served and the
-year of induction ``statutory.terms_served``; absence ``statutory.absence``; reports
-``submissions``. The status rules are in ``entitlement_rules``.
+Pure: an ``EctHistory``, the schools' calendars, the mentor's training and a date in; plain
+dicts out, ready to store. Terms served and required, the year of induction, the coaching
+owed, absence by year and the reports due all come from the induction clock
+(``statutory.timeline``, through ``InductionClock``), with the breakdown that produced them
+so an AB can check a figure by hand. The status rules are in ``entitlement_rules``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from reporting.domain import entitlement_rules as rules
-from reporting.domain.induction_clock import InductionClock, term_label
+from reporting.domain.induction_clock import InductionClock
 from reporting.domain.submissions import Submission
-from statutory.absence import THRESHOLD_DAYS, counted_days
-from statutory.cadence import CadenceSchedule
-from statutory.calendar import Term
-from statutory.terms_served import FULL_INDUCTION_TERMS, first_day_of_year
+from statutory.absence import THRESHOLD_DAYS
+from statutory.timeline import InductionTerm
 
 EXCUSED = "ect_absent"  # a session missed because the ECT was absent is no gap in provision
 
@@ -28,15 +27,8 @@ def _monday(day: date) -> date:
 
 
 def _expected(clock: InductionClock, last: date) -> int:
-    """Sessions expected from the start to ``last`` (to the end of induction at most). The
-    figures to date and each term's ask about many days of one induction, so its cadence
-    schedule (the teaching weeks walked once) and the first day of year two (a binary search
-    over terms served) are kept on the clock."""
-    schedule = clock.memo.get("cadence")
-    if schedule is None:
-        year_two = first_day_of_year(clock.calendar, clock.start, clock.history.fte_history, 2)
-        schedule = clock.memo["cadence"] = CadenceSchedule(clock.calendar, clock.start, year_two)
-    return int(schedule.expected(min(last, clock.end) if clock.end else last))
+    """Sessions expected from the start to ``last`` (in post only: weeks between posts owe none)."""
+    return clock.sessions_expected(last)
 
 
 def to_date(clock: InductionClock, items: list[Submission], training: dict[str, dict[str, int]],
@@ -48,8 +40,7 @@ def to_date(clock: InductionClock, items: list[Submission], training: dict[str, 
                 "reasons": [{"level": rules.GREEN, "rule": "not_started",
                              "reason": f"induction starts on {clock.start}"}],
                 "term_number": 0, "induction_year": 1}
-    # year 3 exists only as an extension; an ECT who has served their six terms stays in year 2
-    year = clock.year() if clock.required() > FULL_INDUCTION_TERMS else min(clock.year(), 2)
+    year = clock.year()  # year 3 exists only in an AB's extension (the clock says so)
     expected = _expected(clock, as_of)
     held = [s for s in history.sessions.values() if s.held_on <= as_of]
     missed = Counter(m.reason for m in history.missed.values() if m.due_on <= as_of)
@@ -62,7 +53,8 @@ def to_date(clock: InductionClock, items: list[Submission], training: dict[str, 
     weeks_without = len(clock.calendar.teaching_weeks(since, as_of)) if since <= as_of else 0
     catch_ups_overdue = sum(1 for c in history.catch_ups.values()
                             if c.completed_on is None and c.due_by < as_of)
-    absence_days = counted_days(history.absences.values(), year)
+    timeline = clock.timeline
+    absence_days = timeline.counted_absence_days(year)
     if history.status == "open":
         rules.judge_coaching(verdict, thresholds, shortfall, expected, len(held), missed[EXCUSED])
         rules.judge_recent_session(verdict, thresholds, weeks_without, year, last_session)
@@ -102,8 +94,11 @@ def to_date(clock: InductionClock, items: list[Submission], training: dict[str, 
         "catch_ups_completed": sum(1 for c in history.catch_ups.values() if c.completed_on),
         "absence_days_counted": absence_days,
         "absence_threshold_days": float(THRESHOLD_DAYS),
-        "absence_extension_days": sum(history.absence_extension_days.values()),
+        "absence_extension_days": sum(line.days or 0.0 for line in timeline.plan.extensions
+                                      if line.source == "absence"),
         "statutory_leave_extension_days": sum(days for _, days in history.statutory_leave_extension),
+        "year_two_starts": timeline.year_two_starts,
+        "breakdown": timeline.breakdown(),
         "reports_submitted": len(history.reports),
         "support_plans_shared": len(history.support_plans),
         "reports_missing": sum(1 for i in items if i.state == "missing"),
@@ -121,8 +116,8 @@ def per_term(clock: InductionClock, items: list[Submission],
             for number, term in enumerate(terms, start=1)]
 
 
-def _term(clock: InductionClock, number: int, term: Term, items: list[Submission],
-          thresholds: rules.Thresholds, previous: Term | None) -> dict[str, Any]:
+def _term(clock: InductionClock, number: int, term: InductionTerm, items: list[Submission],
+          thresholds: rules.Thresholds, previous: InductionTerm | None) -> dict[str, Any]:
     history, as_of = clock.history, clock.as_of
     last = min(term.end, as_of)
     # the holiday between two terms has no teaching week, so nothing is owed in it: what was
@@ -141,7 +136,7 @@ def _term(clock: InductionClock, number: int, term: Term, items: list[Submission
                   if a.counts and term.start <= a.first_day <= term.end)
     return {
         "term_number": number,
-        "school_term": term_label(term),
+        "school_term": term.label,
         "term_start": term.start,
         "term_end": term.end,
         "complete": term.end <= as_of,

@@ -55,5 +55,23 @@ class NoFinalRecommendationError(ReportingError):
     """The AB decides pass or fail on the final assessment's recommendation (2.67)."""
 
 
+class FinalAssessmentTooEarlyError(ReportingError):
+    """The final assessment is held once the ECT is in the final term of the required induction
+    (after extensions and reductions; 2.60, rule 8)."""
+
+
+class NoCurrentFinalAssessmentError(ReportingError):
+    """After an extension, a new final assessment precedes any pass or fail (3.8, 2.67)."""
+
+
+class ReasonRequiredError(ReportingError):
+    """A decision contrary to the headteacher's recommendation needs a recorded reason (2.67)."""
+
+
+class ReductionNotAllowedError(ReportingError):
+    """A reduction for previous experience needs the ECT's consent and leaves at least one term
+    (3.2-3.4)."""
+
+
 class InductionNotOpenError(ReportingError):
     """The ECT's induction is closed (left, released, passed or failed)."""

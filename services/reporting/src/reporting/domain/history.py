@@ -8,13 +8,17 @@ history, whatever order they were delivered in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from statutory.absence import Absence
+from statutory.absence import AbsenceFact
+from statutory.calendar import SchoolCalendar
+from statutory.service import PostChange, service_periods
 from statutory.terms_served import FteChange
+from statutory.timeline import InductionFacts, LeaveExtension, TermsDecision
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,15 @@ class ExtensionFact:
     appropriate_body_id: str
 
 
+@dataclass(frozen=True)
+class ReductionFact:
+    reduction_terms: Decimal
+    reason: str
+    ect_consented_on: date
+    decided_on: date
+    appropriate_body_id: str
+
+
 @dataclass
 class EctHistory:
     ect_id: UUID
@@ -106,6 +119,7 @@ class EctHistory:
     fte_history: list[FteChange] = field(default_factory=list)
     periods: list[Period] = field(default_factory=list)
     schools: list[tuple[str, date]] = field(default_factory=list)  # (school, from)
+    posts: list[PostChange] = field(default_factory=list)  # claims, transfers, ends, in order
     left_on: date | None = None
     interim_assessment_due: bool = False
     mentor_id: UUID | None = None
@@ -116,12 +130,12 @@ class EctHistory:
     drop_ins: dict[UUID, date] = field(default_factory=dict)
     training: dict[UUID, TrainingFact] = field(default_factory=dict)
     catch_ups: dict[UUID, CatchUpFact] = field(default_factory=dict)
-    absences: dict[UUID, Absence] = field(default_factory=dict)
-    absence_extension_days: dict[int, float] = field(default_factory=dict)  # year -> days (3.6)
+    absences: dict[UUID, AbsenceFact] = field(default_factory=dict)
     statutory_leave_extension: list[tuple[date, float]] = field(default_factory=list)  # (on, days)
     reports: dict[UUID, ReportFact] = field(default_factory=dict)
     support_plans: dict[UUID, SupportPlanFact] = field(default_factory=dict)
     extensions: list[ExtensionFact] = field(default_factory=list)
+    reductions: list[ReductionFact] = field(default_factory=list)
     outcome: OutcomeFact | None = None
 
     @property
@@ -147,5 +161,21 @@ class EctHistory:
         return None
 
     @property
-    def ab_extension_terms(self) -> Decimal:
-        return sum((e.extension_terms for e in self.extensions), Decimal(0))
+    def school_ids(self) -> set[str]:
+        """Every school the ECT was in post at: each post is counted on its own calendar."""
+        return {c.school_id for c in self.posts if c.school_id} | (
+            {self.school_id} if self.school_id else set())
+
+    def induction_facts(self, calendar_for: Callable[[str], SchoolCalendar]) -> InductionFacts:
+        """What the induction clock (``statutory.timeline``) computes with."""
+        return InductionFacts(
+            periods=service_periods(self.posts, calendar_for),
+            fte_history=tuple(self.fte_history),
+            absences=tuple(sorted(self.absences.values(), key=lambda a: (a.first_day, a.days))),
+            leave_extensions=tuple(LeaveExtension(on, days) for on, days in self.statutory_leave_extension),
+            extensions=tuple(TermsDecision(e.extension_terms, e.decided_on, e.reason)
+                             for e in self.extensions),
+            reductions=tuple(TermsDecision(r.reduction_terms, r.decided_on, r.reason)
+                             for r in self.reductions),
+            completed_on=self.outcome.decided_on if self.outcome is not None else None,
+        )

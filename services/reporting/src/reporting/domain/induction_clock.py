@@ -1,48 +1,42 @@
-"""Where an ECT stands in their induction on a date: calendar terms, served, required, extensions.
+"""Where an ECT stands in their induction on a date, as the one induction clock computes it.
 
-Shared by the entitlement and submissions rules so both count terms the same way. Terms are
-numbered on the calendar of the ECT's current school (a transfer keeps the count: the terms
-already served are served); the figures stop at the leaving date, a release, or the outcome.
+Reporting keeps none of the statutory timeline's rules: ``statutory.timeline`` turns the
+ECT's facts (posts on each school's calendar, working pattern, absences, extensions,
+reductions, outcome) into terms served, terms required, the years, every report due and the
+coaching owed, exactly as scheduling and notifications get them. This wraps it for the
+entitlement and submissions rules: which day the figures describe, and the ECT's history.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from functools import cached_property
 
 from reporting.domain.history import EctHistory
-from statutory.calendar import SchoolCalendar, Term
-from statutory.reports_due import (
-    FORMAL_ASSESSMENT,
-    assessment_points,
-    extension_days_as_terms,
-    reports_due,
-)
-from statutory.terms_served import (
-    induction_year_at,
-    terms_remaining,
-    terms_required,
-    terms_served,
-)
-from statutory.working_days import add_working_days
-
-HORIZON = timedelta(days=366 * 12)  # long enough for six terms at the lowest FTE, and extensions
-
-
-def term_label(term: Term) -> str:
-    """``2025-autumn``, ``2026-spring``: the school term by the calendar year it falls in."""
-    return f"{term.start.year}-{term.name.value}"
+from statutory.calendar import SchoolCalendar
+from statutory.timeline import InductionTerm, ReportDue, Timeline, induction_timeline
 
 
 @dataclass(frozen=True)
 class InductionClock:
     history: EctHistory
-    calendar: SchoolCalendar
+    calendars: Mapping[str, SchoolCalendar]  # every school the ECT was in post at
     today: date
-    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def calendar(self) -> SchoolCalendar:
+        """The current school's calendar (teaching weeks since the last session are theirs)."""
+        return self.calendar_for(self.history.school_id or "")
+
+    def calendar_for(self, school_id: str) -> SchoolCalendar:
+        return self.calendars.get(school_id) or SchoolCalendar()
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        return induction_timeline(self.history.induction_facts(self.calendar_for), self.as_of)
 
     @property
     def start(self) -> date:
@@ -68,54 +62,40 @@ class InductionClock:
     def started(self) -> bool:
         return self.as_of >= self.start
 
-    def terms(self) -> list[Term]:
-        """The school terms of the induction so far (the current one included), in order."""
-        return self.calendar.terms_between(self.start, self.as_of)
+    def terms(self) -> list[InductionTerm]:
+        """The induction terms so far (the current one included), in order; gaps have none."""
+        return self.timeline.terms_to_date()
 
     def term_number_at(self, day: date) -> int:
-        """The induction term ``day`` falls in (a holiday belongs to the term before it)."""
-        return len(self.calendar.terms_between(self.start, day))
+        return self.timeline.term_number_at(day)
 
     def served(self) -> Decimal:
-        return terms_served(self.calendar, self.start, self.as_of, self.history.fte_history,
-                            end=self.end)
+        return self.timeline.terms_served
 
     def year(self) -> int:
-        return induction_year_at(self.calendar, self.start, self.as_of, self.history.fte_history)
-
-    def year_at(self, day: date) -> int:
-        return induction_year_at(self.calendar, self.start, day, self.history.fte_history)
-
-    def year_extension_terms(self) -> dict[int, Decimal]:
-        """Years lengthened by 30+ days' absence (3.6) or statutory leave chosen to extend by (3.7)."""
-        days: dict[int, float] = dict(self.history.absence_extension_days)
-        leave = sorted((a.first_day, a.induction_year)
-                       for a in self.history.absences.values() if not a.counts)
-        for requested_on, extra in self.history.statutory_leave_extension:
-            # the leave's own year is the one lengthened, so the report it kept from being
-            # written moves; without a recorded leave, the year of the request
-            years = [year for first_day, year in leave if first_day <= requested_on]
-            year = years[-1] if years else self.year_at(requested_on)
-            days[year] = days.get(year, 0.0) + extra
-        return {year: extension_days_as_terms(value) for year, value in sorted(days.items())}
+        return self.timeline.induction_year
 
     def required(self) -> Decimal:
-        by_year = sum(self.year_extension_terms().values(), Decimal(0))
-        return terms_required(extension_terms=self.history.ab_extension_terms + by_year)
+        return self.timeline.terms_required
 
     def remaining(self) -> Decimal:
-        return terms_remaining(self.served(), self.required())
+        return self.timeline.terms_remaining
+
+    def reports_due(self) -> list[ReportDue]:
+        """Reports of the terms begun by the figures' day (and any due by then)."""
+        return self.timeline.reports_until(self.as_of)
+
+    def final_assessment(self) -> ReportDue | None:
+        return self.timeline.final_assessment
 
     def final_assessment_term(self) -> int | None:
         """The induction term of the final formal assessment (the one that recommends), if the
         induction as now known reaches it (not when the ECT left or was released before)."""
-        extension, by_year = self.history.ab_extension_terms, self.year_extension_terms()
-        due = reports_due(self.calendar, self.start, self.history.fte_history,
-                          until=self.start + HORIZON, end=self.end, extension_terms=extension,
-                          year_extension_terms=by_year)
-        assessments = [d for d in due if d.kind == FORMAL_ASSESSMENT]
-        points = assessment_points(extension_terms=extension, year_extension_terms=by_year)
-        return assessments[-1].term_number if len(assessments) == len(points) else None
+        final = self.timeline.final_assessment
+        return final.term_number if final is not None else None
+
+    def sessions_expected(self, last: date) -> int:
+        return self.timeline.sessions_expected(last)
 
 
 def day_before(day: date) -> date:
@@ -123,10 +103,5 @@ def day_before(day: date) -> date:
 
 
 def absent_on(history: EctHistory, day: date) -> bool:
-    """Whether ``day`` falls in a recorded absence: its first day and the working days after,
-    as many as it lasts (a half day counts as a day here)."""
-    for absence in history.absences.values():
-        last = add_working_days(absence.first_day, max(math.ceil(absence.days) - 1, 0))
-        if absence.first_day <= day <= last:
-            return True
-    return False
+    """Whether ``day`` falls in a recorded absence (its first day and the working days after)."""
+    return any(absence.covers(day) for absence in history.absences.values())

@@ -23,25 +23,25 @@ from eventsourcing.domain import Aggregate, event
 
 from reporting.domain.errors import (
     DateNotAllowedError,
+    NoCurrentFinalAssessmentError,
     NoFinalRecommendationError,
     OutcomeAlreadyRecordedError,
+    ReasonRequiredError,
+    ReductionNotAllowedError,
 )
 from reporting.domain.provenance import Provenance
-from statutory.working_days import add_working_days
+from statutory.end_of_induction import decision_due_by as _decision_due_by
+from statutory.end_of_induction import notice_due_by
+from statutory.errors import StatutoryRuleError
+from statutory.terms_served import reduced_length
 
-DECISION_WORKING_DAYS = 20  # 2.67
-NOTICE_WORKING_DAYS = 3  # 2.69
 OUTCOMES = ("passed", "failed")
+# the recommendation each outcome follows; deciding otherwise needs a recorded reason (2.67)
+AS_RECOMMENDED = {"passed": "satisfactory", "failed": "unsatisfactory"}
 
 
 def decision_due_by(recommendation_received_on: date | None) -> date | None:
-    if recommendation_received_on is None:
-        return None
-    return add_working_days(recommendation_received_on, DECISION_WORKING_DAYS)
-
-
-def notice_due_by(decided_on: date) -> date:
-    return add_working_days(decided_on, NOTICE_WORKING_DAYS)
+    return _decision_due_by(recommendation_received_on) if recommendation_received_on else None
 
 
 class InductionDecision(Aggregate):
@@ -58,6 +58,8 @@ class InductionDecision(Aggregate):
         self.ect_id = ect_id
         self.outcome: str | None = None
         self.extension_terms = Decimal(0)
+        self.last_extended_on: date | None = None
+        self.reductions: list[Decimal] = []
 
     def _check_dates(self, decided_on: date, received_on: date | None, today: date) -> None:
         if decided_on > today:
@@ -75,7 +77,10 @@ class InductionDecision(Aggregate):
     def record_outcome(self, *, outcome: str, decided_on: date, appropriate_body_id: str,
                        terms_served: float | None, recommendation: str | None,
                        recommendation_received_on: date | None, today: date,
-                       provenance: Provenance) -> None:
+                       provenance: Provenance, recommendation_term: int | None = None,
+                       final_term: int | None = None, reason: str | None = None) -> None:
+        """``recommendation_term``: the induction term of the assessment that recommended;
+        ``final_term``: the term the induction clock now places the final assessment in."""
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {outcome!r}")
         self._check_open()
@@ -83,6 +88,19 @@ class InductionDecision(Aggregate):
             raise NoFinalRecommendationError(
                 "the appropriate body decides pass or fail on the final assessment's recommendation, "
                 "and none has been received (statutory guidance 2.67)")
+        if self.last_extended_on is not None and recommendation_received_on <= self.last_extended_on:
+            raise NoCurrentFinalAssessmentError(
+                f"the induction was extended on {self.last_extended_on}: a new final assessment at the "
+                "end of the extension comes before any pass or fail (statutory guidance 3.8, 2.67)")
+        if final_term is not None and recommendation_term is not None and recommendation_term != final_term:
+            raise NoCurrentFinalAssessmentError(
+                f"the recommendation came with the assessment for term {recommendation_term}, but the "
+                f"induction's final assessment is now in term {final_term} (statutory guidance 2.60, 2.67)")
+        if recommendation is not None and AS_RECOMMENDED[outcome] != recommendation and not reason:
+            raise ReasonRequiredError(
+                f"the final assessment recommended {recommendation}; recording '{outcome}' against the "
+                "headteacher's recommendation needs the reason, recorded with the decision "
+                "(statutory guidance 2.67)")
         self._check_dates(decided_on, recommendation_received_on, today)
         self._outcome_recorded(
             ect_id=self.ect_id, outcome=outcome, decided_on=decided_on,
@@ -90,13 +108,14 @@ class InductionDecision(Aggregate):
             terms_served=terms_served, recommendation=recommendation,
             recommendation_received_on=recommendation_received_on,
             decision_due_by=decision_due_by(recommendation_received_on),
-            notice_due_by=notice_due_by(decided_on), provenance=provenance)
+            notice_due_by=notice_due_by(decided_on), provenance=provenance, reason=reason)
 
     @event("InductionOutcomeRecorded")
     def _outcome_recorded(self, *, ect_id: UUID, outcome: str, decided_on: date, appropriate_body_id: str,
                           terms_served: float | None, recommendation: str | None,
                           recommendation_received_on: date | None, decision_due_by: date | None,
-                          notice_due_by: date, provenance: Provenance) -> None:
+                          notice_due_by: date, provenance: Provenance, reason: str | None = None) -> None:
+        # ``reason`` defaults so the events stored before it existed still read
         self.outcome = outcome
 
     def extend(self, *, extension_terms: Decimal, reason: str, decided_on: date,
@@ -119,6 +138,34 @@ class InductionDecision(Aggregate):
                   appropriate_body_id: str, recommendation_received_on: date | None,
                   decision_due_by: date | None, notice_due_by: date, provenance: Provenance) -> None:
         self.extension_terms += Decimal(extension_terms)
+        self.last_extended_on = max(filter(None, [self.last_extended_on, decided_on]))
+
+    def reduce(self, *, reduction_terms: Decimal, reason: str, ect_consented_on: date, decided_on: date,
+               appropriate_body_id: str, terms_required: Decimal, today: date,
+               provenance: Provenance) -> None:
+        """A reduction for previous experience, with the ECT's consent, never below one term in
+        all (3.2-3.4). ``terms_required``: what the induction clock says is then to serve."""
+        self._check_open()
+        if decided_on > today:
+            raise DateNotAllowedError(f"a decision cannot be dated {decided_on}, after today ({today})")
+        if ect_consented_on > decided_on:
+            raise ReductionNotAllowedError(
+                f"the ECT's consent on {ect_consented_on} must come before the reduction decided on "
+                f"{decided_on} (statutory guidance 3.3)")
+        try:
+            reduced_length([*self.reductions, reduction_terms])
+        except StatutoryRuleError as refused:
+            raise ReductionNotAllowedError(str(refused)) from None
+        self._reduced(ect_id=self.ect_id, reduction_terms=str(reduction_terms), reason=reason,
+                      ect_consented_on=ect_consented_on, decided_on=decided_on,
+                      appropriate_body_id=appropriate_body_id, terms_required=str(terms_required),
+                      provenance=provenance)
+
+    @event("InductionReduced")
+    def _reduced(self, *, ect_id: UUID, reduction_terms: str, reason: str, ect_consented_on: date,
+                 decided_on: date, appropriate_body_id: str, terms_required: str,
+                 provenance: Provenance) -> None:
+        self.reductions.append(Decimal(reduction_terms))
 
 
 def decision_id(ect_id: UUID) -> UUID:

@@ -12,8 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from reporting.domain.history import EctHistory
-from reporting.domain.induction_clock import InductionClock, day_before
-from statutory.terms_served import terms_served
+from reporting.domain.induction_clock import InductionClock
 
 
 @dataclass(frozen=True)
@@ -28,15 +27,16 @@ class PeriodRow:
 
 
 def period_rows(history: EctHistory, clock: InductionClock) -> list[PeriodRow]:
+    """Each AB's period with the terms served in it: the clock's figures for the posts it holds
+    (a transfer splits a period into posts on each school's calendar), so the rows add up to
+    the induction's terms served; a short or gap-separated post counts as the clock says."""
+    timeline = clock.timeline if clock.started else None
+    posts = list(zip(timeline.plan.ledger.periods, timeline.period_terms, strict=True)) if timeline else []
     rows = []
     for index, period in enumerate(history.periods, start=1):
-        last = min(period.end or clock.today, clock.today)
-        served = Decimal(0)
-        if last >= period.start:
-            at_end = terms_served(clock.calendar, clock.start, last, history.fte_history)
-            before = terms_served(clock.calendar, clock.start, day_before(period.start),
-                                  history.fte_history) if period.start > clock.start else Decimal(0)
-            served = at_end - before
+        following = history.periods[index].start if index < len(history.periods) else date.max
+        served = sum((terms for counted, terms in posts
+                      if period.start <= counted.period.start < following), Decimal(0))
         rows.append(PeriodRow(index, period.appropriate_body_id, period.induction_programme,
                               period.start, period.end, period.end_reason, served))
     return rows

@@ -11,6 +11,8 @@ Rules, decided here from what the application tells the report about the ECT:
   ECT's mentor (2.55);
 - only the final formal assessment recommends satisfactory, unsatisfactory or extension,
   and it must (2.60);
+- the final one is held once the ECT is in the final term of the required induction, as the
+  induction clock places it after extensions and reductions (2.60, rule 8);
 - a formal assessment's meeting is on or before the day the report is sent;
 - assessments need the signatures of the induction tutor, the headteacher and the ECT;
   reviews the induction tutor's.
@@ -27,6 +29,7 @@ from eventsourcing.domain import Aggregate, event
 from reporting.domain.errors import (
     AssessorNotAllowedError,
     DateNotAllowedError,
+    FinalAssessmentTooEarlyError,
     RecommendationNotAllowedError,
     RecommendationRequiredError,
 )
@@ -46,7 +49,7 @@ REQUIRED_SIGNATURES = {
 
 def _check(kind: str, final: bool, recommendation: str | None, assessor_id: str,
            assessor_role: str, mentor_id: str | None, meeting_on: date | None,
-           submitted_on: date, today: date) -> None:
+           submitted_on: date, today: date, final_term_starts: date | None = None) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown report kind {kind!r}")
     if assessor_role not in ASSESSORS:
@@ -67,6 +70,11 @@ def _check(kind: str, final: bool, recommendation: str | None, assessor_id: str,
             "(statutory guidance 2.60)")
     if submitted_on > today:
         raise DateNotAllowedError(f"a report cannot be sent on {submitted_on}, after today ({today})")
+    held_on = meeting_on or submitted_on
+    if is_final and final_term_starts is not None and held_on < final_term_starts:
+        raise FinalAssessmentTooEarlyError(
+            f"the final assessment is held once the ECT is in the final term of their induction, "
+            f"which starts on {final_term_starts}, not on {held_on} (statutory guidance 2.60)")
     if meeting_on is not None and meeting_on > submitted_on:
         raise DateNotAllowedError(
             f"the assessment meeting on {meeting_on} cannot follow the report's sending on {submitted_on}")
@@ -82,13 +90,14 @@ class TermReport(Aggregate):
         cls, *, ect_id: UUID, kind: str, term_number: int, on_track: bool, evidence_summary: str,
         targets: str, submitted_on: date, appropriate_body_id: str | None,
         recommendation: str | None, provenance: Provenance, today: date, final: bool = False,
+        final_term_starts: date | None = None,
         mentor_id: str | None = None, assessor_id: str | None = None,
         assessor_role: str = "induction_tutor", ect_comments: str | None = None,
         assessment_meeting_on: date | None = None, sign_offs: list[dict[str, Any]] | None = None,
     ) -> TermReport:
         assessor = assessor_id or provenance.actor_id
         _check(kind, final, recommendation, assessor, assessor_role, mentor_id, assessment_meeting_on,
-               submitted_on, today)
+               submitted_on, today, final_term_starts)
         signatures = [dict(s) for s in sign_offs or []]
         signed = {s["role"] for s in signatures}
         return cls(

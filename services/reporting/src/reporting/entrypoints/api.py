@@ -40,6 +40,10 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     errors.OutcomeAlreadyRecordedError: 409,
     errors.NoFinalRecommendationError: 409,
     errors.InductionNotOpenError: 409,
+    errors.NoCurrentFinalAssessmentError: 409,
+    errors.FinalAssessmentTooEarlyError: 422,
+    errors.ReasonRequiredError: 422,
+    errors.ReductionNotAllowedError: 422,
     ConcurrentDecisionError: 409,
     errors.RecommendationNotAllowedError: 422,
     errors.RecommendationRequiredError: 422,
@@ -71,10 +75,10 @@ class Services:
 
     async def ect(self, ect_id: UUID) -> tuple[EctHistory, InductionClock]:
         """The ECT as reporting knows it from scheduling's events; 404 when it does not."""
-        history, calendar = await facts.ect_history(self.pool, ect_id)
+        history, calendars = await facts.ect_history(self.pool, ect_id)
         if not history.registered:
             raise errors.UnknownEctError(ect_id)
-        return history, InductionClock(history, calendar, self.projections.clock())
+        return history, InductionClock(history, calendars, self.projections.clock())
 
     @staticmethod
     def provenance(principal: Principal, request: Request) -> Provenance:

@@ -63,6 +63,19 @@ class ShareSupportPlan(Strict):
 class RecordOutcome(Strict):
     outcome: Outcome
     decided_on: date
+    reason: str | None = Field(
+        default=None, min_length=1, max_length=2000,
+        description="Required when the decision goes against the final recommendation (2.67)")
+
+
+class ReduceInduction(Strict):
+    reduction_terms: Decimal = Field(gt=0, le=5, decimal_places=1,
+                                     description="Length in FTE terms, one decimal place; at least one "
+                                     "term is left to serve (3.2-3.4)")
+    reason: str = Field(min_length=1, max_length=2000,
+                        description="The previous experience the reduction recognises")
+    ect_consented_on: date = Field(description="When the ECT agreed to the reduction (3.3)")
+    decided_on: date
 
 
 class ExtendInduction(Strict):

@@ -1,7 +1,9 @@
-"""The appropriate body's decisions: pass, fail (InductionOutcomeRecorded), extension (InductionExtended)."""
+"""The appropriate body's decisions: pass, fail (InductionOutcomeRecorded), extension
+(InductionExtended), reduction for previous experience (InductionReduced)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -13,7 +15,8 @@ from reporting import access
 from reporting.domain.errors import InductionNotOpenError
 from reporting.domain.history import EctHistory, ReportFact
 from reporting.domain.outcome import decision_due_by, notice_due_by
-from reporting.entrypoints.requests import ExtendInduction, RecordOutcome
+from reporting.entrypoints.requests import ExtendInduction, RecordOutcome, ReduceInduction
+from statutory.timeline import TermsDecision, induction_timeline
 
 if TYPE_CHECKING:
     from reporting.entrypoints.api import Services
@@ -49,7 +52,9 @@ def router(services: Services) -> APIRouter:
             appropriate_body_id=history.appropriate_body_id or "",
             terms_served=float(clock.served()), recommendation=final.recommendation if final else None,
             recommendation_received_on=final.submitted_on if final else None,
-            provenance=services.provenance(caller, request))
+            provenance=services.provenance(caller, request),
+            recommendation_term=final.term_number if final else None,
+            final_term=clock.final_assessment_term(), reason=body.reason)
         return {"ect_id": ect_id, "outcome": body.outcome.value, **_clocks(body.decided_on, final)}
 
     @routes.post("/ects/{ect_id}/extensions", status_code=status.HTTP_201_CREATED,
@@ -69,5 +74,29 @@ def router(services: Services) -> APIRouter:
             recommendation_received_on=received, provenance=services.provenance(caller, request))
         return {"ect_id": ect_id, "extension_terms": float(body.extension_terms),
                 **_clocks(body.decided_on, final if received else None)}
+
+    @routes.post("/ects/{ect_id}/reductions", status_code=status.HTTP_201_CREATED,
+                  dependencies=[allow(Role.APPROPRIATE_BODY,
+                                      action="reduce an induction for previous experience (3.2-3.4)")])
+    async def reduce(ect_id: UUID, body: ReduceInduction, caller: Caller,
+                     request: Request) -> dict[str, Any]:
+        """A reduction in FTE terms for previous experience, with the ECT's consent; at least one
+        term is left (3.2-3.4). A one-term induction owes only its final assessment."""
+        history, clock = await services.ect(ect_id)
+        access.check_may_decide(caller, history)
+        if history.status != "open":
+            raise InductionNotOpenError(f"the ECT's induction is {history.status}")
+        # what the clock says is left to serve once this reduction is in its facts
+        facts = history.induction_facts(clock.calendar_for)
+        reduction = TermsDecision(body.reduction_terms, body.decided_on, body.reason)
+        reduced = replace(facts, reductions=(*facts.reductions, reduction))
+        required = induction_timeline(reduced, clock.as_of).terms_required
+        await services.run(
+            app.reduce_induction, ect_id, reduction_terms=body.reduction_terms, reason=body.reason,
+            ect_consented_on=body.ect_consented_on, decided_on=body.decided_on,
+            appropriate_body_id=history.appropriate_body_id or "", terms_required=required,
+            provenance=services.provenance(caller, request))
+        return {"ect_id": ect_id, "reduction_terms": float(body.reduction_terms),
+                "terms_required": float(required)}
 
     return routes

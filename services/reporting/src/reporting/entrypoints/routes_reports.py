@@ -35,6 +35,7 @@ def router(services: Services) -> APIRouter:
             recommendation=body.recommendation.value if body.recommendation else None,
             provenance=services.provenance(caller, request),
             final=body.term_number == clock.final_assessment_term(),
+            final_term_starts=clock.timeline.final_term_starts,
             mentor_id=str(history.mentor_id) if history.mentor_id else None,
             assessor_id=body.assessor_id, assessor_role=body.assessor_role.value,
             ect_comments=body.ect_comments, assessment_meeting_on=body.assessment_meeting_on,

@@ -46,7 +46,15 @@ def _outcome_recorded(e: Any) -> Translation:
         terms_served=e.terms_served,
         recommendation=v1.Recommendation(e.recommendation) if e.recommendation else None,
         recommendation_received_on=e.recommendation_received_on, decision_due_by=e.decision_due_by,
-        notice_due_by=e.notice_due_by)
+        notice_due_by=e.notice_due_by, reason=getattr(e, "reason", None))
+    return Translation(payload, e.decided_on, e.ect_id)
+
+
+def _reduced(e: Any) -> Translation:
+    payload = v1.InductionReduced(
+        reduction_terms=float(e.reduction_terms), reason=e.reason, ect_consented_on=e.ect_consented_on,
+        decided_on=e.decided_on, appropriate_body_id=e.appropriate_body_id,
+        terms_required=float(e.terms_required))
     return Translation(payload, e.decided_on, e.ect_id)
 
 
@@ -71,11 +79,12 @@ to_integration_event = Translator(
         plan_ev.SupportPlanShared: _support_plan_shared,
         decision_ev.InductionOutcomeRecorded: _outcome_recorded,
         decision_ev.InductionExtended: _extended,
+        decision_ev.InductionReduced: _reduced,
     },
 )
 
 PRIVATE_EVENTS: dict[type, str] = {
     decision_ev.Opened: "opens an ECT's decision record (its id derives from the ECT's); the "
-    "decisions that follow are InductionOutcomeRecorded and InductionExtended",
+    "decisions that follow are InductionOutcomeRecorded, InductionExtended and InductionReduced",
 }
 """Stored events with no contract, and why."""

@@ -129,8 +129,9 @@ class ReportingProjections:
                                           known)
         histories = [fold_history(ect_id, ect_facts[str(ect_id)]) for ect_id in ect_ids]
         registered = [h for h in histories if h.registered]
+        # every school an ECT was in post at: each post is counted on its own calendar
         school_facts = await facts.load_many(
-            conn, facts.SCHOOL, {h.school_id for h in registered if h.school_id is not None},
+            conn, facts.SCHOOL, {school for h in registered for school in h.school_ids},
             recorded_before, known)
         mentor_facts = await facts.load_many(
             conn, facts.MENTOR, {str(h.mentor_id) for h in registered if h.mentor_id},
@@ -144,7 +145,8 @@ class ReportingProjections:
                 continue
             assert history.school_id is not None
             training = trainings[str(history.mentor_id)] if history.mentor_id else {}
-            clock = InductionClock(history, calendars[history.school_id], today)
+            clock = InductionClock(history, {school: calendars[school] for school in history.school_ids},
+                                   today)
             items = submissions(history, clock)
             computed.append(Computed(history, to_date(clock, items, training, self.thresholds),
                                      per_term(clock, items, self.thresholds), items,

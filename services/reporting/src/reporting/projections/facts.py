@@ -150,9 +150,9 @@ async def known_ect(conn: asyncpg.Connection, ect_id: UUID) -> bool:
         str(ect_id)))
 
 
-async def ect_history(pool: asyncpg.Pool, ect_id: UUID) -> tuple[EctHistory, SchoolCalendar]:
-    """The ECT's history and their school's calendar, folded from the facts (for commands)."""
+async def ect_history(pool: asyncpg.Pool, ect_id: UUID) -> tuple[EctHistory, dict[str, SchoolCalendar]]:
+    """The ECT's history and the calendars of every school they were in post at (for commands)."""
     async with pool.acquire() as conn:
         history = fold_history(ect_id, await load(conn, ECT, str(ect_id)))
-        school = await load(conn, SCHOOL, history.school_id) if history.school_id else []
-    return history, fold_calendar(school)
+        schools = await load_many(conn, SCHOOL, history.school_ids)
+    return history, {school: fold_calendar(found) for school, found in schools.items()}

@@ -24,13 +24,15 @@ from reporting.domain.history import (
     MissedFact,
     OutcomeFact,
     Period,
+    ReductionFact,
     ReportFact,
     SessionFact,
     SupportPlanFact,
     TrainingFact,
 )
-from statutory.absence import Absence, AbsenceReason
+from statutory.absence import AbsenceFact, AbsenceReason
 from statutory.calendar import AcademicYear, SchoolCalendar, Term, TermName
+from statutory.service import END, START, TRANSFER, PostChange
 from statutory.terms_served import FteChange
 
 Envelope = EventEnvelope[Any]
@@ -63,6 +65,7 @@ def _registered(h: EctHistory, p: v1.EctRegistered) -> None:
     h.fte_history = [FteChange(p.induction_start_date, p.fte)]
     h.periods = [Period(p.appropriate_body_id, p.induction_start_date, p.induction_programme.value)]
     h.schools = [(p.school_id, p.induction_start_date)]
+    h.posts = [PostChange(START, p.induction_start_date, p.appropriate_body_id, p.school_id)]
     h.unmentored_since = p.induction_start_date if h.mentor_id is None else None
 
 
@@ -72,17 +75,20 @@ def _claimed(h: EctHistory, p: v1.EctClaimed) -> None:
     h.periods.append(Period(p.appropriate_body_id, p.period_start_date, p.induction_programme.value))
     h.fte_history.append(FteChange(p.period_start_date, p.fte))
     h.schools.append((p.school_id, p.period_start_date))
+    h.posts.append(PostChange(START, p.period_start_date, p.appropriate_body_id, p.school_id))
     h.left_on, h.interim_assessment_due = None, False
     h.mentor_id, h.unmentored_since = None, p.period_start_date
 
 
 def _released(h: EctHistory, p: v1.EctReleased) -> None:
     _end_period(h, p.released_on, "released")
+    h.posts.append(PostChange(END, p.released_on))
 
 
 def _transferred(h: EctHistory, p: v1.EctTransferred) -> None:
     h.school_id, h.induction_tutor_id = p.to_school_id, p.induction_tutor_id
     h.schools.append((p.to_school_id, p.effective_on))
+    h.posts.append(PostChange(TRANSFER, p.effective_on, school_id=p.to_school_id))
     h.mentor_id, h.unmentored_since = None, p.effective_on
 
 
@@ -96,6 +102,7 @@ def _pattern(h: EctHistory, p: v1.WorkingPatternChanged) -> None:
 def _left(h: EctHistory, p: v1.EctLeft) -> None:
     h.left_on, h.interim_assessment_due = p.left_on, p.interim_assessment_due
     _end_period(h, p.left_on, "left")
+    h.posts.append(PostChange(END, p.left_on))
 
 
 def _mentor(h: EctHistory, p: v1.MentorAssigned) -> None:
@@ -130,11 +137,8 @@ def _catch_up_done(h: EctHistory, p: v1.CatchUpCompleted) -> None:
 
 
 def _absence(h: EctHistory, p: v1.AbsenceRecorded) -> None:
-    h.absences[p.absence_id] = Absence(p.first_day, p.days, AbsenceReason(p.reason.value), p.induction_year)
-
-
-def _threshold(h: EctHistory, p: v1.AbsenceThresholdReached) -> None:
-    h.absence_extension_days[p.induction_year] = p.extension_days
+    # the year of induction is the clock's to decide, from every fact (an extension moves it)
+    h.absences[p.absence_id] = AbsenceFact(p.first_day, p.days, AbsenceReason(p.reason.value))
 
 
 def _statutory_leave(h: EctHistory, p: v1.StatutoryLeaveExtensionGranted) -> None:
@@ -163,15 +167,21 @@ def _extended(h: EctHistory, p: rv1.InductionExtended) -> None:
                                       p.appropriate_body_id))
 
 
+def _reduced(h: EctHistory, p: rv1.InductionReduced) -> None:
+    h.reductions.append(ReductionFact(Decimal(repr(p.reduction_terms)), p.reason, p.ect_consented_on,
+                                      p.decided_on, p.appropriate_body_id))
+
+
 _HANDLERS: dict[type[Any], Any] = {
     v1.EctRegistered: _registered, v1.EctClaimed: _claimed, v1.EctReleased: _released,
     v1.EctTransferred: _transferred, v1.WorkingPatternChanged: _pattern, v1.EctLeft: _left,
     v1.MentorAssigned: _mentor, v1.SessionHeld: _session, v1.SessionMissed: _missed,
     v1.DropInRecorded: _drop_in, v1.EctTrainingRecorded: _training, v1.CatchUpAssigned: _catch_up,
     v1.CatchUpCompleted: _catch_up_done, v1.AbsenceRecorded: _absence,
-    v1.AbsenceThresholdReached: _threshold, v1.StatutoryLeaveExtensionGranted: _statutory_leave,
+    v1.StatutoryLeaveExtensionGranted: _statutory_leave,
     rv1.TermReportSubmitted: _report, rv1.SupportPlanShared: _plan,
     rv1.InductionOutcomeRecorded: _outcome, rv1.InductionExtended: _extended,
+    rv1.InductionReduced: _reduced,
 }
 HANDLED_TYPES = frozenset(cls.event_type for cls in _HANDLERS)
 
