@@ -67,24 +67,28 @@ async def test_thirty_days_absence_in_year_one_turns_red_and_moves_the_first_ass
     spring = row["terms"][1]
     assert (spring["absence_days_counted"], spring["sessions_missed"]) == (30.0, 6)
 
-    # year 1 now ends at 3.5 terms: term 3 has a review, the assessment falls in term 4
-    hub.on(date(2026, 12, 18))
+    # year 1 now ends at 3.5 terms, part-way through autumn 2026 (3.6: the year itself is
+    # longer, so its assessment point moves, not just the total); the summer review would
+    # fall less than a term before that assessment, so only the assessment is held (2.49)
+    hub.on(date(2026, 10, 23))
     hub.sessions(ect, coaching_days(date(2026, 2, 23), date(2026, 3, 27)))
-    hub.sessions(ect, coaching_days(date(2026, 4, 20), date(2026, 12, 18)))
+    hub.sessions(ect, coaching_days(date(2026, 4, 20), date(2026, 10, 23)))
     await hub.review(ect, 2, date(2026, 4, 2))
-    await hub.review(ect, 3, date(2026, 7, 17))
     due = await hub.submissions(ect)
     assert {k: (v["due_on"], v["state"]) for k, v in due.items()} == {
         (1, "progress_review"): ("2025-12-19", "on_time"),
         (2, "progress_review"): ("2026-04-02", "on_time"),
-        (3, "progress_review"): ("2026-07-17", "on_time"),
-        # Fri 18 Dec 2026 + 10 working days: 21-24, 29-31 Dec, 4-6 Jan (Christmas, Boxing Day
-        # observed on Mon 28 Dec, New Year's Day excluded)
-        (4, "formal_assessment"): ("2027-01-06", "due"),
+        # 3.5 terms are served by Sun 25 Oct 2026 (a term's weekends are served too);
+        # + 10 working days (2.61)
+        (4, "formal_assessment"): ("2026-11-06", "due"),
     }
-    summary = (await hub.get("/submissions/summary", AB, term="2026-summer"))["items"]
-    assert summary == [{"appropriate_body_id": "ab-1", "school_term": "2026-summer", "due": 0,
-                        "on_time": 1, "late": 0, "missing": 0, "postponed": 0, "unscheduled": 0}]
+    row = await hub.entitlement(ect)
+    # coaching is weekly to the end of the extended year 1; year 2 starts the day after its point
+    assert (row["induction_year"], row["year_two_starts"]) == (1, "2026-10-26")
+    assert (await hub.get("/submissions/summary", AB, term="2026-summer"))["items"] == []
+    summary = (await hub.get("/submissions/summary", AB, term="2026-autumn"))["items"]
+    assert summary == [{"appropriate_body_id": "ab-1", "school_term": "2026-autumn", "due": 1,
+                        "on_time": 0, "late": 0, "missing": 0, "postponed": 0, "unscheduled": 0}]
     claims = await hub.get("/exports/dfe-claims", AB, ab="ab-1", term="2025-autumn")
     assert [r["TRN"] for r in claims["rows"]] == ["1234567"]
     tra = await hub.get("/exports/tra-return", AB, ab="ab-1", term="2026-spring")

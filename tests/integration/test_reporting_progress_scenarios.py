@@ -86,7 +86,15 @@ async def test_a_transfer_mid_year_moves_the_ect_to_the_new_schools_calendar_and
     hub.assign(ect, hub.mentor(), START)
     hub.on(date(2026, 1, 9))
     hub.sessions(ect, coaching_days(START, date(2025, 12, 19)))
-    await hub.review(ect, 1, date(2025, 12, 19))
+    # leaving a post after a term, another school included, owes an interim assessment (2.62):
+    # the post ends over the holidays, so the first school's tutor holds it on the last day of
+    # term instead of the autumn review; it reaches the AB within 10 working days
+    signed = [{"role": r, "name": r, "signed_on": "2025-12-19"}
+              for r in ("induction_tutor", "headteacher", "ect")]
+    await hub.post(f"/ects/{ect}/term-reports", {
+        "kind": "interim_assessment", "term_number": 1, "on_track": True, "submitted_on": "2025-12-19",
+        "evidence_summary": "Progress to date; 1.0 term served; no absence",
+        "targets": "For the next school", "sign_offs": signed})
     hub.scheduling.transfer(ect, to_school_id="100002", effective_on=date(2026, 1, 5),
                             induction_tutor_id="tutor-2", provenance=LEAD_P)
     hub.sessions(ect, [date(2026, 1, 5)])  # the hub lead coaches while no mentor is assigned
@@ -110,7 +118,7 @@ async def test_a_transfer_mid_year_moves_the_ect_to_the_new_schools_calendar_and
     await hub.review(ect, 2, date(2026, 3, 27), who=TUTOR_2)
     due = await hub.submissions(ect)
     assert {k: (v["school_id"], v["due_on"], v["state"]) for k, v in due.items()} == {
-        (1, "progress_review"): ("100001", "2025-12-19", "on_time"),
+        (1, "interim_assessment"): ("100001", "2026-01-07", "on_time"),
         (2, "progress_review"): ("100002", "2026-03-27", "on_time")}
     row = await hub.entitlement(ect)
     assert (row["terms_served"], row["term_number"]) == (2.0, 2)

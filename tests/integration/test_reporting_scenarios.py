@@ -99,12 +99,13 @@ async def test_a_full_timer_passes_in_six_terms(hub: Hub):
     assert {k: (v["due_on"], v["received_on"], v["state"]) for k, v in due.items()} == {
         (1, "progress_review"): ("2025-12-19", "2025-12-19", "on_time"),
         (2, "progress_review"): ("2026-04-02", "2026-03-30", "on_time"),
-        # ten working days after the meeting on Fri 10 Jul 2026
-        (3, "formal_assessment"): ("2026-07-24", "2026-07-15", "on_time"),
+        # ten working days after the assessment point, the last day of term 3 (Fri 17 Jul
+        # 2026), whatever the meeting date (2.61)
+        (3, "formal_assessment"): ("2026-07-31", "2026-07-15", "on_time"),
         (4, "progress_review"): ("2026-12-18", "2026-12-18", "on_time"),
         (5, "progress_review"): ("2027-03-25", "2027-03-25", "on_time"),
-        # ten working days after the meeting on Mon 12 Jul 2027
-        (6, "formal_assessment"): ("2027-07-26", "2027-07-14", "on_time"),
+        # ten working days after the end of term 6, Fri 16 Jul 2027 (2.61)
+        (6, "formal_assessment"): ("2027-07-30", "2027-07-14", "on_time"),
     }
     assert due[(6, "formal_assessment")]["fully_signed"] is True
     outcomes = (await hub.get("/outcomes", AB))["items"]

@@ -581,6 +581,10 @@ class _Reports:
             if employment_terms(period, period.end) < 1 or not self.terms:
                 continue  # 2.62: only after at least one term in the post
             term = self._term_of(period.end)
+            # a post that ends in the holidays ended, for the school, on the last day of term:
+            # the interim assessment is held then, instead of that term's review
+            held = period.end if period.calendar.term_at(period.end) is not None else min(
+                term.end, period.end)
             if any(p.on is not None and term.start <= p.on <= period.end for p in self.points):
                 continue  # a formal assessment in the term they leave covers it
             previous = max((p.on for p in self.points if p.on is not None and p.on < period.end),
@@ -589,8 +593,8 @@ class _Reports:
             served = sum((round_terms(p.exact_through(period.end, self.ledger.fte_history))
                           for p in self.ledger.periods if p.period.start <= period.end), Decimal(0))
             found.append(self._report(
-                INTERIM_ASSESSMENT, period.end, term, terms_served=served, days_absent=absent,
-                due_on=add_working_days(period.end, ASSESSMENT_DEADLINE_WORKING_DAYS)))
+                INTERIM_ASSESSMENT, held, term, terms_served=served, days_absent=absent,
+                due_on=add_working_days(held, ASSESSMENT_DEADLINE_WORKING_DAYS)))
         return found
 
     def _back_from_absence(self, day: date) -> date | None:
