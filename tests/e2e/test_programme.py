@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from contracts import Role
 from contracts.topics import SCHEDULING
-from tests.e2e.test_spine import ISSUER, LEAD, TODAY, register_ect
+from tests.e2e.test_spine import AB, ISSUER, LEAD, QTS, TODAY, new_trn, register_ect
 from tests.support import eventually
 from tests.support.kafka import read_topic
 
@@ -41,11 +43,22 @@ async def test_thirty_days_absence_is_published_once_for_the_appropriate_body(pl
 
 
 async def test_a_released_ect_is_claimed_by_another_ab_with_the_same_id_and_history(platform, http):
-    ect_id = await register_ect(http, platform)
+    # claimed a week ago (within the window for recording a claim), released yesterday: the
+    # new period starts today, after the last day in the old post (one post at a time)
+    week_ago = (date.fromisoformat(TODAY) - timedelta(days=7)).isoformat()
+    yesterday = (date.fromisoformat(TODAY) - timedelta(days=1)).isoformat()
     scheduling = platform.url("scheduling")
+    registered = await http.post(f"{scheduling}/ects", headers=AB, json={
+        "trn": new_trn(), "name": "Ada Lovelace", "date_of_birth": "1999-12-10",
+        "school_id": "100001", "subject": "mathematics", "phase": "secondary", "qts_date": QTS,
+        "induction_start_date": week_ago, "registration_received_on": week_ago, "fte": 1.0,
+        "appropriate_body_id": "ab-1", "induction_programme": "provider_led",
+        "induction_tutor_id": "tutor-1"})
+    assert registered.status_code == 201, registered.text
+    ect_id = str(registered.json()["id"])
     ab_1 = {"Authorization": f"Bearer {ISSUER.issue('ab-1', Role.APPROPRIATE_BODY)}"}
     released = await http.post(f"{scheduling}/ects/{ect_id}/release", headers=ab_1,
-                                json={"released_on": TODAY, "reason": "school changed AB"})
+                                json={"released_on": yesterday, "reason": "school changed AB"})
     assert released.status_code == 200, released.text
     ect = (await http.get(f"{scheduling}/ects/{ect_id}", headers=LEAD)).json()
     ab_2 = {"Authorization": f"Bearer {ISSUER.issue('ab-2', Role.APPROPRIATE_BODY)}"}
@@ -61,5 +74,8 @@ async def test_a_released_ect_is_claimed_by_another_ab_with_the_same_id_and_hist
         return types if "EctClaimed" in types else []
 
     assert (await eventually(claimed))[-2:] == ["EctReleased", "EctClaimed"]
-    assert (await http.get(f"{scheduling}/ects/{ect_id}", headers=ab_1)).status_code == 200, \
-        "the first AB still reads the ECT it once claimed"
+    read = await http.get(f"{scheduling}/ects/{ect_id}", headers=ab_1)
+    assert read.status_code == 200, "the first AB still reads the ECT it once claimed"
+    periods = read.json()["breakdown"]["periods"]
+    assert [(p["appropriate_body_id"], p["start"], p["end"]) for p in periods] == [
+        ("ab-1", week_ago, yesterday), ("ab-2", TODAY, None)]

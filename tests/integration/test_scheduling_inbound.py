@@ -1,4 +1,5 @@
-"""scheduling learns the AB's outcome from reporting's topic, once, and then refuses a second claim."""
+"""scheduling learns the AB's decisions from reporting's topic, once each: the outcome (then it
+refuses a second claim), and the extensions and reductions its clock counts."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ from datetime import UTC, date, datetime
 import pytest
 
 from contracts import Actor, EventEnvelope, Role, encode
-from contracts.reporting.v1 import InductionOutcomeRecorded, Outcome
+from contracts.base import EventPayload
+from contracts.reporting.v1 import InductionExtended, InductionOutcomeRecorded, InductionReduced, Outcome
 from contracts.topics import REPORTING
 from ect_platform.kafka import make_producer
 from scheduling.bootstrap import bootstrap
 from scheduling.domain.errors import InductionAlreadyCompletedError
 from scheduling.settings import SchedulingSettings
 from tests.support import eventually
-from tests.unit.scheduling_fixtures import START, Clock, ect_details, provenance
+from tests.unit.scheduling_fixtures import START, Clock, ect_details, provenance, view
 
 pytestmark = pytest.mark.integration
 
@@ -32,26 +34,35 @@ async def scheduling(stack, database_url, topic_prefix):  # type: ignore[no-unty
     await service.close()
 
 
-def outcome_event(ect_id: uuid.UUID) -> EventEnvelope[InductionOutcomeRecorded]:
-    return EventEnvelope[InductionOutcomeRecorded](
-        event_id=uuid.uuid4(), event_type="InductionOutcomeRecorded", event_version=1,
+def reporting_event(ect_id: uuid.UUID, payload: EventPayload) -> EventEnvelope[EventPayload]:
+    return EventEnvelope[type(payload)](  # type: ignore[misc]
+        event_id=uuid.uuid4(), event_type=payload.event_type, event_version=1,
         occurred_at=datetime(2027, 7, 20, tzinfo=UTC), recorded_at=datetime(2027, 7, 20, 9, tzinfo=UTC),
         source="reporting", aggregate_id=uuid.uuid4(), aggregate_version=1, ect_id=ect_id,
         actor=Actor(id="ab-1", role=Role.APPROPRIATE_BODY), correlation_id=uuid.uuid4(),
-        payload=InductionOutcomeRecorded(outcome=Outcome.PASSED, decided_on=date(2027, 7, 20),
-                                         appropriate_body_id="ab-1"),
+        payload=payload,
     )
+
+
+def outcome_event(ect_id: uuid.UUID) -> EventEnvelope[EventPayload]:
+    return reporting_event(ect_id, InductionOutcomeRecorded(
+        outcome=Outcome.PASSED, decided_on=date(2027, 7, 20), appropriate_body_id="ab-1"))
+
+
+async def publish_twice(scheduling, stack, *events: EventEnvelope[EventPayload]) -> None:  # type: ignore[no-untyped-def]
+    """Each event delivered twice, as at-least-once delivery may: the second changes nothing."""
+    producer = make_producer(stack.bootstrap_servers)
+    await producer.start()
+    topic = REPORTING.qualified(scheduling.settings.kafka_topic_prefix)
+    for event in events:
+        for _ in range(2):
+            await producer.send_and_wait(topic, encode(event), key=event.key)
+    await producer.stop()
 
 
 async def test_an_outcome_published_by_reporting_closes_the_induction_in_scheduling(scheduling, stack):
     ect_id = scheduling.app.register_ect(provenance=provenance(), **ect_details(trn="3100001"))
-    event = outcome_event(ect_id)
-    producer = make_producer(stack.bootstrap_servers)
-    await producer.start()
-    topic = REPORTING.qualified(scheduling.settings.kafka_topic_prefix)
-    for _ in range(2):  # delivered twice: the second changes nothing
-        await producer.send_and_wait(topic, encode(event), key=event.key)
-    await producer.stop()
+    await publish_twice(scheduling, stack, outcome_event(ect_id))
 
     await scheduling.broker.start()
     try:
@@ -68,3 +79,28 @@ async def test_an_outcome_published_by_reporting_closes_the_induction_in_schedul
             provenance=provenance(actor_id="ab-2"), received_on=date(2027, 9, 1),
             **ect_details(trn="3100001", appropriate_body_id="ab-2",
                           induction_start_date=date(2027, 9, 1)))
+
+
+async def test_an_ab_extension_and_reduction_from_reporting_are_counted_once_paragraphs_3_2_3_8(
+        scheduling, stack):
+    ect_id = scheduling.app.register_ect(provenance=provenance(), **ect_details(trn="3100002"))
+    reduced = reporting_event(ect_id, InductionReduced(
+        reduction_terms=2.0, reason="two terms' teaching overseas", ect_consented_on=date(2025, 9, 3),
+        decided_on=date(2025, 9, 5), appropriate_body_id="ab-1", terms_required=4.0))
+    extended = reporting_event(ect_id, InductionExtended(
+        extension_terms=1.5, reason="more time to meet the standards", decided_on=date(2027, 3, 1),
+        appropriate_body_id="ab-1"))
+    await publish_twice(scheduling, stack, reduced, extended)
+
+    await scheduling.broker.start()
+    try:
+        await eventually(lambda: scheduling.inbound.applied == 4)
+    finally:
+        await scheduling.broker.stop()
+    ect = view(scheduling.app, ect_id)
+    assert ect["terms_required"] == 5.5, "six, less two, plus one and a half: each once"
+    assert [line["source"] for line in ect["breakdown"]["required"]] == [
+        "statutory", "reduction", "appropriate_body"]
+    learnt = [n.topic for n in scheduling.app.recorder.select_notifications(start=1, limit=100)
+              if n.originator_id == ect_id]
+    assert sum(t.endswith(("InductionExtended", "InductionReduced")) for t in learnt) == 2

@@ -8,6 +8,7 @@ from typing import Any
 
 from scheduling.application import SchedulingApplication
 from scheduling.domain.provenance import Provenance
+from scheduling.views import ect_view
 
 START = date(2025, 9, 1)  # a Monday, the first day of the 2025/26 autumn term by default
 
@@ -68,3 +69,9 @@ def session(app: SchedulingApplication, ect_id: uuid.UUID, held_on: date, reques
     return app.record_session(ect_id, request_id=request_id, held_on=held_on, minutes=minutes,
                               observation_included=True, action_step=None,
                               provenance=provenance(role, actor_id))
+
+
+def view(app: SchedulingApplication, ect_id: uuid.UUID) -> dict[str, Any]:
+    """What ``GET /ects/{id}`` answers today."""
+    ect = app.get_induction(ect_id)
+    return ect_view(ect, app.timeline_of(ect, app.today()))

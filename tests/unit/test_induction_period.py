@@ -15,7 +15,15 @@ from scheduling.domain.errors import (
     TrnAlreadyRegisteredError,
 )
 from scheduling.integration.outbound import to_integration_event
-from tests.unit.scheduling_fixtures import START, Clock, ect_details, in_memory_app, provenance, session
+from tests.unit.scheduling_fixtures import (
+    START,
+    Clock,
+    ect_details,
+    in_memory_app,
+    provenance,
+    session,
+    view,
+)
 
 
 @pytest.fixture
@@ -104,7 +112,77 @@ def test_after_a_release_another_ab_claims_the_ect_and_the_history_is_kept(app, 
     assert [p.appropriate_body_id for p in ect.periods] == ["ab-1", "ab-2"]
     assert [e.event_type for e in events(app)][-2:] == ["EctReleased", "EctClaimed"]
     released = next(e for e in events(app) if e.event_type == "EctReleased")
-    assert released.payload.terms_served == pytest.approx(0.4)  # 40 of ~107 autumn days, full time
+    # as the facts stood at the release, six weeks that ended there count for nothing (2.33)
+    assert released.payload.terms_served == 0.0
+    # but the claim continued the employment (no working day between Friday and Monday): one
+    # run, which once it reaches a term counts from its first day
+    clock.today = date(2025, 12, 19)
+    assert view(app, ect_id)["terms_served"] == 1.0
+
+
+def test_a_claim_cannot_start_on_the_last_day_in_the_released_post_one_post_at_a_time(app, clock):
+    ect_id = register(app)
+    clock.today = date(2025, 10, 10)
+    app.release(ect_id, released_on=date(2025, 10, 10), reason="school changed AB",
+                provenance=provenance())
+    with pytest.raises(DateOutsideInductionError, match="last day in post"):
+        app.register_ect(provenance=provenance(actor_id="ab-2"), received_on=date(2025, 10, 10),
+                         **ect_details(appropriate_body_id="ab-2", induction_start_date=date(2025, 10, 10)))
+
+
+# -- time served is counted only in post: statutory rules 1 and 2 (2.30, 2.33) ---------------
+
+
+def claim_by_ab_2(app, clock, on: date) -> None:  # type: ignore[no-untyped-def]
+    clock.today = on
+    app.register_ect(provenance=provenance(actor_id="ab-2"), received_on=on,
+                     **ect_details(appropriate_body_id="ab-2", induction_start_date=on))
+
+
+def test_months_without_a_post_between_two_abs_count_for_nothing_statutory_rule_1_2_30(app, clock):
+    ect_id = register(app)  # autumn 2025 with AB1: one term
+    clock.today = date(2025, 12, 19)
+    app.release(ect_id, released_on=date(2025, 12, 19), reason="left the school", provenance=provenance())
+    claim_by_ab_2(app, clock, date(2026, 9, 1))  # spring and summer 2026 in no post
+    clock.today = date(2026, 12, 18)  # autumn 2026 with AB2
+    ect = view(app, ect_id)
+    assert ect["terms_served"] == 2.0, "not 4.0: the gap is not induction"
+    assert (ect["terms_remaining"], ect["induction_year"]) == (4.0, 1)
+    assert ect["breakdown"]["gaps"] == [{"from": "2025-12-20", "to": "2026-08-31", "days": 255,
+                                         "reason": "not in an induction post: counts for nothing"}]
+    assert [p["terms"] for p in ect["breakdown"]["periods"]] == [1.0, 1.0]
+
+
+def test_a_six_week_post_before_a_gap_does_not_count_statutory_rule_2_paragraph_2_33(app, clock):
+    ect_id = register(app)
+    clock.today = date(2025, 10, 10)
+    app.release(ect_id, released_on=date(2025, 10, 10), reason="resigned", provenance=provenance())
+    claim_by_ab_2(app, clock, date(2026, 1, 5))
+    clock.today = date(2026, 4, 2)  # the end of the spring term: one term in the later post
+    ect = view(app, ect_id)
+    assert ect["terms_served"] == 1.0, "the six weeks of autumn count for nothing"
+    first, later = ect["breakdown"]["periods"]
+    assert (first["counts"], first["terms"], later["terms"]) == (False, 0.0, 1.0)
+    assert "shorter than one term" in first["reason"]
+
+
+def test_a_transfer_after_a_term_owes_an_interim_assessment_from_the_first_school_paragraph_2_62(
+        app, clock):
+    ect_id = register(app)
+    clock.today = date(2026, 1, 19)
+    app.transfer(ect_id, to_school_id="200002", effective_on=date(2026, 1, 19),
+                 induction_tutor_id="tutor-9", provenance=provenance("hub_lead"))
+    interims = [r for r in view(app, ect_id)["reports_due"] if r["kind"] == "interim_assessment"]
+    assert [(r["held_on"], r["school_id"], r["appropriate_body_id"]) for r in interims] == [
+        (date(2026, 1, 18), "100001", "ab-1")]
+
+
+def test_a_transfer_within_the_first_term_owes_no_interim_assessment_paragraph_2_62(app, clock):
+    ect_id = register(app)
+    clock.today = date(2025, 11, 3)
+    app.transfer(ect_id, to_school_id="200002", effective_on=date(2025, 11, 3),
+                 induction_tutor_id="tutor-9", provenance=provenance("hub_lead"))
+    assert "interim_assessment" not in [r["kind"] for r in view(app, ect_id)["reports_due"]]
 
 
 def test_a_released_ect_takes_no_new_sessions_until_claimed_again(app, clock):
@@ -146,6 +224,21 @@ def test_leaving_after_a_full_term_makes_an_interim_assessment_due_statutory_rul
     assert left.payload.terms_served == pytest.approx(1.1)
 
 
+def test_leaving_a_second_post_held_under_a_term_owes_no_interim_assessment_statutory_rule_7(
+        app, clock):
+    ect_id = register(app)
+    app.transfer(ect_id, to_school_id="200002", effective_on=date(2026, 1, 19),
+                 induction_tutor_id="tutor-9", provenance=provenance("hub_lead"))
+    clock.today = date(2026, 2, 6)
+    app.leave(ect_id, left_on=date(2026, 2, 6), reason="moved abroad", provenance=provenance("hub_lead"))
+    left = events(app)[-1]
+    # 2.62 asks for a term in the post being left; the first school's interim covered autumn
+    assert (left.event_type, left.payload.interim_assessment_due) == ("EctLeft", False)
+    assert left.payload.terms_served == pytest.approx(1.4)  # 1.2 at the first school, 0.2 here
+    interims = [r["held_on"] for r in view(app, ect_id)["reports_due"] if r["kind"] == "interim_assessment"]
+    assert interims == [date(2026, 1, 18)]
+
+
 def test_leaving_within_the_first_term_makes_no_interim_assessment_due_statutory_rule_7(app, clock):
     ect_id = register(app)
     clock.today = date(2025, 11, 1)
@@ -177,8 +270,7 @@ def test_terms_served_follow_the_working_pattern_statutory_rule_1(app, clock):
                                provenance=provenance("hub_lead"))
     clock.today = date(2026, 4, 2)  # the last day of the default spring term
     ect = app.get_induction(ect_id)
-    calendar = app.calendar_for(ect.school_id)
-    assert ect.served(calendar, clock.today) == pytest.approx(1.5)  # autumn at 1.0, spring at 0.5
+    assert ect.served(app.calendars(), clock.today) == pytest.approx(1.5)  # autumn at 1.0, spring at 0.5
     assert events(app)[-1].event_type == "WorkingPatternChanged"
 
 
@@ -250,3 +342,38 @@ def test_a_half_term_with_a_start_and_no_end_is_refused(app):
     with pytest.raises(InvalidTermDatesError, match="half-term needs both"):
         app.set_term_dates("100001", 2025, terms, provenance("hub_lead"))
     assert events(app) == []
+
+
+# -- the AB's extensions and reductions, learnt from reporting: statutory rule 10 --------------
+
+
+def test_an_ab_reduction_learnt_once_shortens_the_induction_paragraphs_3_2_to_3_4(app, clock):
+    import uuid
+
+    ect_id = register(app)
+    decision = uuid.uuid4()
+    for _ in range(2):  # redelivered: the second changes nothing
+        app.record_reduction(ect_id, decision_id=decision, reduction_terms=3.0,
+                             decided_on=date(2025, 9, 10), provenance=provenance())
+    clock.today = date(2025, 12, 19)
+    ect = view(app, ect_id)
+    assert (ect["terms_required"], ect["terms_remaining"]) == (3.0, 2.0)
+    assert [r["kind"] for r in ect["reports_due"]][-1] == "formal_assessment"
+    assert ect["reports_due"][-1]["final"] and ect["reports_due"][-1]["held_on"] == date(2026, 7, 17)
+
+
+def test_an_ab_extension_learnt_once_adds_terms_and_a_final_assessment_paragraph_3_8(app, clock):
+    import uuid
+
+    ect_id = register(app)
+    clock.today = date(2027, 7, 16)
+    decision = uuid.uuid4()
+    assert app.record_extension(ect_id, decision_id=decision, extension_terms=2.0,
+                                decided_on=date(2027, 7, 16), provenance=provenance())
+    assert not app.record_extension(ect_id, decision_id=decision, extension_terms=2.0,
+                                    decided_on=date(2027, 7, 16), provenance=provenance())
+    ect = view(app, ect_id)
+    assert (ect["terms_served"], ect["terms_required"], ect["terms_remaining"]) == (6.0, 8.0, 2.0)
+    assessments = [r for r in ect["reports_due"] if r["kind"] == "formal_assessment"]
+    assert [a["final"] for a in assessments] == [False, False, True]
+    assert ect["breakdown"]["required"][-1]["source"] == "appropriate_body"

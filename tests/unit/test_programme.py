@@ -8,7 +8,14 @@ import pytest
 
 from scheduling.domain.errors import CatchUpNotFoundError, NoStatutoryLeaveError
 from scheduling.integration.outbound import to_integration_event
-from tests.unit.scheduling_fixtures import Clock, ect_details, in_memory_app, mentor_details, provenance
+from tests.unit.scheduling_fixtures import (
+    Clock,
+    ect_details,
+    in_memory_app,
+    mentor_details,
+    provenance,
+    view,
+)
 
 LEAD = provenance("hub_lead", "lead-1")
 
@@ -91,7 +98,52 @@ def test_thirty_days_absence_in_a_year_is_reported_once_and_extends_that_year_st
     assert (reached[0].payload.induction_year, reached[0].payload.extension_days) == (1, 30)
     absence(app, date(2026, 2, 2), 4)
     assert len([e for e in published(app) if e.event_type == "AbsenceThresholdReached"]) == 1
-    assert app.get_induction(app.ect_id).absence_extension_days == 34, "extended by all days absent"
+    assert view(app, app.ect_id)["absence_extension_days"] == 34, "extended by all days absent"
+
+
+def test_absences_after_the_threshold_extend_the_year_further_paragraph_3_6(app):
+    absence(app, date(2025, 10, 6), 30)
+    assert view(app, app.ect_id)["terms_required"] == 6.5  # 30 days at 65 a term, rounded up
+    later = view(app, app.ect_id)["year_two_starts"]
+    absence(app, date(2026, 2, 2), 4)
+    ect = view(app, app.ect_id)
+    assert ect["terms_required"] == 6.6, "34 days: every absence in the year adds (3.6)"
+    assert ect["year_two_starts"] > later, "and year 2 starts later"
+    assert ect["breakdown"]["required"][1] == {
+        "source": "absence", "terms": 0.6, "induction_year": 1, "days": 34.0, "decided_on": None,
+        "reason": "34 days' absence in year 1 reached 30: the year is extended by the days absent (3.6)"}
+
+
+def test_an_absence_inside_an_extended_year_one_is_filed_in_year_one_paragraph_3_6(app, clock):
+    absence(app, date(2025, 10, 6), 30)  # year 1 now ends in the autumn of 2026, not in July
+    clock.today = date(2026, 9, 20)
+    absence(app, date(2026, 9, 14), 5)
+    recorded = [e.payload for e in published(app) if e.event_type == "AbsenceRecorded"][-1]
+    assert (recorded.induction_year, recorded.days_counted_in_year) == (1, 35)
+    assert [e.event_type for e in published(app)].count("AbsenceThresholdReached") == 1
+    ect = view(app, app.ect_id)
+    assert (ect["induction_year"], ect["absence_days_counted_this_year"]) == (1, 35)
+    assert ect["year_two_starts"] > date(2026, 9, 14)
+    assert [a["induction_year"] for a in ect["absences"]] == [1, 1]
+
+
+def test_coaching_stays_weekly_in_a_year_one_extended_by_absence_paragraph_3_6(clock):
+    clock.today = date(2025, 9, 1)
+    app = in_memory_app(clock)
+    extended = app.register_ect(provenance=provenance(), **ect_details())
+    other = app.register_ect(provenance=provenance(), **ect_details(trn="7777777"))
+    clock.today = date(2026, 7, 1)
+    app.record_absence(extended, request_id=None, first_day=date(2025, 10, 6), days=30,
+                       reason="sickness", provenance=LEAD)
+
+    def autumn_2026_sessions(ect_id) -> int:  # type: ignore[no-untyped-def]
+        clock.today = date(2026, 7, 17)
+        before = view(app, ect_id)["sessions_expected"]
+        clock.today = date(2026, 10, 23)  # eight teaching weeks into the autumn term
+        return int(view(app, ect_id)["sessions_expected"]) - before
+
+    assert autumn_2026_sessions(other) == 4, "year 2: fortnightly"
+    assert autumn_2026_sessions(extended) == 8, "still year 1: weekly"
 
 
 def test_statutory_leave_never_counts_towards_the_threshold_statutory_rule_9(app):

@@ -29,5 +29,6 @@ def test_a_copied_ect_has_the_same_state_and_shares_no_mutable_part():
         if isinstance(value, (set, list, dict)):
             assert vars(clone)[name] is not value, name
     clone.session_ids.add(next(iter(original.session_ids)).__class__(int=1))
-    clone.periods.append(clone.periods[0])
-    assert len(original.session_ids) == 5 and len(original.periods) == 1
+    clone.posts.append(clone.posts[0])  # the facts the clock reads (the periods derive from them)
+    clone.fte_history.append(clone.fte_history[0])
+    assert len(original.session_ids) == 5 and len(original.posts) == len(original.fte_history) == 1

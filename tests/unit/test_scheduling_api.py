@@ -197,3 +197,26 @@ async def test_text_with_a_nul_character_is_refused_at_the_door_in_url_and_body(
     in_url = await client.get("/schools/100%0001/terms/2025", headers=AB)
     assert in_url.status_code == 422
     assert events_stored(app) == 0
+
+
+async def test_get_ect_counts_only_time_in_post_across_two_abs_statutory_rule_1_2_30(client, app):
+    app.today = Clock(date(2025, 9, 1))
+    ect_id = (await client.post("/ects", json=ECT, headers=AB)).json()["id"]
+    app.today = Clock(date(2025, 12, 19))
+    released = await client.post(f"/ects/{ect_id}/release", headers=AB,
+                                 json={"released_on": "2025-12-19", "reason": "left the school"})
+    assert released.status_code == 200, released.text
+    app.today = Clock(date(2026, 9, 1))  # spring and summer 2026 in no induction post
+    ab_2 = bearer(ISSUER, Role.APPROPRIATE_BODY, "ab-2")
+    claimed = await client.post("/ects", headers=ab_2, json={
+        **ECT, "appropriate_body_id": "ab-2", "induction_start_date": "2026-09-01",
+        "registration_received_on": "2026-09-01"})
+    assert claimed.status_code == 201, claimed.text
+    app.today = Clock(date(2026, 12, 18))
+    ect = (await client.get(f"/ects/{ect_id}", headers=ab_2)).json()
+    assert (ect["terms_served"], ect["terms_required"], ect["terms_remaining"]) == (2.0, 6.0, 4.0)
+    assert ect["breakdown"]["terms_served"] == 2.0 and len(ect["breakdown"]["gaps"]) == 1
+    assert ect["year_two_starts"] == "2027-03-26"
+    assert [(r["kind"], r["term_number"], r["appropriate_body_id"]) for r in ect["reports_due"][:3]] == [
+        ("interim_assessment", 1, "ab-1"), ("progress_review", 2, "ab-2"),
+        ("formal_assessment", 3, "ab-2")]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from eventsourcing.domain import CanMutateAggregate
 
 from contracts import REGISTRY
+from scheduling.domain.clock import InductionClock
 from scheduling.domain.induction import EctTrnIndex, Induction
 from scheduling.domain.mentor import Mentor, MentorTrnIndex
 from scheduling.domain.programme import Programme
 from scheduling.domain.school_terms import SchoolTerms
 from scheduling.integration.outbound import PRIVATE_EVENTS, to_integration_event
 
-AGGREGATES = (Induction, Programme, Mentor, SchoolTerms, EctTrnIndex, MentorTrnIndex)
+AGGREGATES = (Induction, Programme, InductionClock, Mentor, SchoolTerms, EctTrnIndex, MentorTrnIndex)
 
 
 def declared_events(cls: type) -> list[type]:

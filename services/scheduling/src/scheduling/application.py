@@ -20,6 +20,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from ect_platform.outbox import register_transcodings
+from scheduling.domain.clock import CalendarFor
 from scheduling.domain.errors import (
     EctNotFoundError,
     MentorNotFoundError,
@@ -35,6 +36,7 @@ from scheduling.domain.provenance import Provenance
 from scheduling.domain.registration_window import check_start_date
 from scheduling.domain.school_terms import SchoolTerms, academic_year, school_terms_id
 from statutory.calendar import SchoolCalendar
+from statutory.timeline import Timeline
 
 T = TypeVar("T")
 Authorize = Callable[[Induction], None]
@@ -74,6 +76,18 @@ class SchedulingApplication(Application):
         except AggregateNotFoundError:
             return SchoolCalendar({})
         return terms.calendar()
+
+    def calendars(self) -> CalendarFor:
+        """``calendar_for``, each school read once: the clock asks for every school the ECT
+        served at, and one question may ask for the same school more than once."""
+        found: dict[str, SchoolCalendar] = {}
+
+        def calendar_for(school_id: str) -> SchoolCalendar:
+            if school_id not in found:
+                found[school_id] = self.calendar_for(school_id)
+            return found[school_id]
+
+        return calendar_for
 
     def set_term_dates(self, school_id: str, start_year: int, terms: list[dict[str, Any]],
                        provenance: Provenance) -> bool:
@@ -196,8 +210,8 @@ class SchedulingApplication(Application):
         absence_id = Induction.record_id_for(ect_id, "absence", request_id or str(uuid4()))
 
         def record(ect: Induction) -> bool:
-            return ect.record_absence(absence_id, first_day, days, reason,
-                                      self.calendar_for(ect.school_id), self.today(), provenance)
+            return ect.record_absence(absence_id, first_day, days, reason, self.calendars(),
+                                      self.today(), provenance)
 
         return absence_id, self.change_ect(ect_id, authorize, record)
 
@@ -220,18 +234,30 @@ class SchedulingApplication(Application):
     def release(self, ect_id: UUID, *, released_on: date, reason: str, provenance: Provenance,
                 authorize: Authorize = allow_all) -> None:
         self.change_ect(ect_id, authorize, lambda ect: ect.release(
-            released_on, reason, self.calendar_for(ect.school_id), provenance))
+            released_on, reason, self.calendars(), provenance))
 
     def leave(self, ect_id: UUID, *, left_on: date, reason: str, provenance: Provenance,
               authorize: Authorize = allow_all) -> None:
         self.change_ect(ect_id, authorize, lambda ect: ect.leave(
-            left_on, reason, self.calendar_for(ect.school_id), self.today(), provenance))
+            left_on, reason, self.calendars(), self.today(), provenance))
 
     def record_outcome(self, ect_id: UUID, *, outcome: str, decided_on: date,
                        provenance: Provenance) -> bool:
         """Reporting published the AB's decision; scheduling keeps it to refuse a second claim."""
         return self.change_ect(ect_id, allow_all, lambda ect: ect.record_outcome(
             outcome, decided_on, provenance))
+
+    def record_extension(self, ect_id: UUID, *, decision_id: UUID, extension_terms: float,
+                         decided_on: date, provenance: Provenance) -> bool:
+        """Reporting published the AB's extension (3.8): the clock lengthens the induction."""
+        return self.change_ect(ect_id, allow_all, lambda ect: ect.record_extension(
+            decision_id, extension_terms, decided_on, provenance))
+
+    def record_reduction(self, ect_id: UUID, *, decision_id: UUID, reduction_terms: float,
+                         decided_on: date, provenance: Provenance) -> bool:
+        """Reporting published the AB's reduction (3.2-3.4): the clock shortens the induction."""
+        return self.change_ect(ect_id, allow_all, lambda ect: ect.record_reduction(
+            decision_id, reduction_terms, decided_on, provenance))
 
     # -- generic change of one ECT ----------------------------------------------------------------
 
@@ -257,6 +283,10 @@ class SchedulingApplication(Application):
         if not isinstance(ect, Induction):
             raise EctNotFoundError(ect_id)
         return ect
+
+    def timeline_of(self, ect: Induction, as_of: date) -> Timeline:
+        """The induction clock for ``ect`` on ``as_of``, on the calendar of every school it served at."""
+        return ect.timeline(self.calendars(), as_of)
 
     def get_mentor(self, mentor_id: UUID) -> Mentor:
         try:

@@ -1,23 +1,21 @@
-"""What ``GET /ects/{id}`` and ``GET /mentors/{id}`` answer: the aggregate, with its derived figures."""
+"""What ``GET /ects/{id}`` and ``GET /mentors/{id}`` answer: the aggregate, with the clock's figures.
+
+Every statutory figure is the kernel's timeline's (``statutory.timeline``), the same one
+reporting and notifications ask, so no screen or message can disagree with this one.
+"""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from scheduling.domain.induction import Induction
 from scheduling.domain.mentor import Mentor
-from statutory.absence import counted_days
-from statutory.cadence import sessions_expected
-from statutory.calendar import SchoolCalendar
-from statutory.terms_served import induction_year_at, terms_remaining, terms_required
+from statutory.timeline import Timeline
 
 
-def ect_view(ect: Induction, calendar: SchoolCalendar, today: date) -> dict[str, Any]:
-    as_of = min(today, ect.left_on or today)
-    served = ect.served(calendar, as_of)
-    year = induction_year_at(calendar, ect.induction_start_date, as_of, ect.fte_history)
-    absences = list(ect.absences.values())
+def ect_view(ect: Induction, timeline: Timeline) -> dict[str, Any]:
+    year = timeline.induction_year
+    lines = timeline.plan.extensions
     return {
         "id": ect.id,
         "version": ect.version,
@@ -38,15 +36,24 @@ def ect_view(ect: Induction, calendar: SchoolCalendar, today: date) -> dict[str,
         "induction_tutor_id": ect.induction_tutor_id,
         "left_on": ect.left_on,
         "induction_year": year,
-        "terms_served": float(served),
-        "terms_required": float(terms_required()),
-        "terms_remaining": float(terms_remaining(served, terms_required())),
-        "absence_days_counted_this_year": counted_days(absences, year),
-        "absence_extension_days": ect.absence_extension_days,
-        "statutory_leave_extension_days": ect.statutory_extension_days,
+        "year_two_starts": timeline.year_two_starts,
+        "terms_served": float(timeline.terms_served),
+        "terms_required": float(timeline.terms_required),
+        "terms_remaining": float(timeline.terms_remaining),
+        "absence_days_counted_this_year": timeline.counted_absence_days(year),
+        "absence_extension_days": sum(line.days or 0.0 for line in lines if line.source == "absence"),
+        "statutory_leave_extension_days": sum(line.days or 0.0 for line in lines
+                                              if line.source == "statutory_leave"),
+        "absences": [{"first_day": a.first_day, "days": a.days, "reason": a.reason.value,
+                      "induction_year": a.induction_year, "counts": a.counts}
+                     for a in timeline.plan.absences],
+        "reports_due": [{"kind": r.kind, "term_number": r.term_number, "held_on": r.held_on,
+                         "due_on": r.due_on, "appropriate_body_id": r.appropriate_body_id,
+                         "school_id": r.school_id, "final": r.final,
+                         "postponed_until": r.postponed_until}
+                        for r in timeline.reports],
         "mentor_id": ect.mentor_id,
-        "sessions_expected": sessions_expected(calendar, ect.induction_start_date, as_of,
-                                               ect.fte_history, ect.left_on),
+        "sessions_expected": timeline.sessions_expected(),
         "sessions_held": ect.sessions_held,
         "sessions_missed": ect.sessions_missed,
         "minutes_coached": ect.minutes_coached,
@@ -54,6 +61,7 @@ def ect_view(ect: Induction, calendar: SchoolCalendar, today: date) -> dict[str,
         "drop_ins": len(ect.drop_in_ids),
         "open_catch_ups": [{"id": k, "due_by": v} for k, v in sorted(ect.open_catch_ups.items(),
                                                                     key=lambda kv: kv[1])],
+        "breakdown": timeline.breakdown(),
     }
 
 

@@ -1,14 +1,17 @@
 """An ECT's induction: the aggregate every programme event of one ECT belongs to.
 
 Public methods decide (check the rules, raise a domain error naming the rule); the
-``@event`` methods only apply state, because they run again on every replay. Rules that
-need the school calendar receive it as an argument: the aggregate has no I/O and no clock.
-Coaching, engagement and absence live in ``programme.py`` as a mixin of this class.
+``@event`` methods only apply state, because they run again on every replay. The statutory
+figures (terms served, the years, what is due) are the kernel's clock's, asked with the
+facts this aggregate keeps (``clock.py``) and each school's calendar, given as an argument:
+the aggregate has no I/O and no clock. Coaching, engagement and absence live in
+``programme.py``, the facts and the AB's decisions learnt from reporting in ``clock.py``,
+both mixins of this class.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,6 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from scheduling.domain.clock import CalendarFor, InductionClock
 from scheduling.domain.errors import (
     DateOutsideInductionError,
     InductionAlreadyCompletedError,
@@ -26,8 +30,9 @@ from scheduling.domain.errors import (
 )
 from scheduling.domain.programme import Programme
 from scheduling.domain.provenance import Provenance
-from statutory.calendar import SchoolCalendar
-from statutory.terms_served import FteChange, meets_minimum_period, terms_served
+from statutory.service import END, START, TRANSFER, PostChange
+from statutory.terms_served import FteChange
+from statutory.timeline import INTERIM_ASSESSMENT
 
 
 class Status:
@@ -50,7 +55,7 @@ class Period:
     end: date | None = None
 
 
-class Induction(Programme, Aggregate):
+class Induction(Programme, InductionClock, Aggregate):
     @classmethod
     def register(cls, *, qts_date: date, induction_start_date: date, provenance: Provenance,
                  **details: Any) -> Induction:
@@ -81,10 +86,11 @@ class Induction(Programme, Aggregate):
         self.induction_programme = induction_programme
         self.induction_tutor_id = induction_tutor_id
         self.status = Status.OPEN
-        self.periods = [Period(appropriate_body_id, induction_start_date)]
-        self.fte_history = [FteChange(induction_start_date, fte)]
         self.left_on: date | None = None
         self.mentor_id: UUID | None = None
+        self.start_clock()
+        self.posts.append(PostChange(START, induction_start_date, appropriate_body_id, school_id))
+        self.fte_history.append(FteChange(induction_start_date, fte))
         self.start_programme()
 
     # -- the induction period ----------------------------------------------------------------
@@ -93,13 +99,28 @@ class Induction(Programme, Aggregate):
     def fte(self) -> float:
         return self.fte_history[-1].fte
 
-    def served(self, calendar: SchoolCalendar, as_of: date) -> Decimal:
-        """FTE-weighted terms served to ``as_of``, one decimal place (statutory rule 1)."""
-        return terms_served(calendar, self.induction_start_date, as_of, self.fte_history,
-                            end=self.left_on or self._released_on())
+    def served(self, calendar_for: CalendarFor, as_of: date) -> Decimal:
+        """FTE-weighted terms served to ``as_of``, as the clock counts them (statutory rules 1-2)."""
+        return self.timeline(calendar_for, as_of).terms_served
 
-    def _released_on(self) -> date | None:
-        return self.periods[-1].end if self.status == Status.RELEASED else None
+    @property
+    def periods(self) -> list[Period]:
+        """The appropriate bodies' induction periods: a claim opens one, a release or leaving
+        closes it (a transfer does not: the AB keeps the ECT), and so does the outcome."""
+        found: list[Period] = []
+        for change in self.posts:
+            if change.kind == START:
+                found.append(Period(change.appropriate_body_id, change.on))
+            elif change.kind == END and found:
+                found[-1] = replace(found[-1], end=change.on)
+        if self.completed_on is not None and found and found[-1].end is None:
+            found[-1] = replace(found[-1], end=self.completed_on)
+        return found
+
+    @property
+    def post_start(self) -> date:
+        """The first day of the current post (the latest claim or transfer)."""
+        return max(c.on for c in self.posts if c.kind in (START, TRANSFER))
 
     def check_open(self, action: str) -> None:
         if self.status != Status.OPEN:
@@ -127,9 +148,12 @@ class Induction(Programme, Aggregate):
                 f"the ECT has an open induction with appropriate body {self.appropriate_body_id}, "
                 "which must release them first"
             )
-        if period_start_date < (self.periods[-1].end or self.periods[-1].start):
+        last = self.periods[-1]
+        if period_start_date <= (last.end or last.start):
+            # the release or leaving date is the last day in the old post: one post at a time
             raise DateOutsideInductionError(
-                f"the new period cannot start on {period_start_date}, before the last one ended")
+                f"the new period cannot start on {period_start_date}: the last one ended on "
+                f"{last.end or last.start}, its last day in post")
         self._claimed(appropriate_body_id=appropriate_body_id, period_start_date=period_start_date,
                       school_id=school_id, fte=fte, induction_programme=induction_programme,
                       induction_tutor_id=induction_tutor_id, provenance=provenance)
@@ -143,25 +167,27 @@ class Induction(Programme, Aggregate):
         self.school_id = school_id
         self.induction_programme = induction_programme
         self.induction_tutor_id = induction_tutor_id
-        self.periods.append(Period(appropriate_body_id, period_start_date))
+        self.posts.append(PostChange(START, period_start_date, appropriate_body_id, school_id))
         self.fte_history.append(FteChange(period_start_date, fte))
         self.mentor_id = None
 
-    def release(self, released_on: date, reason: str, calendar: SchoolCalendar,
+    def release(self, released_on: date, reason: str, calendar_for: CalendarFor,
                 provenance: Provenance) -> None:
         self.check_open("release the ECT")
-        if released_on < self.periods[-1].start:
-            raise DateOutsideInductionError(f"release on {released_on} predates the period start")
-        served = terms_served(calendar, self.induction_start_date, released_on, self.fte_history)
+        if released_on < self.post_start:
+            raise DateOutsideInductionError(
+                f"release on {released_on} predates the current post, from {self.post_start}")
+        # as the clock counts it once the release is a fact: a post shorter than a term that
+        # ends here counts for nothing (2.33)
+        served = self.timeline(calendar_for, released_on, then=PostChange(END, released_on))
         self._released(appropriate_body_id=self.appropriate_body_id, released_on=released_on,
-                       reason=reason, terms_served=float(served), provenance=provenance)
+                       reason=reason, terms_served=float(served.terms_served), provenance=provenance)
 
     @event("EctReleased")
     def _released(self, appropriate_body_id: str, released_on: date, reason: str,
                   terms_served: float, provenance: Provenance) -> None:
         self.status = Status.RELEASED
-        self.periods[-1] = Period(self.periods[-1].appropriate_body_id, self.periods[-1].start,
-                                  released_on)
+        self.posts.append(PostChange(END, released_on))
 
     def transfer(self, to_school_id: str, effective_on: date, induction_tutor_id: str,
                  provenance: Provenance) -> None:
@@ -179,6 +205,7 @@ class Induction(Programme, Aggregate):
         self.school_id = to_school_id
         self.induction_tutor_id = induction_tutor_id
         self.mentor_id = None  # a mentor coaches ECTs at their own school
+        self.posts.append(PostChange(TRANSFER, effective_on, school_id=to_school_id))
 
     def change_working_pattern(self, fte: float, effective_from: date, provenance: Provenance) -> bool:
         self.check_open("change the working pattern")
@@ -193,20 +220,20 @@ class Induction(Programme, Aggregate):
 
     @event("WorkingPatternChanged")
     def _working_pattern_changed(self, fte: float, effective_from: date, provenance: Provenance) -> None:
-        if self.fte_history[-1].effective_from == effective_from:
-            self.fte_history[-1] = FteChange(effective_from, fte)
-        else:
-            self.fte_history.append(FteChange(effective_from, fte))
+        # kept in the order they happened: of two on one day the later wins, in the kernel
+        self.fte_history.append(FteChange(effective_from, fte))
 
-    def leave(self, left_on: date, reason: str, calendar: SchoolCalendar, today: date,
+    def leave(self, left_on: date, reason: str, calendar_for: CalendarFor, today: date,
               provenance: Provenance) -> None:
-        """An interim assessment is due when at least one term was served (guidance 2.62)."""
+        """An interim assessment is due when the clock owes one on the leaving day (2.62)."""
         self.check_open("record the ECT leaving")
         self.check_within(left_on, today, "leaving")
-        served = terms_served(calendar, self.induction_start_date, left_on, self.fte_history)
-        # At least one term of employment in this period, whatever the FTE (2.33, 2.62).
-        due = meets_minimum_period(calendar, self.periods[-1].start, left_on)
-        self._left(left_on=left_on, reason=reason, terms_served=float(served),
+        if left_on < self.post_start:
+            raise DateOutsideInductionError(
+                f"leaving on {left_on} predates the current post, from {self.post_start}")
+        timeline = self.timeline(calendar_for, left_on, then=PostChange(END, left_on))
+        due = any(r.kind == INTERIM_ASSESSMENT and r.held_on == left_on for r in timeline.reports)
+        self._left(left_on=left_on, reason=reason, terms_served=float(timeline.terms_served),
                    interim_assessment_due=due, provenance=provenance)
 
     @event("EctLeft")
@@ -214,7 +241,7 @@ class Induction(Programme, Aggregate):
               provenance: Provenance) -> None:
         self.status = Status.LEFT
         self.left_on = left_on
-        self.periods[-1] = Period(self.periods[-1].appropriate_body_id, self.periods[-1].start, left_on)
+        self.posts.append(PostChange(END, left_on))
 
     def record_outcome(self, outcome: str, decided_on: date, provenance: Provenance) -> bool:
         """The AB's decision, learnt from reporting; after it the ECT can never be claimed again."""
@@ -226,8 +253,7 @@ class Induction(Programme, Aggregate):
     @event("InductionCompleted")
     def _outcome_recorded(self, outcome: str, decided_on: date, provenance: Provenance) -> None:
         self.status = outcome
-        self.periods[-1] = Period(self.periods[-1].appropriate_body_id, self.periods[-1].start,
-                                  self.periods[-1].end or decided_on)
+        self.completed_on = decided_on
 
     # -- mentoring -------------------------------------------------------------------------
 

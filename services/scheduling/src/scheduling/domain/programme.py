@@ -1,13 +1,15 @@
 """The programme an ECT receives: coaching sessions, drop-ins, hub training, catch-ups, absence.
 
 A base of the ``Induction`` aggregate, kept apart so each file stays readable. It relies on
-``Induction`` for ``check_open`` and ``check_within`` (the period's dates) and ``fte_history``.
+``Induction`` for ``check_open`` and ``check_within`` (the period's dates) and on the clock
+(``clock.py``) for the year an absence falls in and what it adds up to.
 """
 
 from __future__ import annotations
 
 from copy import deepcopy
 from datetime import date, timedelta
+from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -16,24 +18,21 @@ from eventsourcing.domain import Aggregate, event
 
 from scheduling.domain.errors import CatchUpNotFoundError, NoStatutoryLeaveError
 from scheduling.domain.provenance import Provenance
-from statutory.absence import (
-    STATUTORY_LEAVE,
-    Absence,
-    AbsenceReason,
-    automatic_extension_days,
-    counted_days,
-    crosses_threshold,
-)
-from statutory.calendar import SchoolCalendar
-from statutory.terms_served import induction_year_at
+from statutory.absence import AbsenceFact, AbsenceReason
+from statutory.service import PostChange
+from statutory.terms_served import FteChange
+from statutory.timeline import LeaveExtension, TermsDecision
 
 if TYPE_CHECKING:
-    from statutory.terms_served import FteChange
+    from scheduling.domain.clock import CalendarFor
+    from statutory.timeline import Timeline
 
 CATCH_UP_DAYS = 28  # a missed clinic's catch-up work is due four weeks later (hub policy)
 
 
-_IMMUTABLE = (UUID, date, str, int, float, Enum, type(None))
+# the facts are frozen dataclasses of immutable values: a copy may share them
+_IMMUTABLE = (UUID, date, str, int, float, Decimal, Enum, type(None),
+              PostChange, FteChange, AbsenceFact, LeaveExtension, TermsDecision)
 
 
 def _copied(value: Any, memo: dict[int, Any]) -> Any:
@@ -61,11 +60,11 @@ class Programme(Aggregate):
 
     if TYPE_CHECKING:
         mentor_id: UUID | None
-        induction_start_date: date
-        fte_history: list[FteChange]
 
         def check_open(self, action: str) -> None: ...
         def check_within(self, day: date, today: date, what: str) -> None: ...
+        def timeline(self, calendar_for: CalendarFor, as_of: date, *,
+                     then: PostChange | AbsenceFact | None = None) -> Timeline: ...
 
     def start_programme(self) -> None:
         """Called by the creating event: the programme's state starts empty."""
@@ -78,9 +77,9 @@ class Programme(Aggregate):
         self.training_ids: set[UUID] = set()
         self.open_catch_ups: dict[UUID, date] = {}
         self.completed_catch_ups: set[UUID] = set()
-        self.absences: dict[UUID, Absence] = {}
-        self.threshold_years: set[int] = set()
-        self.statutory_extension_days = 0.0
+        self.absences: dict[UUID, AbsenceFact] = {}
+        self.threshold_years: set[int] = set()  # AbsenceThresholdReached fires once a year
+        self.leave_extensions: list[LeaveExtension] = []
 
     # -- coaching sessions -------------------------------------------------------------------
 
@@ -191,31 +190,35 @@ class Programme(Aggregate):
     # -- absence (statutory rule 9, guidance 3.6-3.7) --------------------------------------------
 
     def record_absence(self, absence_id: UUID, first_day: date, days: float, reason: str,
-                       calendar: SchoolCalendar, today: date, provenance: Provenance) -> bool:
+                       calendar_for: CalendarFor, today: date, provenance: Provenance) -> bool:
+        """Filed in the year of induction the clock places it in, as the facts stand with it;
+        the headteacher tells the AB once a year reaches the threshold (3.6, 5.4)."""
         if absence_id in self.absences:
             return False
         self.check_open("record an absence")
         self.check_within(first_day, today, "an absence")
-        year = induction_year_at(calendar, self.induction_start_date, first_day, self.fte_history)
-        absence = Absence(first_day=first_day, days=days, reason=AbsenceReason(reason), induction_year=year)
-        previous = list(self.absences.values())
-        counted = counted_days([*previous, absence], year)
+        absence = AbsenceFact(first_day=first_day, days=days, reason=AbsenceReason(reason))
+        timeline = self.timeline(calendar_for, today, then=absence)
+        year = timeline.year_of_absence(first_day)
+        counted = timeline.counted_absence_days(year)
         self._absence_recorded(absence_id=absence_id, first_day=first_day, days=days, reason=reason,
-                               statutory_leave=absence.reason in STATUTORY_LEAVE, induction_year=year,
+                               statutory_leave=not absence.counts, induction_year=year,
                                days_counted_in_year=counted, provenance=provenance)
-        if crosses_threshold(previous, absence):
-            self._absence_threshold_reached(
-                induction_year=year, days_counted=counted,
-                extension_days=automatic_extension_days([*previous, absence], year),
-                provenance=provenance)
+        extended = next((line for line in timeline.plan.extensions
+                         if line.source == "absence" and line.induction_year == year), None)
+        if extended is not None and year not in self.threshold_years:
+            self._absence_threshold_reached(induction_year=year, days_counted=counted,
+                                            extension_days=extended.days or counted,
+                                            provenance=provenance)
         return True
 
     @event("AbsenceRecorded")
     def _absence_recorded(self, absence_id: UUID, first_day: date, days: float, reason: str,
                           statutory_leave: bool, induction_year: int, days_counted_in_year: float,
                           provenance: Provenance) -> None:
-        self.absences[absence_id] = Absence(first_day=first_day, days=days,
-                                            reason=AbsenceReason(reason), induction_year=induction_year)
+        # the year is the clock's to give, from all the facts: a later extension may move it
+        self.absences[absence_id] = AbsenceFact(first_day=first_day, days=days,
+                                                reason=AbsenceReason(reason))
 
     @event("AbsenceThresholdReached")
     def _absence_threshold_reached(self, induction_year: int, days_counted: float,
@@ -223,14 +226,12 @@ class Programme(Aggregate):
         self.threshold_years.add(induction_year)
 
     @property
-    def absence_extension_days(self) -> float:
-        """Each year that reached the threshold is extended by all its counted days absent."""
-        absences = list(self.absences.values())
-        return sum(automatic_extension_days(absences, year) for year in self.threshold_years)
+    def statutory_leave_days(self) -> float:
+        return sum(a.days for a in self.absences.values() if not a.counts)
 
     @property
-    def statutory_leave_days(self) -> float:
-        return sum(a.days for a in self.absences.values() if a.reason in STATUTORY_LEAVE)
+    def statutory_extension_days(self) -> float:
+        return sum(extension.days for extension in self.leave_extensions)
 
     def opt_to_extend(self, extension_days: float, requested_on: date, provenance: Provenance) -> None:
         """An ECT back from statutory leave may extend; the request is always granted (3.7)."""
@@ -249,4 +250,4 @@ class Programme(Aggregate):
     @event("StatutoryLeaveExtensionGranted")
     def _statutory_leave_extension_granted(self, extension_days: float, requested_on: date,
                                            provenance: Provenance) -> None:
-        self.statutory_extension_days += extension_days
+        self.leave_extensions.append(LeaveExtension(requested_on, extension_days))

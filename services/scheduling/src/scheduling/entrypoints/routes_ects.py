@@ -46,8 +46,7 @@ def router(commands: Commands) -> APIRouter:
     async def get_ect(ect_id: UUID, caller: Caller) -> dict[str, Any]:
         ect = await commands.read(app.get_induction, ect_id)
         access.check_may_read(caller, ect)
-        calendar = await commands.read(app.calendar_for, ect.school_id)
-        return ect_view(ect, calendar, app.today())
+        return ect_view(ect, await commands.read(app.timeline_of, ect, app.today()))
 
     @routes.put(
         "/ects/{ect_id}/working-pattern",

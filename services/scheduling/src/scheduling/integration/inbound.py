@@ -1,8 +1,10 @@
-"""Facts scheduling learns from other services' topics (today: the AB's outcome from reporting).
+"""Facts scheduling learns from other services' topics: the AB's decisions, from reporting.
 
-Each fact becomes a command on the ECT's aggregate. The aggregate makes it idempotent (a
-redelivered outcome changes nothing), so offsets can be committed after the command and a
-crash in between only means redelivery.
+The outcome (which closes the induction and refuses a second claim), and the extensions
+(3.8) and reductions (3.2-3.4) the clock lengthens or shortens the induction by. Each fact
+becomes a command on the ECT's aggregate, which makes it idempotent (a redelivered decision
+changes nothing), so offsets can be committed after the command and a crash in between only
+means redelivery.
 """
 
 from __future__ import annotations
@@ -11,16 +13,20 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from aiokafka.structs import ConsumerRecord
 
-from contracts.reporting.v1 import InductionOutcomeRecorded
+from contracts import EventEnvelope
+from contracts.reporting.v1 import InductionExtended, InductionOutcomeRecorded, InductionReduced
 from ect_platform.inbox import decode_records
 from scheduling.application import SchedulingApplication
 from scheduling.domain.errors import EctNotFoundError
 from scheduling.domain.provenance import Provenance
 
 log = logging.getLogger(__name__)
+
+LEARNT = (InductionOutcomeRecorded, InductionExtended, InductionReduced)
 
 
 class InboundFacts:
@@ -33,18 +39,31 @@ class InboundFacts:
     async def handle(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
         envelopes, _ = decode_records(records, self.name)
         for envelope in envelopes:
-            payload = envelope.payload
-            if not isinstance(payload, InductionOutcomeRecorded) or envelope.ect_id is None:
+            if not isinstance(envelope.payload, LEARNT) or envelope.ect_id is None:
                 continue
-            provenance = Provenance(envelope.actor.id, envelope.actor.role.value,
-                                    envelope.correlation_id, causation_id=envelope.event_id)
             try:
-                await asyncio.to_thread(
-                    self._app.record_outcome, envelope.ect_id, outcome=payload.outcome.value,
-                    decided_on=payload.decided_on, provenance=provenance)
+                await asyncio.to_thread(self._apply, envelope.ect_id, envelope)
             except EctNotFoundError:
                 # reporting only decides on ECTs it learnt from scheduling; an unknown one is a
                 # different environment's event on a shared topic, not something to retry
-                log.error("%s: outcome for unknown ECT %s ignored", self.name, envelope.ect_id)
+                log.error("%s: %s for unknown ECT %s ignored", self.name, envelope.event_type,
+                          envelope.ect_id)
                 continue
             self.applied += 1
+
+    def _apply(self, ect_id: UUID, envelope: EventEnvelope[Any]) -> None:
+        payload = envelope.payload
+        provenance = Provenance(envelope.actor.id, envelope.actor.role.value,
+                                envelope.correlation_id, causation_id=envelope.event_id)
+        if isinstance(payload, InductionOutcomeRecorded):
+            self._app.record_outcome(ect_id, outcome=payload.outcome.value,
+                                     decided_on=payload.decided_on, provenance=provenance)
+        elif isinstance(payload, InductionExtended):
+            # the event id names the decision: reporting's relay derives it, so it is stable
+            self._app.record_extension(ect_id, decision_id=envelope.event_id,
+                                       extension_terms=payload.extension_terms,
+                                       decided_on=payload.decided_on, provenance=provenance)
+        else:
+            self._app.record_reduction(ect_id, decision_id=envelope.event_id,
+                                       reduction_terms=payload.reduction_terms,
+                                       decided_on=payload.decided_on, provenance=provenance)

@@ -14,6 +14,7 @@ from typing import Any
 from contracts import EventPayload
 from contracts.scheduling import v1
 from ect_platform.outbox import Translate, Translation, Translator
+from scheduling.domain.clock import InductionClock
 from scheduling.domain.induction import EctTrnIndex, Induction
 from scheduling.domain.mentor import Mentor, MentorTrnIndex
 from scheduling.domain.programme import Programme
@@ -50,6 +51,7 @@ ev: Any = Induction
 prog: Any = Programme
 mentor_ev: Any = Mentor
 terms_ev: Any = SchoolTerms
+clock_ev: Any = InductionClock
 
 to_integration_event = Translator(
     SOURCE,
@@ -85,5 +87,9 @@ PRIVATE_EVENTS: dict[type, str] = {
     terms_ev.Started: "opens a school's calendar record; TermDatesSet carries the dates",
     ev.InductionCompleted: "scheduling's copy of reporting's InductionOutcomeRecorded, kept to refuse "
     "a second claim; republishing it would only echo reporting's event",
+    clock_ev.InductionExtended: "scheduling's copy of reporting's InductionExtended, a fact its clock "
+    "needs; republishing it would only echo reporting's event",
+    clock_ev.InductionReduced: "scheduling's copy of reporting's InductionReduced, a fact its clock "
+    "needs; republishing it would only echo reporting's event",
 }
 """Stored events with no contract, and why (a test checks every stored event is one or the other)."""
