@@ -16,25 +16,52 @@ from typing import Any
 from uuid import UUID
 
 from contracts import Role
-from notifications.induction import FteEntry, InductionState
+from notifications.induction import FteEntry, InductionState, PostEntry, SubmittedReport
 from notifications.message import Notification, Rule
 from notifications.policy import Policy
 from notifications.reminders import Deadline, current_occasion, reminders_for
 from statutory.calendar import SchoolCalendar
+from statutory.service import PostChange, service_periods
+from statutory.terms_served import FteChange
+from statutory.timeline import InductionFacts, Timeline, induction_timeline
 
 CAL = SchoolCalendar()
+CALENDARS: dict[str, SchoolCalendar] = {}  # every school on England's default dates
 ECT = UUID("00000000-0000-4000-8000-00000000e001")
 MENTOR = "00000000-0000-4000-8000-00000000a001"
 START = date(2025, 9, 1)
 POLICY = Policy(hub_lead_ids=("lead-1",))
+REVIEW, ASSESSMENT, INTERIM = "progress_review", "formal_assessment", "interim_assessment"
 
 
-def ect(**fields: Any) -> InductionState:
-    """A full-timer from 1 Sep 2025, coached on time (unless told otherwise)."""
+START_POST, TRANSFER_POST, END_POST = "start", "transfer", "end"
+
+
+def clock(posts: list[tuple[str, date] | tuple[str, date, str, str]], fte: float = 1.0,
+          **facts: Any) -> Timeline:
+    """The induction clock itself, from facts built here as every service builds them."""
+    changes = [PostChange(*change) for change in posts]
+    return induction_timeline(InductionFacts(service_periods(changes, lambda school: CAL),
+                                             (FteChange(changes[0].on, fte),), **facts), date(2025, 9, 1))
+
+
+def post(kind: str, on: date, ab: str = "ab-1", school: str = "100001", tutor: str = "tutor-1") -> PostEntry:
+    ending = kind == "end"
+    return PostEntry(kind=kind, on=on, appropriate_body_id=ab if kind == "start" else "",
+                     school_id="" if ending else school, induction_tutor_id=None if ending else tutor)
+
+
+def reviewed(*terms: int, kind: str = REVIEW) -> list[SubmittedReport]:
+    return [SubmittedReport(kind=kind, term_number=term, submitted_on=START) for term in terms]
+
+
+def ect(*, posts: list[PostEntry] | None = None, fte: float = 1.0, sessions: int = 100,
+        **fields: Any) -> InductionState:
+    """A full-timer from 1 Sep 2025 claimed by ab-1 at school 100001, coached on time (unless
+    told otherwise): ``sessions`` held on the first day."""
     values: dict[str, Any] = {
-        "ect_id": ECT, "school_id": "100001", "appropriate_body_id": "ab-1",
-        "induction_tutor_id": "tutor-1", "mentor_id": MENTOR, "start": START, "period_start": START,
-        "fte_history": [FteEntry(effective_from=START, fte=1.0)], "sessions_in_period": 100,
+        "ect_id": ECT, "posts": posts if posts is not None else [post("start", START)], "mentor_id": MENTOR,
+        "fte_history": [FteEntry(effective_from=START, fte=fte)], "sessions_on": [START] * sessions,
     }
     values.update(fields)
     return InductionState(**values)
@@ -51,7 +78,7 @@ def fired(state: InductionState | Callable[[date], InductionState], first: date,
     seen: dict[UUID, tuple[date, Notification]] = {}
     for today in on if on is not None else days(first, last):
         current = state(today) if callable(state) else state
-        for notification in reminders_for(current, CAL, today, policy):
+        for notification in reminders_for(current, CALENDARS, today, policy):
             if rules is None or notification.rule in rules:
                 seen.setdefault(notification.id, (today, notification))
     return sorted(seen.values(), key=lambda item: (item[0], item[1].rule, item[1].recipient_id))
@@ -94,7 +121,7 @@ def test_the_appropriate_body_is_told_once_the_day_after_a_report_is_late():
 
 def test_a_submitted_report_is_no_longer_reminded_of():
     def state(today: date) -> InductionState:
-        return ect(terms_reported=[1] if today >= date(2025, 12, 18) else [])
+        return ect(reports=reviewed(1) if today >= date(2025, 12, 18) else [])
 
     sent = fired(state, date(2025, 12, 1), date(2026, 1, 31), rules={Rule.REPORT_DUE, Rule.REPORT_LATE})
     assert [day for day, _, _ in schedule(sent)] == [date(2025, 12, 12)]
@@ -102,7 +129,7 @@ def test_a_submitted_report_is_no_longer_reminded_of():
 
 def test_a_formal_assessment_is_reminded_of_against_its_ten_working_day_deadline():
     # term 3 ends Friday 17 July 2026; the assessment reaches the AB by Friday 31 July 2026
-    state = ect(terms_reported=[1, 2])
+    state = ect(reports=reviewed(1, 2))
     sent = fired(state, date(2026, 7, 1), date(2026, 8, 1), rules={Rule.REPORT_DUE})
     assert [day for day, _ in sent] == [date(2026, 7, 24), date(2026, 7, 30), date(2026, 7, 31)]
     assert sent[0][1].subject.startswith("The formal assessment for term 3 is due")
@@ -115,7 +142,10 @@ def test_a_scheduler_that_was_down_sends_the_latest_reminder_only_not_a_backlog(
 
 
 def test_no_reminder_is_sent_for_an_occasion_before_the_ab_claimed_the_ect():
-    state = ect(period_start=date(2025, 12, 15))
+    # ab-0 released the ECT on Friday 12 December, ab-1 claimed them on Monday 15th: one run
+    # of employment, so the autumn term is ab-1's term 1, its review due on the 19th
+    state = ect(posts=[post("start", START, ab="ab-0", tutor="tutor-0"), post("end", date(2025, 12, 12)),
+                       post("start", date(2025, 12, 15))])
     sent = fired(state, date(2025, 12, 1), date(2025, 12, 20), rules={Rule.REPORT_DUE})
     assert [day for day, _ in sent] == [date(2025, 12, 18), date(2025, 12, 19)]
 
@@ -127,25 +157,35 @@ def test_reminder_timing_is_configurable():
 
 
 def test_a_part_timer_is_reminded_of_a_review_every_term_statutory_rule_5():
-    state = ect(fte_history=[FteEntry(effective_from=START, fte=0.5)], terms_reported=[1, 2])
+    state = ect(fte=0.5, reports=reviewed(1, 2))
     (first, _), *_ = fired(state, date(2026, 7, 1), date(2026, 7, 31), rules={Rule.REPORT_DUE})
     # at 0.5 FTE term 3 is a progress review due on its last day, not a formal assessment
     assert first == date(2026, 7, 10)
 
 
-def test_an_ect_who_leaves_owes_an_interim_assessment_by_their_last_day_statutory_rule_7():
-    state = ect(left_on=date(2026, 2, 13), interim_assessment_due=True, terms_reported=[1])
-    sent = fired(state, date(2026, 2, 1), date(2026, 2, 21), rules={Rule.REPORT_DUE, Rule.REPORT_LATE})
+def test_an_ect_who_leaves_owes_an_interim_assessment_on_the_clocks_date_statutory_rule_7():
+    # Old expectation: due on the last day in post, a date notifications derived itself; now the
+    # clock's (statutory.timeline), held on the last day in post (2.62)
+    state = ect(posts=[post("start", START), post("end", date(2026, 2, 13))], reports=reviewed(1))
+    (interim,) = [r for r in clock([(START_POST, START), (END_POST, date(2026, 2, 13))]).reports
+                  if r.kind == INTERIM]
+    assert interim.held_on == date(2026, 2, 13)
+    due = interim.due_on
+    sent = fired(state, date(2026, 2, 1), due + timedelta(days=8), rules={Rule.REPORT_DUE, Rule.REPORT_LATE})
+    week = timedelta(days=7)
     assert schedule(sent) == [
-        (date(2026, 2, 6), "report_due", "tutor-1"), (date(2026, 2, 12), "report_due", "tutor-1"),
-        (date(2026, 2, 13), "report_due", "tutor-1"), (date(2026, 2, 14), "report_late", "ab-1"),
-        (date(2026, 2, 20), "report_due", "tutor-1"),
+        (due - week, "report_due", "tutor-1"), (due - timedelta(days=1), "report_due", "tutor-1"),
+        (due, "report_due", "tutor-1"), (due + timedelta(days=1), "report_late", "ab-1"),
+        (due + week, "report_due", "tutor-1"),
     ]
     assert "the interim assessment" in sent[0][1].body.lower()
+    assert {n.due_on for _, n in sent} == {due}
 
 
 def test_nothing_is_due_once_the_induction_has_an_outcome_or_the_ab_released_the_ect():
-    for state in (ect(outcome="passed"), ect(released_on=date(2025, 11, 1)), ect(start=None)):
+    # released within the first term: less than a term's employment counts for nothing (2.33)
+    released = ect(posts=[post("start", START), post("end", date(2025, 11, 1))])
+    for state in (ect(outcome="passed", completed_on=date(2025, 11, 1)), released, ect(posts=[])):
         assert fired(state, date(2025, 12, 1), date(2026, 1, 31),
                      rules={Rule.REPORT_DUE, Rule.REPORT_LATE, Rule.ENTITLEMENT_AT_RISK}) == []
 
@@ -157,7 +197,8 @@ def test_the_ab_is_reminded_of_its_twenty_working_day_decision_until_it_decides(
     def state(today: date) -> InductionState:
         decided = today >= date(2026, 8, 17)
         return ect(outcome="passed" if decided else None, recommendation_received_on=date(2026, 7, 10),
-                   decided_on=date(2026, 8, 17) if decided else None)
+                   decided_on=date(2026, 8, 17) if decided else None,
+                   completed_on=date(2026, 8, 17) if decided else None)
 
     sent = fired(state, date(2026, 7, 10), date(2026, 9, 1), rules={Rule.OUTCOME_DECISION_DUE})
     # received Friday 10 July 2026: due Friday 7 August 2026; overdue on the 14th
@@ -167,7 +208,8 @@ def test_the_ab_is_reminded_of_its_twenty_working_day_decision_until_it_decides(
 
 
 def test_the_ab_is_reminded_of_written_notice_within_three_working_days_of_its_decision():
-    state = ect(outcome="passed", recommendation_received_on=date(2026, 7, 10), decided_on=date(2026, 8, 3))
+    state = ect(outcome="passed", recommendation_received_on=date(2026, 7, 10), decided_on=date(2026, 8, 3),
+                completed_on=date(2026, 8, 3))
     sent = fired(state, date(2026, 8, 1), date(2026, 8, 31), rules={Rule.OUTCOME_NOTICE_DUE,
                                                                      Rule.OUTCOME_DECISION_DUE})
     # decided Monday 3 August: notice due Thursday 6 August; nothing says it went, so no chasing
@@ -179,7 +221,7 @@ def test_the_ab_is_reminded_of_written_notice_within_three_working_days_of_its_d
 
 
 def test_a_missed_coaching_window_alerts_the_mentor_and_tutor_then_a_second_the_hub_lead():
-    sent = fired(ect(sessions_in_period=0), START, date(2025, 9, 30),
+    sent = fired(ect(sessions=0), START, date(2025, 9, 30),
                  rules={Rule.ENTITLEMENT_AT_RISK, Rule.ENTITLEMENT_ESCALATED})
     # the session owed in the week of 1 Sep was not held by Sunday 7 Sep + 3 days' grace
     assert schedule(sent) == [
@@ -196,14 +238,14 @@ def test_a_missed_coaching_window_alerts_the_mentor_and_tutor_then_a_second_the_
 
 def test_coaching_on_cadence_raises_no_alert():
     def state(today: date) -> InductionState:  # one session every teaching week, on its Monday
-        return ect(sessions_in_period=len(CAL.teaching_weeks(START, today)))
+        return ect(sessions=len(CAL.teaching_weeks(START, today)))
 
     assert fired(state, START, date(2025, 12, 19), rules={Rule.ENTITLEMENT_AT_RISK}) == []
 
 
 def test_a_session_held_late_ends_the_alert_and_the_next_missed_window_alerts_afresh():
     def state(today: date) -> InductionState:
-        return ect(sessions_in_period=1 if today >= date(2025, 9, 12) else 0)
+        return ect(sessions=1 if today >= date(2025, 9, 12) else 0)
 
     sent = fired(state, START, date(2025, 9, 19), rules={Rule.ENTITLEMENT_AT_RISK})
     # one session by the 12th covers week 1; week 2's (8 Sep) is then missed by the 18th
@@ -212,20 +254,20 @@ def test_a_session_held_late_ends_the_alert_and_the_next_missed_window_alerts_af
 
 
 def test_the_grace_before_a_missed_session_alerts_is_configurable():
-    sent = fired(ect(sessions_in_period=0), START, date(2025, 9, 30), policy=Policy(entitlement_grace_days=0),
+    sent = fired(ect(sessions=0), START, date(2025, 9, 30), policy=Policy(entitlement_grace_days=0),
                  rules={Rule.ENTITLEMENT_AT_RISK})
     assert {day for day, _ in sent} == {date(2025, 9, 8)}
 
 
 def test_without_a_mentor_the_tutor_is_told_to_assign_one():
-    sent = fired(ect(sessions_in_period=0, mentor_id=None), START, date(2025, 9, 12),
+    sent = fired(ect(sessions=0, mentor_id=None), START, date(2025, 9, 12),
                  rules={Rule.ENTITLEMENT_AT_RISK})
     assert [n.recipient_id for _, n in sent] == ["tutor-1"]
     assert "No mentor is assigned" in sent[0][1].body
 
 
 def test_an_ect_who_has_left_is_not_owed_coaching():
-    state = ect(sessions_in_period=0, left_on=date(2025, 9, 5))
+    state = ect(sessions=0, posts=[post("start", START), post("end", date(2025, 9, 5))])
     assert fired(state, START, date(2025, 10, 31), rules={Rule.ENTITLEMENT_AT_RISK}) == []
 
 
@@ -245,7 +287,10 @@ def test_an_occasion_names_the_due_date_so_a_moved_deadline_is_reminded_of_afres
 
 
 def test_coaching_after_another_ab_claims_the_ect_is_counted_from_the_new_period():
-    # released at Christmas, claimed again from 5 January: the weeks between owe nothing
-    state = ect(period_start=date(2026, 1, 5), sessions_held=12, sessions_in_period=0)
+    # released at Christmas, claimed again from 5 January: the weeks between owe nothing, and
+    # the twelve sessions held in the autumn were the first post's
+    state = ect(posts=[post("start", START), post("end", date(2025, 12, 19)),
+                       post("start", date(2026, 1, 5), ab="ab-2", school="100002", tutor="tutor-2")],
+                sessions=12)
     sent = fired(state, date(2026, 1, 5), date(2026, 1, 16), rules={Rule.ENTITLEMENT_AT_RISK})
     assert {(day, n.occasion) for day, n in sent} == {(date(2026, 1, 15), "session-1@2026-01-05")}

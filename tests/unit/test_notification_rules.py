@@ -15,7 +15,7 @@ from contracts.reporting.v1 import (
     TermReportSubmitted,
 )
 from contracts.scheduling.v1 import AbsenceThresholdReached, EctLeft, MentorAssigned, SessionHeld
-from notifications.induction import InductionState
+from notifications.induction import InductionState, PostEntry
 from notifications.policy import Policy
 from notifications.rules import Rule, notification_id, notifications_for
 
@@ -150,8 +150,9 @@ ECT_ID = UUID("00000000-0000-4000-8000-00000000e001")
 
 def context(**fields: Any) -> InductionState:
     """The ECT as the projection knows them: AB ab-1, tutor tutor-1, mentor MENTOR_ID."""
-    values: dict[str, Any] = {"ect_id": ECT_ID, "school_id": "100001", "appropriate_body_id": "ab-1",
-                              "induction_tutor_id": "tutor-1", "mentor_id": str(MENTOR_ID)}
+    claim = PostEntry(kind="start", on=date(2025, 9, 1), appropriate_body_id="ab-1", school_id="100001",
+                      induction_tutor_id="tutor-1")
+    values: dict[str, Any] = {"ect_id": ECT_ID, "posts": [claim], "mentor_id": str(MENTOR_ID)}
     values.update(fields)
     return InductionState(**values)
 

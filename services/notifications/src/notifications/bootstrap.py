@@ -18,7 +18,7 @@ from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
 from ect_platform.database import create_pool, ensure_schema
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
-from ect_platform.inbox import ProjectionConsumer, subscribe
+from ect_platform.inbox import INBOX_DDL, ProjectionConsumer, subscribe
 from ect_platform.kafka import ensure_topics, make_producer
 from ect_platform.relay import PositionStore, Relay
 from notifications import recipients
@@ -73,6 +73,8 @@ def recorder(policy: Policy) -> Any:
 
     async def record(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> None:
         state = await induction.apply(conn, envelope)
+        if await induction.refolded(conn, envelope.event_id):
+            return  # folded again after a refold: its notifications were recorded the first time
         await notification.insert(conn, notifications_for(envelope, state, policy))
 
     return record
@@ -84,6 +86,20 @@ async def setup_schema(pool: asyncpg.Pool) -> None:
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('notifications.schema'))")
         for module in (notification, induction, recipients, outbox):
             await module.setup(conn)
+
+
+async def refold(settings: NotificationsSettings) -> tuple[int, int]:
+    """Empty the ECTs' states for the consumer to fold again from republished topics
+    (``induction.begin_refold``); returns (states emptied, events to fold again)."""
+    await ensure_schema(settings.database_url, settings.db_schema)
+    pool = await create_pool(settings.database_url, settings.db_schema, max_size=1)
+    try:
+        await setup_schema(pool)
+        async with pool.acquire() as conn:
+            await conn.execute(INBOX_DDL)
+            return await induction.begin_refold(conn)
+    finally:
+        await pool.close()
 
 
 async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = None) -> Notifications:

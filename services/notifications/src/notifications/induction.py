@@ -1,88 +1,244 @@
-"""What notifications knows of one ECT's induction: enough to work out what is due.
+"""What notifications knows of one ECT's induction: the facts the induction clock needs.
 
 ``InductionState`` is folded from the integration events of scheduling and reporting by
 ``evolve``, a pure function; the projection (``projections.induction``) stores it as JSON
-and the scheduler reads it back. Each event is applied once (the inbox sees to that), but
-events of the two topics may interleave in any order, so every change is one that commutes
-with the other topic's: sets, sums, maxima, and fields only one topic writes.
+and the scheduler reads it back. It keeps *facts*, never a rule: the posts (claims,
+transfers, releases, leaving), the working pattern, each absence, the leave extensions, the
+AB's extensions and reductions with their dates, the completion, the reports submitted.
+``induction_facts`` turns them into ``statutory.timeline.InductionFacts``, exactly as
+scheduling and reporting do, and the clock says what is due.
+
+Each event is applied once (the inbox sees to that), but events of the two topics may
+interleave in any order, so every change commutes with the other topic's: each topic
+writes its own fields, and what both read is a set, a maximum or a list sorted by date.
+Scheduling's facts about the ECT's record (posts, working pattern, mentor) are kept in the
+order of that record's version (``aggregate_version``), so they fold the same whatever
+order they arrive in; a refold (``begin_refold``) relies on it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts import EventEnvelope
 from contracts.reporting import v1 as reporting
 from contracts.scheduling import v1 as scheduling
 from notifications.message import Contacts
+from statutory.absence import AbsenceFact, AbsenceReason
+from statutory.calendar import SchoolCalendar
+from statutory.service import END, START, TRANSFER, PostChange, service_periods
 from statutory.terms_served import FteChange
+from statutory.timeline import InductionFacts, TermsDecision
+from statutory.timeline import LeaveExtension as LeaveExtensionFact
+
+# The shape of the facts kept. A state stored before the facts were kept (version 0: no
+# posts, absences only as totals) loads, but the clock cannot be asked about it: it is
+# ``stale`` until refolded from the topics (docs/notifications.md, "Upgrading").
+FACTS_VERSION = 1
+# Fields every state stored before then has (they were all dumped), and none has since.
+_LEGACY_FIELDS = frozenset({"start", "period_start", "terms_reported", "absence_days_by_year",
+                            "sessions_in_period"})
 
 
-class FteEntry(BaseModel):
+class _Fact(BaseModel):
     model_config = ConfigDict(frozen=True)
 
+
+class PostEntry(_Fact):
+    """A change of post (``statutory.service.PostChange``) and the tutor it brings."""
+
+    kind: str  # start, transfer, end
+    on: date
+    appropriate_body_id: str = ""
+    school_id: str = ""
+    induction_tutor_id: str | None = None
+    seq: int = 0  # the ECT record's version at scheduling: the order the changes happened in
+
+
+class FteEntry(_Fact):
     effective_from: date
     fte: float
+    seq: int = 0
 
 
-class LeaveExtension(BaseModel):
+class AbsenceEntry(_Fact):
+    first_day: date
+    days: float
+    reason: str
+
+
+class LeaveExtension(_Fact):
     """Days the ECT chose to extend by after statutory leave (3.7), and when they asked."""
-
-    model_config = ConfigDict(frozen=True)
 
     requested_on: date
     days: float
+
+
+class Decision(_Fact):
+    """An AB's extension (3.8) or reduction (3.2-3.4): FTE terms, and when it was decided."""
+
+    terms: Decimal
+    decided_on: date
+
+
+class SubmittedReport(_Fact):
+    kind: str  # progress_review, formal_assessment, interim_assessment
+    term_number: int
+    submitted_on: date
 
 
 class InductionState(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     ect_id: UUID
-    school_id: str | None = None
-    appropriate_body_id: str | None = None
-    induction_tutor_id: str | None = None
-    mentor_id: str | None = None
-    start: date | None = Field(default=None, description="The induction start, first period")
-    period_start: date | None = Field(default=None, description="The current AB's period start")
+    facts_version: int = FACTS_VERSION
+    # -- scheduling: the record, in the order of its versions
+    posts: list[PostEntry] = Field(default_factory=list)
     fte_history: list[FteEntry] = Field(default_factory=list)
-    left_on: date | None = None
-    interim_assessment_due: bool = False
-    released_on: date | None = None
-    outcome: str | None = None  # passed / failed: induction is over
-    extension_terms: Decimal = Decimal(0)  # decided by the AB (3.8)
-    absence_days_by_year: dict[int, float] = Field(default_factory=dict)  # counted days (3.6)
+    mentor_id: str | None = None
+    mentor_seq: int = 0  # the version that last set (or, by a transfer, cleared) the mentor
+    # -- scheduling: the programme
+    absences: dict[str, AbsenceEntry] = Field(default_factory=dict)  # by absence id
     leave_extensions: list[LeaveExtension] = Field(default_factory=list)  # statutory leave (3.7)
-    sessions_held: int = 0
-    sessions_in_period: int = 0  # since the current AB's claim: what coaching is counted against
-    last_session_on: date | None = None
-    terms_reported: list[int] = Field(default_factory=list)  # term numbers with a report
-    interim_submitted: bool = False
+    sessions_on: list[date] = Field(default_factory=list)  # each coaching session held, sorted
+    # -- reporting
+    extensions: list[Decision] = Field(default_factory=list)  # by the AB (3.8)
+    reductions: list[Decision] = Field(default_factory=list)  # for previous experience (3.2-3.4)
+    outcome: str | None = None  # passed / failed: induction is over
+    completed_on: date | None = None  # the outcome's decision date
+    reports: list[SubmittedReport] = Field(default_factory=list)
     recommendation_received_on: date | None = None  # the final assessment's recommendation
     decided_on: date | None = None  # the AB's latest decision (outcome or extension)
     notice_due_by: date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stored_before_the_facts(cls, data: Any) -> Any:
+        """A state stored before the facts were kept loads as version 0, with what it knew of
+        who holds each role as its one post, so event-driven rules still find the AB."""
+        if not isinstance(data, dict) or "facts_version" in data or not _LEGACY_FIELDS & data.keys():
+            return data
+        legacy = dict(data, facts_version=0)
+        start = legacy.get("period_start") or legacy.get("start")
+        if start is not None and "posts" not in legacy:
+            legacy["posts"] = [{"kind": START, "on": start,
+                                "appropriate_body_id": legacy.get("appropriate_body_id") or "",
+                                "school_id": legacy.get("school_id") or "",
+                                "induction_tutor_id": legacy.get("induction_tutor_id")}]
+        return legacy
+
+    # -- what the record says now -------------------------------------------------------------
+
+    @property
+    def stale(self) -> bool:
+        """Stored before the facts were kept: refold it before asking the clock (see docs)."""
+        return self.facts_version < FACTS_VERSION
+
+    def _latest(self, *kinds: str) -> PostEntry | None:
+        return next((p for p in reversed(self.posts) if p.kind in kinds), None)
+
+    @property
+    def appropriate_body_id(self) -> str | None:
+        """The AB of the latest claim: it holds the ECT's record until another claims them."""
+        claim = self._latest(START)
+        return (claim.appropriate_body_id or None) if claim else None
+
+    @property
+    def school_id(self) -> str | None:
+        post = self._latest(START, TRANSFER)
+        return (post.school_id or None) if post else None
+
+    @property
+    def induction_tutor_id(self) -> str | None:
+        post = self._latest(START, TRANSFER)
+        return post.induction_tutor_id if post else None
+
+    @property
+    def claimed_on(self) -> date | None:
+        """The start of the current AB's period: nothing before it is theirs to be reminded of."""
+        claim = self._latest(START)
+        return claim.on if claim else None
+
+    def tutor_at(self, day: date) -> str | None:
+        """The induction tutor of the post held on ``day`` (or the latest before it)."""
+        found = None
+        for post in self.posts:
+            if post.kind != END and post.on <= day:
+                found = post.induction_tutor_id
+        return found if found is not None else self.induction_tutor_id
+
+    def school_ids(self) -> list[str]:
+        """Every school the ECT was in post at: each one's calendar counts their service there."""
+        return sorted({p.school_id for p in self.posts if p.school_id})
 
     @property
     def contacts(self) -> Contacts:
         return Contacts(mentor_id=self.mentor_id, induction_tutor_id=self.induction_tutor_id,
                         appropriate_body_id=self.appropriate_body_id)
 
-    def fte_changes(self) -> list[FteChange]:
-        return [FteChange(entry.effective_from, entry.fte) for entry in self.fte_history]
+    @property
+    def registered(self) -> bool:
+        return self.claimed_on is not None and bool(self.fte_history)
 
     @property
     def in_progress(self) -> bool:
-        """Registered, with an AB holding the period, and no outcome yet."""
-        return (self.start is not None and bool(self.fte_history) and self.outcome is None
-                and self.released_on is None)
+        """Registered with an AB, and no outcome yet (in post, or between posts)."""
+        return self.registered and self.outcome is None
+
+    @property
+    def in_post(self) -> bool:
+        """In an open post: the latest change of post is not a leaving or a release."""
+        return bool(self.posts) and self.posts[-1].kind != END
 
     @property
     def being_coached(self) -> bool:
-        return self.in_progress and self.left_on is None
+        return self.in_progress and self.in_post
+
+    def sessions_since(self, first_day: date) -> int:
+        """Coaching sessions held on or after ``first_day``."""
+        return sum(1 for day in self.sessions_on if day >= first_day)
+
+    def submitted(self, kind: str, term_number: int) -> bool:
+        return any(r.kind == kind and r.term_number == term_number for r in self.reports)
+
+    def interim_submitted_since(self, day: date) -> bool:
+        """An interim assessment went to the AB on or after ``day`` (matched by kind, 2.62)."""
+        return any(r.kind == reporting.TermReportKind.INTERIM_ASSESSMENT.value and r.submitted_on >= day
+                   for r in self.reports)
+
+
+def induction_facts(state: InductionState,
+                    calendar_for: Callable[[str], SchoolCalendar]) -> InductionFacts:
+    """What the induction clock computes with, from the state alone (pure).
+
+    The same fold of the same events as scheduling's and reporting's: claims and
+    registrations start a post, a transfer moves it, a release or leaving ends it
+    (``statutory.service.service_periods``), each on its school's calendar.
+    """
+    posts = [PostChange(p.kind, p.on, p.appropriate_body_id, p.school_id) for p in state.posts]
+    absences = (AbsenceFact(a.first_day, a.days, AbsenceReason(a.reason)) for a in state.absences.values())
+    return InductionFacts(
+        periods=service_periods(posts, calendar_for),
+        fte_history=tuple(FteChange(f.effective_from, f.fte) for f in state.fte_history),
+        absences=tuple(sorted(absences, key=lambda a: (a.first_day, a.days, a.reason.value))),
+        leave_extensions=tuple(LeaveExtensionFact(x.requested_on, x.days)
+                               for x in sorted(state.leave_extensions,
+                                               key=lambda x: (x.requested_on, x.days))),
+        extensions=_decisions(state.extensions),
+        reductions=_decisions(state.reductions),
+        completed_on=state.completed_on,
+    )
+
+
+def _decisions(decisions: Sequence[Decision]) -> tuple[TermsDecision, ...]:
+    return tuple(TermsDecision(d.terms, d.decided_on)
+                 for d in sorted(decisions, key=lambda d: (d.decided_on, d.terms)))
 
 
 def evolve(state: InductionState, envelope: EventEnvelope[Any]) -> InductionState:
@@ -91,80 +247,87 @@ def evolve(state: InductionState, envelope: EventEnvelope[Any]) -> InductionStat
     if apply is None:
         return state
     changed = state.model_copy(deep=True)
-    apply(changed, envelope.payload)
+    apply(changed, envelope.payload, envelope.aggregate_version)
     return changed
 
 
-def _registered(s: InductionState, p: scheduling.EctRegistered) -> None:
-    s.school_id, s.appropriate_body_id = p.school_id, p.appropriate_body_id
-    s.induction_tutor_id = p.induction_tutor_id
-    s.start = s.period_start = p.induction_start_date
-    _add_fte(s, p.induction_start_date, p.fte)
+def _in_order(entries: list[Any], entry: Any) -> None:
+    """Insert after every entry of an earlier or the same version: the record's order, and of
+    two given the same version (never so at scheduling), the order they came in."""
+    index = len(entries)
+    while index and entries[index - 1].seq > entry.seq:
+        index -= 1
+    entries.insert(index, entry)
 
 
-def _claimed(s: InductionState, p: scheduling.EctClaimed) -> None:
-    s.appropriate_body_id, s.school_id = p.appropriate_body_id, p.school_id
-    s.induction_tutor_id, s.period_start = p.induction_tutor_id, p.period_start_date
-    s.released_on = s.left_on = None
-    s.interim_assessment_due = s.interim_submitted = False
-    s.sessions_in_period = 0  # scheduling's events are ordered per ECT: no session is lost here
-    if s.start is None:
-        s.start = p.period_start_date
-    _add_fte(s, p.period_start_date, p.fte)
+def _post(s: InductionState, seq: int, kind: str, on: date, **fields: Any) -> None:
+    _in_order(s.posts, PostEntry(kind=kind, on=on, seq=seq, **fields))
 
 
-def _released(s: InductionState, p: scheduling.EctReleased) -> None:
-    s.released_on = p.released_on
+def _add_fte(s: InductionState, seq: int, effective_from: date, fte: float) -> None:
+    # Of two changes on one day, the later one wins (terms_served): the record's order.
+    _in_order(s.fte_history, FteEntry(effective_from=effective_from, fte=fte, seq=seq))
 
 
-def _transferred(s: InductionState, p: scheduling.EctTransferred) -> None:
-    s.school_id, s.induction_tutor_id = p.to_school_id, p.induction_tutor_id
-    s.mentor_id = None  # to be reassigned at the new school
+def _registered(s: InductionState, p: scheduling.EctRegistered, seq: int) -> None:
+    _post(s, seq, START, p.induction_start_date, appropriate_body_id=p.appropriate_body_id,
+          school_id=p.school_id, induction_tutor_id=p.induction_tutor_id)
+    _add_fte(s, seq, p.induction_start_date, p.fte)
 
 
-def _pattern_changed(s: InductionState, p: scheduling.WorkingPatternChanged) -> None:
-    _add_fte(s, p.effective_from, p.fte)
+def _claimed(s: InductionState, p: scheduling.EctClaimed, seq: int) -> None:
+    _post(s, seq, START, p.period_start_date, appropriate_body_id=p.appropriate_body_id,
+          school_id=p.school_id, induction_tutor_id=p.induction_tutor_id)
+    _add_fte(s, seq, p.period_start_date, p.fte)
+    _clear_mentor(s, seq)  # a new period: its school assigns a mentor
 
 
-def _add_fte(s: InductionState, effective_from: date, fte: float) -> None:
-    # Appended in order: of two changes on one day, the later one given wins (terms_served).
-    s.fte_history.append(FteEntry(effective_from=effective_from, fte=fte))
+def _transferred(s: InductionState, p: scheduling.EctTransferred, seq: int) -> None:
+    _post(s, seq, TRANSFER, p.effective_on, school_id=p.to_school_id,
+          induction_tutor_id=p.induction_tutor_id)
+    _clear_mentor(s, seq)  # a mentor coaches ECTs at their own school: to be reassigned
 
 
-def _left(s: InductionState, p: scheduling.EctLeft) -> None:
-    s.left_on, s.interim_assessment_due = p.left_on, p.interim_assessment_due
+def _clear_mentor(s: InductionState, seq: int) -> None:
+    if seq >= s.mentor_seq:
+        s.mentor_id, s.mentor_seq = None, seq
 
 
-def _mentor_assigned(s: InductionState, p: scheduling.MentorAssigned) -> None:
-    s.mentor_id = str(p.mentor_id)
+def _released(s: InductionState, p: scheduling.EctReleased, seq: int) -> None:
+    _post(s, seq, END, p.released_on)
 
 
-def _session_held(s: InductionState, p: scheduling.SessionHeld) -> None:
-    s.sessions_held += 1
-    s.sessions_in_period += 1
-    s.last_session_on = max(filter(None, [s.last_session_on, p.held_on]))
+def _left(s: InductionState, p: scheduling.EctLeft, seq: int) -> None:
+    _post(s, seq, END, p.left_on)
 
 
-def _absence(s: InductionState, p: scheduling.AbsenceRecorded) -> None:
-    if not p.statutory_leave:
-        year = p.induction_year
-        s.absence_days_by_year[year] = max(s.absence_days_by_year.get(year, 0.0), p.days_counted_in_year)
+def _pattern_changed(s: InductionState, p: scheduling.WorkingPatternChanged, seq: int) -> None:
+    _add_fte(s, seq, p.effective_from, p.fte)
 
 
-def _threshold(s: InductionState, p: scheduling.AbsenceThresholdReached) -> None:
-    year = p.induction_year
-    s.absence_days_by_year[year] = max(s.absence_days_by_year.get(year, 0.0), p.extension_days)
+def _mentor_assigned(s: InductionState, p: scheduling.MentorAssigned, seq: int) -> None:
+    if seq >= s.mentor_seq:
+        s.mentor_id, s.mentor_seq = str(p.mentor_id), seq
 
 
-def _leave_extension(s: InductionState, p: scheduling.StatutoryLeaveExtensionGranted) -> None:
+def _session_held(s: InductionState, p: scheduling.SessionHeld, seq: int) -> None:
+    s.sessions_on = sorted([*s.sessions_on, p.held_on])
+
+
+def _absence(s: InductionState, p: scheduling.AbsenceRecorded, seq: int) -> None:
+    # Every absence, statutory leave included: the clock decides what counts (3.6, 3.7) and
+    # which year it falls in, and postpones a report due while the ECT is away (2.56).
+    s.absences[str(p.absence_id)] = AbsenceEntry(first_day=p.first_day, days=p.days,
+                                                 reason=p.reason.value)
+
+
+def _leave_extension(s: InductionState, p: scheduling.StatutoryLeaveExtensionGranted, seq: int) -> None:
     s.leave_extensions.append(LeaveExtension(requested_on=p.requested_on, days=p.extension_days))
 
 
-def _report(s: InductionState, p: reporting.TermReportSubmitted) -> None:
-    if p.kind is reporting.TermReportKind.INTERIM_ASSESSMENT:
-        s.interim_submitted = True
-    else:
-        s.terms_reported = sorted({*s.terms_reported, p.term_number})
+def _report(s: InductionState, p: reporting.TermReportSubmitted, seq: int) -> None:
+    s.reports.append(SubmittedReport(kind=p.kind.value, term_number=p.term_number,
+                                     submitted_on=p.submitted_on))
     if p.recommendation is not None:
         s.recommendation_received_on = max(filter(None, [s.recommendation_received_on, p.submitted_on]))
 
@@ -174,17 +337,22 @@ def _decided(s: InductionState, decided_on: date, notice_due_by: date | None) ->
         s.decided_on, s.notice_due_by = decided_on, notice_due_by
 
 
-def _outcome(s: InductionState, p: reporting.InductionOutcomeRecorded) -> None:
-    s.outcome = p.outcome.value
+def _outcome(s: InductionState, p: reporting.InductionOutcomeRecorded, seq: int) -> None:
+    s.outcome, s.completed_on = p.outcome.value, p.decided_on
     _decided(s, p.decided_on, p.notice_due_by)
 
 
-def _extended(s: InductionState, p: reporting.InductionExtended) -> None:
-    s.extension_terms += Decimal(repr(p.extension_terms))
+def _extended(s: InductionState, p: reporting.InductionExtended, seq: int) -> None:
+    s.extensions.append(Decision(terms=Decimal(str(p.extension_terms)), decided_on=p.decided_on))
     _decided(s, p.decided_on, None)
 
 
-_APPLY: dict[type[Any], Any] = {
+def _reduced(s: InductionState, p: reporting.InductionReduced, seq: int) -> None:
+    # Not a decision on the outcome: no written notice is due of it (2.69).
+    s.reductions.append(Decision(terms=Decimal(str(p.reduction_terms)), decided_on=p.decided_on))
+
+
+_APPLY: dict[type[Any], Callable[[InductionState, Any, int], None]] = {
     scheduling.EctRegistered: _registered,
     scheduling.EctClaimed: _claimed,
     scheduling.EctReleased: _released,
@@ -194,9 +362,9 @@ _APPLY: dict[type[Any], Any] = {
     scheduling.MentorAssigned: _mentor_assigned,
     scheduling.SessionHeld: _session_held,
     scheduling.AbsenceRecorded: _absence,
-    scheduling.AbsenceThresholdReached: _threshold,
     scheduling.StatutoryLeaveExtensionGranted: _leave_extension,
     reporting.TermReportSubmitted: _report,
     reporting.InductionOutcomeRecorded: _outcome,
     reporting.InductionExtended: _extended,
+    reporting.InductionReduced: _reduced,
 }

@@ -1,43 +1,50 @@
 """Time-driven rules: what is due for one ECT on a given day, and whom to remind.
 
-Pure: the scheduler gives the ECT's state, their school's calendar, the day and the policy,
-and gets back the notifications that day calls for. Each deadline has a series of
-*occasions*: ``days_before`` its due date (by default a week before, the day before and on
-the day), then every ``overdue_every_days`` while it is overdue. On any day only the latest
-occasion that has come is current, so a scheduler that was down for a while sends one
-reminder, dated and worded for the day it is sent, rather than a backlog of stale ones.
-Occasions carry the due date in their key: a deadline that moves (a new working pattern, an
-extension) is reminded of afresh.
+Pure: the scheduler gives the ECT's state, the calendars of the schools they were in post
+at, the day and the policy, and gets back the notifications that day calls for. Every date
+comes from the one induction clock (``statutory.timeline``): this module decides only
+whom to remind of it and when. Each deadline has a series of *occasions*: ``days_before``
+its due date (by default a week before, the day before and on the day), then every
+``overdue_every_days`` while it is overdue. On any day only the latest occasion that has
+come is current, so a scheduler that was down for a while sends one reminder, dated and
+worded for the day it is sent, rather than a backlog of stale ones. Occasions carry the due
+date in their key: a deadline that moves (a new working pattern, an absence, an extension)
+is reminded of afresh.
 
-- Reviews and assessments (``statutory.reports_due``), and an interim assessment when the
-  ECT leaves: the induction tutor is reminded; the AB hears once when one is late.
-- The AB's outcome clocks: the decision within 20 working days of the final recommendation
-  (2.67), written notice within 3 working days of the decision (2.69).
-- Entitlement (hub policy): a coaching session owed in a teaching week (``statutory.cadence``)
-  and not held by the end of that week plus the grace days puts the entitlement at risk:
-  the mentor and the induction tutor hear; a second window missed reaches the hub lead.
+- Reviews and assessments, interim assessments included (``Timeline.reports``): those the
+  current AB holds and has not received; the tutor of the post is reminded, the AB hears
+  once when one is late.
+- The AB's outcome clocks (``statutory.end_of_induction``): the decision within 20 working
+  days of the final recommendation (2.67), written notice within 3 working days of it (2.69).
+- Entitlement (hub policy): a coaching session owed in a teaching week of the current post
+  (``Timeline.plan.coaching``) and not held by the end of that week plus the grace days puts
+  the entitlement at risk: the mentor and the induction tutor hear; a second window missed
+  reaches the hub lead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
-from notifications.induction import InductionState
+from contracts import Role
+from notifications.induction import InductionState, induction_facts
 from notifications.message import Message, Notification, Rule, address, long_date, when
 from notifications.policy import Policy
-from statutory.cadence import next_session_due, sessions_expected
 from statutory.calendar import SchoolCalendar
-from statutory.reports_due import FORMAL_ASSESSMENT, extension_days_as_terms, reports_due
-from statutory.terms_served import induction_year_at
-from statutory.working_days import add_working_days
+from statutory.end_of_induction import (
+    DECISION_WORKING_DAYS,
+    NOTICE_WORKING_DAYS,
+    decision_due_by,
+    notice_due_by,
+)
+from statutory.reports_due import FORMAL_ASSESSMENT, PROGRESS_REVIEW
+from statutory.timeline import INTERIM_ASSESSMENT, ReportDue, Timeline, induction_timeline
 
-DECISION_WORKING_DAYS = 20  # guidance 2.67
-NOTICE_WORKING_DAYS = 3  # guidance 2.69
-ABSENCE_THRESHOLD_DAYS = 30  # guidance 3.6
+ONE_DAY = timedelta(days=1)
 
-_KIND = {FORMAL_ASSESSMENT: "formal assessment"}
+_KIND = {PROGRESS_REVIEW: "progress review", FORMAL_ASSESSMENT: "formal assessment"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class Deadline:
     due_on: date
     opens_on: date  # nobody is reminded of it before this day
     chase_overdue: bool  # weekly reminders after the due date (something will say it is done)
+    tutor_id: str | None = None  # the tutor who owes it, if not the current one (an earlier post)
 
 
 def current_occasion(deadline: Deadline, today: date, policy: Policy) -> str | None:
@@ -68,12 +76,21 @@ def current_occasion(deadline: Deadline, today: date, policy: Policy) -> str | N
     return f"{label}@{due.isoformat()}"
 
 
-def reminders_for(state: InductionState, calendar: SchoolCalendar, today: date,
+def timeline_of(state: InductionState, calendars: Mapping[str, SchoolCalendar], today: date) -> Timeline:
+    """The induction clock for the ECT, each post on its school's calendar (England's default
+    for a school that set no term dates)."""
+    facts = induction_facts(state, lambda school: calendars.get(school) or SchoolCalendar())
+    return induction_timeline(facts, today)
+
+
+def reminders_for(state: InductionState, calendars: Mapping[str, SchoolCalendar], today: date,
                   policy: Policy) -> list[Notification]:
     """Every notification ``today`` calls for; recording them twice changes nothing."""
-    messages = [*_report_messages(state, calendar, today, policy),
-                *_outcome_messages(state, today, policy),
-                *_entitlement_messages(state, calendar, today, policy)]
+    messages = _outcome_messages(state, today, policy)
+    if state.in_progress:
+        timeline = timeline_of(state, calendars, today)
+        messages = [*_report_messages(state, timeline, today, policy), *messages,
+                    *_entitlement_messages(state, timeline, today, policy)]
     notifications = []
     for message in messages:
         notifications += address(message, audience=policy.audience(message.rule),
@@ -85,45 +102,48 @@ def reminders_for(state: InductionState, calendar: SchoolCalendar, today: date,
 # -- reviews and assessments -------------------------------------------------------------
 
 
-def report_deadlines(state: InductionState, calendar: SchoolCalendar, today: date,
-                     policy: Policy) -> list[Deadline]:
-    """Reports the induction tutor still owes the current AB, in term order."""
-    if not state.in_progress or state.start is None or state.period_start is None:
+def report_deadlines(state: InductionState, timeline: Timeline) -> list[Deadline]:
+    """Reports the current AB holds and has not received, in the clock's order.
+
+    A review or formal assessment is received when a report of its kind for its term was
+    submitted; an interim assessment when one was submitted since the AB's claim.
+    """
+    opens, ab = state.claimed_on, state.appropriate_body_id
+    if not state.in_progress or opens is None or ab is None:
         return []
-    fte = state.fte_changes()
-    horizon = today + timedelta(days=max(policy.days_before, default=0))
-    due = reports_due(calendar, state.start, fte, until=horizon, end=state.left_on,
-                      extension_terms=state.extension_terms,
-                      year_extension_terms=_year_extensions(state, calendar))
-    deadlines = [
-        Deadline(subject_key=f"{state.ect_id}/report/term-{report.term_number}",
-                 what=f"the {_KIND.get(report.kind, 'progress review')} for term {report.term_number}",
-                 due_on=report.due_on, opens_on=state.period_start, chase_overdue=True)
-        for report in due if report.term_number not in state.terms_reported
-    ]
-    if state.left_on and state.interim_assessment_due and not state.interim_submitted:
-        # Before the ECT goes (2.62): due on their last day.
-        deadlines.append(Deadline(subject_key=f"{state.ect_id}/report/interim",
-                                  what="the interim assessment", due_on=state.left_on,
-                                  opens_on=state.period_start, chase_overdue=True))
+    deadlines = []
+    for report in timeline.reports:
+        if report.appropriate_body_id != ab or _received(state, report, opens):
+            continue
+        deadlines.append(Deadline(
+            subject_key=f"{state.ect_id}/report/{_subject(report)}", what=_what(report),
+            due_on=report.due_on, opens_on=opens, chase_overdue=True,
+            tutor_id=state.tutor_at(report.held_on)))
     return deadlines
 
 
-def _year_extensions(state: InductionState, calendar: SchoolCalendar) -> dict[int, Decimal]:
-    days = {year: total for year, total in state.absence_days_by_year.items()
-            if total >= ABSENCE_THRESHOLD_DAYS}
-    if state.start is not None and state.fte_history:
-        for leave in state.leave_extensions:
-            year = induction_year_at(calendar, state.start, leave.requested_on, state.fte_changes())
-            days[year] = days.get(year, 0.0) + leave.days
-    return {year: extension_days_as_terms(total) for year, total in days.items()}
+def _received(state: InductionState, report: ReportDue, claimed_on: date) -> bool:
+    if report.kind == INTERIM_ASSESSMENT:
+        return state.interim_submitted_since(claimed_on)
+    return state.submitted(report.kind, report.term_number)
 
 
-def _report_messages(state: InductionState, calendar: SchoolCalendar, today: date,
+def _subject(report: ReportDue) -> str:
+    return "interim" if report.kind == INTERIM_ASSESSMENT else f"term-{report.term_number}"
+
+
+def _what(report: ReportDue) -> str:
+    if report.kind == INTERIM_ASSESSMENT:
+        return "the interim assessment"
+    return f"the {_KIND.get(report.kind, 'progress review')} for term {report.term_number}"
+
+
+def _report_messages(state: InductionState, timeline: Timeline, today: date,
                      policy: Policy) -> list[Message]:
     messages = []
-    for deadline in report_deadlines(state, calendar, today, policy):
+    for deadline in report_deadlines(state, timeline):
         occasion = current_occasion(deadline, today, policy)
+        known = {Role.INDUCTION_TUTOR: deadline.tutor_id} if deadline.tutor_id else {}
         if occasion and policy.enabled(Rule.REPORT_DUE):
             overdue = today > deadline.due_on
             messages.append(Message(
@@ -136,7 +156,7 @@ def _report_messages(state: InductionState, calendar: SchoolCalendar, today: dat
                          "told when a report is late (guidance 2.74). " if overdue else
                          "Please submit it to the appropriate body by then. ")
                       + "You will be reminded until it is submitted."),
-                due_on=deadline.due_on))
+                due_on=deadline.due_on, known=known))
         if today > deadline.due_on >= deadline.opens_on and policy.enabled(Rule.REPORT_LATE):
             messages.append(Message(
                 Rule.REPORT_LATE, deadline.subject_key, f"late@{deadline.due_on.isoformat()}",
@@ -145,7 +165,7 @@ def _report_messages(state: InductionState, calendar: SchoolCalendar, today: dat
                       f"{when(deadline.due_on, today)} and has not been submitted. The induction "
                       "tutor is being reminded weekly; the appropriate body chases late reports "
                       "(guidance 2.74)."),
-                due_on=deadline.due_on))
+                due_on=deadline.due_on, known=known))
     return messages
 
 
@@ -159,10 +179,9 @@ def outcome_deadlines(state: InductionState) -> list[tuple[Rule, Deadline]]:
         deadlines.append((Rule.OUTCOME_DECISION_DUE, Deadline(
             subject_key=f"{state.ect_id}/outcome-decision/{received.isoformat()}",
             what="your decision on the induction (pass, extend or fail)",
-            due_on=add_working_days(received, DECISION_WORKING_DAYS), opens_on=received,
-            chase_overdue=True)))
+            due_on=decision_due_by(received), opens_on=received, chase_overdue=True)))
     if decided is not None:
-        due = state.notice_due_by or add_working_days(decided, NOTICE_WORKING_DAYS)
+        due = state.notice_due_by or notice_due_by(decided)
         # Nothing tells this service that notice went out, so it is not chased once due.
         deadlines.append((Rule.OUTCOME_NOTICE_DUE, Deadline(
             subject_key=f"{state.ect_id}/outcome-notice/{decided.isoformat()}",
@@ -181,7 +200,8 @@ def _outcome_messages(state: InductionState, today: date, policy: Policy) -> lis
             body = (f"The final assessment of ECT {state.ect_id} recommended an outcome on "
                     f"{long_date(deadline.opens_on)}. Your decision (pass, extend or fail) is due "
                     f"within {DECISION_WORKING_DAYS} working days, {when(deadline.due_on, today)} "
-                    "(guidance 2.67); written notice follows within 3 working days of it.")
+                    f"(guidance 2.67); written notice follows within {NOTICE_WORKING_DAYS} working "
+                    "days of it.")
         else:
             body = (f"You decided on the induction of ECT {state.ect_id} on "
                     f"{long_date(deadline.opens_on)}. Written notice to the ECT, the headteacher, "
@@ -196,34 +216,55 @@ def _outcome_messages(state: InductionState, today: date, policy: Policy) -> lis
 # -- entitlement to coaching (hub policy) -------------------------------------------------
 
 
-def missed_windows(state: InductionState, calendar: SchoolCalendar, today: date,
-                   policy: Policy) -> list[date]:
+@dataclass(frozen=True)
+class Coaching:
+    """Coaching in the current post: owed by the clock's schedule, and held."""
+
+    post_start: date
+    owed_before: int  # sessions the schedule owed before the post began (other posts' weeks)
+    held: int  # sessions held since the post began
+
+
+def _coaching(state: InductionState, timeline: Timeline) -> Coaching | None:
+    if not state.being_coached or not timeline.plan.ledger.periods:
+        return None
+    post = timeline.plan.ledger.periods[-1].period
+    if post.end is not None:
+        return None
+    owed_before = timeline.plan.coaching.expected(post.start - ONE_DAY)
+    return Coaching(post.start, owed_before, state.sessions_since(post.start))
+
+
+def missed_windows(state: InductionState, timeline: Timeline, today: date, policy: Policy) -> list[date]:
     """The Mondays of the teaching weeks whose owed session is missed, past grace: at most two.
 
-    Counted from the current AB's period (a claim after a release starts afresh, so weeks
-    between the two periods owe nothing); within it, year 1's weekly cadence applies until
-    three FTE terms of the period are served, an approximation for a re-claimed ECT.
+    Counted in the current post: the sessions the clock's schedule owes by today, less those
+    it owed before the post began, against the sessions held since. Weeks between posts owe
+    nothing; year 2's fortnightly cadence starts on the clock's first day of year 2, moved by
+    every extension.
     """
-    if not state.being_coached or state.period_start is None:
+    coaching = _coaching(state, timeline)
+    if coaching is None:
         return []
-    fte = state.fte_changes()
+    schedule = timeline.plan.coaching
     missed = []
-    for held in (state.sessions_in_period, state.sessions_in_period + 1):
-        week = next_session_due(calendar, state.period_start, today, fte, held)
+    for held in (coaching.held, coaching.held + 1):
+        week = schedule.monday_of_week_owing(coaching.owed_before + held + 1, search_until=today)
         if week is None or today < week + timedelta(days=7) + policy.grace:
             break
         missed.append(week)
     return missed
 
 
-def _entitlement_messages(state: InductionState, calendar: SchoolCalendar, today: date,
+def _entitlement_messages(state: InductionState, timeline: Timeline, today: date,
                           policy: Policy) -> list[Message]:
-    missed = missed_windows(state, calendar, today, policy)
-    if not missed or state.period_start is None:
+    missed = missed_windows(state, timeline, today, policy)
+    coaching = _coaching(state, timeline)
+    if not missed or coaching is None:
         return []
-    expected = sessions_expected(calendar, state.period_start, today, state.fte_changes())
+    expected = timeline.plan.coaching.expected(today) - coaching.owed_before
     hold_by = today + timedelta(days=(4 - today.weekday()) % 7)  # this Friday, or the next
-    held = state.sessions_in_period
+    held = coaching.held
     standing = (f"{expected} coaching session{'s' if expected != 1 else ''} were expected by "
                 f"{long_date(today)} and {held} held.")
     mentor = "" if state.mentor_id else " No mentor is assigned: assign one first."
@@ -252,4 +293,3 @@ def _entitlement_messages(state: InductionState, calendar: SchoolCalendar, today
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-

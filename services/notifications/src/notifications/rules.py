@@ -31,7 +31,7 @@ from notifications.message import (
     notification_id,
 )
 from notifications.policy import Policy
-from statutory.working_days import add_working_days
+from statutory.end_of_induction import DECISION_WORKING_DAYS, NOTICE_WORKING_DAYS, decision_due_by
 
 __all__ = ["Notification", "Rule", "notification_id", "notifications_for"]
 
@@ -79,11 +79,12 @@ def _term_report_due(payload: TermReportSubmitted) -> list[str]:
     """What the appropriate body must now do, with dates in England's working days."""
     due = []
     if payload.recommendation is not None:
-        decide_by = add_working_days(payload.submitted_on, 20)
+        decide_by = decision_due_by(payload.submitted_on)
         due.append(
             f"It recommends {_RECOMMENDATION[payload.recommendation]}. Your decision (pass, extend "
-            f"or fail) is due within 20 working days of receiving it, by {long_date(decide_by)}, and "
-            "written notice of it within 3 working days after that (guidance 2.67-2.69)."
+            f"or fail) is due within {DECISION_WORKING_DAYS} working days of receiving it, by "
+            f"{long_date(decide_by)}, and written notice of it within {NOTICE_WORKING_DAYS} working "
+            "days after that (guidance 2.67-2.69)."
         )
     if not payload.on_track:
         due.append("The ECT is not on track: a support plan is due, and must be shared with you "

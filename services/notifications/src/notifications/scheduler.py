@@ -42,6 +42,7 @@ class Scheduler:
         self._wake = asyncio.Event()
         self.recorded = 0
         self.unreadable = 0
+        self.stale = 0
 
     def today(self) -> date:
         return business_day(self._clock.now(), self._day_starts_at_hour)
@@ -59,7 +60,8 @@ class Scheduler:
                 batch = await induction.claim_due(conn, today, self._batch_size)
                 if not batch:
                     return new
-                schools = sorted({item.state.school_id for item in batch if item.state.school_id})
+                # every school each ECT was in post at: past service counts on its calendar
+                schools = sorted({school for item in batch for school in item.state.school_ids()})
                 calendars = await induction.calendars(conn, schools)
                 # Some milliseconds of date arithmetic per ECT: off the event loop, so the API
                 # and the consumer sharing this process stay responsive.
@@ -73,11 +75,17 @@ class Scheduler:
                   today: date) -> list[Notification]:
         due: list[Notification] = []
         for item in batch:
-            school = item.state.school_id
-            if school is None:
+            if item.state.school_id is None:
                 continue  # heard of before their registration: nothing is due yet
+            if item.state.stale:
+                # Stored before the facts were kept: the clock cannot be asked until the state
+                # is refolded (`python -m notifications refold`, docs/notifications.md).
+                self.stale += 1
+                log.warning("ECT %s: state stored before the induction facts were kept; no "
+                            "reminders until it is refolded", item.state.ect_id)
+                continue
             try:
-                due += reminders_for(item.state, calendars[school], today, self._policy)
+                due += reminders_for(item.state, calendars, today, self._policy)
             except Exception:
                 # One ECT whose record the rules cannot read must not stop everyone's reminders:
                 # it is logged (with the ECT) and looked at again when its record next changes.

@@ -7,7 +7,10 @@
 - ``delivery``: sends pending notifications (SMTP, webhooks) and relays their outcomes to
   the notifications topic;
 - ``all`` (the default): every part above in one process;
-- ``mail-catcher``: a local SMTP server keeping every message it receives (development).
+- ``mail-catcher``: a local SMTP server keeping every message it receives (development);
+- ``refold``: not a part but a one-off: empties every ECT's state so the consumer folds it
+  again from scheduling's and reporting's topics, republished from their event stores
+  (``ect relay republish``); see docs/notifications.md, "Upgrading".
 Every part may run as several instances: each notification is still sent once.
 """
 
@@ -22,7 +25,7 @@ import typer
 from ect_platform.kafka import readiness_checks
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
 from notifications.adapters.mail_catcher import serve_mail_catcher
-from notifications.bootstrap import bootstrap
+from notifications.bootstrap import bootstrap, refold
 from notifications.entrypoints.api import create_api
 from notifications.settings import MailCatcherSettings, NotificationsSettings
 
@@ -36,13 +39,21 @@ class Part(StrEnum):
     SCHEDULER = "scheduler"
     DELIVERY = "delivery"
     MAIL_CATCHER = "mail-catcher"
+    REFOLD = "refold"
 
 
 @cli.command()
-def run(part: Part = typer.Argument(Part.ALL, help="all, api, consumer, scheduler, delivery "
-                                    "or mail-catcher")) -> None:
+def run(part: Part = typer.Argument(Part.ALL, help="all, api, consumer, scheduler, delivery, "
+                                    "mail-catcher, or refold (a one-off)")) -> None:
     """Start the service; one part alone runs one container per process."""
     configure_logging("notifications")
+    if part is Part.REFOLD:
+        emptied, events = asyncio.run(refold(NotificationsSettings()))  # type: ignore[call-arg]
+        typer.echo(f"{emptied} ECT state(s) emptied; {events} event(s) will fold them again without "
+                   "notifying anyone twice. Now republish scheduling and reporting from position 1 "
+                   "(ect relay republish --service scheduling --from 1, and reporting), then "
+                   "start the consumer, and the scheduler once it has caught up.")
+        return
     asyncio.run(_catch_mail() if part is Part.MAIL_CATCHER else _run(part))
 
 

@@ -4,11 +4,18 @@
 the event into the ECT's state (``induction.evolve``) under a row lock and bumps the row's
 ``version``. The scheduler evaluates a row when its version moved since it last looked or a
 new day has begun (``evaluated_on``), so a quiet ECT costs one evaluation a day.
-A school's new term dates bump every ECT at that school: their deadlines may have moved.
+A school's new term dates bump every ECT who is or was in post at that school: their
+service there is counted on its calendar, so their deadlines may have moved.
+
+A refold (``begin_refold``) empties the states so that scheduling's and reporting's topics,
+republished from their event stores, fold them again from the first event: the ids of the
+events already applied are kept aside (``refolding``), so those events fold the state but do
+not notify anyone a second time (``refolded``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -40,7 +47,13 @@ CREATE TABLE IF NOT EXISTS school_calendar (
     source_version integer NOT NULL,
     PRIMARY KEY (school_id, academic_year)
 );
+CREATE TABLE IF NOT EXISTS refolding (
+    event_id uuid PRIMARY KEY
+);
 """
+
+# The topics whose events the states are folded from.
+FOLDED_SOURCES = ["scheduling", "reporting"]
 
 _TERMS = TypeAdapter(list[TermDates])
 
@@ -86,8 +99,9 @@ async def _term_dates_set(conn: asyncpg.Connection, payload: TermDatesSet, versi
         _TERMS.dump_json(payload.terms).decode(), version,
     )
     if status.endswith(" 1"):
-        await conn.execute("UPDATE induction SET version = version + 1 WHERE school_id = $1",
-                           payload.school_id)
+        await conn.execute(
+            "UPDATE induction SET version = version + 1 WHERE school_id = $1 OR state->'posts' @> $2::jsonb",
+            payload.school_id, json.dumps([{"school_id": payload.school_id}]))
 
 
 def _term(dates: TermDates) -> Term:
@@ -144,3 +158,25 @@ async def get(pool: asyncpg.Pool, ect_id: UUID) -> InductionState | None:
     async with pool.acquire() as conn:
         raw = await conn.fetchval("SELECT state FROM induction WHERE ect_id = $1", ect_id)
     return InductionState.model_validate_json(raw) if raw is not None else None
+
+
+async def begin_refold(conn: asyncpg.Connection) -> tuple[int, int]:
+    """Empty every ECT's state and forget which of the folded topics' events were applied, so
+    that those topics, republished, fold each state again from its first event; returns
+    (states emptied, events to fold again). The ids are kept in ``refolding``: those events
+    were notified about the first time. School calendars and notifications are kept."""
+    async with conn.transaction():
+        moved = await conn.fetchval(
+            """
+            WITH forgotten AS (DELETE FROM inbox WHERE source = ANY($1::text[]) RETURNING event_id),
+                 kept AS (INSERT INTO refolding SELECT event_id FROM forgotten
+                          ON CONFLICT (event_id) DO NOTHING RETURNING 1)
+            SELECT count(*) FROM kept
+            """, FOLDED_SOURCES)
+        emptied = await conn.execute("DELETE FROM induction")
+    return int(emptied.split()[-1]), int(moved)
+
+
+async def refolded(conn: asyncpg.Connection, event_id: UUID) -> bool:
+    """Whether the event was applied before a refold (and so notified about then): asked once."""
+    return await conn.fetchval("DELETE FROM refolding WHERE event_id = $1 RETURNING true", event_id) is True
