@@ -69,7 +69,7 @@ class RecordOutcome(Strict):
 
 
 class ReduceInduction(Strict):
-    reduction_terms: Decimal = Field(gt=0, le=5, decimal_places=1,
+    reduction_terms: Decimal = Field(gt=0, max_digits=3, decimal_places=1,
                                      description="Length in FTE terms, one decimal place; at least one "
                                      "term is left to serve (3.2-3.4)")
     reason: str = Field(min_length=1, max_length=2000,
