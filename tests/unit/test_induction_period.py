@@ -239,6 +239,16 @@ def test_leaving_a_second_post_held_under_a_term_owes_no_interim_assessment_stat
     assert interims == [date(2026, 1, 18)]
 
 
+def test_leaving_in_the_holidays_after_a_term_makes_an_interim_assessment_due_statutory_rule_7(
+        app, clock):
+    ect_id = register(app)
+    clock.today = date(2025, 12, 31)
+    app.leave(ect_id, left_on=date(2025, 12, 31), reason="moved abroad", provenance=provenance("hub_lead"))
+    assert events(app)[-1].payload.interim_assessment_due is True
+    interims = [r["held_on"] for r in view(app, ect_id)["reports_due"] if r["kind"] == "interim_assessment"]
+    assert interims == [date(2025, 12, 19)], "held on the last day of term (2.62)"
+
+
 def test_leaving_within_the_first_term_makes_no_interim_assessment_due_statutory_rule_7(app, clock):
     ect_id = register(app)
     clock.today = date(2025, 11, 1)

@@ -232,7 +232,10 @@ class Induction(Programme, InductionClock, Aggregate):
             raise DateOutsideInductionError(
                 f"leaving on {left_on} predates the current post, from {self.post_start}")
         timeline = self.timeline(calendar_for, left_on, then=PostChange(END, left_on))
-        due = any(r.kind == INTERIM_ASSESSMENT and r.held_on == left_on for r in timeline.reports)
+        # the interim assessment of the post ending here, if the clock owes one: held on the
+        # leaving day, or on the last day of term when the ECT leaves in the holidays
+        due = any(r.kind == INTERIM_ASSESSMENT and self.post_start <= r.held_on <= left_on
+                  for r in timeline.reports)
         self._left(left_on=left_on, reason=reason, terms_served=float(timeline.terms_served),
                    interim_assessment_due=due, provenance=provenance)
 
