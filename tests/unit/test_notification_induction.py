@@ -235,8 +235,8 @@ def test_leaving_ends_the_post_and_stops_coaching():
     assert facts(state).periods[-1].end == date(2026, 2, 13)
     interim = fold(registered(),
                    report(2, kind=TermReportKind.INTERIM_ASSESSMENT, submitted_on=date(2026, 2, 13)))
-    assert interim.interim_submitted_since(date(2025, 9, 1))
-    assert not interim.interim_submitted_since(date(2026, 4, 20))  # before that AB's claim
+    assert interim.interims_submitted_since(date(2025, 9, 1)) == 1
+    assert interim.interims_submitted_since(date(2026, 4, 20)) == 0  # before that AB's claim
 
 
 def test_every_absence_and_every_decision_is_kept_with_its_date():

@@ -16,14 +16,29 @@ from typing import Any
 from uuid import UUID
 
 from contracts import Role
-from notifications.induction import FteEntry, InductionState, PostEntry, SubmittedReport
+from contracts.reporting.v1 import TermReportKind
+from contracts.scheduling.v1 import AbsenceReason, AbsenceThresholdReached
+from notifications.induction import FteEntry, InductionState, PostEntry, SubmittedReport, evolve
 from notifications.message import Notification, Rule
 from notifications.policy import Policy
 from notifications.reminders import Deadline, current_occasion, reminders_for
+from statutory.absence import AbsenceFact
+from statutory.absence import AbsenceReason as Reason
 from statutory.calendar import SchoolCalendar
 from statutory.service import PostChange, service_periods
 from statutory.terms_served import FteChange
-from statutory.timeline import InductionFacts, Timeline, induction_timeline
+from statutory.timeline import InductionFacts, LeaveExtension, Timeline, induction_timeline
+from tests.unit.test_notification_induction import (
+    absence,
+    claimed,
+    fold,
+    leave_extension,
+    registered,
+    released,
+    report,
+    transferred,
+)
+from tests.unit.test_notification_rules import envelope
 
 CAL = SchoolCalendar()
 CALENDARS: dict[str, SchoolCalendar] = {}  # every school on England's default dates
@@ -294,3 +309,115 @@ def test_coaching_after_another_ab_claims_the_ect_is_counted_from_the_new_period
                 sessions=12)
     sent = fired(state, date(2026, 1, 5), date(2026, 1, 16), rules={Rule.ENTITLEMENT_AT_RISK})
     assert {(day, n.occasion) for day, n in sent} == {(date(2026, 1, 15), "session-1@2026-01-05")}
+
+
+# -- one clock: the dates are statutory.timeline's, as reporting and scheduling get them ------
+
+
+def folded(*events: Any) -> InductionState:
+    return fold(registered(), *events)
+
+
+def first_reminded(sent: list[tuple[date, Notification]], what: str) -> tuple[date, date]:
+    """(day first reminded, due date) of the first report_due naming ``what``."""
+    return next((day, n.due_on) for day, n in sent if what in n.subject and n.due_on is not None)
+
+
+def test_a_statutory_leave_opt_in_extends_the_year_the_leave_fell_in_statutory_rule_9_3_7():
+    # Maternity leave from Monday 4 May 2026 (year 1); back in the autumn, the ECT asks on
+    # Monday 19 October (year 2 as the clock first stood) to extend by the 95 days away.
+    # Old behaviour: the days went to the year of the request, so the year-1 assessment stayed
+    # at the end of term 3 (due 31 July 2026) while reporting expected it later.
+    leave = (date(2026, 5, 4), 95.0)
+    state = folded(report(1), report(2), absence(*leave, AbsenceReason.MATERNITY),
+                   leave_extension(date(2026, 10, 19), 95))
+    expected = clock([(START_POST, START, "ab-1", "100001")],
+                     absences=(AbsenceFact(*leave, Reason.MATERNITY),),
+                     leave_extensions=(LeaveExtension(date(2026, 10, 19), 95),))
+    year_one = next(r for r in expected.reports if r.kind == ASSESSMENT)
+    # 95 days is 1.5 terms (3.7): year 1 ends where 4.5 terms are served, in term 5
+    assert year_one.term_number == 5 and year_one.held_on > date(2026, 12, 18)
+    sent = fired(state, date(2026, 6, 1), year_one.due_on, rules={Rule.REPORT_DUE})
+    assessments = [(day, n.due_on) for day, n in sent if "formal assessment" in n.subject]
+    assert assessments[0] == (year_one.due_on - timedelta(days=7), year_one.due_on)
+    assert {due for _, due in assessments} == {year_one.due_on}
+    assert f"formal assessment for term {year_one.term_number}" in sent[-1][1].subject
+
+
+def test_an_interim_assessment_is_owed_on_leaving_a_post_and_due_on_the_clocks_date_2_62():
+    # Two terms at school 100001, then a transfer (same AB) from Tuesday 3 March 2026: an
+    # interim assessment is owed on the last day at the first school, by its tutor.
+    # Old behaviour: only an EctLeft brought an interim, due on the leaving day as
+    # notifications reckoned it; a transfer brought none.
+    state = folded(report(1), transferred(date(2026, 3, 3)))
+    expected = clock([(START_POST, START, "ab-1", "100001"),
+                      (TRANSFER_POST, date(2026, 3, 3), "", "100002")])
+    (interim,) = [r for r in expected.reports if r.kind == INTERIM]
+    assert interim.held_on == date(2026, 3, 2)  # the last day in the first post
+    sent = fired(state, date(2026, 2, 1), interim.due_on + timedelta(days=1),
+                 rules={Rule.REPORT_DUE, Rule.REPORT_LATE})
+    reminders = [(day, n.rule.value, n.recipient_id, n.due_on) for day, n in sent
+                 if "interim" in n.subject.lower()]
+    assert reminders == [
+        (interim.due_on - timedelta(days=7), "report_due", "tutor-1", interim.due_on),
+        (interim.due_on - timedelta(days=1), "report_due", "tutor-1", interim.due_on),
+        (interim.due_on, "report_due", "tutor-1", interim.due_on),
+        (interim.due_on + timedelta(days=1), "report_late", "ab-1", interim.due_on),
+    ]
+    # once it is submitted, nothing more; the new school's tutor owes the term-2 review
+    done = evolve(state, report(2, kind=TermReportKind.INTERIM_ASSESSMENT, submitted_on=date(2026, 3, 2)))
+    later = fired(done, date(2026, 3, 1), date(2026, 4, 2), rules={Rule.REPORT_DUE})
+    assert {(n.recipient_id, n.subject) for _, n in later} == {
+        ("tutor-2", "The progress review for term 2 is due (due Thursday 2 April 2026)")}
+
+
+def test_after_a_release_a_gap_and_another_abs_claim_only_time_in_post_counts_for_the_reviews():
+    # Released by ab-1 on Friday 13 February 2026 (1.4 terms), no post until ab-2 claims the
+    # ECT at school 100002 on Monday 2 November 2026: the months between count for nothing.
+    # Old behaviour: terms were counted from the first start, gap included, so ab-2's first
+    # review was "term 4" on a calendar that ran on through the gap.
+    release, claim = released(date(2026, 2, 13)), claimed(date(2026, 11, 2))
+
+    def state(today: date) -> InductionState:
+        known = [release] if today < date(2026, 11, 2) else [release, claim]
+        return folded(report(1), *known) if today >= date(2026, 2, 13) else folded(report(1))
+
+    expected = clock([(START_POST, START, "ab-1", "100001"), (END_POST, date(2026, 2, 13)),
+                      (START_POST, date(2026, 11, 2), "ab-2", "100002")])
+    first = next(r for r in expected.reports if r.appropriate_body_id == "ab-2")
+    assert (first.kind, first.term_number, first.due_on) == (REVIEW, 3, date(2026, 12, 18))
+    sent = fired(state, date(2026, 2, 14), date(2026, 12, 31), rules={Rule.REPORT_DUE})
+    # no review of a term in the gap (the spring term's end, the summer) is ever reminded of
+    assert [n for _, n in sent if "progress review" in n.subject and n.due_on is not None
+            and date(2026, 2, 14) <= n.due_on < date(2026, 11, 2)] == []
+    reviews = [(day, n.recipient_id, n.subject) for day, n in sent if "progress review" in n.subject]
+    assert reviews[0] == (first.due_on - timedelta(days=7), "tutor-2",
+                          "The progress review for term 3 is due (due Friday 18 December 2026)")
+    # ab-1's interim assessment was ab-1's to chase, until ab-2 claimed the ECT
+    interims = {n.due_on for day, n in sent if "interim" in n.subject.lower() and day < date(2026, 11, 2)}
+    assert interims == {next(r.due_on for r in expected.reports if r.kind == INTERIM)}
+    assert not [n for day, n in sent if "interim" in n.subject.lower() and day >= date(2026, 11, 2)]
+
+
+def test_a_later_absence_after_the_thirty_day_threshold_moves_the_assessment_reminder_3_6():
+    # 30 days' sickness from 3 November 2025 extends year 1 by 30 days (3.6); ten more days
+    # from 8 June 2026, still in year 1, lengthen it by all 40.
+    # Old behaviour: both came to the same end-of-term assessment, so the reminder never moved.
+    first, later = (date(2025, 11, 3), 30.0), (date(2026, 6, 8), 10.0)
+    before = folded(report(1), report(2), absence(*first, days_counted_in_year=30),
+                    envelope(AbsenceThresholdReached(induction_year=1, days_counted=30, extension_days=30),
+                             ect_id=ECT))
+    after = evolve(before, absence(*later, days_counted_in_year=40))
+    posts = [(START_POST, START, "ab-1", "100001")]
+    thirty = next(r for r in clock(posts, absences=(AbsenceFact(*first, Reason.SICKNESS),)).reports
+                  if r.kind == ASSESSMENT)
+    forty = next(r for r in clock(posts, absences=(AbsenceFact(*first, Reason.SICKNESS),
+                                                   AbsenceFact(*later, Reason.SICKNESS))).reports
+                 if r.kind == ASSESSMENT)
+    assert forty.due_on > thirty.due_on
+    window = (date(2026, 9, 1), date(2027, 1, 31))
+    assert first_reminded(fired(before, *window, rules={Rule.REPORT_DUE}), "formal assessment") == (
+        thirty.due_on - timedelta(days=7), thirty.due_on)
+    moved = fired(after, *window, rules={Rule.REPORT_DUE})
+    assert first_reminded(moved, "formal assessment") == (forty.due_on - timedelta(days=7), forty.due_on)
+    assert {n.due_on for _, n in moved if "formal assessment" in n.subject} == {forty.due_on}

@@ -207,10 +207,10 @@ class InductionState(BaseModel):
     def submitted(self, kind: str, term_number: int) -> bool:
         return any(r.kind == kind and r.term_number == term_number for r in self.reports)
 
-    def interim_submitted_since(self, day: date) -> bool:
-        """An interim assessment went to the AB on or after ``day`` (matched by kind, 2.62)."""
-        return any(r.kind == reporting.TermReportKind.INTERIM_ASSESSMENT.value and r.submitted_on >= day
-                   for r in self.reports)
+    def interims_submitted_since(self, day: date) -> int:
+        """Interim assessments that went to the AB on or after ``day`` (matched by kind, 2.62)."""
+        return sum(1 for r in self.reports
+                   if r.kind == reporting.TermReportKind.INTERIM_ASSESSMENT.value and r.submitted_on >= day)
 
 
 def induction_facts(state: InductionState,

@@ -106,26 +106,29 @@ def report_deadlines(state: InductionState, timeline: Timeline) -> list[Deadline
     """Reports the current AB holds and has not received, in the clock's order.
 
     A review or formal assessment is received when a report of its kind for its term was
-    submitted; an interim assessment when one was submitted since the AB's claim.
+    submitted. Interim assessments are matched by kind: one is owed on leaving each post (a
+    transfer included, 2.62), so the AB's first n interims are received once n were
+    submitted since its claim.
     """
     opens, ab = state.claimed_on, state.appropriate_body_id
     if not state.in_progress or opens is None or ab is None:
         return []
+    interims_received = state.interims_submitted_since(opens)
     deadlines = []
     for report in timeline.reports:
-        if report.appropriate_body_id != ab or _received(state, report, opens):
+        if report.appropriate_body_id != ab:
+            continue
+        if report.kind == INTERIM_ASSESSMENT:
+            interims_received -= 1
+            if interims_received >= 0:
+                continue
+        elif state.submitted(report.kind, report.term_number):
             continue
         deadlines.append(Deadline(
             subject_key=f"{state.ect_id}/report/{_subject(report)}", what=_what(report),
             due_on=report.due_on, opens_on=opens, chase_overdue=True,
             tutor_id=state.tutor_at(report.held_on)))
     return deadlines
-
-
-def _received(state: InductionState, report: ReportDue, claimed_on: date) -> bool:
-    if report.kind == INTERIM_ASSESSMENT:
-        return state.interim_submitted_since(claimed_on)
-    return state.submitted(report.kind, report.term_number)
 
 
 def _subject(report: ReportDue) -> str:
