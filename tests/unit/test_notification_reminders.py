@@ -18,7 +18,7 @@ from uuid import UUID
 from contracts import Role
 from contracts.reporting.v1 import TermReportKind
 from contracts.scheduling.v1 import AbsenceReason, AbsenceThresholdReached
-from notifications.induction import FteEntry, InductionState, PostEntry, SubmittedReport, evolve
+from notifications.induction import AbsenceEntry, FteEntry, InductionState, PostEntry, SubmittedReport, evolve
 from notifications.message import Notification, Rule
 from notifications.policy import Policy
 from notifications.reminders import Deadline, current_occasion, reminders_for
@@ -421,3 +421,31 @@ def test_a_later_absence_after_the_thirty_day_threshold_moves_the_assessment_rem
     moved = fired(after, *window, rules={Rule.REPORT_DUE})
     assert first_reminded(moved, "formal assessment") == (forty.due_on - timedelta(days=7), forty.due_on)
     assert {n.due_on for _, n in moved if "formal assessment" in n.subject} == {forty.due_on}
+
+
+def test_coaching_turns_fortnightly_on_the_clocks_first_day_of_year_two_moved_by_absence():
+    # Every year-1 week coached until the summer of 2026 (39 sessions). 30 days' absence in
+    # year 1 moves year 2 to 26 October 2026 (3.6), so September's weeks are still weekly.
+    # Old behaviour: year 2 began where three terms would be served without the absence
+    # (18 July), so September was fortnightly and the first missed week went unnoticed.
+    coached = {"sessions": 39, "absences": {"sick": AbsenceEntry(first_day=date(2025, 11, 3), days=30,
+                                                                   reason="sickness")}}
+    expected = clock([(START_POST, START, "ab-1", "100001")],
+                     absences=(AbsenceFact(date(2025, 11, 3), 30, Reason.SICKNESS),))
+    assert expected.year_two_starts == date(2026, 10, 26)
+    sent = fired(ect(**coached), date(2026, 8, 1), date(2026, 9, 30), rules={Rule.ENTITLEMENT_AT_RISK})
+    assert {(day, n.occasion) for day, n in sent} == {(date(2026, 9, 10), "session-40@2026-08-31")}
+    without = fired(ect(sessions=39), date(2026, 8, 1), date(2026, 9, 30), rules={Rule.ENTITLEMENT_AT_RISK})
+    assert {(day, n.occasion) for day, n in without} == {(date(2026, 9, 17), "session-40@2026-09-07")}
+
+
+def test_coaching_after_a_transfer_is_owed_from_the_new_posts_start():
+    # Coached every week at the first school; from 5 January 2026 at school 100002, where no
+    # session is held: the first week there is the one missed, whatever was held before.
+    posts = [post("start", START), post("transfer", date(2026, 1, 5), school="100002", tutor="tutor-2")]
+    autumn = len(CAL.teaching_weeks(START, date(2025, 12, 19)))
+    state = ect(posts=posts, sessions=autumn)
+    sent = fired(state, date(2026, 1, 5), date(2026, 1, 16), rules={Rule.ENTITLEMENT_AT_RISK})
+    assert {(day, n.recipient_id, n.occasion) for day, n in sent} == {
+        (date(2026, 1, 15), MENTOR, "session-1@2026-01-05"),
+        (date(2026, 1, 15), "tutor-2", "session-1@2026-01-05")}
