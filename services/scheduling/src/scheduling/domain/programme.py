@@ -204,6 +204,8 @@ class Programme(Aggregate):
         self._absence_recorded(absence_id=absence_id, first_day=first_day, days=days, reason=reason,
                                statutory_leave=not absence.counts, induction_year=year,
                                days_counted_in_year=counted, provenance=provenance)
+        # the clock extends a year by absence once its counted days reach 30 (3.6): the first
+        # absence to make it do so is the one the AB is told of, once for that year (5.4)
         extended = next((line for line in timeline.plan.extensions
                          if line.source == "absence" and line.induction_year == year), None)
         if extended is not None and year not in self.threshold_years:
