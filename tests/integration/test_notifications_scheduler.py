@@ -19,7 +19,7 @@ from aiokafka import AIOKafkaProducer
 
 from contracts import EventEnvelope, encode
 from contracts.reporting.v1 import TermReportKind
-from contracts.scheduling.v1 import TermDates, TermDatesSet, TermName
+from contracts.scheduling.v1 import EctTransferred, TermDates, TermDatesSet, TermName
 from contracts.topics import REPORTING, SCHEDULING
 from notifications.bootstrap import Notifications
 from notifications.clock import ENGLAND, FixedClock
@@ -299,3 +299,24 @@ async def test_an_ect_whose_record_the_rules_cannot_read_does_not_stop_the_other
         "7-days-before@2025-12-19"]
     assert notifications.scheduler.unreadable == 1
     assert await notifications.scheduler.run_once() == 0  # not retried in a loop until it changes
+
+
+async def test_a_former_schools_term_dates_move_the_reports_of_the_time_served_there(notifications, clock):
+    # In post at 100001 until the February half-term, at 100002 from 23 February: the autumn
+    # review is 100001's, due on its last day of term, and its tutor is the one reminded.
+    ect_id = uuid.uuid4()
+    moved = envelope(EctTransferred(from_school_id="100001", to_school_id="100002",
+                                    effective_on=date(2026, 2, 23), induction_tutor_id="tutor-2"),
+                     ect_id=ect_id)
+    await record(notifications, registration(ect_id), moved)
+    await run_days(clock, [notifications.scheduler], date(2025, 12, 5), date(2025, 12, 5))
+    assert await recorded(notifications, rule="report_due") == []
+    terms = [TermDates(name=TermName.AUTUMN, start=date(2025, 9, 1), end=date(2025, 12, 12)),
+             TermDates(name=TermName.SPRING, start=date(2026, 1, 5), end=date(2026, 3, 27)),
+             TermDates(name=TermName.SUMMER, start=date(2026, 4, 13), end=date(2026, 7, 17))]
+    dates_set = envelope(TermDatesSet(school_id="100001", academic_year=2025, terms=terms))
+    await record(notifications, dates_set.model_copy(update={"ect_id": None}))
+    # the same day again: the ECT's row was bumped, though 100001 is no longer their school
+    await notifications.scheduler.run_once()
+    assert [(r["recipient_id"], r["occasion"]) for r in await recorded(notifications, rule="report_due")] == [
+        ("tutor-1", "7-days-before@2025-12-12")]
