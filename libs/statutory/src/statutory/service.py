@@ -225,7 +225,14 @@ def service_periods(changes: Sequence[PostChange],
     for change in changes:
         if change.kind == START:
             if current is not None:  # a claim without a release: the last post ends the day before
-                periods.append(replace(current, end=max(change.on - ONE_DAY, current.start)))
+                periods.append(current)
+            while periods and (periods[-1].end or date.max) >= change.on:
+                # a post still open, or a claim dated on or before the last post's end (a
+                # history recorded before such claims were refused): the new post wins the days
+                last = periods.pop()
+                if last.start < change.on:
+                    periods.append(replace(last, end=change.on - ONE_DAY))
+                    break
             current = ServicePeriod(change.on, calendar_for(change.school_id), None,
                                     change.appropriate_body_id, change.school_id)
         elif change.kind == TRANSFER and current is not None:

@@ -40,126 +40,37 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from itertools import pairwise
 from typing import Any
 
-from statutory.absence import THRESHOLD_DAYS, Absence, AbsenceFact
+from statutory.absence import Absence, AbsenceFact
 from statutory.cadence import CoachingSchedule
 from statutory.calendar import TermName, academic_year_of
-from statutory.errors import StatutoryRuleError
-from statutory.reports_due import (
-    ASSESSMENT_DEADLINE_WORKING_DAYS,
-    FORMAL_ASSESSMENT,
-    PROGRESS_REVIEW,
-    extension_days_as_terms,
+from statutory.induction_facts import (
+    INTERIM_ASSESSMENT,
+    AssessmentPoint,
+    ExtensionLine,
+    InductionFacts,
+    InductionTerm,
+    InvalidDecisionError,
+    LeaveExtension,
+    ReportDue,
+    TermsDecision,
 )
-from statutory.service import (
-    ONE_DAY,
-    CountedPeriod,
-    ServiceLedger,
-    ServicePeriod,
-    employment_terms,
-    round_terms,
-)
+from statutory.induction_years import InductionYears
+from statutory.report_plan import ReportPlan
+from statutory.service import ONE_DAY, CountedPeriod, ServiceLedger, ServicePeriod, round_terms
 from statutory.terms_served import FULL_INDUCTION_TERMS, MINIMUM_TERMS, FteChange
-from statutory.working_days import add_working_days, is_working_day
 
-INTERIM_ASSESSMENT = "interim_assessment"
-
-
-class InvalidDecisionError(StatutoryRuleError):
-    """An extension or reduction of no length."""
-
-
-@dataclass(frozen=True)
-class LeaveExtension:
-    """Days the ECT chose to extend by after statutory leave (3.7), and when they asked."""
-
-    requested_on: date
-    days: float
-
-
-@dataclass(frozen=True)
-class TermsDecision:
-    """An AB's extension (3.8) or reduction (3.2-3.4), in FTE terms, and when it was decided."""
-
-    terms: Decimal
-    decided_on: date
-    reason: str = ""
-
-    def __post_init__(self) -> None:
-        if self.terms <= 0:
-            raise InvalidDecisionError(f"an extension or reduction is a positive length, not {self.terms}")
-
-
-@dataclass(frozen=True)
-class InductionFacts:
-    """Everything the clock needs to know about one induction. Hashable, so a plan is kept."""
-
-    periods: tuple[ServicePeriod, ...]
-    fte_history: tuple[FteChange, ...]
-    absences: tuple[AbsenceFact, ...] = ()
-    leave_extensions: tuple[LeaveExtension, ...] = ()
-    extensions: tuple[TermsDecision, ...] = ()
-    reductions: tuple[TermsDecision, ...] = ()
-    completed_on: date | None = None  # passed or failed: nothing is served or due after
-
-
-@dataclass(frozen=True)
-class InductionTerm:
-    """A school term the ECT was in post in, numbered from 1 across every post."""
-
-    number: int
-    name: TermName
-    academic_year: int
-    start: date
-    end: date
-
-    @property
-    def label(self) -> str:
-        """``2025-autumn``, ``2026-spring``: the term by the calendar year it falls in."""
-        return f"{self.start.year}-{self.name.value}"
-
-
-@dataclass(frozen=True)
-class ExtensionLine:
-    """One source of a change to the terms required."""
-
-    source: str  # absence (3.6), statutory_leave (3.7), appropriate_body (3.8), reduction (3.2)
-    terms: Decimal  # negative for a reduction
-    induction_year: int | None = None
-    days: float | None = None
-    decided_on: date | None = None
-
-
-@dataclass(frozen=True)
-class AssessmentPoint:
-    terms: Decimal  # FTE terms served at the point
-    on: date | None  # the day it is reached as the facts stand (None: the post ends first)
-    final: bool
-
-
-@dataclass(frozen=True)
-class ReportDue:
-    """A review or assessment the AB is owed: when it is held and when it is due."""
-
-    kind: str  # progress_review, formal_assessment, interim_assessment
-    term_number: int
-    term_label: str
-    term_start: date
-    term_end: date
-    held_on: date  # the review or assessment meeting, as planned
-    due_on: date  # at the AB (after any postponement)
-    appropriate_body_id: str
-    school_id: str
-    final: bool = False
-    postponed_until: date | None = None  # absent on ``held_on``: held on return instead (2.56)
-    terms_served: Decimal | None = None  # interim assessments: induction served (2.63)
-    days_absent: float | None = None  # interim: days absent since the last assessment (2.63)
+__all__ = [  # the clock's vocabulary, importable from here: services need only this module
+    "INTERIM_ASSESSMENT", "AbsenceFact", "AssessmentPoint", "ExtensionLine", "InductionFacts",
+    "InductionTerm", "InvalidDecisionError", "LeaveExtension", "Plan", "ReportDue", "ServicePeriod",
+    "TermsDecision", "Timeline", "induction_timeline",
+]
 
 
 @dataclass(frozen=True)
@@ -386,7 +297,7 @@ def _plan(facts: InductionFacts) -> Plan:
     segments = [(year, length) for year, length in ((1, year_one), (2, base - year_one), (3, ab_total))
                 if length > 0]
     absences = sorted(facts.absences, key=lambda a: (a.first_day, a.days, a.reason.value))
-    years = _Years(ledger, terms, absences, facts.leave_extensions)
+    years = InductionYears(ledger, terms, absences, facts.leave_extensions)
     ends: dict[int, Fraction] = {}
     for (year, length), following in zip(segments, [*(y for y, _ in segments[1:]), None], strict=True):
         ends[year] = years.close(year, Fraction(str(length)), following)
@@ -411,7 +322,7 @@ def _plan(facts: InductionFacts) -> Plan:
                 else min(filter(None, [c.period.end, facts.completed_on])))
                for c in ledger.periods]
     fortnightly_from = years.starts.get(2) or years.starts.get(3)
-    plan_reports = _Reports(ledger, terms, years, points, absences).all()
+    plan_reports = ReportPlan(ledger, terms, years, points, absences).all()
     return Plan(ledger, terms, dict(years.starts), tuple(years.assigned(absences)), tuple(extensions),
                 _dec(final_terms), tuple(points), tuple(plan_reports),
                 CoachingSchedule(windows, fortnightly_from))
@@ -434,184 +345,3 @@ def _induction_terms(ledger: ServiceLedger) -> tuple[InductionTerm, ...]:
     ordered = sorted(found.items(), key=lambda item: item[1][0])
     return tuple(InductionTerm(number, name, year, start, end)
                  for number, ((year, name), (start, end)) in enumerate(ordered, start=1))
-
-
-class _Years:
-    """The years of induction: where each ends, and what lengthened it."""
-
-    def __init__(self, ledger: ServiceLedger, terms: Sequence[InductionTerm],
-                 absences: Sequence[AbsenceFact], leave: Sequence[LeaveExtension]) -> None:
-        self.ledger, self.terms, self.absences = ledger, terms, absences
-        self.starts: dict[int, date] = {}
-        if ledger.periods:
-            self.starts[1] = ledger.periods[0].period.start
-        self.lines: list[ExtensionLine] = []
-        self.reached = Fraction(0)  # the FTE terms at which the years so far end
-        statutory = [a for a in absences if not a.counts]
-        # the leave an opt-in follows: the latest statutory leave begun by the request
-        self.leave = [(max((a.first_day for a in statutory if a.first_day <= x.requested_on),
-                           default=x.requested_on), x.days) for x in leave]
-
-    def close(self, year: int, length: Fraction, following_year: int | None) -> Fraction:
-        """End ``year`` (of ``length`` FTE terms before extensions) and start ``following_year``
-        the next day; the FTE terms it ends at."""
-        first = self.starts.get(year)
-        if first is None:  # the previous year is never reached: nor is this one
-            self.reached += length
-            return self.reached
-        extension = Fraction(0)
-        while True:
-            end = self.reached + length + extension
-            last = self.point_date(end)
-            following = last + ONE_DAY if last is not None else None
-            inside = [a for a in self.absences
-                      if a.first_day >= first and (following is None or a.first_day < following)]
-            counted = sum((a.days for a in inside if a.counts), 0.0)
-            absence_days = counted if counted >= THRESHOLD_DAYS else 0.0
-            leave_days = sum((days for anchor, days in self.leave
-                              if anchor >= first and (following is None or anchor < following)), 0.0)
-            # each source in terms of its own, so the lines of the breakdown add up
-            by_absence = extension_days_as_terms(absence_days)
-            by_leave = extension_days_as_terms(leave_days)
-            new = Fraction(str(by_absence + by_leave))
-            if new <= extension:  # stable: extending further brings no new absence into the year
-                break
-            extension = new
-        if absence_days:
-            self.lines.append(ExtensionLine("absence", by_absence, induction_year=year, days=absence_days))
-        if leave_days:
-            self.lines.append(ExtensionLine("statutory_leave", by_leave, induction_year=year,
-                                            days=leave_days))
-        self.reached = end
-        if following is not None and following_year is not None:
-            self.starts[following_year] = following
-        return end
-
-    def point_date(self, target: Fraction) -> date | None:
-        """The day ``target`` FTE terms are served: the end of the term in which it is reached to
-        one decimal place, or the day it is reached exactly, whichever is first."""
-        exact = self.ledger.first_day_reaching(target)
-        if exact is None:
-            return None
-        ended = [t.end for t in self.terms if t.end < exact]
-        if (ended and self.ledger.in_post(ended[-1]) is not None
-                and round_terms(self.ledger.exact_through(ended[-1])) >= _dec(target)):
-            return ended[-1]
-        return exact
-
-    def assigned(self, absences: Sequence[AbsenceFact]) -> list[Absence]:
-        found = []
-        for absence in absences:
-            year = max((y for y, first in self.starts.items() if first <= absence.first_day), default=1)
-            found.append(absence.in_year(year))
-        return found
-
-
-class _Reports:
-    """Every review and assessment the plan owes, in the order they are held."""
-
-    def __init__(self, ledger: ServiceLedger, terms: Sequence[InductionTerm], years: _Years,
-                 points: Sequence[AssessmentPoint], absences: Sequence[AbsenceFact]) -> None:
-        self.ledger, self.terms, self.years, self.absences = ledger, terms, years, absences
-        self.points = [p for p in points if p.on is not None]
-        self.final_on = points[-1].on if points else None
-
-    def all(self) -> list[ReportDue]:
-        assessments = [self._assessment(p) for p in self.points]
-        interims = self._interims()
-        reviews = self._reviews(interims)
-        return sorted([*assessments, *interims, *reviews], key=lambda r: (r.held_on, r.kind))
-
-    def _term_of(self, day: date) -> InductionTerm:
-        number = max(sum(1 for t in self.terms if t.start <= day), 1)
-        return self.terms[number - 1]
-
-    def _report(self, kind: str, held_on: date, term: InductionTerm, **extra: Any) -> ReportDue:
-        holder = self.ledger.holder_at(held_on)
-        period = holder.period if holder is not None else None
-        return ReportDue(kind=kind, term_number=term.number, term_label=term.label, term_start=term.start,
-                         term_end=term.end, held_on=held_on, due_on=extra.pop("due_on", held_on),
-                         appropriate_body_id=period.appropriate_body_id if period else "",
-                         school_id=period.school_id if period else "", **extra)
-
-    def _assessment(self, point: AssessmentPoint) -> ReportDue:
-        assert point.on is not None
-        held, back = point.on, self._back_from_absence(point.on)
-        due = add_working_days(back or held, ASSESSMENT_DEADLINE_WORKING_DAYS)
-        return self._report(FORMAL_ASSESSMENT, held, self._term_of(held), due_on=due, final=point.final,
-                            postponed_until=back)
-
-    def _reviews(self, interims: Sequence[ReportDue]) -> list[ReportDue]:
-        found = []
-        left_on = {r.held_on for r in interims}
-        point_days = [p.on for p in self.points if p.on is not None]
-        for index, term in enumerate(self.terms):
-            if self.final_on is not None and term.start > self.final_on:
-                break
-            if any(term.start <= day <= term.end for day in point_days):
-                continue  # an assessment term: the assessment covers it
-            held = term.end
-            if index == 0 and self._started_mid_term(term) and len(self.terms) > 1:
-                held = _middle(self.terms[1])  # 2.49: by the middle of the following term
-            if self.ledger.in_post(held) is None or held in left_on:
-                continue  # left before it (an interim assessment instead, where one is owed)
-            holding = self._term_of(held)
-            following = self.terms[holding.number] if holding.number < len(self.terms) else None
-            upcoming = [day for day in point_days if day > held]
-            if upcoming and (following is None or upcoming[0] < following.end):
-                continue  # an assessment less than a term later: only the assessment (2.49)
-            back = self._back_from_absence(held)
-            # held on return, then written up within the 10 working days an assessment gets
-            due = add_working_days(back, ASSESSMENT_DEADLINE_WORKING_DAYS) if back else held
-            found.append(self._report(PROGRESS_REVIEW, held, term, due_on=due, postponed_until=back))
-        return found
-
-    def _started_mid_term(self, term: InductionTerm) -> bool:
-        start = self.ledger.periods[0].period.start
-        first_monday = term.start - timedelta(days=term.start.weekday())
-        return start >= first_monday + timedelta(days=7)
-
-    def _interims(self) -> list[ReportDue]:
-        found = []
-        completed = self.ledger.completed_on
-        for counted in self.ledger.periods:
-            period = counted.period
-            if period.end is None or (completed is not None and period.end >= completed):
-                continue
-            if employment_terms(period, period.end) < 1 or not self.terms:
-                continue  # 2.62: only after at least one term in the post
-            term = self._term_of(period.end)
-            # a post that ends in the holidays ended, for the school, on the last day of term:
-            # the interim assessment is held then, instead of that term's review
-            held = period.end if period.calendar.term_at(period.end) is not None else min(
-                term.end, period.end)
-            if any(p.on is not None and term.start <= p.on <= period.end for p in self.points):
-                continue  # a formal assessment in the term they leave covers it
-            previous = max((p.on for p in self.points if p.on is not None and p.on < period.end),
-                           default=self.ledger.periods[0].period.start - ONE_DAY)
-            absent = sum((a.days for a in self.absences if previous < a.first_day <= period.end), 0.0)
-            served = sum((round_terms(p.exact_through(period.end, self.ledger.fte_history))
-                          for p in self.ledger.periods if p.period.start <= period.end), Decimal(0))
-            found.append(self._report(
-                INTERIM_ASSESSMENT, held, term, terms_served=served, days_absent=absent,
-                due_on=add_working_days(held, ASSESSMENT_DEADLINE_WORKING_DAYS)))
-        return found
-
-    def _back_from_absence(self, day: date) -> date | None:
-        """The first teaching day back, if ``day`` falls in an absence (2.56); None if not absent.
-        Leave that ends in the holidays ends, for the school, when the next term begins."""
-        back = None
-        while (absence := next((a for a in self.absences if a.covers(back or day)), None)) is not None:
-            back = absence.last_day + ONE_DAY
-            while not (is_working_day(back) and self._in_term(back)):
-                back += ONE_DAY
-        return back
-
-    def _in_term(self, day: date) -> bool:
-        counted = self.ledger.holder_at(day)
-        return counted is None or counted.period.calendar.term_at(day) is not None
-
-
-def _middle(term: InductionTerm) -> date:
-    return term.start + timedelta(days=(term.end - term.start).days // 2)
-

@@ -93,10 +93,8 @@ def _transferred(h: EctHistory, p: v1.EctTransferred) -> None:
 
 
 def _pattern(h: EctHistory, p: v1.WorkingPatternChanged) -> None:
-    if h.fte_history and h.fte_history[-1].effective_from == p.effective_from:
-        h.fte_history[-1] = FteChange(p.effective_from, p.fte)
-    else:
-        h.fte_history.append(FteChange(p.effective_from, p.fte))
+    # appended in order, as every service keeps it: of two on one day, the later wins (the clock)
+    h.fte_history.append(FteChange(p.effective_from, p.fte))
 
 
 def _left(h: EctHistory, p: v1.EctLeft) -> None:
