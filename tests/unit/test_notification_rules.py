@@ -240,3 +240,26 @@ def test_a_disabled_rule_notifies_no_one():
 def test_a_mentor_assignment_is_not_statutory_so_its_recipient_may_opt_out():
     assert only(mentor_assigned()).statutory is False
     assert only(term_report_submitted()).statutory is True
+
+
+def test_an_ect_leaving_is_told_the_interim_assessments_due_date_the_clock_gives_2_62():
+    # Old behaviour: "by their last day", the leaving date, whatever the clock said; the
+    # reminder and this notice now give the one date (statutory.timeline).
+    from notifications.induction import evolve
+    from notifications.reminders import timeline_of
+    from tests.unit.test_notification_induction import ECT, registered
+
+    left_on = date(2026, 2, 13)
+    event = envelope(EctLeft(left_on=left_on, reason="relocating", terms_served=1.4,
+                             interim_assessment_due=True), ect_id=ECT)
+    state = evolve(evolve(InductionState(ect_id=ECT), registered()), event)
+    (interim,) = [r for r in timeline_of(state, {}, left_on).reports if r.kind == "interim_assessment"]
+    (notification,) = notifications_for(event, state, Policy(), calendars={})
+    assert notification.due_on == interim.due_on
+    assert f"is due from the induction tutor by {interim.due_on:%A} {interim.due_on.day}" in notification.body
+    # and a post shorter than a term owes none, whatever the event said (2.33, 2.62)
+    short = envelope(EctLeft(left_on=date(2025, 10, 10), reason="illness", terms_served=0.4,
+                             interim_assessment_due=True), ect_id=ECT)
+    (none_due,) = notifications_for(short, evolve(evolve(InductionState(ect_id=ECT), registered()), short),
+                                    Policy(), calendars={})
+    assert none_due.due_on is None and "no interim assessment is due" in none_due.body

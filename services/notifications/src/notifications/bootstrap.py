@@ -29,7 +29,7 @@ from notifications.delivery import Delivery, RetryPolicy
 from notifications.integration import outbox
 from notifications.policy import Policy
 from notifications.projections import induction, notification
-from notifications.rules import notifications_for
+from notifications.rules import ASKS_THE_CLOCK, notifications_for
 from notifications.scheduler import Scheduler
 from notifications.settings import NotificationsSettings
 
@@ -75,7 +75,9 @@ def recorder(policy: Policy) -> Any:
         state = await induction.apply(conn, envelope)
         if await induction.refolded(conn, envelope.event_id):
             return  # folded again after a refold: its notifications were recorded the first time
-        await notification.insert(conn, notifications_for(envelope, state, policy))
+        calendars = (await induction.calendars(conn, state.school_ids())
+                     if state is not None and type(envelope.payload) in ASKS_THE_CLOCK else None)
+        await notification.insert(conn, notifications_for(envelope, state, policy, calendars))
 
     return record
 

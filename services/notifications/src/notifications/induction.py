@@ -18,7 +18,7 @@ order they arrive in; a refold (``begin_refold``) relies on it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -34,7 +34,7 @@ from statutory.absence import AbsenceFact, AbsenceReason
 from statutory.calendar import SchoolCalendar
 from statutory.service import END, START, TRANSFER, PostChange, service_periods
 from statutory.terms_served import FteChange
-from statutory.timeline import InductionFacts, TermsDecision
+from statutory.timeline import InductionFacts, TermsDecision, Timeline, induction_timeline
 from statutory.timeline import LeaveExtension as LeaveExtensionFact
 
 # The shape of the facts kept. A state stored before the facts were kept (version 0: no
@@ -234,6 +234,13 @@ def induction_facts(state: InductionState,
         reductions=_decisions(state.reductions),
         completed_on=state.completed_on,
     )
+
+
+def timeline_of(state: InductionState, calendars: Mapping[str, SchoolCalendar], as_of: date) -> Timeline:
+    """The induction clock for the ECT, each post on its school's calendar (England's default
+    for a school that set no term dates)."""
+    facts = induction_facts(state, lambda school: calendars.get(school) or SchoolCalendar())
+    return induction_timeline(facts, as_of)
 
 
 def _decisions(decisions: Sequence[Decision]) -> tuple[TermsDecision, ...]:

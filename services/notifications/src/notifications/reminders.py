@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from contracts import Role
-from notifications.induction import InductionState, induction_facts
+from notifications.induction import InductionState, timeline_of
 from notifications.message import Message, Notification, Rule, address, long_date, when
 from notifications.policy import Policy
 from statutory.calendar import SchoolCalendar
@@ -40,7 +40,7 @@ from statutory.end_of_induction import (
     notice_due_by,
 )
 from statutory.reports_due import FORMAL_ASSESSMENT, PROGRESS_REVIEW
-from statutory.timeline import INTERIM_ASSESSMENT, ReportDue, Timeline, induction_timeline
+from statutory.timeline import INTERIM_ASSESSMENT, ReportDue, Timeline
 
 ONE_DAY = timedelta(days=1)
 
@@ -74,13 +74,6 @@ def current_occasion(deadline: Deadline, today: date, policy: Policy) -> str | N
     days = min(come)
     label = "on-the-day" if days == 0 else f"{days}-days-before"
     return f"{label}@{due.isoformat()}"
-
-
-def timeline_of(state: InductionState, calendars: Mapping[str, SchoolCalendar], today: date) -> Timeline:
-    """The induction clock for the ECT, each post on its school's calendar (England's default
-    for a school that set no term dates)."""
-    facts = induction_facts(state, lambda school: calendars.get(school) or SchoolCalendar())
-    return induction_timeline(facts, today)
 
 
 def reminders_for(state: InductionState, calendars: Mapping[str, SchoolCalendar], today: date,

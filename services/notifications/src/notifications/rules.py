@@ -8,8 +8,8 @@ overdue, missed coaching) are in ``reminders``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from contracts import EventEnvelope, Role
@@ -20,7 +20,7 @@ from contracts.reporting.v1 import (
     TermReportSubmitted,
 )
 from contracts.scheduling.v1 import AbsenceThresholdReached, EctLeft, MentorAssigned
-from notifications.induction import InductionState
+from notifications.induction import InductionState, timeline_of
 from notifications.message import (
     Contacts,
     Message,
@@ -31,7 +31,9 @@ from notifications.message import (
     notification_id,
 )
 from notifications.policy import Policy
+from statutory.calendar import SchoolCalendar
 from statutory.end_of_induction import DECISION_WORKING_DAYS, NOTICE_WORKING_DAYS, decision_due_by
+from statutory.timeline import INTERIM_ASSESSMENT
 
 __all__ = ["Notification", "Rule", "notification_id", "notifications_for"]
 
@@ -136,18 +138,38 @@ def absence_threshold_reached(envelope: EventEnvelope[Any], payload: AbsenceThre
               "this happens (guidance 5.4): this is that notice. Statutory leave is not counted."))
 
 
-def ect_left(envelope: EventEnvelope[Any], payload: EctLeft) -> Message:
-    """An ECT leaving part-way: the AB learns whether an interim assessment is due (2.62-2.63)."""
-    due = ("An interim assessment is due from the induction tutor by their last day "
-           f"({long_date(payload.left_on)}): progress, induction served and days absent since "
-           "the last assessment (guidance 2.62-2.63). You will be told if it is late."
-           if payload.interim_assessment_due else
-           "They served less than a term, so no interim assessment is due (guidance 2.62).")
+def interim_due_on(payload: EctLeft, context: InductionState | None,
+                   calendars: Mapping[str, SchoolCalendar] | None) -> date | None:
+    """When the interim assessment for the post ending on ``left_on`` is due, as the induction
+    clock has it (None: none is owed, 2.62). Without the ECT's record or their schools'
+    calendars, what scheduling's clock said when the ECT left."""
+    said = payload.left_on if payload.interim_assessment_due else None
+    if context is None or calendars is None or context.stale or not context.registered:
+        return said
+    timeline = timeline_of(context, calendars, payload.left_on)
+    post = next((c.period for c in timeline.plan.ledger.periods if c.period.end == payload.left_on), None)
+    if post is None:
+        return said
+    return next((r.due_on for r in timeline.reports if r.kind == INTERIM_ASSESSMENT
+                 and post.start <= r.held_on <= payload.left_on), None)
+
+
+def ect_left(envelope: EventEnvelope[Any], payload: EctLeft, context: InductionState | None = None,
+             calendars: Mapping[str, SchoolCalendar] | None = None) -> Message:
+    """An ECT leaving part-way: the AB learns whether an interim assessment is due (2.62-2.63),
+    and by when, as the induction clock has it (the date the tutor is reminded of)."""
+    due_on = interim_due_on(payload, context, calendars)
+    due = (f"An interim assessment is due from the induction tutor by {long_date(due_on)}, made "
+           "before they go: progress, induction served and days absent since the last "
+           "assessment (guidance 2.62-2.63). You will be told if it is late."
+           if due_on is not None else
+           "They served less than a term in the post, or a formal assessment this term covers "
+           "it, so no interim assessment is due (guidance 2.62).")
     return Message(
         Rule.ECT_LEFT, *_about(envelope), title="An ECT is leaving their school part-way",
         body=(f"ECT {envelope.ect_id} leaves their school on {long_date(payload.left_on)} "
               f"({payload.reason}), having served {payload.terms_served:g} terms of induction. {due}"),
-        due_on=payload.left_on if payload.interim_assessment_due else None)
+        due_on=due_on)
 
 
 _RULES: dict[type[Any], Say] = {
@@ -155,20 +177,30 @@ _RULES: dict[type[Any], Say] = {
     TermReportSubmitted: term_report_submitted,
     SupportPlanShared: support_plan_shared,
     AbsenceThresholdReached: absence_threshold_reached,
-    EctLeft: ect_left,
 }
+# Rules whose message gives a date the induction clock decides: they are given the ECT's
+# record and the calendars of their schools, which the consumer reads for them.
+SayWithTheClock = Callable[[EventEnvelope[Any], Any, InductionState | None,
+                            Mapping[str, SchoolCalendar] | None], Message | None]
+_CLOCK_RULES: dict[type[Any], SayWithTheClock] = {EctLeft: ect_left}
+ASKS_THE_CLOCK: frozenset[type[Any]] = frozenset(_CLOCK_RULES)
 
 
 def notifications_for(envelope: EventEnvelope[Any], context: InductionState | None = None,
-                      policy: Policy | None = None) -> list[Notification]:
+                      policy: Policy | None = None,
+                      calendars: Mapping[str, SchoolCalendar] | None = None) -> list[Notification]:
     """Every notification ``envelope`` calls for; most events call for none.
 
     ``context`` is what this service knows of the ECT, the event already applied: it names
-    the holders of roles the event does not (the AB of an ECT who left, say).
+    the holders of roles the event does not (the AB of an ECT who left, say). ``calendars``
+    (of the ECT's schools) let a rule in ``ASKS_THE_CLOCK`` give the clock's date.
     """
     policy = policy or Policy()
-    say = _RULES.get(type(envelope.payload))
-    message = say(envelope, envelope.payload) if say else None
+    say, with_clock = _RULES.get(type(envelope.payload)), _CLOCK_RULES.get(type(envelope.payload))
+    if with_clock is not None:
+        message = with_clock(envelope, envelope.payload, context, calendars)
+    else:
+        message = say(envelope, envelope.payload) if say else None
     if message is None:
         return []
     return address(message, audience=policy.audience(message.rule), hub_lead_ids=policy.hub_lead_ids,
