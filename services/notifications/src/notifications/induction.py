@@ -18,7 +18,7 @@ order they arrive in; a refold (``begin_refold``) relies on it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -173,6 +173,9 @@ class InductionState(BaseModel):
                 found = post.induction_tutor_id
         return found if found is not None else self.induction_tutor_id
 
+    def induction_facts(self, calendar_for: Callable[[str], SchoolCalendar]) -> InductionFacts:
+        return induction_facts(self, calendar_for)
+
     def school_ids(self) -> list[str]:
         """Every school the ECT was in post at: each one's calendar counts their service there."""
         return sorted({p.school_id for p in self.posts if p.school_id})
@@ -223,15 +226,14 @@ def induction_facts(state: InductionState,
     """
     posts = [PostChange(p.kind, p.on, p.appropriate_body_id, p.school_id) for p in state.posts]
     absences = (AbsenceFact(a.first_day, a.days, AbsenceReason(a.reason)) for a in state.absences.values())
+    # each list as its one topic gave it, in order, as scheduling and reporting keep theirs
     return InductionFacts(
         periods=service_periods(posts, calendar_for),
         fte_history=tuple(FteChange(f.effective_from, f.fte) for f in state.fte_history),
-        absences=tuple(sorted(absences, key=lambda a: (a.first_day, a.days, a.reason.value))),
-        leave_extensions=tuple(LeaveExtensionFact(x.requested_on, x.days)
-                               for x in sorted(state.leave_extensions,
-                                               key=lambda x: (x.requested_on, x.days))),
-        extensions=_decisions(state.extensions),
-        reductions=_decisions(state.reductions),
+        absences=tuple(sorted(absences, key=lambda a: (a.first_day, a.days))),
+        leave_extensions=tuple(LeaveExtensionFact(x.requested_on, x.days) for x in state.leave_extensions),
+        extensions=tuple(TermsDecision(d.terms, d.decided_on) for d in state.extensions),
+        reductions=tuple(TermsDecision(d.terms, d.decided_on) for d in state.reductions),
         completed_on=state.completed_on,
     )
 
@@ -241,11 +243,6 @@ def timeline_of(state: InductionState, calendars: Mapping[str, SchoolCalendar], 
     for a school that set no term dates)."""
     facts = induction_facts(state, lambda school: calendars.get(school) or SchoolCalendar())
     return induction_timeline(facts, as_of)
-
-
-def _decisions(decisions: Sequence[Decision]) -> tuple[TermsDecision, ...]:
-    return tuple(TermsDecision(d.terms, d.decided_on)
-                 for d in sorted(decisions, key=lambda d: (d.decided_on, d.terms)))
 
 
 def evolve(state: InductionState, envelope: EventEnvelope[Any]) -> InductionState:
