@@ -13,24 +13,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from statutory.calendar import SchoolCalendar
-from statutory.terms_served import FteChange, first_day_of_year
 
 SESSIONS_PER_TEACHING_WEEK = {1: 1.0, 2: 0.5}  # year 3 (an extension) keeps year 2's cadence
-
-
-def sessions_expected(calendar: SchoolCalendar, start: date, as_of: date,
-                      fte_history: Sequence[FteChange], end: date | None = None) -> int:
-    """Sessions due from ``start`` to ``as_of`` (inclusive), counting only whole teaching weeks
-    that have begun; a fortnightly half-week rounds down, so nothing is due before it is owed."""
-    last = min(as_of, end) if end else as_of
-    if last < start:
-        return 0
-    return count_expected(calendar, start, last, first_day_of_year(calendar, start, fte_history, 2))
-
-
-def count_expected(calendar: SchoolCalendar, start: date, last: date, year_two: date | None) -> int:
-    """``sessions_expected`` when the first day of induction year two is already known."""
-    return CadenceSchedule(calendar, start, year_two).expected(last)
 
 
 class CoachingSchedule:
@@ -112,17 +96,3 @@ class CadenceSchedule(CoachingSchedule):
 def _per_week(week_start: date, year_two: date | None) -> float:
     in_year_one = year_two is None or week_start < year_two
     return SESSIONS_PER_TEACHING_WEEK[1] if in_year_one else SESSIONS_PER_TEACHING_WEEK[2]
-
-
-def next_session_due(calendar: SchoolCalendar, start: date, as_of: date,
-                     fte_history: Sequence[FteChange], held: int) -> date | None:
-    """The Monday of the first teaching week by which one more session than ``held`` is owed."""
-    horizon = as_of + timedelta(days=400)
-    year_two = first_day_of_year(calendar, start, fte_history, 2)
-    expected = 0.0
-    for monday in calendar.teaching_weeks(start, horizon):
-        week_start = max(monday, start)
-        expected += _per_week(week_start, year_two)
-        if math.floor(expected + 1e-9) > held:
-            return week_start
-    return None
