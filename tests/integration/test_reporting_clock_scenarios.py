@@ -163,3 +163,22 @@ async def test_an_ab_reduces_an_induction_with_consent_to_no_less_than_a_term_st
     due = await hub.submissions(ect)
     assert list(due) == [(1, "formal_assessment")]
     await hub.assert_rebuild_equals_live()
+
+
+async def test_a_timetable_over_the_limit_turns_the_entitlement_amber_or_red_statutory_rule_3(hub: Hub):
+    ect = hub.register()
+    hub.on(date(2025, 9, 10))
+
+    async def timetable(year: int, percent: float) -> dict[str, str]:
+        hub.scheduling.record_timetable(ect, induction_year=year, timetable_percent=percent,
+                                        provenance=LEAD_P)
+        row = await hub.entitlement(ect)
+        assert (row["timetable_percent"], row["timetable_limit_percent"]) == (percent, 90.0)
+        return {r["rule"]: r["level"] for r in row["reasons"] if r["rule"] == "timetable"}
+
+    assert await timetable(1, 90) == {}  # 90% is the most in year 1 (2.20)
+    assert await timetable(1, 93) == {"timetable": "amber"}  # reduced, but too little
+    assert await timetable(1, 100) == {"timetable": "red"}  # not reduced at all
+    row = await hub.entitlement(ect)
+    reason = next(r["reason"] for r in row["reasons"] if r["rule"] == "timetable")
+    assert "at most 90%" in reason and "2.20-2.21" in reason

@@ -42,6 +42,7 @@ _PAYLOADS: tuple[type[EventPayload], ...] = (
     scheduling_v1.AbsenceRecorded,
     scheduling_v1.AbsenceThresholdReached,
     scheduling_v1.StatutoryLeaveExtensionGranted,
+    scheduling_v1.TimetableRecorded,
     reporting_v1.TermReportSubmitted,
     reporting_v1.SupportPlanShared,
     reporting_v1.InductionOutcomeRecorded,

@@ -314,6 +314,18 @@ class AbsenceThresholdReached(EventPayload):
     extension_days: float
 
 
+class TimetableRecorded(EventPayload):
+    """The school recorded the share of a normal timetable the ECT teaches in a year of
+    induction: at most 90% in year 1 and 95% in year 2 (2.20-2.21)."""
+
+    event_type: ClassVar[str] = "TimetableRecorded"
+    event_version: ClassVar[int] = 1
+
+    induction_year: int = Field(ge=1, le=2)
+    timetable_percent: float = Field(gt=0, le=100, description="Share of a normal timetable, in %.")
+    recorded_on: date
+
+
 class StatutoryLeaveExtensionGranted(EventPayload):
     """The ECT returning from statutory leave chose to extend; such a request is always granted (3.7)."""
 

@@ -220,6 +220,11 @@ class SchedulingApplication(Application):
         self.change_ect(ect_id, authorize, lambda ect: ect.opt_to_extend(
             extension_days, self.today(), provenance))
 
+    def record_timetable(self, ect_id: UUID, *, induction_year: int, timetable_percent: float,
+                         provenance: Provenance, authorize: Authorize = allow_all) -> bool:
+        return self.change_ect(ect_id, authorize, lambda ect: ect.record_timetable(
+            induction_year, timetable_percent, self.today(), provenance))
+
     def change_working_pattern(self, ect_id: UUID, *, fte: float, effective_from: date,
                                provenance: Provenance, authorize: Authorize = allow_all) -> bool:
         return self.change_ect(ect_id, authorize, lambda ect: ect.change_working_pattern(

@@ -18,6 +18,7 @@ from reporting.domain.induction_clock import InductionClock
 from reporting.domain.submissions import Submission
 from statutory.absence import THRESHOLD_DAYS
 from statutory.timeline import InductionTerm
+from statutory.timetable import limit_percent
 
 EXCUSED = "ect_absent"  # a session missed because the ECT was absent is no gap in provision
 
@@ -63,6 +64,7 @@ def to_date(clock: InductionClock, items: list[Submission], training: dict[str, 
         rules.judge_absence(verdict, thresholds, absence_days, year)
         rules.judge_reports(verdict, thresholds, items, clock.today)
         rules.judge_progress(verdict, history)
+        rules.judge_timetable(verdict, year, history.timetable.get(min(year, 2)))
     else:
         verdict.reasons.append({"level": rules.GREEN, "rule": "closed",
                                 "reason": f"induction {history.status} on {as_of}; figures as of then"})
@@ -98,6 +100,8 @@ def to_date(clock: InductionClock, items: list[Submission], training: dict[str, 
                                       if line.source == "absence"),
         "statutory_leave_extension_days": sum(days for _, days in history.statutory_leave_extension),
         "year_two_starts": timeline.year_two_starts,
+        "timetable_percent": history.timetable.get(min(year, 2)),
+        "timetable_limit_percent": limit_percent(year),
         "breakdown": timeline.breakdown(),
         "reports_submitted": len(history.reports),
         "support_plans_shared": len(history.support_plans),

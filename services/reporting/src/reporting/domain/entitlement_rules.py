@@ -18,6 +18,9 @@ environment in ``reporting.settings``); the defaults, and what each rule looks a
   10 days overdue (the AB chases late reports, 2.74).
 - **progress**: the latest review not on track with no support plan shared is red (4.1);
   with a plan, amber while the ECT is not back on track.
+- **timetable** (statutory, 2.20-2.21, ``statutory.timetable``): the share of a normal
+  timetable recorded for the current year of induction over its limit (90% in year 1, 95% in
+  year 2) is amber when reduced too little, red when not reduced at all.
 
 The same rules, scoped to one term (its shortfall, its reports, its review), give the status
 of each term.
@@ -30,6 +33,7 @@ from datetime import date
 
 from reporting.domain.history import EctHistory
 from reporting.domain.submissions import Submission
+from statutory.timetable import TimetableStanding, limit_percent, standing
 
 GREEN, AMBER, RED = "green", "amber", "red"
 _RANK = {GREEN: 0, AMBER: 1, RED: 2}
@@ -115,6 +119,20 @@ def judge_absence(v: Verdict, t: Thresholds, days: float, year: int) -> None:
               "is reached, the year is extended by the days absent and the AB must be told (3.6, 5.4)")
     elif found == AMBER:
         v.add(AMBER, "absence", f"{days:g} days' absence in induction year {year}, approaching 30 (3.6)")
+
+
+def judge_timetable(v: Verdict, year: int, timetable_percent: float | None) -> None:
+    if timetable_percent is None:
+        return
+    found = standing(year, timetable_percent)
+    if found is TimetableStanding.WITHIN:
+        return
+    limit = limit_percent(year)
+    what = (f"a full timetable ({timetable_percent:g}%) in induction year {year}: no reduction"
+            if found is TimetableStanding.NO_REDUCTION else
+            f"{timetable_percent:g}% of a normal timetable in induction year {year}")
+    v.add(RED if found is TimetableStanding.NO_REDUCTION else AMBER, "timetable",
+          f"{what}, where an ECT teaches at most {limit:g}% (statutory guidance 2.20-2.21)")
 
 
 def judge_reports(v: Verdict, t: Thresholds, items: list[Submission], today: date) -> None:

@@ -132,6 +132,7 @@ class EctHistory:
     catch_ups: dict[UUID, CatchUpFact] = field(default_factory=dict)
     absences: dict[UUID, AbsenceFact] = field(default_factory=dict)
     statutory_leave_extension: list[tuple[date, float]] = field(default_factory=list)  # (on, days)
+    timetable: dict[int, float] = field(default_factory=dict)  # year of induction -> % taught (2.20)
     reports: dict[UUID, ReportFact] = field(default_factory=dict)
     support_plans: dict[UUID, SupportPlanFact] = field(default_factory=dict)
     extensions: list[ExtensionFact] = field(default_factory=list)

@@ -143,6 +143,10 @@ def _statutory_leave(h: EctHistory, p: v1.StatutoryLeaveExtensionGranted) -> Non
     h.statutory_leave_extension.append((p.requested_on, p.extension_days))
 
 
+def _timetable(h: EctHistory, p: v1.TimetableRecorded) -> None:
+    h.timetable[p.induction_year] = p.timetable_percent
+
+
 def _report(h: EctHistory, p: rv1.TermReportSubmitted) -> None:
     h.reports[p.report_id] = ReportFact(
         p.report_id, p.kind.value, p.term_number, p.on_track, p.submitted_on,
@@ -176,7 +180,7 @@ _HANDLERS: dict[type[Any], Any] = {
     v1.MentorAssigned: _mentor, v1.SessionHeld: _session, v1.SessionMissed: _missed,
     v1.DropInRecorded: _drop_in, v1.EctTrainingRecorded: _training, v1.CatchUpAssigned: _catch_up,
     v1.CatchUpCompleted: _catch_up_done, v1.AbsenceRecorded: _absence,
-    v1.StatutoryLeaveExtensionGranted: _statutory_leave,
+    v1.StatutoryLeaveExtensionGranted: _statutory_leave, v1.TimetableRecorded: _timetable,
     rv1.TermReportSubmitted: _report, rv1.SupportPlanShared: _plan,
     rv1.InductionOutcomeRecorded: _outcome, rv1.InductionExtended: _extended,
     rv1.InductionReduced: _reduced,

@@ -22,6 +22,7 @@ from statutory.absence import AbsenceFact, AbsenceReason
 from statutory.service import PostChange
 from statutory.terms_served import FteChange
 from statutory.timeline import LeaveExtension, TermsDecision
+from statutory.timetable import standing
 
 if TYPE_CHECKING:
     from scheduling.domain.clock import CalendarFor
@@ -80,6 +81,7 @@ class Programme(Aggregate):
         self.absences: dict[UUID, AbsenceFact] = {}
         self.threshold_years: set[int] = set()  # AbsenceThresholdReached fires once a year
         self.leave_extensions: list[LeaveExtension] = []
+        self.timetable: dict[int, float] = {}  # year of induction -> % of a normal timetable
 
     # -- coaching sessions -------------------------------------------------------------------
 
@@ -248,6 +250,25 @@ class Programme(Aggregate):
                 "leave not yet covered by an extension")
         self._statutory_leave_extension_granted(extension_days=extension_days,
                                                 requested_on=requested_on, provenance=provenance)
+
+    # -- the reduced timetable (statutory rule 3, guidance 2.20-2.21) ---------------------------
+
+    def record_timetable(self, induction_year: int, timetable_percent: float, recorded_on: date,
+                         provenance: Provenance) -> bool:
+        """The share of a normal timetable taught in a year; False when it is already so. A
+        share over the limit is recorded as it is: the entitlement shows the breach."""
+        self.check_open("record the timetable")
+        standing(induction_year, timetable_percent)  # refuses an impossible share or year
+        if self.timetable.get(induction_year) == timetable_percent:
+            return False
+        self._timetable_recorded(induction_year=induction_year, timetable_percent=timetable_percent,
+                                 recorded_on=recorded_on, provenance=provenance)
+        return True
+
+    @event("TimetableRecorded")
+    def _timetable_recorded(self, induction_year: int, timetable_percent: float, recorded_on: date,
+                            provenance: Provenance) -> None:
+        self.timetable[induction_year] = timetable_percent
 
     @event("StatutoryLeaveExtensionGranted")
     def _statutory_leave_extension_granted(self, extension_days: float, requested_on: date,

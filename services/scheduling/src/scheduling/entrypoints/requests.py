@@ -113,6 +113,11 @@ class OptToExtend(Command):
     extension_days: float = Field(gt=0, le=400, multiple_of=0.5)
 
 
+class RecordTimetable(Command):
+    timetable_percent: float = Field(gt=0, le=100, description="Share of a normal timetable, in %: at most "
+                                     "90 in year 1 and 95 in year 2 (2.20-2.21)")
+
+
 class ChangeWorkingPattern(Command):
     fte: float = Field(gt=0, le=1)
     effective_from: date

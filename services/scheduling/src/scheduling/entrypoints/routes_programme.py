@@ -1,11 +1,11 @@
-"""The programme of one ECT: sessions, drop-ins, hub training and catch-ups, absence."""
+"""The programme of one ECT: sessions, drop-ins, hub training and catch-ups, absence, timetable."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Path, Request, Response, status
 
 from ect_platform.identity import Caller, allow
 from scheduling import access
@@ -17,6 +17,7 @@ from scheduling.entrypoints.requests import (
     RecordEctTraining,
     RecordMissedSession,
     RecordSession,
+    RecordTimetable,
 )
 
 if TYPE_CHECKING:
@@ -176,5 +177,25 @@ def router(commands: Commands) -> APIRouter:
             authorize=lambda ect: access.check_may_manage(caller, ect, "record an extension request"),
         )
         return {"ect_id": ect_id, "granted": True, "extension_days": body.extension_days}
+
+    @routes.put(
+        "/ects/{ect_id}/timetable/{induction_year}",
+        dependencies=[allow(*access.STAFF, action="record the timetable")],
+    )
+    async def record_timetable(
+        ect_id: UUID, induction_year: Annotated[int, Path(ge=1, le=2)], body: RecordTimetable,
+        caller: Caller, request: Request,
+    ) -> dict[str, Any]:
+        """The share of a normal timetable the ECT teaches in a year of induction (2.20-2.21)."""
+        changed = await commands.run(
+            app.record_timetable,
+            ect_id,
+            induction_year=induction_year,
+            timetable_percent=body.timetable_percent,
+            provenance=commands.provenance(caller, request),
+            authorize=lambda ect: access.check_may_manage(caller, ect, "record the timetable"),
+        )
+        return {"ect_id": ect_id, "induction_year": induction_year,
+                "timetable_percent": body.timetable_percent, "changed": changed}
 
     return routes

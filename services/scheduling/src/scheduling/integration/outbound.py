@@ -73,6 +73,7 @@ to_integration_event = Translator(
         prog.AbsenceThresholdReached: copied(v1.AbsenceThresholdReached, happened=None),
         prog.StatutoryLeaveExtensionGranted: copied(v1.StatutoryLeaveExtensionGranted,
                                                   happened="requested_on"),
+        prog.TimetableRecorded: copied(v1.TimetableRecorded, happened="recorded_on"),
         mentor_ev.MentorRegistered: copied(v1.MentorRegistered, happened=None, about_ect=False,
                                            extra=_mentor_is_originator),
         mentor_ev.MentorTrainingAttended: copied(v1.MentorTrainingAttended, happened="held_on",
