@@ -1,5 +1,9 @@
 """Induction served in FTE-weighted terms, worked by hand.
 
+The count itself is ``terms_served``; the minimum period, the years of induction and the terms
+required and remaining are asked of the induction clock (``statutory.timeline``), one open or
+closed post at a time.
+
 Most examples use a school whose 2025/26 terms are exactly 100 days long, so each day in a
 term is 0.01 of a term and the arithmetic can be checked at a glance.
 """
@@ -13,15 +17,19 @@ import pytest
 
 from statutory.calendar import AcademicYear, SchoolCalendar, Term, TermName
 from statutory.errors import StatutoryRuleError
+from statutory.service import ServicePeriod
 from statutory.terms_served import (
     FteChange,
     InvalidWorkingPatternError,
-    induction_year_at,
-    meets_minimum_period,
-    terms_remaining,
-    terms_required,
     terms_served,
     terms_served_exact,
+)
+from statutory.timeline import (
+    InductionFacts,
+    InvalidDecisionError,
+    TermsDecision,
+    Timeline,
+    induction_timeline,
 )
 
 D = Decimal
@@ -39,6 +47,21 @@ DEFAULT = SchoolCalendar()
 
 def full_time(start: date = AUTUMN_START) -> list[FteChange]:
     return [FteChange(start, 1.0)]
+
+
+def post(start: date, end: date | None = None, *, fte: float = 1.0, calendar: SchoolCalendar = TIDY,
+         as_of: date = date(2035, 1, 1), extensions: tuple[TermsDecision, ...] = (),
+         reductions: tuple[TermsDecision, ...] = ()) -> Timeline:
+    """The induction clock for one post from ``start`` (open unless ``end``) at a steady ``fte``."""
+    facts = InductionFacts((ServicePeriod(start, calendar, end),), (FteChange(start, fte),),
+                           extensions=extensions, reductions=reductions)
+    return induction_timeline(facts, as_of)
+
+
+def counts(clock: Timeline) -> bool:
+    """Whether the one post counts towards induction, as the clock's breakdown says (2.33)."""
+    [period] = clock.breakdown()["periods"]
+    return bool(period["counts"])
 
 
 def test_the_tidy_calendar_has_hundred_day_terms() -> None:
@@ -177,16 +200,23 @@ def test_fte_must_be_more_than_zero_and_at_most_one(fte: float) -> None:
 
 
 # -- statutory rule 2: one term of continuous employment ------------------------------------------
+#
+# Asked of the induction clock: whether a closed post counts is its breakdown's ``counts``.
 
 
 def test_less_than_one_term_of_employment_does_not_count_statutory_rule_2() -> None:
-    assert not meets_minimum_period(TIDY, AUTUMN_START, date(2025, 12, 8))
-    assert not meets_minimum_period(TIDY, date(2025, 11, 10), date(2026, 3, 1))  # 0.3 + 0.56
+    assert not counts(post(AUTUMN_START, date(2025, 12, 8)))
+    assert not counts(post(date(2025, 11, 10), date(2026, 3, 1)))  # 0.3 + 0.56
+    assert post(date(2025, 11, 10), date(2026, 3, 1)).terms_served == D("0.0")
 
 
 def test_one_term_or_more_of_employment_counts_whatever_the_fte_statutory_rule_2() -> None:
-    assert meets_minimum_period(TIDY, AUTUMN_START, AUTUMN_END)
-    assert meets_minimum_period(TIDY, date(2025, 11, 10), date(2026, 3, 15))  # 0.3 + 0.7
+    # employment is measured in school terms whatever the FTE: at 0.5 a whole autumn is one term
+    # of employment, though half a term served
+    assert counts(post(AUTUMN_START, AUTUMN_END, fte=0.5))
+    assert post(AUTUMN_START, AUTUMN_END, fte=0.5).terms_served == D("0.5")
+    assert counts(post(date(2025, 11, 10), date(2026, 3, 15), fte=0.5))  # 0.3 + 0.7
+    assert counts(post(AUTUMN_START, AUTUMN_END))
 
 
 # -- years of induction -------------------------------------------------------------------------
@@ -194,75 +224,100 @@ def test_one_term_or_more_of_employment_counts_whatever_the_fte_statutory_rule_2
 
 def test_a_full_timer_is_in_year_two_from_the_day_after_three_terms() -> None:
     start = date(2025, 9, 1)
-    history = full_time(start)
+    clock = post(start, calendar=DEFAULT)
 
-    assert induction_year_at(DEFAULT, start, start, history) == 1
-    assert induction_year_at(DEFAULT, start, date(2026, 7, 17), history) == 1  # last day of term 3
-    assert induction_year_at(DEFAULT, start, date(2026, 7, 18), history) == 2
-    assert induction_year_at(DEFAULT, start, date(2027, 7, 16), history) == 2
-    assert induction_year_at(DEFAULT, start, date(2027, 7, 17), history) == 3
+    assert clock.induction_year_at(start) == 1
+    assert clock.induction_year_at(date(2026, 7, 17)) == 1  # last day of term 3
+    assert clock.induction_year_at(date(2026, 7, 18)) == 2
+    assert clock.induction_year_at(date(2027, 7, 16)) == 2
+    # Changed from induction_year_at, which put any day past six terms in year 3. In the clock
+    # year 3 is an AB's extension (3.8): without one an ECT past the end stays in year 2.
+    assert clock.induction_year_at(date(2027, 7, 17)) == 2
+    extended = post(start, calendar=DEFAULT, extensions=(TermsDecision(D(1), date(2027, 7, 20)),))
+    assert extended.extension_starts == date(2027, 7, 17)
+    assert extended.induction_year_at(date(2027, 7, 17)) == 3
 
 
 def test_the_year_of_induction_uses_the_unrounded_terms_served() -> None:
     day_97_of_summer = date(2026, 7, 25)  # 2.96 served before it, which would round to 3.0
+    clock = post(AUTUMN_START)
 
-    assert terms_served(TIDY, AUTUMN_START, day_97_of_summer, full_time()) == D("3.0")
-    assert induction_year_at(TIDY, AUTUMN_START, day_97_of_summer, full_time()) == 1
+    assert post(AUTUMN_START, as_of=day_97_of_summer).terms_served == D("3.0")
+    assert clock.induction_year_at(day_97_of_summer) == 1
+    # the clock's rule: year 1 ends at its assessment point, the end of the term in which 3.0 is
+    # reached to one decimal place or the day it is reached exactly, whichever is first; here
+    # both are the last day of the summer term, 28 Jul, not the day the rounded figure is 3.0
+    assert clock.year_two_starts == date(2026, 7, 29)
 
 
 def test_a_half_timer_reaches_year_two_after_six_school_terms_statutory_rule_1() -> None:
     start = date(2025, 9, 1)
-    history = [FteChange(start, 0.5)]
+    clock = post(start, calendar=DEFAULT, fte=0.5)
 
-    assert induction_year_at(DEFAULT, start, date(2027, 7, 16), history) == 1
-    assert induction_year_at(DEFAULT, start, date(2027, 7, 17), history) == 2
+    assert clock.induction_year_at(date(2027, 7, 16)) == 1
+    assert clock.induction_year_at(date(2027, 7, 17)) == 2
 
 
 # -- terms required and remaining (statutory rules 1 and 10) ------------------------------------
 
 
+def decided(terms: str) -> tuple[TermsDecision, ...]:
+    return (TermsDecision(D(terms), date(2025, 9, 1)),)
+
+
 def test_induction_normally_requires_six_terms_statutory_rule_1() -> None:
-    assert terms_required() == D("6.0")
+    assert post(AUTUMN_START).terms_required == D("6.0")
 
 
 def test_an_extension_adds_fte_terms_statutory_rule_10() -> None:
-    assert terms_required(extension_terms=D("1.5")) == D("7.5")
+    assert post(AUTUMN_START, extensions=decided("1.5")).terms_required == D("7.5")
 
 
 def test_a_reduction_for_previous_experience_subtracts_terms_statutory_rule_10() -> None:
-    assert terms_required(reduction_terms=D(2)) == D("4.0")
-    assert terms_required(extension_terms=D(1), reduction_terms=D("5.5")) == D("1.5")
+    assert post(AUTUMN_START, reductions=decided("2")).terms_required == D("4.0")
+    # Changed from terms_required, which gave 6 + 1 - 5.5 = 1.5. The clock reduces first, never
+    # below one term (3.2-3.4), then adds the AB's extension at the end (3.8): 1 + 1 = 2.
+    both = post(AUTUMN_START, extensions=decided("1"), reductions=decided("5.5"))
+    assert both.terms_required == D("2.0")
 
 
 def test_a_reduction_never_leaves_less_than_one_term_statutory_rule_10() -> None:
-    assert terms_required(reduction_terms=D(5)) == D("1.0")
-    assert terms_required(reduction_terms=D(6)) == D("1.0")
-    assert terms_required(reduction_terms=D(9)) == D("1.0")
+    assert post(AUTUMN_START, reductions=decided("5")).terms_required == D("1.0")
+    assert post(AUTUMN_START, reductions=decided("6")).terms_required == D("1.0")
+    assert post(AUTUMN_START, reductions=decided("9")).terms_required == D("1.0")
 
 
 def test_extensions_and_reductions_cannot_be_negative() -> None:
-    with pytest.raises(InvalidWorkingPatternError):
-        terms_required(extension_terms=D(-1))
-    with pytest.raises(InvalidWorkingPatternError):
-        terms_required(reduction_terms=D("-0.5"))
+    # refused when the decision is made (InvalidDecisionError), as terms_required refused them
+    with pytest.raises(InvalidDecisionError):
+        TermsDecision(D(-1), date(2025, 9, 1))
+    with pytest.raises(InvalidDecisionError):
+        TermsDecision(D("-0.5"), date(2025, 9, 1))
+    assert issubclass(InvalidDecisionError, StatutoryRuleError)
 
 
 def test_terms_remaining_is_the_difference_to_one_decimal_place_and_never_negative() -> None:
-    assert terms_remaining(D("2.5"), terms_required()) == D("3.5")
-    assert terms_remaining(D("6.3"), terms_required()) == D("0.0")
-    assert terms_remaining(D("6.0"), terms_required(extension_terms=D(1))) == D("1.0")
-    assert terms_remaining(D("1.25"), D("2.0")) == D("0.8")
-    assert str(terms_remaining(D(3), D(6))) == "3.0"
+    mid_summer, end_of_summer = date(2026, 6, 8), date(2026, 7, 28)
+    assert post(AUTUMN_START, as_of=mid_summer).terms_remaining == D("3.5")  # 2.5 served
+    past_the_end = post(AUTUMN_START, as_of=date(2027, 9, 20))
+    assert (past_the_end.terms_served, past_the_end.terms_remaining) == (D("6.2"), D("0.0"))
+    six_served = post(AUTUMN_START, as_of=date(2027, 7, 16), extensions=decided("1"))
+    assert (six_served.terms_served, six_served.terms_remaining) == (D("6.0"), D("1.0"))
+    # Changed from terms_remaining(1.25, 2.0) = 0.8: the clock keeps terms served to one decimal
+    # place first, as the AB records them (2.34): 2.5 terms at 0.5 is 1.3 served, 0.7 to go.
+    half_time = post(AUTUMN_START, as_of=mid_summer, fte=0.5, reductions=decided("4"))
+    assert (half_time.terms_served, half_time.terms_required, half_time.terms_remaining) == (
+        D("1.3"), D("2.0"), D("0.7"))
+    assert str(post(AUTUMN_START, as_of=end_of_summer).terms_remaining) == "3.0"
 
 
 def test_the_first_day_of_year_two_is_where_three_terms_have_been_served():
-    from statutory.terms_served import first_day_of_year, induction_year_at
-
-    cal = SchoolCalendar()
     start = date(2025, 9, 1)
     for fte in (1.0, 0.5):
-        history = [FteChange(start, fte)]
-        boundary = first_day_of_year(cal, start, history, 2)
+        clock = post(start, calendar=DEFAULT, fte=fte)
+        boundary = clock.year_two_starts
         assert boundary is not None
-        assert induction_year_at(cal, start, boundary, history) == 2
-        assert induction_year_at(cal, start, boundary - timedelta(days=1), history) == 1
+        assert clock.induction_year_at(boundary) == 2
+        day_before = boundary - timedelta(days=1)
+        assert clock.induction_year_at(day_before) == 1
+        assert post(start, calendar=DEFAULT, fte=fte, as_of=day_before).terms_served == D("3.0")
