@@ -2,6 +2,8 @@
 
 The reference is the rule as the guidance states it, with no cleverness: for every day served,
 if it is a term day add (FTE that day) / (days in that term), then round half up to 1 dp.
+The year of induction each day falls in is the induction clock's, checked against its own
+day-by-day reference in ``test_timeline_properties``.
 """
 
 from __future__ import annotations
@@ -16,12 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statutory.calendar import AcademicYear, SchoolCalendar, Term, england_default
-from statutory.terms_served import (
-    FteChange,
-    induction_year_at,
-    terms_served,
-    terms_served_exact,
-)
+from statutory.terms_served import FteChange, terms_served, terms_served_exact
 
 YEARS = range(2024, 2029)
 FIRST_DAY, LAST_DAY = date(2024, 9, 1), date(2029, 8, 31)
@@ -198,19 +195,6 @@ def test_whole_academic_years_at_a_steady_fte_give_three_terms_a_year_times_the_
     assert exact == Decimal(3 * years) * Decimal(str(fte))
     if fte == 1.0:
         assert terms_served(calendar, start, as_of, [FteChange(start, 1.0)]) == Decimal(3 * years)
-
-
-@MODEST
-@given(inductions(), st.data())
-def test_the_year_of_induction_follows_the_unrounded_terms_served_before_the_day(
-    induction: tuple[SchoolCalendar, date, list[FteChange], date | None], data: st.DataObject
-) -> None:
-    calendar, start, history, _ = induction
-    day = data.draw(days_between(start, LAST_DAY))
-
-    before = reference_served(calendar, start, day - ONE_DAY, history)
-
-    assert induction_year_at(calendar, start, day, history) == (1 if before < 3 else 2 if before < 6 else 3)
 
 
 # -- the calendar questions the count relies on ---------------------------------------------------
