@@ -4,8 +4,12 @@ Induction is the full-time equivalent of six school terms (guidance 2.30); part-
 counts pro rata (2.36). Each term the ECT is employed in contributes the share of that term's
 calendar days they were employed for, times the FTE in force on each of those days, so a
 change of working pattern mid-term weights the two parts. Days between terms add nothing.
-The total is kept to one decimal place (2.34), rounded half up; the unrounded value decides
-which year of induction a day falls in, so it is available too.
+The total is kept to one decimal place (2.34), rounded half up; the unrounded value is
+available too.
+
+This counts one stretch of service on one calendar. Which posts count (only time in post, the
+one-term minimum of 2.33), the years of induction, the terms required and the reports due are
+the induction clock's (``statutory.service``, ``statutory.timeline``), built on this count.
 
 Arithmetic is exact (``Fraction``): a term's share is a ratio of day counts, and rounding a
 binary float at ``.x5`` would go the wrong way.
@@ -17,7 +21,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
@@ -60,7 +64,7 @@ def terms_served(
     terms at 0.5 FTE is 1.25 FTE terms, recorded as 1.3. Zero before ``start``.
 
     This counts every day; whether a short period counts at all (one term of continuous
-    employment, 2.33) is ``meets_minimum_period``'s question, asked when the ECT leaves.
+    employment, 2.33) is ``statutory.service``'s question (``ServiceLedger``), asked when it ends.
     """
     return _served_rounded(calendar, start, _last_day(as_of, end), tuple(fte_history))
 
@@ -78,62 +82,6 @@ def terms_served_exact(
     return Decimal(served.numerator) / Decimal(served.denominator)
 
 
-def induction_year_at(
-    calendar: SchoolCalendar, start: date, day: date, fte_history: Sequence[FteChange]
-) -> int:
-    """The year of induction ``day`` falls in: 1 until 3.0 FTE terms are served, then 2, then 3.
-
-    Counted from what was served *before* ``day``, unrounded: an ECT who has served 2.96
-    terms is still in year 1 though that rounds to 3.0. Year 3 means beyond the six terms
-    (an extension). Decides coaching cadence and which year an absence belongs to (3.6).
-    """
-    served = _served(calendar, start, day - timedelta(days=1), fte_history)
-    return 1 + sum(served >= TERMS_PER_YEAR_OF_INDUCTION * n for n in (1, 2))
-
-
-def first_day_of_year(
-    calendar: SchoolCalendar, start: date, fte_history: Sequence[FteChange], year: int,
-    *, horizon_days: int = 366 * 12,
-) -> date | None:
-    """The first day that ``induction_year_at`` places in induction ``year`` (None beyond horizon).
-
-    Terms served only grow with the day, so a binary search finds the boundary with a dozen
-    evaluations instead of one per day or week (cadence walks every week of an induction).
-    """
-    if year <= 1:
-        return start
-    low, high = start, start + timedelta(days=horizon_days)
-    if induction_year_at(calendar, start, high, fte_history) < year:
-        return None
-    while low < high:
-        middle = low + timedelta(days=(high - low).days // 2)
-        if induction_year_at(calendar, start, middle, fte_history) >= year:
-            high = middle
-        else:
-            low = middle + timedelta(days=1)
-    return low
-
-
-def meets_minimum_period(calendar: SchoolCalendar, start: date, end: date) -> bool:
-    """Whether employment from ``start`` to ``end`` is at least one term, so it counts (2.33).
-
-    Statutory rule 2: the minimum period of continuous employment that counts towards
-    induction is one term; after that any length counts. Employment is measured in school
-    terms regardless of FTE (a half-timer employed all autumn has one term of employment).
-    """
-    return _served(calendar, start, end, [FteChange(start, 1.0)]) >= 1
-
-
-def terms_required(
-    *, extension_terms: Decimal = Decimal(0), reduction_terms: Decimal = Decimal(0)
-) -> Decimal:
-    """Terms the ECT must serve: six, plus extensions (3.8), less reductions, at least one (3.2-3.4)."""
-    if extension_terms < 0 or reduction_terms < 0:
-        raise InvalidWorkingPatternError("extensions and reductions are lengths, never negative")
-    required = FULL_INDUCTION_TERMS + extension_terms - reduction_terms
-    return max(required, MINIMUM_TERMS).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
-
-
 class ReductionBelowMinimumError(StatutoryRuleError):
     """A reduction that would leave less than one term to serve (3.2-3.4)."""
 
@@ -149,11 +97,6 @@ def reduced_length(reductions: Sequence[Decimal]) -> Decimal:
             f"reductions of {total} terms in all would leave {FULL_INDUCTION_TERMS - total} to serve; "
             f"an induction is reduced to {MINIMUM_TERMS} term at least (statutory guidance 3.2-3.4)")
     return FULL_INDUCTION_TERMS - total
-
-
-def terms_remaining(served: Decimal, required: Decimal) -> Decimal:
-    """Terms still to serve, to 1 dp, never negative (an ECT may serve past the requirement)."""
-    return max(required - served, Decimal(0)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
 def _last_day(as_of: date, end: date | None) -> date:
