@@ -107,9 +107,16 @@ class Timeline:
 
     @property
     def last_day(self) -> date:
-        """The last day the figures describe: ``as_of``, or the completion if earlier."""
-        done = self.facts.completed_on
-        return self.as_of if done is None else min(self.as_of, done)
+        """The last day the figures describe: ``as_of``, or if earlier the completion, or the
+        last day in post when no post is open (so every service, whichever date it asks on,
+        describes a leaver or a released ECT as of the day they went)."""
+        last = self.as_of
+        if self.facts.completed_on is not None:
+            last = min(last, self.facts.completed_on)
+        periods = self.plan.ledger.periods
+        if periods and periods[-1].period.end is not None:
+            last = min(last, periods[-1].period.end)
+        return last
 
     @cached_property
     def period_terms(self) -> tuple[Decimal, ...]:
