@@ -55,8 +55,9 @@ STATUTORY_LEAVE: frozenset[AbsenceReason] = frozenset(
 class Absence:
     """``days`` absent from ``first_day``, in whole or half days, in a given year of induction.
 
-    The year of induction is fixed when the absence is recorded (``induction_year_at``), so
-    that a later change of working pattern cannot move an absence between years silently.
+    The year is the induction clock's (``statutory.timeline``): it places every absence from all
+    the facts, so an extension that moves a year's end moves the absences with it. Scheduling
+    publishes the year it gave when the absence was recorded; the clock decides it afresh.
     """
 
     first_day: date

@@ -1,8 +1,8 @@
 """Sessions held against the cadence, week by week, drawn as inline SVG on the server.
 
-``weekly`` walks the calendar weeks of the induction so far, adding each teaching week's due
-sessions exactly as ``statutory.cadence.sessions_expected`` does (weekly in year 1,
-fortnightly after, holidays owing nothing), so the last week's running total equals the
+``weekly`` walks the calendar weeks of the induction so far and asks the induction clock what
+is owed by the end of each (weekly in year 1, fortnightly from the clock's year-two start,
+holidays and weeks between posts owing nothing), so the last week's running total equals the
 projection's ``sessions_expected``. ``draw`` turns the weeks into coordinates; the template
 only prints them. The same weeks are shown as a table for anyone who cannot see the chart.
 """
