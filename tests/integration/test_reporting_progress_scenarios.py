@@ -170,14 +170,20 @@ async def test_an_ect_who_leaves_after_a_term_owes_an_interim_assessment_and_is_
     hub.assign(ect, hub.mentor(), START)
     hub.on(date(2026, 2, 20))
     await hub.review(ect, 1, date(2025, 12, 19))
+    hub.scheduling.record_absence(ect, request_id="flu", first_day=date(2026, 1, 12), days=2,
+                                  reason="sickness", provenance=LEAD_P)
     hub.scheduling.leave(ect, left_on=date(2026, 2, 13), reason="moved abroad", provenance=LEAD_P)
     signed = [{"role": r, "name": r, "signed_on": "2026-02-20"}
               for r in ("induction_tutor", "headteacher", "ect")]
     await hub.post(f"/ects/{ect}/term-reports", {
         "kind": "interim_assessment", "term_number": 2, "on_track": True, "submitted_on": "2026-02-20",
-        "evidence_summary": "Progress to date; 1.5 terms served; no absence",
-        "targets": "For the next school",
+        "evidence_summary": "Progress to date", "targets": "For the next school",
         "sign_offs": signed})
+    # the structured part of the interim assessment is the clock's, not typed in (2.63): the
+    # induction served by the last day in post, the days absent since the last assessment
+    [interim] = [e.payload for e in published(hub, "TermReportSubmitted")
+                 if e.payload.kind.value == "interim_assessment"]
+    assert (interim.induction_served_terms, interim.days_absent_since_last_assessment) == (1.5, 2.0)
     row = await hub.entitlement(ect)
     # autumn and 40 of spring's 88 days (5 Jan-13 Feb) = 1.45, recorded as 1.5
     assert (row["induction_status"], row["status"], row["terms_served"]) == ("left", "green", 1.5)

@@ -46,14 +46,20 @@ class TermReportSubmitted(EventPayload):
         "tutor or the headteacher, never the ECT's mentor (2.55).")
     assessor_role: str | None = Field(default=None, description="induction_tutor or headteacher.")
     assessment_meeting_on: date | None = Field(
-        default=None, description="The assessment meeting; the report is due at the AB within 10 "
-        "working days of it (2.61).")
+        default=None, description="The assessment meeting. The report is due at the AB 10 working "
+        "days after the assessment point (2.61), whatever date the meeting was given.")
     ect_comments: str | None = Field(default=None, description="The ECT's own comments on the report.")
     signed_off_by: list[str] = Field(
         default_factory=list, description="Roles that signed the report: induction_tutor, headteacher, ect.")
     fully_signed: bool | None = Field(
         default=None, description="Whether every signature the report needs is on it; the AB chases "
         "unsigned reports (2.74).")
+    induction_served_terms: float | None = Field(
+        default=None, description="Interim assessments: FTE terms of induction served by the day "
+        "it was sent, from the induction clock (2.63).")
+    days_absent_since_last_assessment: float | None = Field(
+        default=None, description="Interim assessments: days absent since the last formal "
+        "assessment, from the induction clock (2.63).")
 
 
 class SupportPlanShared(EventPayload):

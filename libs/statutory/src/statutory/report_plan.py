@@ -99,11 +99,7 @@ class ReportPlan:
                 term.end, period.end)
             if any(p.on is not None and term.start <= p.on <= period.end for p in self.points):
                 continue  # a formal assessment in the term they leave covers it
-            previous = max((p.on for p in self.points if p.on is not None and p.on < period.end),
-                           default=self.ledger.periods[0].period.start - ONE_DAY)
-            absent = sum((a.days for a in self.absences if previous < a.first_day <= period.end), 0.0)
-            served = sum((round_terms(p.exact_through(period.end, self.ledger.fte_history))
-                          for p in self.ledger.periods if p.period.start <= period.end), Decimal(0))
+            served, absent = interim_figures(self.ledger, self.points, self.absences, period.end)
             found.append(self._report(
                 INTERIM_ASSESSMENT, held, term, terms_served=served, days_absent=absent,
                 due_on=add_working_days(held, ASSESSMENT_DEADLINE_WORKING_DAYS)))
@@ -122,6 +118,18 @@ class ReportPlan:
     def _in_term(self, day: date) -> bool:
         counted = self.ledger.holder_at(day)
         return counted is None or counted.period.calendar.term_at(day) is not None
+
+
+def interim_figures(ledger: ServiceLedger, points: Sequence[AssessmentPoint],
+                    absences: Sequence[AbsenceFact], on: date) -> tuple[Decimal, float]:
+    """What an interim assessment on ``on`` records (2.63): the induction served by then (the
+    periods' one-decimal figures, 2.34) and the days absent since the last assessment."""
+    previous = max((p.on for p in points if p.on is not None and p.on < on),
+                   default=ledger.periods[0].period.start - ONE_DAY if ledger.periods else on)
+    absent = sum((a.days for a in absences if previous < a.first_day <= on), 0.0)
+    served = sum((round_terms(p.exact_through(on, ledger.fte_history))
+                  for p in ledger.periods if p.period.start <= on), Decimal(0))
+    return served, absent
 
 
 def _middle(term: InductionTerm) -> date:

@@ -62,7 +62,7 @@ from statutory.induction_facts import (
     TermsDecision,
 )
 from statutory.induction_years import InductionYears
-from statutory.report_plan import ReportPlan
+from statutory.report_plan import ReportPlan, interim_figures
 from statutory.service import ONE_DAY, CountedPeriod, ServiceLedger, ServicePeriod, round_terms
 from statutory.terms_served import FULL_INDUCTION_TERMS, MINIMUM_TERMS, FteChange
 
@@ -200,6 +200,11 @@ class Timeline:
         """The first day of the term the final assessment is held in (None: not reached)."""
         final = self.final_assessment
         return final.term_start if final is not None else None
+
+    def interim_figures(self, on: date) -> tuple[Decimal, float]:
+        """The induction served by ``on`` and the days absent since the last assessment before
+        it: the structured part of an interim assessment (2.63)."""
+        return interim_figures(self.plan.ledger, self.plan.points, self.facts.absences, on)
 
     def sessions_expected(self, through: date | None = None) -> int:
         return self.plan.coaching.expected(min(through or self.last_day, self.last_day))

@@ -94,10 +94,14 @@ class TermReport(Aggregate):
         mentor_id: str | None = None, assessor_id: str | None = None,
         assessor_role: str = "induction_tutor", ect_comments: str | None = None,
         assessment_meeting_on: date | None = None, sign_offs: list[dict[str, Any]] | None = None,
+        interim_figures: tuple[float, float] | None = None,
     ) -> TermReport:
+        """``interim_figures``: for an interim assessment, the induction served and the days
+        absent since the last assessment, as the induction clock gives them (2.63)."""
         assessor = assessor_id or provenance.actor_id
         _check(kind, final, recommendation, assessor, assessor_role, mentor_id, assessment_meeting_on,
                submitted_on, today, final_term_starts)
+        interim = interim_figures if kind == INTERIM_ASSESSMENT else None
         signatures = [dict(s) for s in sign_offs or []]
         signed = {s["role"] for s in signatures}
         return cls(
@@ -107,6 +111,8 @@ class TermReport(Aggregate):
             provenance=provenance, assessor_id=assessor, assessor_role=assessor_role,
             ect_comments=ect_comments, assessment_meeting_on=assessment_meeting_on,
             sign_offs=signatures, fully_signed=REQUIRED_SIGNATURES[kind] <= signed,
+            induction_served_terms=interim[0] if interim else None,
+            days_absent_since_last_assessment=interim[1] if interim else None,
         )
 
     @event("TermReportSubmitted")
@@ -116,7 +122,8 @@ class TermReport(Aggregate):
         recommendation: str | None, provenance: Provenance, assessor_id: str | None = None,
         assessor_role: str | None = None, ect_comments: str | None = None,
         assessment_meeting_on: date | None = None, sign_offs: list[dict[str, Any]] | None = None,
-        fully_signed: bool | None = None,
+        fully_signed: bool | None = None, induction_served_terms: float | None = None,
+        days_absent_since_last_assessment: float | None = None,
     ) -> None:
         # The defaults read the events stored before these fields existed.
         self.ect_id = ect_id

@@ -28,6 +28,9 @@ def router(services: Services) -> APIRouter:
         """A progress review, formal or interim assessment, as it reaches the AB (signed)."""
         history, clock = await services.ect(ect_id)
         access.check_may_report(caller, history)
+        # an interim assessment records the induction served and the days absent since the last
+        # assessment (2.63): the clock's figures on the day it is sent, never typed in
+        served, absent = clock.timeline.interim_figures(min(body.submitted_on, clock.as_of))
         report_id = await services.run(
             app.submit_term_report, ect_id, kind=body.kind.value, term_number=body.term_number,
             on_track=body.on_track, evidence_summary=body.evidence_summary, targets=body.targets,
@@ -40,6 +43,7 @@ def router(services: Services) -> APIRouter:
             assessor_id=body.assessor_id, assessor_role=body.assessor_role.value,
             ect_comments=body.ect_comments, assessment_meeting_on=body.assessment_meeting_on,
             sign_offs=[s.model_dump(mode="python") | {"role": s.role.value} for s in body.sign_offs],
+            interim_figures=(float(served), absent),
         )
         response.headers["Location"] = f"/ects/{ect_id}/term-reports/{report_id}"
         return {"id": report_id}

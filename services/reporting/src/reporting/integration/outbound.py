@@ -28,6 +28,8 @@ def _term_report_submitted(e: Any) -> Translation:
         assessment_meeting_on=getattr(e, "assessment_meeting_on", None),
         ect_comments=getattr(e, "ect_comments", None),
         signed_off_by=sorted({s["role"] for s in sign_offs}),
+        induction_served_terms=getattr(e, "induction_served_terms", None),
+        days_absent_since_last_assessment=getattr(e, "days_absent_since_last_assessment", None),
         fully_signed=getattr(e, "fully_signed", None),
     )
     return Translation(payload, e.submitted_on, e.ect_id)
