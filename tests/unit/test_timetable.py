@@ -46,3 +46,5 @@ async def test_the_school_records_the_timetable_per_year_of_induction_once_statu
     assert too_much.status_code == 422 and "timetable_percent" in too_much.text
     no_year_3 = await client.put(f"/ects/{ect_id}/timetable/3", json={"timetable_percent": 90}, headers=TUTOR)
     assert no_year_3.status_code == 422 and events_stored(app) == before + 1
+    shown = (await client.get(f"/ects/{ect_id}", headers=TUTOR)).json()["timetable"]
+    assert shown == [{"induction_year": 1, "timetable_percent": 92.0, "limit_percent": 90.0}]

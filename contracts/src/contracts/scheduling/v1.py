@@ -187,14 +187,17 @@ class WorkingPatternChanged(EventPayload):
 
 
 class EctLeft(EventPayload):
-    """The ECT left part-way; an interim assessment is due if at least one term was served (2.62)."""
+    """The ECT left part-way. An interim assessment is due when the post was held for at least a
+    term and no formal assessment was held in the term they leave (2.62), as the induction
+    clock (``statutory.timeline``) decides; it gives the due date too."""
 
     event_type: ClassVar[str] = "EctLeft"
     event_version: ClassVar[int] = 1
 
-    left_on: date
+    left_on: date = Field(description="The last day in post.")
     reason: str
-    terms_served: float
+    terms_served: float = Field(description="FTE terms of induction served, counted only in post "
+                                "(2.30, 2.33), one decimal place.")
     interim_assessment_due: bool
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from scheduling.domain.induction import Induction
 from scheduling.domain.mentor import Mentor
 from statutory.timeline import Timeline
+from statutory.timetable import limit_percent
 
 
 def ect_view(ect: Induction, timeline: Timeline) -> dict[str, Any]:
@@ -61,6 +62,8 @@ def ect_view(ect: Induction, timeline: Timeline) -> dict[str, Any]:
         "drop_ins": len(ect.drop_in_ids),
         "open_catch_ups": [{"id": k, "due_by": v} for k, v in sorted(ect.open_catch_ups.items(),
                                                                     key=lambda kv: kv[1])],
+        "timetable": [{"induction_year": y, "timetable_percent": p, "limit_percent": limit_percent(y)}
+                      for y, p in sorted(ect.timetable.items())],
         "breakdown": timeline.breakdown(),
     }
 
