@@ -74,17 +74,25 @@ class InductionYears:
         """The day ``target`` FTE terms are served: the end of the term in which it is reached to
         one decimal place, or the day it is reached exactly, whichever is first."""
         exact = self.ledger.first_day_reaching(target)
-        if exact is None:
-            return None
-        ended = [t.end for t in self.terms if t.end < exact]
         # "that figure to one decimal place" is the induction's figure: the sum of its periods'
         # one-decimal figures (2.34), as Timeline.terms_served reports it. Rounding the exact
         # total instead put the point a term early or late when two posts round apart (a post
         # of 0.96 and one of 4.98 are 1.0 + 5.0 = 6.0 served at the end of the term, not 5.9).
-        if (ended and self.ledger.in_post(ended[-1]) is not None
-                and self._figure(ended[-1]) >= _dec(target)):
-            return ended[-1]
-        return exact
+        # Every term end in post is a candidate, the first to reach the figure wins, and the
+        # exact figure need never be reached: a full-timer who started on 3 Sep and leaves at
+        # the end of the summer term has served 6.0 and is assessed then (returning None when
+        # 6.0 was never reached exactly left them with no final assessment at all).
+        ends = [t.end for t in self.terms if exact is None or t.end < exact]
+        if not ends or self._figure(ends[-1]) < _dec(target):
+            return exact  # the common case: one figure asked for, as before
+        low, high = 0, len(ends) - 1  # the figure never goes down: the first term end reaching it
+        while low < high:
+            middle = (low + high) // 2
+            if self._figure(ends[middle]) >= _dec(target):
+                high = middle
+            else:
+                low = middle + 1
+        return next((end for end in ends[low:] if self.ledger.in_post(end) is not None), exact)
 
     def _figure(self, day: date) -> Decimal:
         """Terms served by the end of ``day`` as the AB records them: each period to 1 dp, summed."""
