@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -168,3 +169,19 @@ async def test_absences_statutory_leave_and_the_abs_decisions_agree_everywhere(h
     for day in (date(2027, 1, 15), date(2027, 5, 4)):
         hub.on(day)
         await services.agree(ect)
+
+
+async def test_a_period_the_ab_recorded_a_number_of_terms_for_counts_as_recorded_everywhere_2_31(
+        hub: Hub, services: Services):
+    ect = hub.register()
+    hub.on(date(2025, 10, 10))
+    # six weeks would count for nothing (2.33), but the AB recorded 0.4 terms for the period
+    hub.scheduling.release(ect, released_on=date(2025, 10, 10), reason="moved area", provenance=LEAD_P,
+                           number_of_terms=Decimal("0.4"))
+    hub.on(date(2026, 1, 5))
+    hub.register(appropriate_body_id="ab-2", induction_start_date=date(2026, 1, 5))
+    hub.on(date(2026, 4, 2))
+    row = await services.agree(ect)
+    first = row["breakdown"]["periods"][0]
+    assert (first["terms"], first["counts"], first["recorded"]) == (0.4, True, True)
+    assert row["terms_served"] == 1.4

@@ -163,6 +163,9 @@ class EctReleased(EventPayload):
     released_on: date
     reason: str
     terms_served: float = Field(description="FTE terms served so far, one decimal place.")
+    terms_recorded: float | None = Field(
+        default=None, ge=0, description="The number of terms the AB recorded for the period it "
+        "closes (2.31), when it gave one: the period then counts as recorded.")
 
 
 class EctTransferred(EventPayload):

@@ -58,6 +58,7 @@ class PostEntry(_Fact):
     appropriate_body_id: str = ""
     school_id: str = ""
     induction_tutor_id: str | None = None
+    recorded_terms: Decimal | None = None  # an end: the AB's figure for the period (2.31)
     seq: int = 0  # the ECT record's version at scheduling: the order the changes happened in
 
 
@@ -224,7 +225,8 @@ def induction_facts(state: InductionState,
     registrations start a post, a transfer moves it, a release or leaving ends it
     (``statutory.service.service_periods``), each on its school's calendar.
     """
-    posts = [PostChange(p.kind, p.on, p.appropriate_body_id, p.school_id) for p in state.posts]
+    posts = [PostChange(p.kind, p.on, p.appropriate_body_id, p.school_id, p.recorded_terms)
+             for p in state.posts]
     absences = (AbsenceFact(a.first_day, a.days, AbsenceReason(a.reason)) for a in state.absences.values())
     # each list as its one topic gave it, in order, as scheduling and reporting keep theirs
     return InductionFacts(
@@ -298,7 +300,8 @@ def _clear_mentor(s: InductionState, seq: int) -> None:
 
 
 def _released(s: InductionState, p: scheduling.EctReleased, seq: int) -> None:
-    _post(s, seq, END, p.released_on)
+    recorded = Decimal(repr(p.terms_recorded)) if p.terms_recorded is not None else None
+    _post(s, seq, END, p.released_on, recorded_terms=recorded)
 
 
 def _left(s: InductionState, p: scheduling.EctLeft, seq: int) -> None:

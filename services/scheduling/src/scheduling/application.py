@@ -12,6 +12,7 @@ import random
 import time
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
@@ -237,9 +238,9 @@ class SchedulingApplication(Application):
             to_school_id, effective_on, induction_tutor_id, provenance))
 
     def release(self, ect_id: UUID, *, released_on: date, reason: str, provenance: Provenance,
-                authorize: Authorize = allow_all) -> None:
+                authorize: Authorize = allow_all, number_of_terms: Decimal | None = None) -> None:
         self.change_ect(ect_id, authorize, lambda ect: ect.release(
-            released_on, reason, self.calendars(), provenance))
+            released_on, reason, self.calendars(), provenance, number_of_terms))
 
     def leave(self, ect_id: UUID, *, left_on: date, reason: str, provenance: Provenance,
               authorize: Authorize = allow_all) -> None:

@@ -82,7 +82,8 @@ def _claimed(h: EctHistory, p: v1.EctClaimed) -> None:
 
 def _released(h: EctHistory, p: v1.EctReleased) -> None:
     _end_period(h, p.released_on, "released")
-    h.posts.append(PostChange(END, p.released_on))
+    recorded = Decimal(repr(p.terms_recorded)) if p.terms_recorded is not None else None
+    h.posts.append(PostChange(END, p.released_on, recorded_terms=recorded))
 
 
 def _transferred(h: EctHistory, p: v1.EctTransferred) -> None:

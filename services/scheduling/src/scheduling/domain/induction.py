@@ -172,22 +172,28 @@ class Induction(Programme, InductionClock, Aggregate):
         self.mentor_id = None
 
     def release(self, released_on: date, reason: str, calendar_for: CalendarFor,
-                provenance: Provenance) -> None:
+                provenance: Provenance, number_of_terms: Decimal | None = None) -> None:
+        """``number_of_terms``: the AB's own figure for the period it closes, which then counts
+        as recorded (2.31)."""
         self.check_open("release the ECT")
         if released_on < self.post_start:
             raise DateOutsideInductionError(
                 f"release on {released_on} predates the current post, from {self.post_start}")
         # as the clock counts it once the release is a fact: a post shorter than a term that
-        # ends here counts for nothing (2.33)
-        served = self.timeline(calendar_for, released_on, then=PostChange(END, released_on))
+        # ends here counts for nothing (2.33), unless the AB recorded a figure for it (2.31)
+        ended = PostChange(END, released_on, recorded_terms=number_of_terms)
+        served = self.timeline(calendar_for, released_on, then=ended)
         self._released(appropriate_body_id=self.appropriate_body_id, released_on=released_on,
-                       reason=reason, terms_served=float(served.terms_served), provenance=provenance)
+                       reason=reason, terms_served=float(served.terms_served), provenance=provenance,
+                       terms_recorded=float(number_of_terms) if number_of_terms is not None else None)
 
     @event("EctReleased")
     def _released(self, appropriate_body_id: str, released_on: date, reason: str,
-                  terms_served: float, provenance: Provenance) -> None:
+                  terms_served: float, provenance: Provenance, terms_recorded: float | None = None) -> None:
+        # ``terms_recorded`` defaults so the releases stored before it existed still read
         self.status = Status.RELEASED
-        self.posts.append(PostChange(END, released_on))
+        recorded = Decimal(str(terms_recorded)) if terms_recorded is not None else None
+        self.posts.append(PostChange(END, released_on, recorded_terms=recorded))
 
     def transfer(self, to_school_id: str, effective_on: date, induction_tutor_id: str,
                  provenance: Provenance) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -132,6 +133,10 @@ class Transfer(Command):
 class Release(Command):
     released_on: date
     reason: str = Field(min_length=1, max_length=1000)
+    number_of_terms: Decimal | None = Field(
+        default=None, ge=0, max_digits=3, decimal_places=1,
+        description="The FTE terms the AB records for the period it closes (2.31); without it, the "
+        "period counts as the induction clock counts it")
 
 
 class Leave(Command):

@@ -87,6 +87,7 @@ def router(commands: Commands) -> APIRouter:
             app.release,
             ect_id,
             released_on=body.released_on,
+            number_of_terms=body.number_of_terms,
             reason=body.reason,
             provenance=commands.provenance(caller, request),
             authorize=lambda ect: access.check_may_release(caller, ect),
