@@ -335,6 +335,17 @@ def test_a_mid_term_start_has_its_first_review_by_the_middle_of_the_following_te
     assert early.reports[0].held_on == date(2025, 12, 19)
 
 
+def test_a_post_that_counts_for_nothing_does_not_move_the_first_review_of_a_mid_term_start_2_33_2_49():
+    # six weeks in autumn 2025 that count for nothing, then a post from Monday 2 Feb 2026: the
+    # induction starts mid-spring, so its first review is by the middle of summer (20 Apr-17 Jul:
+    # 3 Jun), as it would be without the six weeks
+    later = post(date(2026, 2, 2), None, "ab1", "s2")
+    with_six_weeks = timeline(induction(post(START_DAY, date(2025, 10, 10)), later))
+    alone = timeline(InductionFacts((later,), (FteChange(date(2026, 2, 2), 1.0),)))
+    assert with_six_weeks.reports[0].held_on == alone.reports[0].held_on == date(2026, 6, 3)
+    assert with_six_weeks.reports == alone.reports
+
+
 def test_a_review_due_less_than_a_term_before_an_assessment_is_not_held_guidance_2_49():
     # from 6 Oct 2025, three terms are served on 5 Oct 2026: the summer 2026 review would come
     # less than a term before that assessment, so it is dropped (and likewise summer 2027)

@@ -79,7 +79,10 @@ class ReportPlan:
         return found
 
     def _started_mid_term(self, term: InductionTerm) -> bool:
-        start = self.ledger.periods[0].period.start
+        # the first post that counts: an earlier one shorter than a term counts for nothing
+        # (2.33), so it cannot make a mid-term start a start at the beginning of term (a six-week
+        # post in autumn then a post from 2 Feb had its first review on 2 Apr, not by 3 Jun)
+        start = next((c.period.start for c in self.ledger.periods if c.counts), term.start)
         first_monday = term.start - timedelta(days=term.start.weekday())
         return start >= first_monday + timedelta(days=7)
 
