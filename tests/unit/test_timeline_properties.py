@@ -30,7 +30,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statutory.absence import STATUTORY_LEAVE, AbsenceFact, AbsenceReason
-from statutory.calendar import AcademicYear, SchoolCalendar, Term, england_default
+from statutory.calendar import AcademicYear, SchoolCalendar, Term, TermName, academic_year_of, england_default
 from statutory.reports_due import FORMAL_ASSESSMENT, PROGRESS_REVIEW
 from statutory.service import ServicePeriod
 from statutory.terms_served import FteChange
@@ -113,6 +113,30 @@ def gaps(draw: st.DrawFn, after: date) -> date:
     return after + timedelta(days=draw(st.integers(30, 300)))
 
 
+def next_term(calendar: SchoolCalendar, day: date) -> Term:
+    """The term ``day`` falls in, or the next one."""
+    year = day.year if day.month >= 9 else day.year - 1
+    return next(t for y in (year, year + 1) for t in calendar.year(y).terms if t.end >= day)
+
+
+def next_term_start(calendar: SchoolCalendar, day: date) -> date:
+    """The first day of the first term to start on or after ``day``."""
+    year = day.year if day.month >= 9 else day.year - 1
+    return next(t.start for y in (year, year + 1) for t in calendar.year(y).terms if t.start >= day)
+
+
+@st.composite
+def on_term_dates(draw: st.DrawFn, calendar: SchoolCalendar, day: date, *, end: bool) -> date:
+    """``day`` as drawn, or (as posts mostly go) moved to the start or the end of its term, or a
+    day or two from it: the edges where a figure rounds one way or the other."""
+    if draw(st.booleans()):
+        return day
+    off = timedelta(days=draw(st.sampled_from([0, 0, 1, 2, 3])))
+    if end:
+        return max(next_term(calendar, day).end - off, day)
+    return next_term_start(calendar, day) + off
+
+
 @st.composite
 def facts_strategy(draw: st.DrawFn) -> InductionFacts:
     schools = draw(st.lists(st.none() | st.integers(0, 2**32), min_size=1, max_size=3))
@@ -121,10 +145,15 @@ def facts_strategy(draw: st.DrawFn) -> InductionFacts:
     periods: list[ServicePeriod] = []
     for index in range(count):
         school = draw(st.integers(0, len(schools) - 1))
+        calendar = school_calendar(schools[school])
+        after_months = bool(periods) and start - (periods[-1].end or start) > timedelta(days=20)
+        if not periods or after_months:  # a new post after months without one: at a term start
+            start = draw(on_term_dates(calendar, start, end=False))
         last = index == count - 1
-        end = None if last and draw(st.booleans()) else start + timedelta(days=draw(post_lengths()) - 1)
-        periods.append(ServicePeriod(start, school_calendar(schools[school]), end,
-                                     f"ab{draw(st.integers(1, 3))}", f"school{school}"))
+        end = None
+        if not (last and draw(st.booleans())):
+            end = draw(on_term_dates(calendar, start + timedelta(days=draw(post_lengths()) - 1), end=True))
+        periods.append(ServicePeriod(start, calendar, end, f"ab{draw(st.integers(1, 3))}", f"school{school}"))
         if end is None:
             break
         start = draw(gaps(end))
@@ -214,14 +243,14 @@ class Reference:
         self.unit = 100 * math.lcm(*lengths)  # one FTE term is ``unit``
         # walk every day: the post held, whether it is the last day of a term, what the day adds
         self.post_on: list[int | None] = []
-        self.term_end_on: list[bool] = []
+        term_on: list[Term | None] = []
         adds: list[list[int]] = [[] for _ in periods]  # per post, per day of the walk
         employed = [0] * len(periods)  # terms of employment, whatever the FTE, in units
         for day in self.days:
             held = next((i for i, p in enumerate(periods) if p.start <= day <= self.lasts[i]), None)
             self.post_on.append(held)
             term = term_days(periods[held].calendar).get(day) if held is not None else None
-            self.term_end_on.append(term is not None and term.end == day)
+            term_on.append(term)
             for i in range(len(periods)):
                 adds[i].append(0)
             if held is not None and term is not None:
@@ -253,6 +282,14 @@ class Reference:
                 running.append(total)
             self.cumulative.append(running)
         self.exact = [sum(column) for column in zip(*self.cumulative, strict=True)]
+        # the terms of the induction: each school term served in a post that counts, ending
+        # where the last school to have the ECT in it ends it (a move mid-term: the new school)
+        ends: dict[tuple[int, TermName], date] = {}
+        for held, term in zip(self.post_on, term_on, strict=True):
+            if held is not None and term is not None and self.counts[held]:
+                ends[(academic_year_of(term.start), term.name)] = term.end
+        self.term_end_on = [held is not None and day in set(ends.values())
+                            for held, day in zip(self.post_on, self.days, strict=True)]
 
     def index(self, day: date) -> int:
         """The walk's index of ``day`` (the last day walked for any later day; -1 before)."""
@@ -267,8 +304,8 @@ class Reference:
         return sum(self.period_terms(as_of), Decimal(0))
 
     def reaches(self, at: int, target: Fraction) -> bool:
-        """The assessment point: reached exactly, or the end of a term in post by which the
-        figure to one decimal place has reached it."""
+        """The assessment point: reached exactly, or the end of a term of the induction, in
+        post, by which the figure to one decimal place has reached it."""
         if self.exact[at] >= target * self.unit:
             return True
         return (self.post_on[at] is not None and self.term_end_on[at]
