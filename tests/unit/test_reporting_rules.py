@@ -16,7 +16,8 @@ from reporting.domain.submissions import submissions
 from reporting.projections.history_fold import fold_history
 from scheduling.integration.outbound import to_integration_event
 from statutory.calendar import SchoolCalendar
-from statutory.service import END, START as POST_START, PostChange
+from statutory.service import END, PostChange
+from statutory.service import START as POST_START
 from statutory.terms_served import FteChange
 from tests.unit.scheduling_fixtures import Clock, ect_details, in_memory_app, mentor_details, provenance
 

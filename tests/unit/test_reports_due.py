@@ -136,7 +136,7 @@ def test_only_terms_ended_by_until_and_the_current_term_are_listed():
     assert clock.reports_until(date(2025, 8, 1)) == []
 
 
-def test_a_leaver_owes_an_interim_assessment_not_the_review_of_the_term_they_leave_statutory_rule_7_guidance_2_62():
+def test_a_leaver_owes_an_interim_assessment_not_the_review_of_the_term_left_statutory_rule_7():
     # Changed from reports_due, which left the interim assessment to the caller: the clock owes
     # it itself (2.62), instead of that term's review, held on the last day in post (a post held
     # for at least a term) and due within 10 working days like every assessment (2.61).
