@@ -268,6 +268,7 @@ class Reference:
                     runs[-1].append(i)
                     continue
             runs.append([i])
+        self.employed = employed
         self.counts = [True] * len(periods)
         for run in runs:  # an ended run short of a term counts for nothing (2.33)
             if periods[run[-1]].end is not None and sum(employed[i] for i in run) < self.unit:
@@ -442,6 +443,30 @@ def reports_checked(timeline: Timeline, facts: InductionFacts) -> None:
         assert report.term_number == timeline.term_number_at(report.term_start)
 
 
+def interims_checked(timeline: Timeline, facts: InductionFacts, reference: Reference) -> None:
+    """A post left after at least a term of employment in it owes an interim assessment by its
+    last day, unless a formal assessment is held in that term before they go (2.62), with the
+    induction served by then and the days absent since the last assessment (2.63)."""
+    formal = [r.held_on for r in timeline.reports if r.kind == FORMAL_ASSESSMENT]
+    owed = 0
+    for i, period in enumerate(reference.periods):
+        if period.end is None or reference.employed[i] < reference.unit:
+            continue
+        term = timeline.term(timeline.term_number_at(period.end))
+        assert term is not None
+        if any(term.start <= day <= period.end for day in formal):
+            continue
+        owed += 1
+        found = [r for r in timeline.reports if r.kind == INTERIM_ASSESSMENT and r.term_start == term.start
+                 and r.school_id == period.school_id and r.held_on <= period.end]
+        assert found, (period, timeline.reports)
+        interim = found[-1]
+        assert interim.terms_served == reference.terms_served(period.end)
+        since = max((day for day in formal if day < period.end), default=reference.first - ONE_DAY)
+        assert interim.days_absent == sum(a.days for a in facts.absences if since < a.first_day <= period.end)
+    assert owed == len([r for r in timeline.reports if r.kind == INTERIM_ASSESSMENT])
+
+
 @INVARIANT
 @given(facts_strategy(), st.data())
 def test_the_breakdown_adds_up_terms_never_go_down_and_the_reports_follow_the_posts(
@@ -457,6 +482,7 @@ def test_the_breakdown_adds_up_terms_never_go_down_and_the_reports_follow_the_po
     served = [t.terms_served for t in timelines]
     assert served == sorted(served)
     reports_checked(timelines[-1], facts)
+    interims_checked(timelines[-1], facts, Reference(facts))
 
 
 @INVARIANT
