@@ -374,6 +374,15 @@ def test_an_assessment_is_postponed_while_the_ect_is_absent_and_due_after_return
     # the absence moves the meeting, not the year: year 2 still starts the day after the point
     assert t.year_two_starts == date(2026, 7, 18)
 
+    # back in the half-term is back on the first teaching day after it: with year 1 extended
+    # to Sunday 25 Oct 2026, two days off from Friday 23 Oct (to Monday 26 Oct, half-term
+    # 26-30 Oct) hold the assessment on Monday 2 Nov, not on Tuesday 27 Oct in the half-term
+    extended = timeline(full_time(absences=(AbsenceFact(date(2025, 11, 3), 30, SICK),
+                                            AbsenceFact(date(2026, 10, 23), 2, SICK))))
+    year_one = assessments(extended)[0]
+    assert (year_one.held_on, year_one.postponed_until) == (date(2026, 10, 25), date(2026, 11, 2))
+    assert year_one.due_on == date(2026, 11, 16)
+
     # a review too: off 15-19 Dec 2025, the autumn review waits for 5 Jan 2026
     review = timeline(full_time(absences=(AbsenceFact(date(2025, 12, 15), 5, SICK),))).reports[0]
     assert (review.kind, review.held_on, review.postponed_until) == (

@@ -403,9 +403,11 @@ def test_the_years_the_terms_required_and_the_year_of_each_absence_agree_with_wa
 
 
 def teaching_term(timeline: Timeline, day: date) -> bool:
-    """Whether ``day`` is in a term on the calendar of the post held then (or last held)."""
+    """Whether ``day`` is in a term, outside its half-term, on the calendar of the post held
+    then (or last held)."""
     posts = [c.period for c in timeline.plan.ledger.periods if c.period.start <= day]
-    return not posts or posts[-1].calendar.term_at(day) is not None
+    term = posts[-1].calendar.term_at(day) if posts else None
+    return not posts or (term is not None and not term.in_half_term(day))
 
 
 def reports_checked(timeline: Timeline, facts: InductionFacts) -> None:

@@ -120,7 +120,12 @@ class ReportPlan:
 
     def _in_term(self, day: date) -> bool:
         counted = self.ledger.holder_at(day)
-        return counted is None or counted.period.calendar.term_at(day) is not None
+        if counted is None:
+            return True
+        # a teaching day: in term and not in its half-term (term_at alone let a postponed
+        # meeting fall on a half-term day, e.g. back on Tue 27 Oct 2026 instead of Mon 2 Nov)
+        term = counted.period.calendar.term_at(day)
+        return term is not None and term.is_teaching_day(day)
 
 
 def interim_figures(ledger: ServiceLedger, points: Sequence[AssessmentPoint],
