@@ -47,8 +47,8 @@ from statutory.working_days import add_working_days, is_working_day
 ONE_DAY = timedelta(days=1)
 HORIZON = timedelta(days=366 * 14)  # how far the ledger projects an open post
 FIRST_START, LAST_START = date(2024, 9, 1), date(2026, 6, 30)
-COMPARE = settings(max_examples=60, deadline=None, derandomize=True)
-INVARIANT = settings(max_examples=40, deadline=None, derandomize=True)
+COMPARE = settings(max_examples=100, deadline=None, derandomize=True)
+INVARIANT = settings(max_examples=60, deadline=None, derandomize=True)
 
 
 # -- strategies ------------------------------------------------------------------------------
