@@ -78,9 +78,9 @@ async def test_thirty_days_absence_in_year_one_turns_red_and_moves_the_first_ass
     assert {k: (v["due_on"], v["state"]) for k, v in due.items()} == {
         (1, "progress_review"): ("2025-12-19", "on_time"),
         (2, "progress_review"): ("2026-04-02", "on_time"),
-        # 3.5 terms are served by Sun 25 Oct 2026 (a term's weekends are served too);
-        # + 10 working days (2.61)
-        (4, "formal_assessment"): ("2026-11-06", "due"),
+        # 3.5 terms are served by Sun 25 Oct 2026 (a term's weekends are served too); the
+        # meeting on the next school day, after the half-term, Mon 2 Nov; + 10 working days (2.61)
+        (4, "formal_assessment"): ("2026-11-16", "due"),
     }
     row = await hub.entitlement(ect)
     # coaching is weekly to the end of the extended year 1; year 2 starts the day after its point

@@ -105,11 +105,12 @@ def test_at_0_8_fte_the_assessment_falls_in_the_term_that_reaches_three():
     # Changed from reports_due, which held every assessment on the last day of its term and
     # kept the reviews of terms 3 and 7. The clock's assessment point is the day three terms
     # are served exactly when that comes before the end of the term (Saturday 21 Nov 2026,
-    # Saturday 26 Feb 2028), the report due 10 working days after it (2.61); and the reviews
+    # Saturday 26 Feb 2028: the meetings on the next school days, Monday 23 Nov and Monday 28
+    # Feb), the report due 10 working days after the meeting (2.61); and the reviews
     # of terms 3 and 7 are not held, an assessment following less than a term later (2.49).
     first, final = (r for r in clock.reports if r.kind == FORMAL_ASSESSMENT)
-    assert (first.held_on, first.due_on) == (date(2026, 11, 21), date(2026, 12, 4))
-    assert (final.held_on, final.due_on, final.final) == (date(2028, 2, 26), date(2028, 3, 10), True)
+    assert (first.held_on, first.due_on) == (date(2026, 11, 23), date(2026, 12, 7))
+    assert (final.held_on, final.due_on, final.final) == (date(2028, 2, 28), date(2028, 3, 13), True)
     assert kinds(clock.reports) == [(1, "R"), (2, "R"), (4, "A"), (5, "R"), (6, "R"), (8, "A")]
 
 
@@ -168,11 +169,12 @@ def test_a_year_lengthened_by_absence_moves_every_assessment_from_that_year_on()
     # Changed from reports_due, which held the assessments at the end of terms 4 and 7 and kept
     # the reviews of terms 3 and 6. The clock's assessment point of the extended year is the day
     # 3.5 terms are served exactly, before the end of term 4 (Sunday 25 Oct 2026; 6.5 on Sunday
-    # 24 Oct 2027), due 10 working days later (2.61); the reviews of terms 3 and 6 are not held,
+    # 24 Oct 2027; the meetings on the first school days after, past the half-terms), due 10
+    # working days after them (2.61); the reviews of terms 3 and 6 are not held,
     # an assessment following less than a term later (2.49).
     first, final = (r for r in clock.reports if r.kind == FORMAL_ASSESSMENT)
-    assert (first.held_on, first.due_on) == (date(2026, 10, 25), date(2026, 11, 6))
-    assert (final.held_on, final.due_on) == (date(2027, 10, 24), date(2027, 11, 5))
+    assert (first.held_on, first.due_on) == (date(2026, 11, 2), date(2026, 11, 16))
+    assert (final.held_on, final.due_on) == (date(2027, 11, 1), date(2027, 11, 15))
     assert kinds(clock.reports) == [(1, "R"), (2, "R"), (4, "A"), (5, "R"), (7, "A")]
 
 

@@ -327,8 +327,9 @@ def test_a_mid_term_start_has_its_first_review_by_the_middle_of_the_following_te
     t = timeline(InductionFacts((post(start),), (FteChange(start, 1.0),)))
     first = t.reports[0]
     assert (first.kind, first.term_number, first.term_label) == (PROGRESS_REVIEW, 1, "2025-autumn")
-    # spring 2026 is 5 Jan-2 Apr: its middle is 17 Feb
-    assert first.held_on == date(2026, 2, 17)
+    # spring 2026 is 5 Jan-2 Apr: its middle, 17 Feb, is in the half-term (16-20 Feb), so the
+    # review is held on the last school day before it
+    assert first.held_on == date(2026, 2, 13)
 
     # a start in the term's first week is not mid-term: the first review ends the term
     early = timeline(InductionFacts((post(date(2025, 9, 3)),), (FteChange(date(2025, 9, 3), 1.0),)))
@@ -374,14 +375,23 @@ def test_an_assessment_is_postponed_while_the_ect_is_absent_and_due_after_return
     # the absence moves the meeting, not the year: year 2 still starts the day after the point
     assert t.year_two_starts == date(2026, 7, 18)
 
-    # back in the half-term is back on the first teaching day after it: with year 1 extended
-    # to Sunday 25 Oct 2026, two days off from Friday 23 Oct (to Monday 26 Oct, half-term
-    # 26-30 Oct) hold the assessment on Monday 2 Nov, not on Tuesday 27 Oct in the half-term
+    # with year 1 extended to Sunday 25 Oct 2026, the meeting is on the next school day after
+    # the half-term (26-30 Oct), Monday 2 Nov; three days off from then hold it on return,
+    # Thursday 5 Nov, due 10 working days later
     extended = timeline(full_time(absences=(AbsenceFact(date(2025, 11, 3), 30, SICK),
-                                            AbsenceFact(date(2026, 10, 23), 2, SICK))))
+                                            AbsenceFact(date(2026, 11, 2), 3, SICK))))
     year_one = assessments(extended)[0]
-    assert (year_one.held_on, year_one.postponed_until) == (date(2026, 10, 25), date(2026, 11, 2))
-    assert year_one.due_on == date(2026, 11, 16)
+    assert (year_one.held_on, year_one.postponed_until) == (date(2026, 11, 2), date(2026, 11, 5))
+    assert year_one.due_on == date(2026, 11, 19)
+
+    # back in the half-term is back on the first teaching day after it: a mid-term starter's
+    # first review, held on Friday 13 Feb 2026 before the half-term (16-20 Feb), with two days
+    # off from Thursday 12 Feb, waits for Monday 23 Feb, not Monday 16 Feb in the half-term
+    start = date(2025, 10, 6)
+    late = timeline(InductionFacts((post(start),), (FteChange(start, 1.0),),
+                                   (AbsenceFact(date(2026, 2, 12), 2, SICK),))).reports[0]
+    assert (late.held_on, late.postponed_until, late.due_on) == (
+        date(2026, 2, 13), date(2026, 2, 23), date(2026, 3, 9))
 
     # a review too: off 15-19 Dec 2025, the autumn review waits for 5 Jan 2026
     review = timeline(full_time(absences=(AbsenceFact(date(2025, 12, 15), 5, SICK),))).reports[0]
@@ -400,16 +410,18 @@ def test_a_move_after_a_term_owes_an_interim_assessment_with_induction_served_an
     t = timeline(InductionFacts(periods, (FteChange(START_DAY, 1.0),), absences))
     interims = [r for r in t.reports if r.kind == INTERIM_ASSESSMENT]
 
-    # leaving s1 on Sunday 1 Mar 2026 (the move is on Monday 2 Mar): autumn's 1.0 and 56 of
-    # spring's 88 days, 1.6 in all, and the 5 days absent since the induction began
+    # leaving s1 on Sunday 1 Mar 2026 (the move is on Monday 2 Mar), the meeting on the last
+    # school day there, Friday 27 Feb: autumn's 1.0 and 56 of spring's 88 days, 1.6 in all,
+    # and the 5 days absent since the induction began
     first = interims[0]
-    assert (first.school_id, first.term_number, first.held_on) == ("s1", 2, date(2026, 3, 1))
+    assert (first.school_id, first.term_number, first.held_on) == ("s1", 2, date(2026, 2, 27))
     assert (first.terms_served, first.days_absent) == (Decimal("1.6"), 5)
     assert first.due_on == date(2026, 3, 13)
     # leaving s2 on 1 Nov 2026, after the year-1 assessment of 17 Jul: only the 4 days since
-    # then; served: 1.6 at s1, and 2 Mar-1 Nov at s2 (32/88 + 1 + 62/109 = 1.93, kept as 1.9)
+    # then; served: 1.6 at s1, and 2 Mar-1 Nov at s2 (32/88 + 1 + 62/109 = 1.93, kept as 1.9);
+    # the meeting on the last school day there, Friday 23 Oct, before the half-term
     second = interims[1]
-    assert (second.school_id, second.held_on) == ("s2", date(2026, 11, 1))
+    assert (second.school_id, second.held_on) == ("s2", date(2026, 10, 23))
     assert (second.terms_served, second.days_absent) == (Decimal("3.5"), 4)
     # the term they leave in is still reviewed at its end, by the school they moved to
     review = next(r for r in t.reports if r.kind == PROGRESS_REVIEW and r.term_number == 2)

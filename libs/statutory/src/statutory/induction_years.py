@@ -27,7 +27,10 @@ class InductionYears:
         self.ledger, self.terms, self.absences = ledger, terms, absences
         self.starts: dict[int, date] = {}
         if ledger.periods:
-            self.starts[1] = ledger.periods[0].period.start
+            # year 1 starts with the first post that counts: a post shorter than a term that
+            # ended is not induction (2.33), and neither are its absences
+            self.starts[1] = next((p.period.start for p in ledger.periods if p.counts),
+                                  ledger.periods[0].period.start)
         self.lines: list[ExtensionLine] = []
         self.reached = Fraction(0)  # the FTE terms at which the years so far end
         statutory = [a for a in absences if not a.counts]

@@ -48,7 +48,9 @@ class ReportPlan:
 
     def _assessment(self, point: AssessmentPoint) -> ReportDue:
         assert point.on is not None
-        held, back = point.on, self._back_from_absence(point.on)
+        # the meeting is held once the year is served: on the point, or the next school day
+        held = self._school_day(point.on, forward=True)
+        back = self._back_from_absence(held)
         due = add_working_days(back or held, ASSESSMENT_DEADLINE_WORKING_DAYS)
         return self._report(FORMAL_ASSESSMENT, held, self._term_of(held), due_on=due, final=point.final,
                             postponed_until=back)
@@ -65,6 +67,7 @@ class ReportPlan:
             held = term.end
             if index == 0 and self._started_mid_term(term) and len(self.terms) > 1:
                 held = _middle(self.terms[1])  # 2.49: by the middle of the following term
+            held = self._school_day(held)
             if self.ledger.in_post(held) is None or held in left_on:
                 continue  # left before it (an interim assessment instead, where one is owed)
             holding = self._term_of(held)
@@ -77,6 +80,27 @@ class ReportPlan:
             due = add_working_days(back, ASSESSMENT_DEADLINE_WORKING_DAYS) if back else held
             found.append(self._report(PROGRESS_REVIEW, held, term, due_on=due, postponed_until=back))
         return found
+
+    def _school_day(self, day: date, *, forward: bool = False) -> date:
+        """The teaching day a meeting due on ``day`` is held on in the post held then: ``day``
+        itself when it is one, else the last before it (a review "by" a date, an interim
+        assessment before leaving) or, ``forward``, the first after it (an assessment, once the
+        year is served); never at a weekend, in a half-term or on a bank holiday."""
+        holder = self.ledger.holder_at(day)
+        if holder is None:
+            return day
+        calendar, first, last = holder.period.calendar, holder.period.start, holder.last
+        if forward:  # within the point's own term: never into the holiday or the next term
+            term = calendar.term_at(day)
+            last = min(last, term.end) if term is not None else first - ONE_DAY
+        step = ONE_DAY if forward else -ONE_DAY
+        found = day
+        while first <= found <= last:
+            term = calendar.term_at(found)
+            if term is not None and term.is_teaching_day(found) and is_working_day(found):
+                return found
+            found += step
+        return self._school_day(day) if forward else day
 
     def _started_mid_term(self, term: InductionTerm) -> bool:
         # the first post that counts: an earlier one shorter than a term counts for nothing
@@ -98,8 +122,8 @@ class ReportPlan:
             term = self._term_of(period.end)
             # a post that ends in the holidays ended, for the school, on the last day of term:
             # the interim assessment is held then, instead of that term's review
-            held = period.end if period.calendar.term_at(period.end) is not None else min(
-                term.end, period.end)
+            held = self._school_day(period.end if period.calendar.term_at(period.end) is not None
+                                    else min(term.end, period.end))
             if any(p.on is not None and term.start <= p.on <= period.end for p in self.points):
                 continue  # a formal assessment in the term they leave covers it
             served, absent = interim_figures(self.ledger, self.points, self.absences, period.end)

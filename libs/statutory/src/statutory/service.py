@@ -88,9 +88,19 @@ class CountedPeriod:
     period: ServicePeriod
     last: date  # the last day counted: its end, the completion, or the horizon if open
     counts: bool  # False: a run of continuous employment that ended short of a term (2.33)
-    provisional: bool  # in a run still open and not yet a term long: counts if it reaches one
     total: Fraction  # exact FTE terms the whole period counts for (recorded if any, 0 if excluded)
     computed: Fraction  # exact FTE terms by the calendar arithmetic
+    run: tuple[ServicePeriod, ...]  # its run of continuous employment (2.33)
+    run_ended: bool  # the run's last post has ended (or the induction is complete)
+
+    def provisional_on(self, day: date) -> bool:
+        """Counted for now, in a run still open that is not yet a term long on ``day``: it counts
+        for good once the run reaches a term, and for nothing if it ends short (2.33)."""
+        if not self.counts or self.run_ended or self.period.recorded_terms is not None:
+            return False
+        employed = sum((employment_terms(p, min(p.end or day, day)) for p in self.run if p.start <= day),
+                       Fraction(0))
+        return employed < 1
 
     def exact_through(self, day: date, fte_history: Sequence[FteChange]) -> Fraction:
         """Exact FTE terms this period has contributed by the end of ``day``."""
@@ -139,8 +149,7 @@ class ServiceLedger:
                 counts = recorded is not None or not (short and ended)
                 if not counts:
                     total = Fraction(0)
-                counted.append(CountedPeriod(period, last, counts, short and not ended and counts,
-                                             total, computed))
+                counted.append(CountedPeriod(period, last, counts, total, computed, tuple(run), ended))
         self.periods = tuple(counted)
 
     def exact_through(self, day: date) -> Fraction:

@@ -160,9 +160,9 @@ class Timeline:
 
     def counted_absence_days(self, year: int, through: date | None = None) -> float:
         """Days absent in ``year`` that count towards the 30-day threshold (3.6)."""
-        last = through or self.last_day
+        last, first = through or self.last_day, self.plan.year_starts.get(1, date.min)
         return sum((a.days for a in self.plan.absences
-                    if a.induction_year == year and a.counts and a.first_day <= last), 0.0)
+                    if a.induction_year == year and a.counts and first <= a.first_day <= last), 0.0)
 
     def year_of_absence(self, first_day: date) -> int:
         return self.induction_year_at(first_day)
@@ -258,7 +258,7 @@ def _period_line(counted: CountedPeriod, terms: Decimal, last: date, ledger: Ser
         how = f"{period.recorded_terms} terms recorded by the appropriate body for this period (2.31)"
     elif not counted.counts:
         how = "continuous employment shorter than one term does not count (2.33)"
-    elif counted.provisional:
+    elif counted.provisional_on(through):
         how = "counts once continuous employment reaches one term (2.33)"
     else:
         how = "FTE-weighted share of each term in post, on this school's term dates (2.30, 2.36)"
@@ -267,7 +267,7 @@ def _period_line(counted: CountedPeriod, terms: Decimal, last: date, ledger: Ser
         "start": period.start.isoformat(), "end": _iso(period.end),
         "days_in_post": max((through - period.start).days + 1, 0),
         "fte": ftes, "terms": float(terms), "counts": counted.counts,
-        "provisional": counted.provisional, "recorded": period.recorded_terms is not None,
+        "provisional": counted.provisional_on(through), "recorded": period.recorded_terms is not None,
         "reason": how,
     }
 
