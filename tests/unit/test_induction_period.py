@@ -173,8 +173,9 @@ def test_a_transfer_after_a_term_owes_an_interim_assessment_from_the_first_schoo
     app.transfer(ect_id, to_school_id="200002", effective_on=date(2026, 1, 19),
                  induction_tutor_id="tutor-9", provenance=provenance("hub_lead"))
     interims = [r for r in view(app, ect_id)["reports_due"] if r["kind"] == "interim_assessment"]
+    # the last day in the first post is Sunday 18 Jan: the meeting is on the school day before
     assert [(r["held_on"], r["school_id"], r["appropriate_body_id"]) for r in interims] == [
-        (date(2026, 1, 18), "100001", "ab-1")]
+        (date(2026, 1, 16), "100001", "ab-1")]
 
 
 def test_a_transfer_within_the_first_term_owes_no_interim_assessment_paragraph_2_62(app, clock):
@@ -236,7 +237,7 @@ def test_leaving_a_second_post_held_under_a_term_owes_no_interim_assessment_stat
     assert (left.event_type, left.payload.interim_assessment_due) == ("EctLeft", False)
     assert left.payload.terms_served == pytest.approx(1.4)  # 1.2 at the first school, 0.2 here
     interims = [r["held_on"] for r in view(app, ect_id)["reports_due"] if r["kind"] == "interim_assessment"]
-    assert interims == [date(2026, 1, 18)]
+    assert interims == [date(2026, 1, 16)]  # the first post's last school day, Friday 16 Jan
 
 
 def test_leaving_in_the_holidays_after_a_term_makes_an_interim_assessment_due_statutory_rule_7(
