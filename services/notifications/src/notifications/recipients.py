@@ -87,6 +87,22 @@ async def delete(pool: asyncpg.Pool, recipient_id: str) -> bool:
     return status == "DELETE 1"
 
 
+async def at_schools(conn: asyncpg.Connection | asyncpg.Pool, recipient_id: str,
+                     schools: list[str]) -> bool:
+    """Whether ``recipient_id`` is someone at one of ``schools``: the mentor or an induction
+    tutor of an ECT whose current school it is (as the ``induction`` projection knows them)."""
+    found = await conn.fetchval(
+        """
+        SELECT true FROM induction
+        WHERE school_id = ANY($2::text[])
+          AND (state->>'mentor_id' = $1
+               OR state->'posts' @> jsonb_build_array(jsonb_build_object('induction_tutor_id', $1::text))
+               OR state->>'induction_tutor_id' = $1)
+        LIMIT 1
+        """, recipient_id, schools)
+    return found is True
+
+
 def as_dict(recipient: Recipient) -> dict[str, Any]:
     return {"recipient_id": recipient.recipient_id, "name": recipient.name, "email": recipient.email,
             "webhook_url": recipient.webhook_url, "channel": recipient.channel.value,

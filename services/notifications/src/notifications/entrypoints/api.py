@@ -17,6 +17,7 @@ from contracts import Role
 from ect_platform.identity import Caller, TokenIssuer, allow
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import Check, health_router, install_edge
+from notifications import access
 from notifications.clock import Clock, SystemClock
 from notifications.entrypoints import routes_recipients
 from notifications.message import Rule
@@ -67,7 +68,8 @@ READERS = (Role.HUB_LEAD, Role.MENTOR, Role.INDUCTION_TUTOR, Role.APPROPRIATE_BO
 
 
 def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Check] | None = None,
-               clock: Clock | None = None, webhook_allowed_hosts: Sequence[str] = ()) -> FastAPI:
+               clock: Clock | None = None, webhook_allowed_hosts: Sequence[str] = (),
+               hub_lead_ids: Sequence[str] = ()) -> FastAPI:
     api = FastAPI(title="ECT induction: notifications", version="1.0.0",
                   description="Who was told what, why and whether it arrived: every notification, "
                   "recorded once and delivered once; recipients' contact details and preferences.")
@@ -75,12 +77,13 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
     install_edge(api)
     install_problem_handlers(api, {})
     api.include_router(health_router(readiness or {}))
-    api.include_router(routes_recipients.router(pool, clock or SystemClock(), webhook_allowed_hosts))
+    api.include_router(routes_recipients.router(pool, clock or SystemClock(), webhook_allowed_hosts,
+                                                hub_lead_ids))
 
     @api.get("/notifications", tags=["notifications"],
              dependencies=[allow(*READERS, action="read notifications")])
     async def list_notifications(
-        _: Caller,
+        caller: Caller,
         ect_id: UUID | None = None,
         recipient_id: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
         rule: Rule | None = None,
@@ -90,15 +93,16 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
     ) -> NotificationPage:
         rows, total = await notification.search(
             pool, notification.Filters(ect_id=ect_id, recipient_id=recipient_id, rule=rule, status=status),
-            limit=limit, offset=offset,
+            limit=limit, offset=offset, scope=access.notification_scope(caller),
         )
         return NotificationPage(items=[NotificationOut(**row) for row in rows], total=total)
 
     @api.get("/notifications/{notification_id}", tags=["notifications"],
              dependencies=[allow(*READERS, action="read a notification")])
-    async def get_notification(notification_id: UUID, _: Caller) -> NotificationDetail:
-        """One notification with each delivery attempt (when, which channel, what came of it)."""
-        row = await notification.get(pool, notification_id)
+    async def get_notification(notification_id: UUID, caller: Caller) -> NotificationDetail:
+        """One notification with each delivery attempt (when, which channel, what came of it).
+        Outside the caller's scope it is not found, as if it did not exist: a 403 would say it does."""
+        row = await notification.get(pool, notification_id, access.notification_scope(caller))
         if row is None:
             raise HTTPException(404, "Notification not found")
         return NotificationDetail(**row)

@@ -66,7 +66,8 @@ async def _run(part: Part) -> None:
         if part in (Part.ALL, Part.API):
             readiness = readiness_checks(service.pool, service.producer)
             api = create_api(service.pool, service.issuer, readiness=readiness,
-                             clock=service.clock, webhook_allowed_hosts=settings.webhook_allowed_hosts)
+                             clock=service.clock, webhook_allowed_hosts=settings.webhook_allowed_hosts,
+                             hub_lead_ids=settings.hub_lead_ids)
         loops: list[Loop] = []
         if part in (Part.ALL, Part.CONSUMER):
             loops.append(broker_loop(service.broker))

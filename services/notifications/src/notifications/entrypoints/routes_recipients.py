@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 
 from contracts import Role
 from contracts.notifications.v1 import Channel
-from ect_platform.identity import Caller, allow
+from ect_platform.identity import Caller, Principal, allow
 from notifications import access, recipients
 from notifications.adapters.webhook import host_allowed
 from notifications.clock import Clock
@@ -61,15 +61,23 @@ class RecipientOut(BaseModel):
     opted_out_of_reminders: bool
 
 
-def router(pool: asyncpg.Pool, clock: Clock, webhook_allowed_hosts: Sequence[str] = ()) -> APIRouter:
+def router(pool: asyncpg.Pool, clock: Clock, webhook_allowed_hosts: Sequence[str] = (),
+           hub_lead_ids: Sequence[str] = ()) -> APIRouter:
     routes = APIRouter(tags=["recipients"])
+
+    async def check_may_manage(caller: Principal, recipient_id: str) -> None:
+        scoped_lead = caller.role == Role.HUB_LEAD and caller.schools is not None
+        at_their_schools = scoped_lead and await recipients.at_schools(
+            pool, recipient_id, sorted(caller.schools or ()))
+        access.check_may_manage_recipient(caller, recipient_id, at_their_schools=at_their_schools,
+                                          hub_lead_ids=hub_lead_ids)
 
     @routes.put("/recipients/{recipient_id}",
                 dependencies=[allow(*CONTACT_ROLES, action="manage contact details")])
     async def put_recipient(recipient_id: RecipientId, body: RecipientIn, caller: Caller,
                             response: Response) -> RecipientOut:
         """Set how a recipient is reached; replaces what was there."""
-        access.check_may_manage_recipient(caller, recipient_id)
+        await check_may_manage(caller, recipient_id)
         url = str(body.webhook_url) if body.webhook_url else None
         if url and not host_allowed(url, webhook_allowed_hosts):
             raise RequestValidationError([{
@@ -86,7 +94,7 @@ def router(pool: asyncpg.Pool, clock: Clock, webhook_allowed_hosts: Sequence[str
     @routes.get("/recipients/{recipient_id}",
                 dependencies=[allow(*CONTACT_ROLES, action="read contact details")])
     async def get_recipient(recipient_id: RecipientId, caller: Caller) -> RecipientOut:
-        access.check_may_manage_recipient(caller, recipient_id)
+        await check_may_manage(caller, recipient_id)
         recipient = await recipients.get(pool, recipient_id)
         if recipient is None:
             raise HTTPException(404, "Recipient not found")
@@ -96,7 +104,7 @@ def router(pool: asyncpg.Pool, clock: Clock, webhook_allowed_hosts: Sequence[str
                    dependencies=[allow(*CONTACT_ROLES, action="remove contact details")])
     async def delete_recipient(recipient_id: RecipientId, caller: Caller) -> Response:
         """Erase a recipient's contact details; their notifications then fail visibly."""
-        access.check_may_manage_recipient(caller, recipient_id)
+        await check_may_manage(caller, recipient_id)
         if not await recipients.delete(pool, recipient_id):
             raise HTTPException(404, "Recipient not found")
         return Response(status_code=status.HTTP_204_NO_CONTENT)

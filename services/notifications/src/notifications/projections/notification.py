@@ -102,26 +102,78 @@ async def insert(conn: asyncpg.Connection, notifications: Iterable[Notification]
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The rows one caller may read, as reporting scopes its lists (``reporting.access``).
+
+    ``everything``: an auditor, or a hub lead whose token names no schools. Otherwise the rows
+    addressed to the caller (``recipient``: role and id) and the rows about ECTs the caller
+    may read: an appropriate body's (``ab``: ECTs whose induction it holds or held, from the
+    ECT's posts in ``induction``) or their schools' (``schools``: the ECT's current school).
+    A mentor has neither, so reads only what was addressed to them. Nothing is stored for this:
+    it is asked of the ``induction`` projection, so rows recorded before it was written are
+    scoped as well (an ECT whose state is being refolded is, meanwhile, its recipients' only).
+    """
+
+    everything: bool = False
+    recipient: tuple[str, str] | None = None
+    ab: str | None = None
+    schools: tuple[str, ...] | None = None
+
+    def clause(self, first: int) -> tuple[str | None, list[Any]]:
+        """A condition with parameters numbered from ``first``; None when nothing is limited."""
+        if self.everything:
+            return None, []
+        ors: list[str] = []
+        args: list[Any] = []
+
+        def arg(value: Any) -> str:
+            args.append(value)
+            return f"${first + len(args) - 1}"
+
+        if self.recipient is not None:
+            role, rid = self.recipient
+            ors.append(f"(recipient_role = {arg(role)} AND recipient_id = {arg(rid)})")
+        if self.ab is not None:
+            # held now or before: any post with this AB; a state stored before posts were kept
+            # names it at the top level
+            ab = arg(self.ab)
+            # only placeholders are formatted in: the values travel as bind parameters
+            ors.append("ect_id IN (SELECT ect_id FROM induction WHERE state->'posts' @> "  # noqa: S608
+                       f"jsonb_build_array(jsonb_build_object('appropriate_body_id', {ab}::text)) "
+                       f"OR state->>'appropriate_body_id' = {ab}::text)")
+        if self.schools is not None:
+            ors.append("ect_id IN (SELECT ect_id FROM induction WHERE school_id = "  # noqa: S608
+                       f"ANY({arg(list(self.schools))}::text[]))")
+        return "(" + (" OR ".join(ors) or "false") + ")", args
+
+
+@dataclass(frozen=True)
 class Filters:
     ect_id: UUID | None = None
     recipient_id: str | None = None
     rule: Rule | None = None
     status: str | None = None
 
-    def where(self) -> tuple[str, list[Any]]:
-        """A WHERE clause over fixed column names; the values travel only as bind parameters."""
+    def where(self, scope: Scope | None = None) -> tuple[str, list[Any]]:
+        """A WHERE clause over fixed column names, within ``scope``; the values travel only as
+        bind parameters."""
         wanted = {"ect_id": self.ect_id, "recipient_id": self.recipient_id,
                   "rule": self.rule.value if self.rule else None, "status": self.status}
         args = [value for value in wanted.values() if value is not None]
         names = [name for name, value in wanted.items() if value is not None]
         clauses = [f"{name} = ${i}" for i, name in enumerate(names, start=1)]
+        if scope is not None:
+            limited, scope_args = scope.clause(len(args) + 1)
+            if limited is not None:
+                clauses.append(limited)
+                args += scope_args
         return ("WHERE " + " AND ".join(clauses) if clauses else ""), args
 
 
-async def search(pool: asyncpg.Pool, filters: Filters, *, limit: int, offset: int
-                 ) -> tuple[list[dict[str, Any]], int]:
-    """One page, newest first, and how many match in all."""
-    where, args = filters.where()
+async def search(pool: asyncpg.Pool, filters: Filters, *, limit: int, offset: int,
+                 scope: Scope | None = None) -> tuple[list[dict[str, Any]], int]:
+    """One page, newest first, and how many match in all, of the rows within ``scope``."""
+    where, args = filters.where(scope)
     n = len(args)
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         # One snapshot for both queries, so the total agrees with the page.
@@ -134,11 +186,15 @@ async def search(pool: asyncpg.Pool, filters: Filters, *, limit: int, offset: in
     return [dict(row) for row in rows], int(total)
 
 
-async def get(pool: asyncpg.Pool, notification_id: UUID) -> dict[str, Any] | None:
-    """One notification with its delivery attempts, oldest first."""
+async def get(pool: asyncpg.Pool, notification_id: UUID, scope: Scope | None = None
+              ) -> dict[str, Any] | None:
+    """One notification with its delivery attempts, oldest first; None if not within ``scope``."""
+    limited, args = scope.clause(2) if scope is not None else (None, [])
+    within = f" AND {limited}" if limited else ""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         row = await conn.fetchrow(
-            f"SELECT {', '.join(COLUMNS)} FROM notification WHERE id = $1", notification_id)  # noqa: S608
+            f"SELECT {', '.join(COLUMNS)} FROM notification WHERE id = $1{within}",  # noqa: S608
+            notification_id, *args)
         if row is None:
             return None
         attempts = await conn.fetch(
