@@ -3,6 +3,7 @@ refuses a second claim), and the extensions and reductions its clock counts."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, date, datetime
 
@@ -12,11 +13,13 @@ from contracts import Actor, EventEnvelope, Role, encode
 from contracts.base import EventPayload
 from contracts.reporting.v1 import InductionExtended, InductionOutcomeRecorded, InductionReduced, Outcome
 from contracts.topics import REPORTING
+from ect_platform.dead_letters import dlq_topic
 from ect_platform.kafka import make_producer
 from scheduling.bootstrap import bootstrap
 from scheduling.domain.errors import InductionAlreadyCompletedError
 from scheduling.settings import SchedulingSettings
 from tests.support import eventually
+from tests.support.kafka import read_raw
 from tests.unit.scheduling_fixtures import START, Clock, ect_details, provenance, view
 
 pytestmark = pytest.mark.integration
@@ -26,7 +29,7 @@ pytestmark = pytest.mark.integration
 async def scheduling(stack, database_url, topic_prefix):  # type: ignore[no-untyped-def]
     settings = SchedulingSettings(database_url=database_url,
                                   kafka_bootstrap_servers=stack.bootstrap_servers,
-                                  jwt_secret="unused-here", kafka_topic_prefix=topic_prefix,
+                                  jwt_secret="unused-here-but-at-least-32-bytes-long", kafka_topic_prefix=topic_prefix,
                                   kafka_session_timeout_ms=2000)
     service = await bootstrap(settings)
     service.app.today = Clock(START)
@@ -104,3 +107,27 @@ async def test_an_ab_extension_and_reduction_from_reporting_are_counted_once_par
     learnt = [n.topic for n in scheduling.app.recorder.select_notifications(start=1, limit=100)
               if n.originator_id == ect_id]
     assert sum(t.endswith(("InductionExtended", "InductionReduced")) for t in learnt) == 2
+
+
+async def test_a_malformed_message_and_an_unknown_contract_on_reportings_topic_are_parked_not_dropped(
+        scheduling, stack):
+    ect_id = scheduling.app.register_ect(provenance=provenance(), **ect_details(trn="3100003"))
+    newer = json.loads(encode(outcome_event(ect_id)))
+    newer.update(event_type="InductionOutcomeRecorded", event_version=2)  # a newer producer's
+    producer = make_producer(stack.bootstrap_servers)
+    await producer.start()
+    topic = REPORTING.qualified(scheduling.settings.kafka_topic_prefix)
+    key = str(ect_id).encode()
+    for value in (b"{not json", json.dumps(newer).encode(), encode(outcome_event(ect_id))):
+        await producer.send_and_wait(topic, value, key=key)
+    await producer.stop()
+    await scheduling.broker.start()
+    try:
+        await eventually(lambda: scheduling.inbound.applied == 1)
+        assert scheduling.inbound.parked == 2
+        parked = await read_raw(stack.bootstrap_servers, dlq_topic(topic), at_least=2)
+        reasons = sorted(dict(r.headers)["dlq.error"].decode() for r in parked)
+        assert "not a contract this build knows" in reasons[0] and "v2" in reasons[0]
+        assert "not a valid integration event" in reasons[1]
+    finally:
+        await scheduling.broker.stop()

@@ -7,6 +7,9 @@ redelivery, never loss.
 
 Failures, by kind:
 - a message that is not a valid event: parked on the dead-letter topic at once;
+- an event of a type or version this build does not know (a newer producer's contract):
+  parked and counted (``unknown``), so an upgraded consumer can take it back with
+  ``ect dlq replay``; never skipped without a word;
 - an event whose handler fails for a reason retrying will not fix: the batch is split, the
   event retried alone a bounded number of times with backoff, then parked; the partition
   moves on;
@@ -76,31 +79,34 @@ async def claim_new(conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[
     return {row["event_id"] for row in rows}
 
 
-def decode_pairs(records: Sequence[Record]
-                 ) -> tuple[list[tuple[Record, EventEnvelope[Any]]], list[tuple[Record, str]]]:
-    """(record, envelope) for the events this build reads, and (record, why) for malformed ones.
+Pairs: TypeAlias = list[tuple[Record, EventEnvelope[Any]]]
 
-    Events of a type this build does not know (a newer contract) are neither: they are skipped.
-    """
-    readable, malformed = [], []
+
+def decode_all(records: Sequence[Record]) -> tuple[Pairs, list[tuple[Record, str]], Pairs]:
+    """(record, envelope) for the events this build reads, (record, why) for malformed ones,
+    and (record, envelope) for events of a type or version this build does not know."""
+    readable: Pairs = []
+    malformed: list[tuple[Record, str]] = []
+    unknown: Pairs = []
     for record in records:
         try:
             envelope = decode(record.value)
         except ContractError as exc:
             malformed.append((record, str(exc)))
             continue
-        if not isinstance(envelope.payload, UnknownPayload):
-            readable.append((record, envelope))
+        (unknown if isinstance(envelope.payload, UnknownPayload) else readable).append((record, envelope))
+    return readable, malformed, unknown
+
+
+def decode_pairs(records: Sequence[Record]) -> tuple[Pairs, list[tuple[Record, str]]]:
+    """``decode_all`` without the unknown events, for callers that only read."""
+    readable, malformed, _ = decode_all(records)
     return readable, malformed
 
 
-def decode_records(records: Sequence[Record], consumer: str) -> tuple[list[EventEnvelope[Any]], int]:
-    """The envelopes this build can read, and how many records were malformed (logged)."""
-    readable, malformed = decode_pairs(records)
-    for record, why in malformed:
-        log.error("%s: malformed %s[%d]@%d: %s", consumer, record.topic, record.partition,
-                  record.offset, why)
-    return [envelope for _, envelope in readable], len(malformed)
+def not_known(envelope: EventEnvelope[Any]) -> str:
+    return (f"{envelope.event_type} v{envelope.event_version} is not a contract this build knows "
+            "(a newer producer?); parked for a consumer that does, `ect dlq replay` after the upgrade")
 
 
 class BatchHandler(Protocol):
@@ -122,26 +128,29 @@ class ProjectionConsumer:
         self.applied = 0
         self.duplicates = 0
         self.rejected = 0
+        self.unknown = 0  # events of a contract this build does not know, parked
 
     async def setup(self) -> None:
         async with self._pool.acquire() as conn:
             await conn.execute(INBOX_DDL)
 
     async def handle(self, records: Sequence[Record]) -> None:
-        readable, malformed = decode_pairs(records)
+        readable, malformed, unknown = decode_all(records)
         for record, why in malformed:
             await self._give_up(record, f"not a valid integration event: {why}")
-        if not readable:
-            return
-        try:
-            await self._apply_in_one_transaction([envelope for _, envelope in readable])
-        except TRANSIENT:
-            raise
-        except Exception:
-            log.warning("%s: a batch of %d failed; applying its events one by one", self.name,
-                        len(readable))
-            for record, envelope in readable:
-                await self._apply_alone(record, envelope)
+        if readable:
+            try:
+                await self._apply_in_one_transaction([envelope for _, envelope in readable])
+            except TRANSIENT:
+                raise
+            except Exception:
+                log.warning("%s: a batch of %d failed; applying its events one by one", self.name,
+                            len(readable))
+                for record, envelope in readable:
+                    await self._apply_alone(record, envelope)
+        # after the batch: a transient failure above redelivers these with it, parked once
+        for record, envelope in unknown:
+            await self._park_unknown(record, envelope)
 
     async def _apply_alone(self, record: Record, envelope: EventEnvelope[Any]) -> None:
         for attempt in range(1, self._attempts + 1):
@@ -155,6 +164,15 @@ class ProjectionConsumer:
                     await self._give_up(record, f"{type(exc).__name__}: {exc}")
                     return
                 await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
+
+    async def _park_unknown(self, record: Record, envelope: EventEnvelope[Any]) -> None:
+        self.unknown += 1
+        if self._dead_letters is None:
+            # nowhere to keep it: say so loudly rather than stall every event behind it
+            log.error("%s: %s[%d]@%d: %s; no dead-letter topic, so skipped", self.name, record.topic,
+                      record.partition, record.offset, not_known(envelope))
+            return
+        await self._dead_letters.park(record, self.name, not_known(envelope))
 
     async def _give_up(self, record: Record, why: str) -> None:
         self.rejected += 1

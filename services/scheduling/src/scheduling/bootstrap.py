@@ -11,6 +11,7 @@ from faststream.kafka import KafkaBroker
 from contracts.topics import REPORTING, SCHEDULING
 from ect_platform import chain, event_store
 from ect_platform.database import PostgresLocation, create_pool, ensure_schema
+from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
 from ect_platform.inbox import subscribe
 from ect_platform.kafka import ensure_topics, make_producer
@@ -77,7 +78,7 @@ async def bootstrap(settings: SchedulingSettings) -> Scheduling:
     )
     broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id="scheduling", logger=None)
     prefix = settings.kafka_topic_prefix
-    inbound = InboundFacts(app)
+    inbound = InboundFacts(app, DeadLetters(producer))
     subscribe(broker, inbound, REPORTING.qualified(prefix),
               group_id=prefix + settings.inbound_consumer_group,
               session_timeout_ms=settings.kafka_session_timeout_ms)

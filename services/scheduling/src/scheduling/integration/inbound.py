@@ -19,7 +19,8 @@ from aiokafka.structs import ConsumerRecord
 
 from contracts import EventEnvelope
 from contracts.reporting.v1 import InductionExtended, InductionOutcomeRecorded, InductionReduced
-from ect_platform.inbox import decode_records
+from ect_platform.dead_letters import DeadLetters
+from ect_platform.inbox import decode_all, not_known
 from scheduling.application import SchedulingApplication
 from scheduling.domain.errors import EctNotFoundError
 from scheduling.domain.provenance import Provenance
@@ -32,13 +33,19 @@ LEARNT = (InductionOutcomeRecorded, InductionExtended, InductionReduced)
 class InboundFacts:
     name = "scheduling.inbound"
 
-    def __init__(self, app: SchedulingApplication) -> None:
+    def __init__(self, app: SchedulingApplication, dead_letters: DeadLetters | None = None) -> None:
         self._app = app
+        self._dead_letters = dead_letters
         self.applied = 0
+        self.parked = 0  # malformed messages and events of a contract this build does not know
 
     async def handle(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
-        envelopes, _ = decode_records(records, self.name)
-        for envelope in envelopes:
+        readable, malformed, unknown = decode_all(records)
+        for record, why in malformed:
+            await self._park(record, f"not a valid integration event: {why}")
+        for record, unread in unknown:
+            await self._park(record, not_known(unread))
+        for _, envelope in readable:
             if not isinstance(envelope.payload, LEARNT) or envelope.ect_id is None:
                 continue
             try:
@@ -50,6 +57,15 @@ class InboundFacts:
                           envelope.ect_id)
                 continue
             self.applied += 1
+
+    async def _park(self, record: ConsumerRecord[Any, Any], why: str) -> None:
+        """A message this consumer cannot read is kept on the dead-letter topic, never dropped."""
+        self.parked += 1
+        if self._dead_letters is None:
+            log.error("%s: %s[%d]@%d: %s; no dead-letter topic, so skipped", self.name, record.topic,
+                      record.partition, record.offset, why)
+            return
+        await self._dead_letters.park(record, self.name, why)
 
     def _apply(self, ect_id: UUID, envelope: EventEnvelope[Any]) -> None:
         payload = envelope.payload
