@@ -24,7 +24,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 async def app(database_url):  # type: ignore[no-untyped-def]
     settings = SchedulingSettings(database_url=database_url, kafka_bootstrap_servers="unused:9092",
-                                  jwt_secret="unused-here")
+                                  jwt_secret="unused-here-but-at-least-32-bytes-long")
     await ensure_schema(database_url, settings.db_schema)
     application = build_application(settings)
     conn = await asyncpg.connect(database_url)

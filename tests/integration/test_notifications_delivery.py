@@ -117,7 +117,8 @@ def make_settings(stack: Any, database_url: str, topic_prefix: str, smtp_port: i
                   **overrides: Any) -> NotificationsSettings:
     values: dict[str, Any] = {
         "database_url": database_url, "kafka_bootstrap_servers": stack.bootstrap_servers,
-        "jwt_secret": "unused-here", "kafka_topic_prefix": topic_prefix, "kafka_session_timeout_ms": 2000,
+        "jwt_secret": "unused-here-but-at-least-32-bytes-long",
+        "kafka_topic_prefix": topic_prefix, "kafka_session_timeout_ms": 2000,
         "smtp_port": smtp_port, "webhook_secret": WEBHOOK_SECRET, "retry_base_seconds": 60,
         "max_attempts": 4, "delivery_poll_seconds": 0.05, "scheduler_interval_seconds": 0.2,
     }

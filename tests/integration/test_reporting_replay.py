@@ -33,7 +33,7 @@ async def test_a_replay_of_batched_history_applies_every_event(stack, database_u
     assert len(envelopes) == 160
 
     settings = ReportingSettings(database_url=database_url, kafka_bootstrap_servers=stack.bootstrap_servers,
-                                 jwt_secret="unused-here", kafka_topic_prefix=topic_prefix)
+                                 jwt_secret="unused-here-but-at-least-32-bytes-long", kafka_topic_prefix=topic_prefix)
     service = await bootstrap(settings)  # the live tables the replay swaps out; no consumer runs
     producer = make_producer(stack.bootstrap_servers, linger_ms=200)  # large batches on purpose
     await producer.start()

@@ -18,7 +18,7 @@ async def test_concurrent_sessions_on_one_ect_are_all_recorded_by_optimistic_ret
     from ect_platform.database import ensure_schema
 
     settings = SchedulingSettings(database_url=database_url, kafka_bootstrap_servers="unused:9092",
-                                  jwt_secret="unused-here")
+                                  jwt_secret="unused-here-but-at-least-32-bytes-long")
     await ensure_schema(database_url, settings.db_schema)
     writers = [build_application(settings) for _ in range(4)]  # four processes' worth of stores
     for app in writers:

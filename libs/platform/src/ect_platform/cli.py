@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from contracts import Role
-from ect_platform.identity import TokenIssuer
+from ect_platform.identity import MAX_LIFETIME_SECONDS, TokenIssuer
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="The ECT induction platform's command line.")
@@ -93,8 +93,12 @@ def token(
         None, "--ab", help="The appropriate body an appropriate_body user acts for (default: --user)."),
 ) -> None:
     """Print a bearer token for development, signed with the platform's secret."""
-    typer.echo(TokenIssuer(jwt_secret()).issue(
-        user, role, ttl_seconds=ttl, schools=school or None, appropriate_body_id=ab))
+    limit = int(os.environ.get("JWT_MAX_LIFETIME_SECONDS") or MAX_LIFETIME_SECONDS)
+    try:
+        typer.echo(TokenIssuer(jwt_secret(), max_lifetime_seconds=limit).issue(
+            user, role, ttl_seconds=ttl, schools=school or None, appropriate_body_id=ab))
+    except ValueError as exc:  # a weak secret, or a lifetime past the cap: say which
+        raise typer.BadParameter(str(exc)) from exc
 
 
 def _running() -> dict[str, str]:

@@ -20,6 +20,15 @@ from contracts import Actor, Role
 AUDIENCE = "ect-platform"
 ISSUER = "ect-platform"
 ALGORITHM = "HS256"
+MIN_SECRET_BYTES = 32
+"""HS256 is only as strong as its key: RFC 7518 §3.2 asks for at least the hash's 256 bits."""
+MAX_LIFETIME_SECONDS = 12 * 3600
+"""The longest a token may live (exp - iat) unless configured otherwise: a working day and a bit.
+A leaked token is a leaked login until it expires, so no token may be good for years."""
+
+
+class WeakSecret(ValueError):
+    """A signing secret too short to resist guessing; the process refuses to start with one."""
 
 
 class NotAuthenticated(Exception):
@@ -62,6 +71,10 @@ VERIFIED_CACHE_SIZE = 4096
 class TokenIssuer:
     """Signs and verifies tokens with one secret.
 
+    The secret (setting ``JWT_SECRET``) must be at least ``MIN_SECRET_BYTES`` long; tokens may
+    live at most ``max_lifetime_seconds`` (setting ``JWT_MAX_LIFETIME_SECONDS``) from their
+    ``iat`` to their ``exp``: longer ones are neither issued nor accepted.
+
     ``verify`` remembers the tokens it accepted (up to ``VERIFIED_CACHE_SIZE``) with their
     expiry: the same bytes under the same secret verify the same way, except for time, so a
     remembered token is accepted again only while it has not expired (a token's "issued at"
@@ -69,11 +82,26 @@ class TokenIssuer:
     """
 
     secret: str
+    max_lifetime_seconds: int = MAX_LIFETIME_SECONDS
     _verified: dict[str, tuple[Principal, float]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
+    def __post_init__(self) -> None:
+        length = len(self.secret.encode())
+        if length < MIN_SECRET_BYTES:
+            raise WeakSecret(
+                f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes; this one is {length}. "
+                "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        if self.max_lifetime_seconds <= 0:
+            raise ValueError("JWT_MAX_LIFETIME_SECONDS must be a positive number of seconds, "
+                             f"not {self.max_lifetime_seconds}")
+
     def issue(self, user_id: str, role: Role, *, ttl_seconds: int = 8 * 3600,
               schools: Iterable[str] | None = None, appropriate_body_id: str | None = None) -> str:
+        if not 0 < ttl_seconds <= self.max_lifetime_seconds:
+            raise ValueError(
+                f"a token may live at most {self.max_lifetime_seconds} seconds "
+                f"(JWT_MAX_LIFETIME_SECONDS), and at least 1; {ttl_seconds} were asked for")
         now = int(time.time())
         claims: dict[str, object] = {
             "sub": user_id,
@@ -110,12 +138,17 @@ class TokenIssuer:
                 algorithms=[ALGORITHM],  # pinning the algorithm refuses "alg: none"
                 audience=AUDIENCE,
                 issuer=ISSUER,
-                options={"require": ["exp", "sub", "aud", "iss"]},
+                options={"require": ["exp", "iat", "sub", "aud", "iss"]},
             )
         except jwt.ExpiredSignatureError as exc:
             raise NotAuthenticated("the token has expired") from exc
         except jwt.InvalidTokenError as exc:
             raise NotAuthenticated(f"the token is not valid: {exc}") from exc
+        lifetime = float(claims["exp"]) - float(claims["iat"])
+        if lifetime > self.max_lifetime_seconds:
+            raise NotAuthenticated(
+                f"the token lives too long: {lifetime:.0f} seconds from iat to exp, and tokens "
+                f"may live at most {self.max_lifetime_seconds} seconds; ask for a shorter one")
         try:
             role = Role(str(claims.get("role", "")))
         except ValueError as exc:

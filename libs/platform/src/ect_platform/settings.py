@@ -5,13 +5,20 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ect_platform.identity import MAX_LIFETIME_SECONDS, TokenIssuer
+
 
 class PlatformSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     database_url: str = Field(description="postgresql:// URL of the platform's database")
     kafka_bootstrap_servers: str = Field(description="host:port[,host:port] of the Kafka brokers")
-    jwt_secret: SecretStr = Field(description="HMAC secret that signs and verifies bearer tokens")
+    jwt_secret: SecretStr = Field(
+        description="HMAC secret that signs and verifies bearer tokens; at least 32 bytes "
+        "(checked when the token issuer is built, so processes that verify no token need none)")
+    jwt_max_lifetime_seconds: int = Field(
+        default=MAX_LIFETIME_SECONDS, gt=0,
+        description="The longest a bearer token may live (exp - iat); longer ones are refused")
     kafka_topic_prefix: str = Field(
         default="", description="Prepended to every topic name, so environments can share a cluster"
     )
@@ -21,3 +28,8 @@ class PlatformSettings(BaseSettings):
         "for its old membership to expire, so tests and `ect up` use less",
     )
     host: str = Field(default="127.0.0.1", validation_alias="BIND_HOST")
+
+    def token_issuer(self) -> TokenIssuer:
+        """The issuer that verifies this process's bearer tokens; refuses a weak JWT_SECRET."""
+        return TokenIssuer(self.jwt_secret.get_secret_value(),
+                           max_lifetime_seconds=self.jwt_max_lifetime_seconds)

@@ -148,5 +148,5 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
               group_id=prefix + settings.consumer_group,
               session_timeout_ms=settings.kafka_session_timeout_ms)
     return Notifications(settings, pool, consumer, broker,
-                         TokenIssuer(settings.jwt_secret.get_secret_value()), scheduler, delivery,
+                         settings.token_issuer(), scheduler, delivery,
                          relay, producer, http, clock)

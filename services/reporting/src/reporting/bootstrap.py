@@ -82,4 +82,4 @@ async def bootstrap(settings: ReportingSettings,
               group_id=prefix + settings.consumer_group,
               session_timeout_ms=settings.kafka_session_timeout_ms)
     return Reporting(settings, app, pool, producer, relay, consumer, read_models, broker,
-                     TokenIssuer(settings.jwt_secret.get_secret_value()))
+                     settings.token_issuer())

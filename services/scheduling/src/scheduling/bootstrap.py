@@ -83,4 +83,4 @@ async def bootstrap(settings: SchedulingSettings) -> Scheduling:
               group_id=prefix + settings.inbound_consumer_group,
               session_timeout_ms=settings.kafka_session_timeout_ms)
     return Scheduling(settings, app, pool, producer, relay, broker, inbound,
-                      TokenIssuer(settings.jwt_secret.get_secret_value()))
+                      settings.token_issuer())
