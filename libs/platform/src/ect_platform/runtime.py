@@ -2,6 +2,11 @@
 
 uvicorn owns the signals (SIGINT/SIGTERM); when it stops serving, the loops are told to
 stop and are awaited, so a relay never dies half-way through recording a position.
+
+A background loop (relay, consumer, scheduler, delivery) that ends by itself, whether it
+raised or returned, takes the process down with ``BackgroundLoopDied``: a process whose
+relay is dead must not go on answering ``ready`` while nothing moves. The orchestrator (or
+``ect up``) sees it exit and restarts it.
 """
 
 from __future__ import annotations
@@ -49,23 +54,52 @@ def tune_gc() -> None:
     gc.set_threshold(GC_FIRST_GENERATION, *gc.get_threshold()[1:])
 
 
+class BackgroundLoopDied(RuntimeError):
+    """A background loop ended while the process was meant to run: the process exits."""
+
+
 async def serve(api: FastAPI | None, host: str, port: int, loops: Sequence[Loop]) -> None:
     tune_gc()
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(loop(stop)) for loop in loops]
+    ended_early = asyncio.Event()
+    died: list[asyncio.Task[None]] = []
+    server: _Server | None = None
+
+    def on_done(task: asyncio.Task[None]) -> None:
+        if stop.is_set():
+            return  # told to stop: the shutdown below awaits it
+        died.append(task)
+        ended_early.set()
+        if server is not None:
+            server.should_exit = True
+
+    tasks = [asyncio.create_task(loop(stop), name=_name(loop)) for loop in loops]
+    for task in tasks:
+        task.add_done_callback(on_done)
     try:
         if api is not None:
             config = uvicorn.Config(api, host=host, port=port, log_level="warning",
                                     lifespan="off", access_log=False)
-            await _Server(config).serve()
+            server = _Server(config)
+            if not ended_early.is_set():
+                await server.serve()
         else:
-            await _until_signalled()
+            await _until_signalled(ended_early)
     finally:
         stop.set()
         results = await asyncio.gather(*tasks, return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
                 log.error("background loop ended with %r", result)
+    if died:
+        first = died[0]
+        why = repr(first.exception()) if not first.cancelled() and first.exception() else "returned"
+        raise BackgroundLoopDied(f"background loop {first.get_name()} ended ({why}); the process "
+                                 "exits so that it is restarted rather than answer ready with it dead")
+
+
+def _name(loop: Loop) -> str:
+    return getattr(loop, "__qualname__", None) or getattr(loop, "__name__", None) or repr(loop)
 
 
 def broker_loop(broker: Any) -> Loop:
@@ -81,14 +115,18 @@ def broker_loop(broker: Any) -> Loop:
     return consume
 
 
-async def _until_signalled() -> None:
+async def _until_signalled(done: asyncio.Event) -> None:
+    """Until SIGINT or SIGTERM, or ``done`` is set by someone else."""
     import signal
 
     loop = asyncio.get_running_loop()
-    done = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, done.set)
-    await done.wait()
+    try:
+        await done.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
 
 
 def configure_logging(service: str) -> None:
