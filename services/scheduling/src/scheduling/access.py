@@ -3,11 +3,17 @@
 - an appropriate body registers, releases and reads only its own ECTs (those it claimed);
 - an induction tutor and a hub lead act for their schools' ECTs (a hub lead whose token
   names no schools acts for every school of the hub);
-- a mentor records sessions and drop-ins only for the ECTs currently assigned to them;
-- an auditor reads everything and changes nothing.
+- a mentor reads, and records sessions and drop-ins for, only the ECTs currently assigned to
+  them (an ECT with no mentor is no mentor's);
+- a mentor's record (name, TRN, training) is read by the mentor, their school's staff, an
+  appropriate body through an ECT it holds or held whose mentor they are, and an auditor;
+- an auditor reads everything and changes nothing (as in reporting: the audit needs the whole
+  record, mentors' eligibility and training included).
 """
 
 from __future__ import annotations
+
+from uuid import UUID
 
 from contracts import Role
 from ect_platform.identity import Forbidden, Principal
@@ -45,8 +51,31 @@ def check_may_read(principal: Principal, ect: Induction) -> None:
         _own_ab_rule(principal, ect, "read it")
     elif role in SCHOOL_STAFF:
         _school_rule(principal, ect.school_id, "read this ECT")
-    elif role == Role.MENTOR and str(ect.mentor_id) != principal.id:
+    elif role == Role.MENTOR and (ect.mentor_id is None or str(ect.mentor_id) != principal.id):
         raise Forbidden(f"mentor {principal.id} is not assigned to this ECT, so may not read it")
+
+
+def check_may_read_mentor(principal: Principal, mentor_id: UUID, school_id: str | None,
+                          through: Induction | None) -> None:
+    """``school_id``: the mentor's school (None while not yet looked up: an appropriate body is
+    checked before, so an id it may not read tells it nothing); ``through``: the ECT an
+    appropriate body asks through."""
+    role = principal.role
+    if role == Role.AUDITOR:
+        return
+    if role == Role.MENTOR:
+        if principal.id != str(mentor_id):
+            raise Forbidden("a mentor may read only their own record")
+    elif role == Role.APPROPRIATE_BODY:
+        if through is None:
+            raise Forbidden("an appropriate body reads a mentor only through an ECT it holds or held "
+                            "whose mentor they are: ask with ?ect_id=")
+        _own_ab_rule(principal, through, "read its mentor")
+        if through.mentor_id != mentor_id:
+            raise Forbidden(f"mentor {mentor_id} is not the mentor of ECT {through.id}, so appropriate "
+                            f"body {principal.appropriate_body_id} may not read them")
+    elif role in SCHOOL_STAFF and school_id is not None:
+        _school_rule(principal, school_id, "read this mentor")
 
 
 def check_may_register(principal: Principal, appropriate_body_id: str, school_id: str) -> None:

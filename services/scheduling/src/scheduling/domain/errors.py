@@ -24,6 +24,20 @@ class TrnAlreadyRegisteredError(SchedulingError):
         super().__init__(f"a {kind} with TRN {trn} is already registered")
 
 
+class RegistrationRefusedError(SchedulingError):
+    """A claim refused because of someone the caller may not read: one message for an open
+    induction elsewhere, a completed induction, or (to a caller who does not hold them) a TRN
+    already registered, so that neither the message nor its type says which, with whom, or
+    whether the teacher passed or failed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this teacher cannot be registered by you now: their induction is held by, or was "
+            "completed with, an appropriate body (statutory rule 4: one open induction at a time, "
+            "one induction per teacher). If it is open, the appropriate body holding it must "
+            "release them first.")
+
+
 class StartBeforeQtsError(SchedulingError):
     """Statutory rule 4 (guidance 2.10): induction starts only once the ECT holds QTS."""
 

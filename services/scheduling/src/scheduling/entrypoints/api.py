@@ -24,6 +24,7 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     errors.MentorNotFoundError: 404,
     errors.CatchUpNotFoundError: 404,
     errors.TrnAlreadyRegisteredError: 409,
+    errors.RegistrationRefusedError: 409,
     errors.OpenInductionElsewhereError: 409,
     errors.InductionAlreadyCompletedError: 409,
     errors.InductionNotOpenError: 409,

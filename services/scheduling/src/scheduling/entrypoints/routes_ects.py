@@ -7,8 +7,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, status
 
+from contracts import Role
 from ect_platform.identity import Caller, allow
 from scheduling import access
+from scheduling.domain import errors
 from scheduling.entrypoints.requests import ChangeWorkingPattern, Leave, RegisterEct, Release, Transfer
 from scheduling.views import ect_view
 
@@ -33,12 +35,21 @@ def router(commands: Commands) -> APIRouter:
         fields = body.model_dump(exclude={"registration_received_on"}, mode="python")
         fields["phase"] = body.phase.value
         fields["induction_programme"] = body.induction_programme.value
-        ect_id = await commands.run(
-            app.register_ect,
-            provenance=commands.provenance(caller, request),
-            received_on=body.registration_received_on,
-            **fields,
-        )
+        try:
+            ect_id = await commands.run(
+                app.register_ect,
+                provenance=commands.provenance(caller, request),
+                received_on=body.registration_received_on,
+                **fields,
+            )
+        except (errors.OpenInductionElsewhereError, errors.InductionAlreadyCompletedError) as exc:
+            # they name the AB holding the teacher and whether they passed or failed: not the
+            # caller's to know (the caller would be told the same of anyone's TRN)
+            raise errors.RegistrationRefusedError() from exc
+        except errors.TrnAlreadyRegisteredError as exc:
+            if caller.role == Role.APPROPRIATE_BODY or caller.schools is None:
+                raise  # the AB holding them, or a hub lead acting for every school: theirs to know
+            raise errors.RegistrationRefusedError() from exc  # else it says which AB holds them
         response.headers["Location"] = f"/ects/{ect_id}"
         return {"id": ect_id}
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from contracts import Role
-from ect_platform.identity import Caller, Forbidden, allow
+from ect_platform.identity import Caller, allow
 from scheduling import access
 from scheduling.entrypoints.requests import AssignMentor, RecordMentorTraining, RegisterMentor
 from scheduling.views import mentor_view
@@ -39,12 +39,18 @@ def router(commands: Commands) -> APIRouter:
         return {"id": mentor_id}
 
     @routes.get("/mentors/{mentor_id}", dependencies=[allow(*access.READERS, action="read a mentor")])
-    async def get_mentor(mentor_id: UUID, caller: Caller) -> dict[str, Any]:
+    async def get_mentor(
+        mentor_id: UUID, caller: Caller,
+        ect_id: Annotated[UUID | None, Query(description=(
+            "An appropriate body reads a mentor through an ECT it holds or held whose mentor "
+            "they are"))] = None,
+    ) -> dict[str, Any]:
+        if caller.role == Role.APPROPRIATE_BODY:  # decided before the mentor is looked up
+            through = await commands.read(app.get_induction, ect_id) if ect_id else None
+            access.check_may_read_mentor(caller, mentor_id, None, through)
         mentor = await commands.read(app.get_mentor, mentor_id)
-        if caller.role == Role.MENTOR and caller.id != str(mentor_id):
-            raise Forbidden("a mentor may read only their own record")
-        if caller.role in access.SCHOOL_STAFF:
-            access.check_may_manage_school(caller, mentor.school_id, "read this mentor")
+        if caller.role != Role.APPROPRIATE_BODY:
+            access.check_may_read_mentor(caller, mentor_id, mentor.school_id, None)
         return mentor_view(mentor)
 
     @routes.put("/ects/{ect_id}/mentor", dependencies=[allow(*access.STAFF, action="assign a mentor")])
