@@ -35,11 +35,16 @@ def make_producer(bootstrap_servers: str, **overrides: object) -> AIOKafkaProduc
     return AIOKafkaProducer(bootstrap_servers=bootstrap_servers, **options)
 
 
+# A broker's default retention (7 days on Apache Kafka) would quietly drop the history a
+# rebuild reads; the platform's topics keep everything.
+FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
+
+
 async def ensure_topics(bootstrap_servers: str, topics: Iterable[Topic], prefix: str = "",
                         *, attempts: int = 30) -> None:
-    """Create the platform's topics, and their dead-letter topics, if missing.
-
-    Retries while the broker is still starting.
+    """Create the platform's topics, and their dead-letter topics, if missing, keeping every
+    message for ever (``FOREVER``): the topics are the history a rebuild reads, and a parked
+    message waits for its fix however long that takes. Retries while the broker is starting.
     """
     wanted = list(topics)
     for attempt in range(1, attempts + 1):
@@ -49,7 +54,8 @@ async def ensure_topics(bootstrap_servers: str, topics: Iterable[Topic], prefix:
             existing = set(await admin.list_topics())
             names = {t.qualified(prefix): t.partitions for t in wanted}
             names.update({dlq_topic(name): 1 for name in list(names)})
-            missing = [NewTopic(name, num_partitions=partitions, replication_factor=1)
+            missing = [NewTopic(name, num_partitions=partitions, replication_factor=1,
+                                topic_configs=dict(FOREVER))
                        for name, partitions in names.items() if name not in existing]
             if missing:
                 # Another process may create one between our list and create.

@@ -6,6 +6,12 @@ rebuild from offset zero is a rebuild from the event stores. It runs beside the 
 consumer, into a schema of its own, with the same projection code; then, holding the live
 tables' locks for a moment, it catches up with whatever arrived meanwhile and swaps the
 tables in one transaction. Readers wait for the swap; they never see a half-built table.
+
+A rebuild never replaces more history than it read: a topic that does not start at offset 0
+(retention dropped its start) is refused, and under the lock a rebuild whose inbox or audit
+trail holds fewer events than the live one's (the broker lost messages the live consumer had
+applied) is refused and the live tables are left as they were. Republish from the event
+stores (``ect relay republish --from 1``) and replay again.
 """
 
 from __future__ import annotations
@@ -22,6 +28,11 @@ from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
 from ect_platform.database import create_pool, ensure_schema
 from reporting.projections.consumer import ReportingConsumer, ReportingProjections, setup
 from reporting.settings import ReportingSettings
+
+
+class ReplayRefusedError(RuntimeError):
+    """The topics hold less history than the live projections were built from."""
+
 
 # Every table the consumer writes: all rebuilt and swapped together.
 TABLES = ("inbox", "audit_trail", "facts", "projection_backlog", "entitlement", "entitlement_terms",
@@ -42,7 +53,10 @@ Progress = Callable[[int, int], None]  # (events read so far, events in all, 0 i
 
 
 async def replay(settings: ReportingSettings, clock: Callable[[], date],
-                 progress: Progress = lambda done, total: None) -> ReplayReport:
+                 progress: Progress = lambda done, total: None, *,
+                 accept_missing_start: bool = False) -> ReplayReport:
+    """``accept_missing_start``: go on although a topic's first messages are gone, because the
+    stores were republished after them (the history is then whole further on)."""
     live, rebuild = settings.db_schema, settings.db_schema + "_rebuild"
     started = time.perf_counter()
     admin = await asyncpg.connect(settings.database_url)
@@ -73,6 +87,13 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
         partitions = [TopicPartition(t.qualified(prefix), p)
                       for t in (SCHEDULING, REPORTING, NOTIFICATIONS) for p in range(t.partitions)]
         reader.assign(partitions)
+        starts = await reader.beginning_offsets(partitions)
+        cut = [f"{tp.topic}[{tp.partition}] starts at offset {at}" for tp, at in starts.items() if at]
+        if cut and not accept_missing_start:
+            raise ReplayRefusedError(
+                "the topics no longer hold their whole history (" + "; ".join(cut) + "): a rebuild "
+                "would replace the projections and the audit trail with part of it. Republish from "
+                "the event stores (ect relay republish --from 1), then replay with that accepted")
         await reader.seek_to_beginning(*partitions)
         read = await _catch_up(reader, consumer, group, partitions, 0, progress, until_quiet=True)
         await consumer.drain()
@@ -85,6 +106,7 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
                 read = await _catch_up(reader, consumer, group, partitions, read, progress,
                                        until_quiet=False)
                 await consumer.drain()
+                await _refuse_if_shorter(conn, live, rebuild)
                 for table in TABLES:
                     await conn.execute(f'DROP TABLE "{live}"."{table}"')
                     await conn.execute(f'ALTER TABLE "{rebuild}"."{table}" SET SCHEMA "{live}"')
@@ -96,6 +118,19 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
         await group.stop()
         await pool.close()
     return ReplayReport(read, time.perf_counter() - started)
+
+
+async def _refuse_if_shorter(conn: asyncpg.Connection, live: str, rebuild: str) -> None:
+    """Under the lock: never swap in fewer applied events or audit entries than the live tables
+    hold (the transaction rolls back, the live tables stay)."""
+    for table in ("inbox", "audit_trail"):
+        before = await conn.fetchval(f'SELECT count(*) FROM "{live}"."{table}"')  # noqa: S608
+        after = await conn.fetchval(f'SELECT count(*) FROM "{rebuild}"."{table}"')  # noqa: S608
+        if after < before:
+            raise ReplayRefusedError(
+                f"the rebuild's {table} holds {after} events where the live one holds {before}: the "
+                "topics have lost history the live projections were built from, so nothing was "
+                "swapped. Republish from the event stores (ect relay republish --from 1) and replay")
 
 
 async def _committed(group: AIOKafkaConsumer, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:

@@ -29,21 +29,24 @@ class Part(StrEnum):
 
 
 @cli.command()
-def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay, consumer; or replay")) -> None:
+def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay, consumer; or replay"),
+        after_republish: bool = typer.Option(
+            False, "--after-republish", help="replay: go on although a topic's first messages are "
+            "gone, because the event stores were republished since")) -> None:
     """Start the service (one part alone runs one container per process), or `replay`: rebuild
     every projection from the topics into fresh tables and swap them in."""
     configure_logging("reporting")
     if part == Part.REPLAY:
-        _replay()
+        _replay(after_republish)
         return
     asyncio.run(_run(part))
 
 
-def _replay() -> None:
+def _replay(after_republish: bool) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from reporting.application import today_in_england
-    from reporting.replay import replay
+    from reporting.replay import ReplayRefusedError, replay
 
     settings = ReportingSettings()  # type: ignore[call-arg]
     with Progress("rebuilding projections", BarColumn(), MofNCompleteColumn(),
@@ -52,7 +55,12 @@ def _replay() -> None:
         def show(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total or None)
 
-        report = asyncio.run(replay(settings, today_in_england, show))
+        try:
+            report = asyncio.run(replay(settings, today_in_england, show,
+                                        accept_missing_start=after_republish))
+        except ReplayRefusedError as refused:
+            typer.echo(f"replay refused, the live projections are unchanged: {refused}", err=True)
+            raise typer.Exit(1) from None
     typer.echo(f"replayed {report.events} events in {report.seconds:.1f} s "
                f"({report.events_per_second:,.0f} events/s); the rebuilt projections are live")
 
