@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from contracts import EventEnvelope, Role
-from contracts.scheduling.v1 import EctRegistered, InductionProgramme, Phase
+from contracts.scheduling.v1 import EctClaimed, EctRegistered, EctReleased, InductionProgramme, Phase
 from ect_platform.database import create_pool, ensure_schema
 from ect_platform.identity import TokenIssuer
 from notifications.bootstrap import recorder, setup_schema
@@ -142,6 +142,21 @@ async def test_a_notification_outside_the_callers_scope_is_not_found_rather_than
     async with as_(Role.APPROPRIATE_BODY, "ab-user-1", appropriate_body_id="ab-1") as ab:
         statuses = [(await ab.get(f"/notifications/{nid}")).status_code for nid in about_a]
         assert statuses == [200] * len(about_a)
+
+
+async def test_an_appropriate_body_still_reads_notifications_about_an_ect_it_released_to_another(as_, pool):
+    async with pool.acquire() as conn:
+        record = recorder(Policy())
+        await record(conn, envelope(EctReleased(appropriate_body_id="ab-1", released_on=date(2025, 12, 19),
+                                                reason="moved AB", terms_served=1.0), ect_id=ECT_A))
+        await record(conn, envelope(EctClaimed(
+            appropriate_body_id="ab-9", period_start_date=date(2026, 1, 5), school_id="100001", fte=1.0,
+            induction_programme=InductionProgramme.PROVIDER_LED, induction_tutor_id="tutor-1"),
+            ect_id=ECT_A))
+    for ab in ("ab-1", "ab-9"):
+        async with as_(Role.APPROPRIATE_BODY, f"user-at-{ab}", appropriate_body_id=ab) as client:
+            assert {e for e, _ in await listed(client, ect_id=str(ECT_A))} == {str(ECT_A)}, ab
+            assert await listed(client, ect_id=str(ECT_B)) == set()
 
 
 async def test_an_appropriate_body_still_reads_notifications_about_an_ect_it_held_stored_before_the_facts(
