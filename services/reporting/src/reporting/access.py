@@ -32,7 +32,8 @@ def check_may_read(principal: Principal, ect: EctHistory) -> None:
         if not principal.acts_for_school(ect.school_id or ""):
             raise Forbidden(f"{role.value} {principal.id} does not act for school {ect.school_id}, "
                             "so may not read this ECT")
-    elif role == Role.MENTOR and str(ect.mentor_id) != principal.id:
+    elif role == Role.MENTOR and (ect.mentor_id is None or str(ect.mentor_id) != principal.id):
+        # an ECT with no mentor belongs to no mentor (a token whose sub is "None" matched it)
         raise Forbidden(f"mentor {principal.id} is not assigned to this ECT, so may not read it")
 
 
