@@ -15,7 +15,7 @@ from contracts import Role
 from contracts.notifications.v1 import Channel
 from notifications.adapters.email import compose
 from notifications.adapters.signing import InvalidSignatureError, derived_secret, sign, verify
-from notifications.adapters.webhook import WebhookChannel, host_allowed, payload
+from notifications.adapters.webhook import WebhookChannel, WebhookGuard, host_allowed, payload
 from notifications.channels import Failed, Outbound
 from notifications.delivery import RetryPolicy, route
 from notifications.message import Rule
@@ -150,6 +150,8 @@ async def test_a_webhook_to_a_host_no_longer_allowed_fails_for_good_without_a_re
         async def post(self, *args: Any, **kwargs: Any) -> Any:
             raise AssertionError("must not be called")
 
-    channel = WebhookChannel(NoNetwork(), "secret", allowed_hosts=["hooks.school.example"])  # type: ignore[arg-type]
-    result = await channel.send(message(), "http://10.0.0.5/internal")
-    assert result == Failed(permanent=True, detail="webhook host not allowed")
+    channel = WebhookChannel(NoNetwork(), "secret",  # type: ignore[arg-type]
+                             guard=WebhookGuard(allowed_hosts=("hooks.school.example",)))
+    result = await channel.send(message(), "https://10.0.0.5/internal")
+    assert isinstance(result, Failed) and result.permanent
+    assert result.detail == "webhook host not allowed"

@@ -22,6 +22,7 @@ from ect_platform.inbox import INBOX_DDL, ProjectionConsumer, subscribe
 from ect_platform.kafka import ensure_topics, make_producer
 from ect_platform.relay import PositionStore, Relay
 from notifications import recipients
+from notifications.adapters import webhook
 from notifications.adapters.email import SmtpChannel, SmtpSettings
 from notifications.adapters.webhook import WebhookChannel
 from notifications.clock import Clock, SystemClock
@@ -122,7 +123,7 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
     relay = Relay(read_batch=outbox.reader(pool, asyncio.get_running_loop()), producer=producer,
                   topic=NOTIFICATIONS.qualified(prefix), positions=positions)
 
-    http = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds, follow_redirects=False)
+    http = webhook.client()
     smtp = SmtpChannel(SmtpSettings(
         host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_from,
         security=settings.smtp_security, username=settings.smtp_username,
@@ -130,7 +131,9 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
         timeout_seconds=settings.smtp_timeout_seconds))
     delivery = Delivery(
         pool, email=smtp, clock=clock,
-        webhook=WebhookChannel(http, settings.signing_secret(), allowed_hosts=settings.webhook_allowed_hosts),
+        webhook=WebhookChannel(http, settings.signing_secret(), guard=settings.webhook_guard(),
+                               deadline_seconds=settings.webhook_timeout_seconds,
+                               max_response_bytes=settings.webhook_max_response_bytes),
         retry=RetryPolicy(settings.max_attempts, settings.retry_base_seconds, settings.retry_max_seconds),
         lease_seconds=settings.delivery_lease_seconds, poll_seconds=settings.delivery_poll_seconds,
         batch_size=settings.delivery_batch_size,

@@ -59,6 +59,14 @@ UPDATE notification
 """
 
 
+def send_budget(lease_seconds: float) -> float:
+    """How long the sends of a claimed batch may take: three quarters of the lease, counted
+    from the claim, leaving the last quarter to record the outcomes. A send cut off there is
+    a temporary failure recorded by this worker, never a row whose lease ran out mid-send and
+    which another worker sends a second time."""
+    return lease_seconds * 0.75
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_attempts: int = 6
@@ -119,17 +127,22 @@ class Delivery:
     async def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many notifications it handled."""
         token = uuid4()
+        loop = asyncio.get_running_loop()
+        claimed_at = loop.time()
         rows = [dict(row) for row in await self._pool.fetch(
             CLAIM, self._clock.now(), self._batch, self._lease, token)]
         if not rows:
             return 0
+        send_by = claimed_at + send_budget(self._lease)
         contacts = await recipients.get_many(self._pool, sorted({row["recipient_id"] for row in rows}))
-        await asyncio.gather(*(self._deliver(row, contacts.get(row["recipient_id"]), token)
+        # Concurrent and independent: each row is recorded as soon as its own send ends.
+        await asyncio.gather(*(self._deliver(row, contacts.get(row["recipient_id"]), token, send_by)
                                for row in rows))
         self._on_outcome()
         return len(rows)
 
-    async def _deliver(self, row: dict[str, Any], recipient: Recipient | None, token: UUID) -> None:
+    async def _deliver(self, row: dict[str, Any], recipient: Recipient | None, token: UUID,
+                       send_by: float) -> None:
         where = route(row, recipient, self._domain)
         if where.suppressed:
             await self._record(row, token, "suppressed", where.channel, "opted out of reminders")
@@ -138,7 +151,7 @@ class Delivery:
             await self._fail(row, token, None, FailureReason.NO_CONTACT_DETAILS,
                              Failed(True, "no contact details for this recipient and channel"))
             return
-        result = await self._send(row, where)
+        result = await self._send(row, where, send_by)
         if isinstance(result, Sent):
             await self._record(row, token, "sent", where.channel)
         elif result.permanent:
@@ -150,13 +163,19 @@ class Delivery:
             await self._record(row, token, "pending", where.channel, result.detail,
                                internal=result.internal, retry_at=retry_at)
 
-    async def _send(self, row: dict[str, Any], where: Route) -> Result:
+    async def _send(self, row: dict[str, Any], where: Route, send_by: float) -> Result:
         message = _outbound(row)
         assert where.address is not None
         try:
-            if where.channel is Channel.WEBHOOK:
-                return await self._webhook.send(message, where.address)
-            return await self._email.send(message, where.address, where.name)
+            # The channels bound their own time; this is the backstop that keeps every send,
+            # whatever its channel, inside the lease.
+            async with asyncio.timeout_at(send_by):
+                if where.channel is Channel.WEBHOOK:
+                    return await self._webhook.send(message, where.address)
+                return await self._email.send(message, where.address, where.name)
+        except TimeoutError:
+            log.warning("sending %s was cut off to end within its lease", row["id"])
+            return Failed(False, "no answer before the send was cut off", "cut off within the lease")
         except Exception as exc:  # a bug in a channel must not lose the notification: retried
             log.exception("channel %s raised while sending %s", where.channel, row["id"])
             return Failed(False, f"internal error ({type(exc).__name__})", repr(exc))

@@ -8,12 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from contracts import Role
 from ect_platform.settings import PlatformSettings
 from notifications.adapters.signing import derived_secret
+from notifications.adapters.webhook import WebhookGuard, networks
+from notifications.delivery import send_budget
 from notifications.message import Rule
 from notifications.policy import Policy
 
@@ -59,8 +61,20 @@ class NotificationsSettings(PlatformSettings):
         default=[], validation_alias=_alias("webhook_allowed_hosts"),
         description="Hosts webhooks may be sent to (.example.org: any subdomain); empty allows any "
         "(development). Set it in production, or anyone could make the service call its own network")
-    webhook_timeout_seconds: float = Field(default=10.0, gt=0,
-                                           validation_alias=_alias("webhook_timeout_seconds"))
+    webhook_require_https: bool = Field(
+        default=True, validation_alias=_alias("webhook_require_https"),
+        description="Refuse http:// webhooks; false only in development and tests")
+    webhook_allowed_networks: CommaList = Field(
+        default=[], validation_alias=_alias("webhook_allowed_networks"),
+        description="Non-global networks webhooks may reach anyway (CIDRs, e.g. 127.0.0.0/8 in "
+        "development and tests). Empty: loopback, private, link-local and every other non-global "
+        "address is refused, checked on the resolved address at send time")
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, validation_alias=_alias("webhook_timeout_seconds"),
+        description="The whole send (resolving, connecting, writing, reading the answer), not per phase")
+    webhook_max_response_bytes: int = Field(
+        default=16 * 1024, ge=0, validation_alias=_alias("webhook_max_response_bytes"),
+        description="At most this much of an error answer is read (500 characters of it are kept)")
 
     # -- rules and recipients ---------------------------------------------------------------
     hub_lead_ids: CommaList = Field(default=["hub-lead"], validation_alias=_alias("hub_lead_ids"))
@@ -92,12 +106,34 @@ class NotificationsSettings(PlatformSettings):
                                      description="Notifications claimed (and sent concurrently) at once")
 
     @field_validator("hub_lead_ids", "disabled_rules", "reminder_days_before", "webhook_allowed_hosts",
-                     mode="before")
+                     "webhook_allowed_networks", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("webhook_allowed_networks")
+    @classmethod
+    def _cidrs(cls, value: list[str]) -> list[str]:
+        networks(value)  # a ValueError names the bad entry
+        return value
+
+    @model_validator(mode="after")
+    def _sends_end_within_the_lease(self) -> NotificationsSettings:
+        # A send still running when its lease ends is claimed and sent again by another worker.
+        budget = send_budget(self.delivery_lease_seconds)
+        if self.webhook_timeout_seconds > budget:
+            raise ValueError(
+                f"NOTIFICATIONS_WEBHOOK_TIMEOUT_SECONDS ({self.webhook_timeout_seconds:g}) must be at "
+                f"most {budget:g}, three quarters of NOTIFICATIONS_DELIVERY_LEASE_SECONDS, so a send "
+                "ends while its notification is still the worker's")
+        return self
+
+    def webhook_guard(self) -> WebhookGuard:
+        return WebhookGuard(allowed_hosts=tuple(self.webhook_allowed_hosts),
+                            require_https=self.webhook_require_https,
+                            allowed_networks=networks(self.webhook_allowed_networks))
 
     def policy(self) -> Policy:
         return Policy(
