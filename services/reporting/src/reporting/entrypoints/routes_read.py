@@ -12,7 +12,7 @@ from contracts import Role
 from ect_platform.identity import Caller, allow
 from reporting import access
 from reporting.domain.errors import UnknownEctError
-from reporting.projections import entitlement, queries
+from reporting.projections import backlog, entitlement, queries
 from reporting.projections.exports import term_window
 
 if TYPE_CHECKING:
@@ -54,6 +54,15 @@ def router(services: Services) -> APIRouter:
         if row is None:
             raise UnknownEctError(ect_id)
         return row
+
+    @routes.get("/projection-quarantine",
+                dependencies=[allow(Role.HUB_LEAD, Role.AUDITOR, action="read the projection quarantine")])
+    async def list_quarantine(caller: Caller) -> dict[str, Any]:
+        """ECTs whose projection rows could not be recomputed (their last good rows stay), and why:
+        a new fact about one, or a fixed build, recomputes it."""
+        async with services.pool.acquire() as conn:
+            items = await backlog.quarantined(conn, caller.schools if caller.role == Role.HUB_LEAD else None)
+        return {"items": items, "total": len(items)}
 
     @routes.get("/entitlement", dependencies=[allow(*READERS, action="read entitlement")])
     async def list_entitlement(

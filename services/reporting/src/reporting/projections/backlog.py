@@ -4,6 +4,11 @@ when their rows are recomputed.
 Marking happens in the transaction that files the facts (with the inbox), so an event is never
 filed without its ECT owing a recompute, whatever crashes afterwards. Many events about one
 ECT while the consumer catches up make one mark, hence one recompute.
+
+An ECT whose recompute keeps failing (a bug its facts bring out) is *quarantined*: taken off
+the backlog with the error, so the others are recomputed and the partition moves on instead of
+redelivering for ever. A new fact about it marks it again, and a fixed build recomputes it; the
+quarantine lists who is waiting, and why, for the hub and the engineers.
 """
 
 from __future__ import annotations
@@ -17,6 +22,12 @@ DDL = """
 CREATE TABLE IF NOT EXISTS projection_backlog (
     ect_id     uuid PRIMARY KEY,
     marked_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS projection_quarantine (
+    ect_id          uuid PRIMARY KEY,
+    error           text NOT NULL,
+    quarantined_at  timestamptz NOT NULL DEFAULT now(),
+    attempts        integer NOT NULL DEFAULT 1
 );
 """
 
@@ -48,6 +59,32 @@ async def take(conn: asyncpg.Connection, limit: int) -> list[UUID]:
 
 async def clear(conn: asyncpg.Connection, ect_ids: Sequence[UUID]) -> None:
     await conn.execute("DELETE FROM projection_backlog WHERE ect_id = ANY($1::uuid[])", list(ect_ids))
+
+
+async def quarantine(conn: asyncpg.Connection, ect_id: UUID, error: str) -> None:
+    """Off the backlog, with why: its rows stay as they were last computed."""
+    await conn.execute(
+        "INSERT INTO projection_quarantine (ect_id, error) VALUES ($1, $2) ON CONFLICT (ect_id) DO "
+        "UPDATE SET error = EXCLUDED.error, quarantined_at = now(), "
+        "attempts = projection_quarantine.attempts + 1", ect_id, error[:2000])
+    await clear(conn, [ect_id])
+
+
+async def release(conn: asyncpg.Connection, ect_ids: Sequence[UUID]) -> None:
+    """Recomputed at last: out of quarantine."""
+    await conn.execute("DELETE FROM projection_quarantine WHERE ect_id = ANY($1::uuid[])", list(ect_ids))
+
+
+async def quarantined(conn: asyncpg.Connection, schools: Collection[str] | None = None
+                      ) -> list[dict[str, object]]:
+    """The quarantined ECTs, by name and school as their rows last showed them (``schools``:
+    only those at these schools)."""
+    rows = await conn.fetch(
+        "SELECT q.ect_id, e.name, e.trn, e.school_id, q.error, q.quarantined_at, q.attempts "
+        "FROM projection_quarantine q LEFT JOIN entitlement e USING (ect_id) "
+        "WHERE $1::text[] IS NULL OR e.school_id = ANY($1::text[]) ORDER BY q.quarantined_at",
+        sorted(schools) if schools is not None else None)
+    return [dict(row) for row in rows]
 
 
 async def size(conn: asyncpg.Connection) -> int:

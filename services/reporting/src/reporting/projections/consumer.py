@@ -26,7 +26,7 @@ import asyncpg
 from contracts import EventEnvelope
 from ect_platform import audit_trail
 from ect_platform.dead_letters import DeadLetters
-from ect_platform.inbox import ProjectionConsumer
+from ect_platform.inbox import TRANSIENT, ProjectionConsumer
 from reporting.domain.entitlement import per_term, to_date
 from reporting.domain.entitlement_rules import Thresholds
 from reporting.domain.history import EctHistory
@@ -104,6 +104,7 @@ class ReportingProjections:
         await self._store_many(conn, ect_ids,
                                await self._compute_many(conn, ect_ids, today, known=known), today)
         await backlog.clear(conn, ect_ids)
+        await backlog.release(conn, ect_ids)
 
     async def drain(self, pool: asyncpg.Pool, in_hand: Sequence[EventEnvelope[Any]] = (),
                     chunk: int = 500) -> int:
@@ -113,12 +114,36 @@ class ReportingProjections:
         done = 0
         known = facts.in_hand(in_hand) if in_hand else None  # indexed once for every chunk
         while True:
-            async with pool.acquire() as conn, conn.transaction():
-                ect_ids = await backlog.take(conn, chunk)
-                if not ect_ids:
-                    return done
-                await self.recompute(conn, ect_ids, known)
+            try:
+                async with pool.acquire() as conn, conn.transaction():
+                    ect_ids = await backlog.take(conn, chunk)
+                    if not ect_ids:
+                        return done
+                    await self.recompute(conn, ect_ids, known)
+            except TRANSIENT:
+                raise
+            except Exception as exc:
+                log.warning("recomputing a chunk of the backlog failed (%s); one ECT at a time", exc)
+                done += await self._one_at_a_time(pool, chunk, known)
+                continue
             done += len(ect_ids)
+
+    async def _one_at_a_time(self, pool: asyncpg.Pool, chunk: int, known: facts.InHand | None) -> int:
+        """The chunk again, each ECT in a savepoint: one that fails is quarantined, with its
+        error, and the others are recomputed (one ECT's bug must not stall every other)."""
+        done = 0
+        async with pool.acquire() as conn, conn.transaction():
+            for ect_id in await backlog.take(conn, chunk):
+                try:
+                    async with conn.transaction():
+                        await self.recompute(conn, [ect_id], known)
+                    done += 1
+                except TRANSIENT:
+                    raise
+                except Exception as exc:
+                    log.error("ECT %s quarantined: its recompute fails: %r", ect_id, exc)
+                    await backlog.quarantine(conn, ect_id, f"{type(exc).__name__}: {exc}")
+        return done
 
     async def _compute_many(self, conn: asyncpg.Connection, ect_ids: Sequence[UUID], today: date,
                             recorded_before: datetime | None = None,
