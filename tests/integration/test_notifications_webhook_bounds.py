@@ -202,3 +202,33 @@ async def test_one_slow_receiver_holds_no_other_notification_and_is_not_sent_twi
         assert len(receiver.received) == 1
         assert fast_after < 1.0
         assert await status_of(str(MENTOR_ID)) == "pending"  # a temporary failure, retried later
+
+
+async def test_any_send_still_running_at_three_quarters_of_the_lease_is_cut_off_and_retried_later(
+        stack, database_url, topic_prefix):  # type: ignore[no-untyped-def]
+    # An SMTP server that accepts and never greets: the SMTP timeout (30 s) is per operation and
+    # would outlive the lease; the worker's own cut-off does not.
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    clock = FixedClock(NOW)
+    settings = make_settings(stack, database_url, topic_prefix, server.sockets[0].getsockname()[1],
+                             delivery_lease_seconds=2.0, webhook_timeout_seconds=1.0,
+                             smtp_timeout_seconds=30.0)
+    try:
+        async with service(settings, clock) as svc:
+            await record(svc, mentor_assigned())
+            await register(svc, str(MENTOR_ID), email="grace@school.example")
+            started = time.monotonic()
+            assert await svc.delivery.run_once() == 1
+            took = time.monotonic() - started
+            (row,) = await rows(svc.pool)
+            detail = await svc.pool.fetchval("SELECT last_error FROM notification")
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert 1.4 < took < 2.0, f"a send with a 2 s lease took {took:.1f} s"
+    assert (row["status"], row["attempts"]) == ("pending", 1)
+    assert detail == "no answer before the send was cut off"
