@@ -6,10 +6,15 @@ serves the whole platform while the services' data stay apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urlsplit
+import os
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import asyncpg
+
+# The URL's TLS parameters, and the libpq environment variable each is also read from.
+TLS_PARAMETERS = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT",
+                  "sslkey": "PGSSLKEY", "sslcrl": "PGSSLCRL"}
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,7 @@ class PostgresLocation:
     user: str
     password: str
     dbname: str
+    tls: dict[str, str] = field(default_factory=dict)  # sslmode=verify-full and the like, kept
 
     @classmethod
     def from_url(cls, url: str) -> PostgresLocation:
@@ -33,14 +39,24 @@ class PostgresLocation:
             user=unquote(parts.username or "postgres"),
             password=unquote(parts.password or ""),
             dbname=(parts.path.lstrip("/") or "postgres"),
+            tls={name: query[name][0] for name in TLS_PARAMETERS if name in query},
         )
 
     def url(self, dbname: str | None = None) -> str:
         name = dbname or self.dbname
         auth = self.user + (f":{self.password}" if self.password else "")
+        tls = urlencode(self.tls)
         if self.host.startswith("/"):
-            return f"postgresql://{auth}@/{name}?host={self.host}&port={self.port}"
-        return f"postgresql://{auth}@{self.host}:{self.port}/{name}"
+            socket = f"postgresql://{auth}@/{name}?host={self.host}&port={self.port}"
+            return socket + (f"&{tls}" if tls else "")
+        return f"postgresql://{auth}@{self.host}:{self.port}/{name}" + (f"?{tls}" if tls else "")
+
+    def use_tls_for_event_stores(self) -> None:
+        """eventsourcing hands psycopg the host, port and credentials but no TLS options; libpq
+        reads those from its environment (PGSSLMODE and the like), so this process's event-store
+        connections get the URL's, where the environment does not already set them."""
+        for name, value in self.tls.items():
+            os.environ.setdefault(TLS_PARAMETERS[name], value)
 
     def eventsourcing_env(self, schema: str) -> dict[str, str]:
         """The environment eventsourcing's PostgreSQL persistence module reads."""

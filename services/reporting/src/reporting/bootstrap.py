@@ -47,7 +47,9 @@ class Reporting:
 
 def build_application(settings: ReportingSettings,
                       clock: Callable[[], date] = today_in_england) -> ReportingApplication:
-    env = PostgresLocation.from_url(settings.database_url).eventsourcing_env(settings.db_schema)
+    location = PostgresLocation.from_url(settings.database_url)
+    location.use_tls_for_event_stores()  # sslmode and the like, which eventsourcing cannot pass
+    env = location.eventsourcing_env(settings.db_schema)
     env["CREATE_TABLE"] = "y"
     return ReportingApplication(env=env, clock=clock)
 

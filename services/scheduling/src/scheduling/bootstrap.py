@@ -43,6 +43,7 @@ class Scheduling:
 
 def build_application(settings: SchedulingSettings) -> SchedulingApplication:
     location = PostgresLocation.from_url(settings.database_url)
+    location.use_tls_for_event_stores()  # sslmode and the like, which eventsourcing cannot pass
     env = location.eventsourcing_env(settings.db_schema)
     env["CREATE_TABLE"] = "y"
     # Keep recently used aggregates in memory and fast-forward them from the store on every
