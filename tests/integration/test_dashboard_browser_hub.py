@@ -96,7 +96,10 @@ async def test_the_dashboard_over_a_term_and_a_half_of_history(hub: Hub, served:
 
     ects = await a_hub_in_february(hub)
     page = await browser.new_page(viewport={"width": 1440, "height": 900})
-    await page.goto(f"{served}/dashboard/login?token={ISSUER.issue('lead-1', Role.HUB_LEAD)}")
+    await page.goto(f"{served}/dashboard/login")  # the token is posted, never put in an address
+    await page.get_by_label("Token").fill(ISSUER.issue("lead-1", Role.HUB_LEAD))
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url(f"{served}/dashboard")
     rows = page.locator("table.ects tbody tr")
     await expect(rows).to_have_count(7)
     for status in ("Green", "Amber", "Red"):
@@ -122,4 +125,10 @@ async def test_the_dashboard_over_a_term_and_a_half_of_history(hub: Hub, served:
     await expect(page.get_by_role("heading", name="Outcomes and their deadlines")).to_be_visible()
     await expect(page.get_by_role("table", name="Reviews and assessments owed to ab-1, per school term")
                  ).to_contain_text("2025-autumn")
+
+    # signing out ends the session: back on the sign-in page, and the dashboard is closed
+    await page.get_by_role("button", name="Sign out").click()
+    await page.wait_for_url(f"{served}/dashboard/login")
+    closed = await page.goto(f"{served}/dashboard")
+    assert closed is not None and closed.status == 401
     await page.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from datetime import date
@@ -57,41 +58,130 @@ def names(html: str) -> list[str]:
     return re.findall(r'<a href="/dashboard/ects/[0-9a-f-]+">([^<]+)</a>', html)
 
 
-async def test_without_a_token_a_browser_is_told_how_to_get_one_and_an_api_client_gets_a_problem(hub: Hub):
+def loopback(hub: Hub, scheme: str = "http") -> httpx.AsyncClient:
+    """A client of the same app as seen on this machine (``make run``): cookies are not Secure."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=hub.api), base_url=f"{scheme}://127.0.0.1")
+
+
+async def sessions_of(hub: Hub) -> list[dict[str, object]]:
+    """The dashboard's stored sessions (none before the first sign-in creates the table)."""
+    if await hub.pool.fetchval("SELECT to_regclass('dashboard_sessions')") is None:
+        return []
+    rows = await hub.pool.fetch("SELECT * FROM dashboard_sessions ORDER BY created_at")
+    return [dict(row) for row in rows]
+
+
+async def test_without_a_token_a_browser_is_offered_the_sign_in_form_and_an_api_client_gets_a_problem(
+        hub: Hub):
     page = await hub.http.get("/dashboard", headers=HTML)
     assert page.status_code == 401
     assert page.headers["content-type"].startswith("text/html")
     assert "ect token --role hub_lead --user lead-1" in page.text
-    assert "/dashboard/login?token=" in page.text
+    assert '<form class="sign-in" method="post" action="/dashboard/login">' in page.text
+    assert 'name="next" value="/dashboard"' in page.text
+    assert "?token=" not in page.text
     api = await hub.http.get("/dashboard")
     assert api.status_code == 401 and api.json()["type"].endswith("/not-authenticated")
-    bad = await hub.http.get("/dashboard/login?token=not-a-jwt", headers=HTML)
-    assert bad.status_code == 401 and "not valid" in bad.text
+    bad = await hub.http.post("/dashboard/login", data={"token": "not-a-jwt"}, headers=HTML)
+    assert bad.status_code == 401 and "not valid" in bad.text and "set-cookie" not in bad.headers
 
 
-async def test_login_keeps_the_token_in_a_strict_http_only_cookie_and_the_pages_accept_it(hub: Hub):
+async def test_signing_in_posts_the_token_and_gives_the_browser_a_strict_http_only_session_not_the_token(
+        hub: Hub):
     await three_ects(hub)
-    answer = await hub.http.get("/dashboard/login", params={"token": token(Role.HUB_LEAD, "lead-1")},
-                                headers=HTML)
-    assert answer.status_code == 303 and answer.headers["location"] == "/dashboard"
-    cookie = answer.headers["set-cookie"]
-    assert cookie.startswith(f"{COOKIE}=")
-    for attribute in ("HttpOnly", "SameSite=strict", "Path=/dashboard"):
-        assert attribute.lower() in cookie.lower(), cookie
-    page = await hub.http.get("/dashboard", headers=HTML)  # the client now carries the cookie
-    assert page.status_code == 200, page.text
-    assert names(page.text) == ["Ada Coached", "Bob Alone", "Cy Elsewhere"]
-    assert "Signed in as <strong>lead-1</strong>" in page.text
-    assert page.headers["cache-control"] == "no-store"
-    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
-    css = await hub.http.get("/dashboard/static/dashboard.css")
-    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
-    away = await hub.http.get("/dashboard/login", headers=HTML,
-                              params={"token": token(Role.HUB_LEAD, "lead-1"), "next": "//evil.example/"})
-    assert away.headers["location"] == "/dashboard"
-    out = await hub.http.get("/dashboard/logout", headers=HTML)
-    assert out.status_code == 303 and COOKIE not in hub.http.cookies
-    assert (await hub.http.get("/dashboard", headers=HTML)).status_code == 401
+    bearer = token(Role.HUB_LEAD, "lead-1")
+    async with loopback(hub) as browser:
+        form = await browser.get("/dashboard/login", headers=HTML)
+        assert form.status_code == 200 and 'method="post"' in form.text
+        answer = await browser.post("/dashboard/login", data={"token": bearer}, headers=HTML)
+        assert answer.status_code == 303 and answer.headers["location"] == "/dashboard"
+        assert answer.headers["cache-control"] == "no-store"
+        cookie = answer.headers["set-cookie"]
+        assert cookie.startswith(f"{COOKIE}=")
+        for attribute in ("HttpOnly", "SameSite=strict", "Path=/dashboard"):
+            assert attribute.lower() in cookie.lower(), cookie
+        assert "secure" not in cookie.lower(), cookie  # plain http on loopback: no TLS to insist on
+        session_id = browser.cookies[COOKIE]
+        assert session_id != bearer and session_id not in bearer and bearer not in cookie
+        [stored] = await sessions_of(hub)
+        assert (stored["user_id"], stored["role"], stored["schools"]) == ("lead-1", "hub_lead", None)
+        assert session_id not in str(stored)  # only a hash of the id is kept
+        assert stored["expires_at"].timestamp() <= ISSUER.verify_until(bearer)[1]
+        page = await browser.get("/dashboard", headers=HTML)  # the client now carries the cookie
+        assert page.status_code == 200, page.text
+        assert names(page.text) == ["Ada Coached", "Bob Alone", "Cy Elsewhere"]
+        assert "Signed in as <strong>lead-1</strong>" in page.text
+        assert page.headers["cache-control"] == "no-store"
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        css = await browser.get("/dashboard/static/dashboard.css")
+        assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+        away = await browser.post("/dashboard/login", headers=HTML,
+                                  data={"token": bearer, "next": "//evil.example/"})
+        assert away.headers["location"] == "/dashboard"
+        there = await browser.post("/dashboard/login", headers=HTML,
+                                   data={"token": bearer, "next": "/dashboard/abs/ab-1"})
+        assert there.headers["location"] == "/dashboard/abs/ab-1"
+
+
+async def test_signing_out_deletes_the_session_so_the_old_cookie_no_longer_works(hub: Hub):
+    async with loopback(hub) as browser:
+        await browser.post("/dashboard/login", data={"token": token(Role.HUB_LEAD, "lead-1")}, headers=HTML)
+        session_id = browser.cookies[COOKIE]
+        assert (await browser.get("/dashboard", headers=HTML)).status_code == 200
+        out = await browser.post("/dashboard/logout", headers=HTML)
+        assert out.status_code == 303 and COOKIE not in browser.cookies
+        assert (await browser.get("/dashboard", headers=HTML)).status_code == 401
+        assert await sessions_of(hub) == []
+    async with loopback(hub) as thief:  # a copy of the cookie taken before signing out
+        thief.cookies.set(COOKIE, session_id, domain="127.0.0.1", path="/dashboard")
+        again = await thief.get("/dashboard", headers=HTML)
+        assert again.status_code == 401 and "session has ended" in again.text
+
+
+async def test_a_token_in_the_sign_in_address_is_refused_and_sets_nothing(hub: Hub):
+    bearer = token(Role.HUB_LEAD, "lead-1")
+    async with loopback(hub) as browser:
+        answer = await browser.get("/dashboard/login", params={"token": bearer}, headers=HTML)
+        assert answer.status_code == 400
+        assert "set-cookie" not in answer.headers and not browser.cookies
+        assert "not accepted" in answer.text and bearer not in answer.text
+        assert (await browser.get("/dashboard", headers=HTML)).status_code == 401
+    assert await sessions_of(hub) == []
+
+
+async def test_the_session_cookie_is_secure_except_over_plain_http_to_loopback(hub: Hub):
+    bearer = token(Role.HUB_LEAD, "lead-1")
+    answers = {"http://r": await hub.http.post("/dashboard/login", data={"token": bearer})}
+    async with loopback(hub, "https") as tls:
+        answers["https://127.0.0.1"] = await tls.post("/dashboard/login", data={"token": bearer})
+    for where, answer in answers.items():
+        assert "; secure" in answer.headers["set-cookie"].lower(), where
+
+
+async def test_a_session_ends_when_its_token_expires(hub: Hub):
+    async with loopback(hub) as browser:
+        short = ISSUER.issue("lead-1", Role.HUB_LEAD, ttl_seconds=1)
+        await browser.post("/dashboard/login", data={"token": short}, headers=HTML)
+        assert (await browser.get("/dashboard", headers=HTML)).status_code == 200
+        await asyncio.sleep(max(0.0, ISSUER.verify_until(short)[1] - time.time()) + 0.1)
+        assert (await browser.get("/dashboard", headers=HTML)).status_code == 401
+
+
+async def test_signing_in_from_another_site_is_refused(hub: Hub):
+    async with loopback(hub) as browser:
+        answer = await browser.post("/dashboard/login", data={"token": token(Role.HUB_LEAD, "lead-1")},
+                                    headers={**HTML, "Origin": "https://evil.example"})
+        assert answer.status_code == 403 and not browser.cookies
+        for origin in ("null", "http://127.0.0.1.evil.example"):
+            refused = await browser.post("/dashboard/login", data={"token": token(Role.HUB_LEAD, "lead-1")},
+                                         headers={**HTML, "Origin": origin})
+            assert refused.status_code == 403, origin
+        # the form's own page: its referrer policy lets the browser send the real Origin
+        form = await browser.get("/dashboard/login", headers=HTML)
+        assert form.headers["referrer-policy"] == "same-origin"
+        ours = await browser.post("/dashboard/login", data={"token": token(Role.HUB_LEAD, "lead-1")},
+                                  headers={**HTML, "Origin": "http://127.0.0.1"})
+        assert ours.status_code == 303 and browser.cookies[COOKIE]
 
 
 async def test_the_overview_shows_status_in_words_and_filters_by_status_school_ab_and_search(hub: Hub):

@@ -74,7 +74,7 @@ def up(
         + (f"  mail           {platform.mail_dir}/ (every message sent, as .eml files)\n"
            if platform.mail_dir else "")
         + "  a token:       .venv/bin/ect token --role hub_lead --user lead-1\n"
-        f"  dashboard:     {platform.url('reporting')}/dashboard/login?token=<the token>\n"
+        f"  dashboard:     {platform.url('reporting')}/dashboard/login (paste the token)\n"
         "Press Ctrl-C to stop everything."
     )
     raise typer.Exit(run_until_interrupted(platform))

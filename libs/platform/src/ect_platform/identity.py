@@ -118,17 +118,21 @@ class TokenIssuer:
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
 
     def verify(self, token: str) -> Principal:
+        return self.verify_until(token)[0]
+
+    def verify_until(self, token: str) -> tuple[Principal, float]:
+        """The caller, and until when (epoch seconds) the token speaks for them."""
         remembered = self._verified.get(token)
         if remembered is not None:
             principal, expires = remembered
             if time.time() < expires:
-                return principal
+                return principal, expires
             self._verified.pop(token, None)
         principal, expires = self._verify(token)
         if len(self._verified) >= VERIFIED_CACHE_SIZE:
             self._verified.clear()
         self._verified[token] = (principal, expires)
-        return principal
+        return principal, expires
 
     def _verify(self, token: str) -> tuple[Principal, float]:
         try:
@@ -170,17 +174,25 @@ class TokenIssuer:
 
 _bearer = HTTPBearer(auto_error=False)
 
+PRINCIPAL_SCOPE_KEY = "ect_platform.principal"
+"""Where server code that authenticated the request another way (the dashboard's session
+cookie, looked up in its own store) puts the Principal. Only code in the process can write an
+ASGI scope, so a client cannot; every role gate and ``Caller`` then applies unchanged."""
+
 
 async def current_principal(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
 ) -> Principal:
-    """FastAPI dependency: the caller, from the Authorization header.
+    """FastAPI dependency: the caller, from the Authorization header (or ``PRINCIPAL_SCOPE_KEY``).
 
     The verifying issuer is the one the service put in ``app.state.token_issuer``. A coroutine
     although it never awaits: verifying an HS256 token takes microseconds, and FastAPI would
     send a plain function to its thread pool (a thread hop per request, and per ``allow`` gate).
     """
+    authenticated = request.scope.get(PRINCIPAL_SCOPE_KEY)
+    if isinstance(authenticated, Principal):
+        return authenticated
     if credentials is None:
         raise NotAuthenticated("a bearer token is required (Authorization: Bearer ...)")
     issuer: TokenIssuer = request.app.state.token_issuer

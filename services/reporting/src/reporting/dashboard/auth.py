@@ -1,13 +1,15 @@
 """How a browser authenticates, and how refusals look to it.
 
 The platform's ``allow`` and ``Caller`` read the bearer header. A browser cannot send one on
-a link or a form, so dashboard routes use ``DashboardRoute``: when the request has no
-Authorization header, the token kept in the dashboard's cookie (or, on the login route only,
-the ``token`` query parameter) is put there before the route runs. The token is then checked,
-and the roles gated, by exactly the code that guards the API, and the route table still
-declares every route's roles for the route walk.
+a link or a form, and must not keep the API's token where scripts, history or proxies see it.
+So a browser signs in by posting the token once (``/dashboard/login``) and gets a dashboard
+session of its own (``sessions.DashboardSessions``: an opaque id in an HttpOnly cookie). On
+every other dashboard route, ``DashboardRoute`` looks the cookie's session up and hands its
+principal to the platform (``PRINCIPAL_SCOPE_KEY``), so the roles are gated by exactly the
+code that guards the API, and the route table still declares every route's roles for the
+route walk. A request with an Authorization header (curl, an API client) uses the token.
 
-A browser asking for HTML gets refusals as a small page (401 says how to get a token); any
+A browser asking for HTML gets refusals as a small page (401 offers the sign-in form); any
 other client gets the platform's problem details, as from the rest of the API.
 """
 
@@ -20,9 +22,10 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from ect_platform.identity import Forbidden, NotAuthenticated
+from ect_platform.identity import PRINCIPAL_SCOPE_KEY, Forbidden, NotAuthenticated
 from ect_platform.problems import problem
 from reporting.dashboard.render import page
+from reporting.dashboard.sessions import DashboardSessions
 from reporting.domain.errors import UnknownEctError
 from reporting.projections.exports import UnknownTermError
 
@@ -38,26 +41,38 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def _with_credentials(request: Request, query_token: bool) -> Request:
-    headers = request.scope["headers"]
-    token = request.query_params.get("token") if query_token else None
-    if not token:
-        if any(name == b"authorization" for name, _ in headers):
-            return request
-        token = request.cookies.get(COOKIE)
-    if not token:
-        return request
-    # a token with characters a header cannot carry is not a token: it fails verification
-    value = f"Bearer {token}".encode("latin-1", "replace")
-    request.scope["headers"] = [(n, v) for n, v in headers if n != b"authorization"]
-    request.scope["headers"].append((b"authorization", value))
-    return Request(request.scope, request.receive)
+SIGN_IN_FORM_HEADERS = {"Referrer-Policy": "same-origin"}
+"""Pages with the sign-in form: under ``no-referrer`` a browser posts ``Origin: null``, and the
+sign-in refuses any origin but the dashboard's own (a site must not sign a browser in)."""
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def cookie_is_secure(request: Request) -> bool:
+    """Secure except over plain http to this machine (``make run``), where there is no TLS."""
+    host = request.url.hostname or ""
+    on_loopback = host in LOOPBACK or host.endswith(".localhost")
+    return request.url.scheme == "https" or not on_loopback
+
+
+async def _authenticate(request: Request, sessions: DashboardSessions | None) -> None:
+    if request.headers.get("authorization"):
+        return  # a bearer token: the platform checks it as for the API
+    session_id = request.cookies.get(COOKIE)
+    if not session_id or sessions is None:
+        return  # no credentials: the gate refuses with a 401
+    principal = await sessions.principal(session_id)
+    if principal is None:
+        raise NotAuthenticated("your dashboard session has ended (signed out or expired); sign in again")
+    request.scope[PRINCIPAL_SCOPE_KEY] = principal
 
 
 def refusal(request: Request, status: int, title: str, detail: str) -> Response:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    # the 401 page carries the sign-in form: its post must carry this page's Origin (below)
+    headers = {"WWW-Authenticate": "Bearer", **SIGN_IN_FORM_HEADERS} if status == 401 else {}
     return page("error.html", status, headers, status=status, title=title, detail=detail,
-                login=status == 401, caller=None)
+                login=status == 401, caller=None,
+                next=request.url.path if request.method == "GET" else "/dashboard")
 
 
 REFUSALS: dict[type[Exception], tuple[int, str]] = {
@@ -80,13 +95,15 @@ def _detail(exc: Exception) -> str:
 
 
 class DashboardRoute(APIRoute):
+    sessions: DashboardSessions | None = None  # set by the router that owns the routes
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
-        query_token = self.path == LOGIN_PATH
+        sessions = self.sessions
 
         async def route(request: Request) -> Response:
-            request = _with_credentials(request, query_token)
             try:
+                await _authenticate(request, sessions)
                 return await handler(request)
             except tuple(REFUSALS) as exc:
                 status, title = next(v for t, v in REFUSALS.items() if isinstance(exc, t))

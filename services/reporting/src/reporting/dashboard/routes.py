@@ -8,16 +8,24 @@ ECTs here as through the JSON API.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Literal
+from urllib.parse import parse_qs, urlsplit
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, StreamingResponse
 
-from ect_platform.identity import Caller, Forbidden, allow
+from ect_platform.identity import Caller, Forbidden, NotAuthenticated, allow, require_role
 from reporting.dashboard import data, views
-from reporting.dashboard.auth import COOKIE, LOGIN_PATH, DashboardRoute
+from reporting.dashboard.auth import (
+    COOKIE,
+    LOGIN_PATH,
+    SIGN_IN_FORM_HEADERS,
+    DashboardRoute,
+    cookie_is_secure,
+)
 from reporting.dashboard.live import ChangeFeed, event_stream
 from reporting.dashboard.render import PAGE_HEADERS, STATIC, page, render
+from reporting.dashboard.sessions import DashboardSessions
 from reporting.entrypoints.routes_exports import EXPORTERS
 from reporting.entrypoints.routes_read import AB_READERS, READERS
 from reporting.projections import exports
@@ -25,6 +33,7 @@ from reporting.projections import exports
 if TYPE_CHECKING:
     from reporting.entrypoints.api import Services
 
+SIGN_IN_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 STATIC_TYPES = {"dashboard.css": "text/css", "live.js": "text/javascript"}
 EXPORTS = {"tra-return.csv": exports.TRA_COLUMNS, "dfe-claims.csv": exports.CLAIM_COLUMNS,
@@ -42,28 +51,55 @@ def _safe_next(target: str) -> str:
 
 
 def router(services: Services) -> APIRouter:
-    routes = APIRouter(tags=["Dashboard"], route_class=DashboardRoute, default_response_class=HTMLResponse)
+    sessions = DashboardSessions(services.pool)
+
+    class Route(DashboardRoute):
+        pass
+
+    Route.sessions = sessions
+    routes = APIRouter(tags=["Dashboard"], route_class=Route, default_response_class=HTMLResponse)
     feed = ChangeFeed(lambda: data.signature(services.pool))
 
-    @routes.get(LOGIN_PATH, dependencies=[allow(*READERS, action="open the dashboard")])
-    async def login(
-        request: Request, caller: Caller,
-        token: Annotated[str | None, Query(description="A bearer token (`ect token ...`)")] = None,
-        next: str = "/dashboard",
-    ) -> Response:
-        """Checks the token and keeps it in an HttpOnly, SameSite=Strict cookie for the dashboard."""
-        bearer = request.headers["authorization"].removeprefix("Bearer ").strip()
-        answer = RedirectResponse(_safe_next(next), status_code=303,
-                                  headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
-        # a session cookie: the token's own expiry still applies on every request
-        answer.set_cookie(COOKIE, bearer, path="/dashboard", httponly=True, samesite="strict",
-                          secure=request.url.scheme == "https")
+    @routes.get(LOGIN_PATH)
+    async def sign_in_form(request: Request, next: str = "/dashboard") -> Response:
+        """The sign-in form. A token in the address is refused: it would sit in history and logs."""
+        if "token" in request.query_params:
+            return page("login.html", 400, SIGN_IN_FORM_HEADERS, title="Sign in to the dashboard",
+                        next=_safe_next(next), refused=(
+                            "A token in the address is not accepted, because the address is kept "
+                            "in the browser's history and in proxy logs. Treat that token as seen "
+                            "by others: get a new one and paste it below."))
+        return page("login.html", 200, SIGN_IN_FORM_HEADERS, title="Sign in to the dashboard",
+                    next=_safe_next(next), refused="")
+
+    @routes.post(LOGIN_PATH)
+    async def sign_in(request: Request) -> Response:
+        """Trades a posted token for a dashboard session: an opaque id in an HttpOnly cookie."""
+        origin = request.headers.get("origin")
+        if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+            raise Forbidden("signing in must come from this dashboard's own sign-in page")
+        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        bearer = (form.get("token") or [""])[0].strip()
+        if not bearer:
+            raise NotAuthenticated("paste a token to sign in")
+        principal, token_expires = request.app.state.token_issuer.verify_until(bearer)
+        require_role(principal, READERS, "open the dashboard")
+        session_id, ends = await sessions.open(principal, token_expires)
+        answer = RedirectResponse(_safe_next((form.get("next") or ["/dashboard"])[0]), status_code=303,
+                                  headers=SIGN_IN_HEADERS)
+        answer.set_cookie(COOKIE, session_id, path="/dashboard", httponly=True, samesite="strict",
+                          secure=cookie_is_secure(request), expires=ends)
         return answer
 
-    @routes.get("/dashboard/logout", dependencies=[allow(*READERS, action="sign out of the dashboard")])
-    async def logout() -> Response:
-        answer = RedirectResponse("/dashboard", status_code=303)
-        answer.delete_cookie(COOKIE, path="/dashboard", httponly=True, samesite="strict")
+    @routes.post("/dashboard/logout")
+    async def sign_out(request: Request) -> Response:
+        """Ends the session: its row is deleted, so the cookie no longer works anywhere."""
+        session_id = request.cookies.get(COOKIE)
+        if session_id:
+            await sessions.close(session_id)
+        answer = RedirectResponse(LOGIN_PATH, status_code=303, headers=SIGN_IN_HEADERS)
+        answer.delete_cookie(COOKIE, path="/dashboard", httponly=True, samesite="strict",
+                             secure=cookie_is_secure(request))
         return answer
 
     @routes.get("/dashboard", dependencies=[allow(*READERS, action="read the dashboard")])
