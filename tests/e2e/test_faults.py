@@ -103,6 +103,76 @@ class Load:
                 await asyncio.sleep(0.01)
 
 
+OUTSIDERS = {  # callers who may see none of the load's ECTs (all at school 100001, with ab-1)
+    "tutor at another school": ISSUER.issue("tutor-9", Role.INDUCTION_TUTOR, schools=["999999"]),
+    "another AB": ISSUER.issue("ab-9", Role.APPROPRIATE_BODY),
+    "a mentor of no ECT": ISSUER.issue("None", Role.MENTOR),
+}
+BAD_SESSIONS = [  # each must be refused with a 4xx and change nothing
+    {"held_on": TODAY, "minutes": -5},
+    {"held_on": "2999-01-01", "minutes": 30},
+    {"held_on": TODAY, "minutes": 30, "mentor_id": "not-a-field"},
+    {"held_on": "not-a-date", "minutes": 30},
+]
+
+
+@dataclass
+class Probes:
+    """A hostile caller beside the steady one: reads outside its scope, bad commands."""
+
+    ects: list[str]
+    scope_probes: int = 0
+    leaked: list[str] = field(default_factory=list)
+    bad_inputs: int = 0
+    bad_refused: int = 0
+    bad_accepted: list[str] = field(default_factory=list)
+
+    async def run(self, platform: Platform, stop: asyncio.Event) -> None:
+        async with httpx.AsyncClient(timeout=5) as http:
+            turn = 0
+            while not stop.is_set():
+                ect_id = self.ects[turn % len(self.ects)]
+                turn += 1
+                try:
+                    await self._probe_scope(http, platform, ect_id)
+                    await self._send_bad(http, platform, ect_id, BAD_SESSIONS[turn % len(BAD_SESSIONS)])
+                except httpx.TransportError:
+                    pass  # a service being killed: nothing to count
+                await asyncio.sleep(0.05)
+
+    async def _probe_scope(self, http: httpx.AsyncClient, platform: Platform, ect_id: str) -> None:
+        for who, token in OUTSIDERS.items():
+            headers = {"Authorization": f"Bearer {token}"}
+            for url in (platform.url("scheduling") + f"/ects/{ect_id}",
+                        platform.url("reporting") + f"/ects/{ect_id}/entitlement"):
+                response = await http.get(url, headers=headers)
+                if response.status_code >= 500:
+                    continue  # not an answer: the service is down or starting
+                self.scope_probes += 1
+                if response.status_code < 300:
+                    self.leaked.append(f"{who} read {url}")
+            response = await http.get(platform.url("notifications") + "/notifications", headers=headers)
+            if response.status_code < 300:
+                self.scope_probes += 1
+                items = response.json().get("items", [])
+                self.leaked += [f"{who} listed a notification about {ect_id}" for item in items
+                                if str(item.get("ect_id")) in self.ects]
+            elif response.status_code < 500:
+                self.scope_probes += 1
+
+    async def _send_bad(self, http: httpx.AsyncClient, platform: Platform, ect_id: str,
+                        body: dict[str, object]) -> None:
+        response = await http.post(platform.url("scheduling") + f"/ects/{ect_id}/sessions", headers=LEAD,
+                                   json={"request_id": str(uuid.uuid4()), **body})
+        if response.status_code >= 500:
+            return
+        self.bad_inputs += 1
+        if 400 <= response.status_code < 500:
+            self.bad_refused += 1
+        else:
+            self.bad_accepted.append(f"{body} answered {response.status_code}")
+
+
 async def consistent(platform: Platform, load: Load, within: float = 90) -> dict[str, int]:
     """Wait until scheduling and reporting both show exactly the accepted sessions; fail if either
     ever shows more (a double count) or the deadline passes (a loss)."""
@@ -141,8 +211,10 @@ async def test_crashes_pauses_and_a_broker_restart_lose_nothing_and_double_nothi
             assert response.status_code == 201, response.text
             ects.append(response.json()["id"])
     load = Load(ects)
+    probes = Probes(ects)
     stop = asyncio.Event()
     client = asyncio.create_task(load.run(platform, stop))
+    hostile = asyncio.create_task(probes.run(platform, stop))
     faults = 0
 
     async def settle(seconds: float = 1.5) -> None:
@@ -183,9 +255,14 @@ async def test_crashes_pauses_and_a_broker_restart_lose_nothing_and_double_nothi
     finally:
         stop.set()
         await client
+        await hostile
     figures = await consistent(platform, load)
     print(f"\nfault injection: sent {load.sent}, accepted {sum(load.accepted.values())}, "
           f"refused {load.refused}, client retries {load.retried}, faults {faults}, "
-          f"lost {figures['lost']}, double-applied {figures['doubled']}")
+          f"lost {figures['lost']}, double-applied {figures['doubled']}; bad inputs tried "
+          f"{probes.bad_inputs}, refused {probes.bad_refused}; scope probes {probes.scope_probes}, "
+          f"leaked {len(probes.leaked)}")
     assert load.refused == 0
     assert sum(load.accepted.values()) > 50
+    assert probes.leaked == [] and probes.scope_probes > 20
+    assert probes.bad_accepted == [] and probes.bad_refused == probes.bad_inputs > 5
