@@ -1,7 +1,11 @@
-"""Who is calling: bearer tokens (JWT, HS256) carrying a user id and a role.
+"""Who is calling: bearer tokens (JWT) carrying a user id and a role.
 
-Tokens are signed with the platform's shared secret. ``ect token`` prints one for
-development; in production an identity provider issues them with the same claims.
+Two kinds of token are accepted. HS256 tokens signed with the platform's shared secret
+(``JWT_SECRET``): ``ect token`` prints one, for development and for services. And, where
+``JWT_JWKS_URL`` is set, RS256 tokens from the hub's identity provider, checked against the
+keys it publishes there and against its own issuer and audience; this is how a hub's staff
+sign in. Both carry the same claims (``sub``, ``role``, ``schools``, ``ab``), and both obey
+the lifetime cap.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from contracts import Actor, Role
 AUDIENCE = "ect-platform"
 ISSUER = "ect-platform"
 ALGORITHM = "HS256"
+PROVIDER_ALGORITHM = "RS256"
 MIN_SECRET_BYTES = 32
 """HS256 is only as strong as its key: RFC 7518 §3.2 asks for at least the hash's 256 bits."""
 MAX_LIFETIME_SECONDS = 12 * 3600
@@ -65,6 +70,38 @@ class Principal:
 
 
 VERIFIED_CACHE_SIZE = 4096
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "aud", "iss"]
+
+
+@dataclass(frozen=True)
+class IdentityProvider:
+    """RS256 tokens an identity provider signs, checked against its published keys (JWKS).
+
+    The key set is fetched on the first token and then kept for ``KEYS_LIFESPAN_SECONDS``;
+    a token naming a key (``kid``) not in it makes one refetch, so a rotated key is picked up.
+    The fetch is synchronous (PyJWT's ``PyJWKClient``), once per lifespan, with a short timeout.
+    """
+
+    jwks_url: str
+    issuer: str
+    audience: str
+    timeout_seconds: float = 5.0
+    _keys: jwt.PyJWKClient = field(init=False, repr=False, compare=False, hash=False)
+
+    KEYS_LIFESPAN_SECONDS = 300
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_keys", jwt.PyJWKClient(
+            self.jwks_url, cache_keys=True, lifespan=self.KEYS_LIFESPAN_SECONDS,
+            timeout=int(max(1, self.timeout_seconds))))
+
+    def decode(self, token: str) -> dict[str, Any]:
+        try:
+            key = self._keys.get_signing_key_from_jwt(token)
+        except jwt.PyJWKClientError as exc:
+            raise NotAuthenticated(f"the identity provider's signing key was not found: {exc}") from exc
+        return jwt.decode(token, key.key, algorithms=[PROVIDER_ALGORITHM], audience=self.audience,
+                          issuer=self.issuer, options={"require": REQUIRED_CLAIMS})
 
 
 @dataclass(frozen=True)
@@ -83,6 +120,7 @@ class TokenIssuer:
 
     secret: str
     max_lifetime_seconds: int = MAX_LIFETIME_SECONDS
+    provider: IdentityProvider | None = None
     _verified: dict[str, tuple[Principal, float]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
@@ -136,14 +174,14 @@ class TokenIssuer:
 
     def _verify(self, token: str) -> tuple[Principal, float]:
         try:
-            claims = jwt.decode(
-                token,
-                self.secret,
-                algorithms=[ALGORITHM],  # pinning the algorithm refuses "alg: none"
-                audience=AUDIENCE,
-                issuer=ISSUER,
-                options={"require": ["exp", "iat", "sub", "aud", "iss"]},
-            )
+            # each kind of token is decoded with its own key and only its own algorithm, so an
+            # HS256 token "signed" with the provider's public key, or "alg: none", is refused
+            from_provider = jwt.get_unverified_header(token).get("alg") == PROVIDER_ALGORITHM
+            if self.provider is not None and from_provider:
+                claims = self.provider.decode(token)
+            else:
+                claims = jwt.decode(token, self.secret, algorithms=[ALGORITHM], audience=AUDIENCE,
+                                    issuer=ISSUER, options={"require": REQUIRED_CLAIMS})
         except jwt.ExpiredSignatureError as exc:
             raise NotAuthenticated("the token has expired") from exc
         except jwt.InvalidTokenError as exc:

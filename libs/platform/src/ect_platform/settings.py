@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ect_platform.identity import MAX_LIFETIME_SECONDS, TokenIssuer
+from ect_platform.identity import MAX_LIFETIME_SECONDS, IdentityProvider, TokenIssuer
 
 
 class PlatformSettings(BaseSettings):
@@ -19,6 +21,13 @@ class PlatformSettings(BaseSettings):
     jwt_max_lifetime_seconds: int = Field(
         default=MAX_LIFETIME_SECONDS, gt=0,
         description="The longest a bearer token may live (exp - iat); longer ones are refused")
+    jwt_jwks_url: str | None = Field(
+        default=None, description="Where the identity provider publishes its signing keys (JWKS); "
+        "set, RS256 tokens it signs are accepted alongside the HS256 ones")
+    jwt_jwks_issuer: str | None = Field(
+        default=None, description="The identity provider's issuer (its tokens' iss claim)")
+    jwt_jwks_audience: str | None = Field(
+        default=None, description="The audience (aud claim) the identity provider issues tokens for")
     kafka_topic_prefix: str = Field(
         default="", description="Prepended to every topic name, so environments can share a cluster"
     )
@@ -29,7 +38,18 @@ class PlatformSettings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", validation_alias="BIND_HOST")
 
+    @model_validator(mode="after")
+    def _provider_is_whole(self) -> Self:
+        if self.jwt_jwks_url and not (self.jwt_jwks_issuer and self.jwt_jwks_audience):
+            raise ValueError("JWT_JWKS_URL needs JWT_JWKS_ISSUER and JWT_JWKS_AUDIENCE too: "
+                             "a provider's tokens are accepted only for this issuer and audience")
+        return self
+
     def token_issuer(self) -> TokenIssuer:
         """The issuer that verifies this process's bearer tokens; refuses a weak JWT_SECRET."""
+        provider = None
+        if self.jwt_jwks_url and self.jwt_jwks_issuer and self.jwt_jwks_audience:
+            provider = IdentityProvider(self.jwt_jwks_url, issuer=self.jwt_jwks_issuer,
+                                        audience=self.jwt_jwks_audience)
         return TokenIssuer(self.jwt_secret.get_secret_value(),
-                           max_lifetime_seconds=self.jwt_max_lifetime_seconds)
+                           max_lifetime_seconds=self.jwt_max_lifetime_seconds, provider=provider)
