@@ -29,7 +29,8 @@ from tests.unit.test_notification_rules import MENTOR_ID, mentor_assigned
 
 pytestmark = pytest.mark.integration
 
-LOCAL = WebhookGuard(require_https=False, allowed_networks=networks(["127.0.0.0/8"]))
+# "localhost" may resolve to ::1 as well as 127.0.0.1; every address must pass
+LOCAL = WebhookGuard(require_https=False, allowed_networks=networks(["127.0.0.0/8", "::1/128"]))
 MESSAGE = Outbound(uuid.uuid4(), "mentor_assigned", "mentor", "mentor-1", None, "Subject", "Body",
                    False, None)
 MiB = 2**20
@@ -161,6 +162,37 @@ async def test_a_name_that_resolves_to_loopback_is_refused_when_the_webhook_is_s
     assert await WebhookChannel(http, "secret", guard=LOCAL).send(MESSAGE, by_name) == Sent()
     ((headers, _),) = receiver.received
     assert headers["host"] == by_name.split("/")[2]  # the Host header names the registered host
+
+
+async def test_each_webhook_is_sent_on_a_connection_of_its_own(http: httpx.AsyncClient):
+    # Requests go to an address: a kept-alive connection, verified by TLS for one host, would
+    # otherwise carry the next request for any other host on that address.
+    connections = 0
+
+    async def keep_alive(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        try:
+            while head := await reader.readuntil(b"\r\n\r\n"):
+                length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                              if line.lower().startswith(b"content-length:"))
+                await reader.readexactly(length)
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(keep_alive, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/ect-hook"
+    try:
+        channel = WebhookChannel(http, "secret", guard=LOCAL)
+        assert [await channel.send(MESSAGE, url) for _ in range(3)] == [Sent()] * 3
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert connections == 3
 
 
 # -- the delivery worker ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from notifications.adapters import webhook
 from notifications.adapters.webhook import WebhookChannel, WebhookGuard, WebhookRefusedError, networks
 from notifications.channels import Failed, Outbound, Sent
 from notifications.delivery import send_budget
@@ -165,3 +166,11 @@ async def test_a_webhook_refused_by_its_url_is_never_resolved_nor_requested(reso
     result = await channel(transport).send(MESSAGE, "http://hooks.school.example/ect")
     assert isinstance(result, Failed) and result.permanent and "must use https" in result.internal
     assert transport.requests == []
+
+
+async def test_the_webhook_client_follows_no_redirect_and_takes_no_proxy_from_the_environment(
+        monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    async with webhook.client() as client:
+        assert not client.follow_redirects
+        assert not client.trust_env

@@ -132,10 +132,12 @@ class WebhookGuard:
 
 def client() -> httpx.AsyncClient:
     """The client webhooks are sent with: no redirects (a 3xx is an answer, never followed to
-    an unchecked address) and no proxy from the environment (it would connect elsewhere than
-    the address checked). Time is bounded per send by ``WebhookChannel``."""
+    an unchecked address), no proxy from the environment (it would connect elsewhere than the
+    address checked), and no kept-alive connections: requests go to an address, so a pooled
+    connection would be shared by every host on that address, and one verified by TLS for one
+    host would carry another's request. Time is bounded per send by ``WebhookChannel``."""
     return httpx.AsyncClient(follow_redirects=False, trust_env=False,
-                             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
+                             limits=httpx.Limits(max_connections=100, max_keepalive_connections=0))
 
 
 def payload(message: Outbound) -> bytes:
