@@ -18,10 +18,13 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from jwt.algorithms import RSAAlgorithm
 
 from contracts import Role
-from ect_platform.identity import IdentityProvider, NotAuthenticated, TokenIssuer
+from ect_platform.identity import Caller, IdentityProvider, NotAuthenticated, TokenIssuer
+from ect_platform.problems import install_problem_handlers
 from ect_platform.settings import PlatformSettings
 
 SECRET = "identity-provider-tests-secret-32-bytes!"
@@ -153,3 +156,19 @@ def test_the_key_set_is_fetched_once_and_kept(jwks_url: str, key_server: Threadi
     for n in range(5):
         tokens.verify(signed(sub=f"user-{n}"))
     assert key_server.fetches - before == 1  # type: ignore[attr-defined]
+
+
+async def me(caller: Caller) -> dict[str, str]:
+    return {"id": caller.id, "role": caller.role.value}
+
+
+def test_the_api_admits_a_provider_token_and_refuses_one_for_another_audience_with_a_401(jwks_url: str):
+    app = FastAPI()
+    app.state.token_issuer = issuer(jwks_url)
+    install_problem_handlers(app, {})
+    app.get("/me")(me)
+    client = TestClient(app)
+    ok = client.get("/me", headers={"Authorization": f"Bearer {signed()}"})
+    assert ok.status_code == 200 and ok.json() == {"id": "lead-7", "role": "hub_lead"}
+    again = client.get("/me", headers={"Authorization": f"Bearer {signed(aud='elsewhere')}"})
+    assert again.status_code == 401 and "audience" in again.json()["detail"].lower()

@@ -10,6 +10,7 @@ the lifetime cap.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -158,6 +159,10 @@ class TokenIssuer:
     def verify(self, token: str) -> Principal:
         return self.verify_until(token)[0]
 
+    def may_fetch(self, token: str) -> bool:
+        """Whether verifying ``token`` may fetch the provider's keys (a blocking HTTP call)."""
+        return self.provider is not None and token not in self._verified and token.count(".") == 2
+
     def verify_until(self, token: str) -> tuple[Principal, float]:
         """The caller, and until when (epoch seconds) the token speaks for them."""
         remembered = self._verified.get(token)
@@ -226,7 +231,8 @@ async def current_principal(
 
     The verifying issuer is the one the service put in ``app.state.token_issuer``. A coroutine
     although it never awaits: verifying an HS256 token takes microseconds, and FastAPI would
-    send a plain function to its thread pool (a thread hop per request, and per ``allow`` gate).
+    send a plain function to its thread pool (a thread hop per request, and per ``allow`` gate);
+    only a provider's token not verified before, which may need its keys fetched, takes one.
     """
     authenticated = request.scope.get(PRINCIPAL_SCOPE_KEY)
     if isinstance(authenticated, Principal):
@@ -234,6 +240,9 @@ async def current_principal(
     if credentials is None:
         raise NotAuthenticated("a bearer token is required (Authorization: Bearer ...)")
     issuer: TokenIssuer = request.app.state.token_issuer
+    if issuer.may_fetch(credentials.credentials):
+        # a provider's token seen for the first time may need its key set: not on the event loop
+        return await asyncio.to_thread(issuer.verify, credentials.credentials)
     return issuer.verify(credentials.credentials)
 
 
