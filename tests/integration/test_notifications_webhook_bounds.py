@@ -59,6 +59,9 @@ async def raw_receiver(answer: Answer) -> AsyncIterator[RawReceiver]:
     state = RawReceiver()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        state.tasks.add(task)
         try:
             head = await reader.readuntil(b"\r\n\r\n")
             length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
@@ -68,6 +71,8 @@ async def raw_receiver(answer: Answer) -> AsyncIterator[RawReceiver]:
             await answer(writer, state)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass  # the client hung up: what a bounded client does
+        except asyncio.CancelledError:
+            pass  # torn down below; Python 3.11's server callback would log a cancelled handler
         finally:
             writer.close()
 
@@ -77,6 +82,9 @@ async def raw_receiver(answer: Answer) -> AsyncIterator[RawReceiver]:
         yield state
     finally:
         server.close()
+        for task in state.tasks:  # a receiver still trickling to a client that gave up
+            task.cancel()
+        await asyncio.gather(*state.tasks, return_exceptions=True)
         await server.wait_closed()
 
 
