@@ -136,6 +136,13 @@ async def test_signing_out_deletes_the_session_so_the_old_cookie_no_longer_works
         thief.cookies.set(COOKIE, session_id, domain="127.0.0.1", path="/dashboard")
         again = await thief.get("/dashboard", headers=HTML)
         assert again.status_code == 401 and "session has ended" in again.text
+        # an ended session's cookie neither blocks signing out nor signing in again
+        assert (await thief.post("/dashboard/logout", headers=HTML)).status_code == 303
+        thief.cookies.set(COOKIE, session_id, domain="127.0.0.1", path="/dashboard")
+        back = await thief.post("/dashboard/login", data={"token": token(Role.HUB_LEAD, "lead-1")},
+                                headers=HTML)
+        assert back.status_code == 303 and thief.cookies[COOKIE] != session_id
+        assert (await thief.get("/dashboard", headers=HTML)).status_code == 200
 
 
 async def test_a_token_in_the_sign_in_address_is_refused_and_sets_nothing(hub: Hub):

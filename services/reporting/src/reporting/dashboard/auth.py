@@ -31,6 +31,7 @@ from reporting.projections.exports import UnknownTermError
 
 COOKIE = "ect_dashboard"
 LOGIN_PATH = "/dashboard/login"
+LOGOUT_PATH = "/dashboard/logout"
 
 
 class BadFilter(ValueError):
@@ -99,7 +100,8 @@ class DashboardRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
-        sessions = self.sessions
+        # signing in and out must work whatever state an old cookie is in
+        sessions = None if self.path in (LOGIN_PATH, LOGOUT_PATH) else self.sessions
 
         async def route(request: Request) -> Response:
             try:

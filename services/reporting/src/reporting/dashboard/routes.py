@@ -19,6 +19,7 @@ from reporting.dashboard import data, views
 from reporting.dashboard.auth import (
     COOKIE,
     LOGIN_PATH,
+    LOGOUT_PATH,
     SIGN_IN_FORM_HEADERS,
     DashboardRoute,
     cookie_is_secure,
@@ -91,7 +92,7 @@ def router(services: Services) -> APIRouter:
                           secure=cookie_is_secure(request), expires=ends)
         return answer
 
-    @routes.post("/dashboard/logout")
+    @routes.post(LOGOUT_PATH)
     async def sign_out(request: Request) -> Response:
         """Ends the session: its row is deleted, so the cookie no longer works anywhere."""
         session_id = request.cookies.get(COOKIE)
