@@ -116,3 +116,16 @@ def test_ect_token_refuses_a_lifetime_past_the_cap(monkeypatch):
     issued = runner.invoke(cli.app, ["token", "--role", "hub_lead", "--user", "lead-1"])
     assert issued.exit_code == 0
     assert TokenIssuer(SECRET).verify(issued.output.strip()).id == "lead-1"
+
+
+def test_ect_up_refuses_a_short_jwt_secret_before_starting_anything(monkeypatch, tmp_path):
+    monkeypatch.setenv("JWT_SECRET", "too-short")
+    monkeypatch.setattr(cli, "STATE_DIR", tmp_path)
+
+    def start_platform(**_: object) -> None:
+        raise AssertionError("the platform was started with a weak secret")
+
+    monkeypatch.setattr("ect_platform.supervisor.start_platform", start_platform)
+    refused = CliRunner().invoke(cli.app, ["up"])
+    assert refused.exit_code != 0 and "JWT_SECRET must be at least 32 bytes" in refused.output
+    assert not (tmp_path / "logs").exists()

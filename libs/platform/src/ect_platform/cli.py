@@ -41,6 +41,10 @@ def up(
 
     env = dict(os.environ)
     env["JWT_SECRET"] = jwt_secret()
+    try:  # said here, before anything starts, rather than in three services' logs
+        TokenIssuer(env["JWT_SECRET"])
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
     # Development defaults: mail to people with no address registered lands in the catcher,
     # and the README's hub lead token (lead-1) is the hub lead that escalations go to.
     env.setdefault("NOTIFICATIONS_UNREGISTERED_EMAIL_DOMAIN", "ect.localhost")
