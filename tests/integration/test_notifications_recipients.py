@@ -135,10 +135,30 @@ async def test_a_webhook_to_a_host_outside_the_allowed_list_is_refused(pool, iss
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test",
                                  headers=headers) as mentor:
         refused = await mentor.put(f"/recipients/{MENTOR}", json={
-            "channel": "webhook", "webhook_url": "http://127.0.0.1:5432/"})
+            "channel": "webhook", "webhook_url": "https://elsewhere.example/"})
         allowed = await mentor.put(f"/recipients/{MENTOR}", json={
             "channel": "webhook", "webhook_url": "https://hooks.school.example/ect"})
     assert refused.status_code == 422
     assert [(e["field"], e["reason"]) for e in refused.json()["errors"]] == [
         ("webhook_url", "webhooks may only go to hooks.school.example")]
     assert allowed.status_code == 201
+
+
+@pytest.mark.parametrize(("url", "why"), [
+    ("https://169.254.169.254/latest/meta-data", "webhooks may not go to a link-local address"),
+    ("https://10.0.0.5/hook", "webhooks may not go to a private address"),
+    ("https://[::1]/hook", "webhooks may not go to a loopback address"),
+    ("http://hooks.school.example/ect", "webhooks must use https"),
+])
+async def test_a_webhook_to_an_internal_address_or_over_http_is_refused_when_registered(
+        pool, issuer, url, why):
+    app = create_api(pool, issuer)
+    headers = {"Authorization": f"Bearer {issuer.issue(MENTOR, Role.MENTOR)}"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test",
+                                 headers=headers) as mentor:
+        refused = await mentor.put(f"/recipients/{MENTOR}", json={"channel": "webhook", "webhook_url": url})
+        read = await mentor.get(f"/recipients/{MENTOR}")
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert error["field"] == "webhook_url" and error["reason"].startswith(why), error
+    assert read.status_code == 404  # nothing stored

@@ -18,6 +18,7 @@ from ect_platform.identity import Caller, TokenIssuer, allow
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import Check, health_router, install_edge
 from notifications import access
+from notifications.adapters.webhook import WebhookGuard
 from notifications.clock import Clock, SystemClock
 from notifications.entrypoints import routes_recipients
 from notifications.message import Rule
@@ -69,7 +70,9 @@ READERS = (Role.HUB_LEAD, Role.MENTOR, Role.INDUCTION_TUTOR, Role.APPROPRIATE_BO
 
 def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Check] | None = None,
                clock: Clock | None = None, webhook_allowed_hosts: Sequence[str] = (),
-               hub_lead_ids: Sequence[str] = ()) -> FastAPI:
+               hub_lead_ids: Sequence[str] = (), webhook_guard: WebhookGuard | None = None) -> FastAPI:
+    """``webhook_guard``: where webhooks may go (production's rules when not given, with
+    ``webhook_allowed_hosts`` as the allow-list)."""
     api = FastAPI(title="ECT induction: notifications", version="1.0.0",
                   description="Who was told what, why and whether it arrived: every notification, "
                   "recorded once and delivered once; recipients' contact details and preferences.")
@@ -77,8 +80,8 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
     install_edge(api)
     install_problem_handlers(api, {})
     api.include_router(health_router(readiness or {}))
-    api.include_router(routes_recipients.router(pool, clock or SystemClock(), webhook_allowed_hosts,
-                                                hub_lead_ids))
+    guard = webhook_guard or WebhookGuard(allowed_hosts=tuple(webhook_allowed_hosts))
+    api.include_router(routes_recipients.router(pool, clock or SystemClock(), guard, hub_lead_ids))
 
     @api.get("/notifications", tags=["notifications"],
              dependencies=[allow(*READERS, action="read notifications")])

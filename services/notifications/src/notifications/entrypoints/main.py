@@ -66,7 +66,7 @@ async def _run(part: Part) -> None:
         if part in (Part.ALL, Part.API):
             readiness = readiness_checks(service.pool, service.producer)
             api = create_api(service.pool, service.issuer, readiness=readiness,
-                             clock=service.clock, webhook_allowed_hosts=settings.webhook_allowed_hosts,
+                             clock=service.clock, webhook_guard=settings.webhook_guard(),
                              hub_lead_ids=settings.hub_lead_ids)
         loops: list[Loop] = []
         if part in (Part.ALL, Part.CONSUMER):

@@ -16,7 +16,7 @@ from contracts import Role
 from contracts.notifications.v1 import Channel
 from ect_platform.identity import Caller, Principal, allow
 from notifications import access, recipients
-from notifications.adapters.webhook import host_allowed
+from notifications.adapters.webhook import WebhookGuard, WebhookRefusedError
 from notifications.clock import Clock
 from notifications.recipients import Recipient
 
@@ -61,8 +61,10 @@ class RecipientOut(BaseModel):
     opted_out_of_reminders: bool
 
 
-def router(pool: asyncpg.Pool, clock: Clock, webhook_allowed_hosts: Sequence[str] = (),
+def router(pool: asyncpg.Pool, clock: Clock, guard: WebhookGuard,
            hub_lead_ids: Sequence[str] = ()) -> APIRouter:
+    """``guard``: where webhooks may go, checked here as far as the URL alone tells (its scheme,
+    the allow-list, a literal address that is not global) and again at every send."""
     routes = APIRouter(tags=["recipients"])
 
     async def check_may_manage(caller: Principal, recipient_id: str) -> None:
@@ -79,10 +81,12 @@ def router(pool: asyncpg.Pool, clock: Clock, webhook_allowed_hosts: Sequence[str
         """Set how a recipient is reached; replaces what was there."""
         await check_may_manage(caller, recipient_id)
         url = str(body.webhook_url) if body.webhook_url else None
-        if url and not host_allowed(url, webhook_allowed_hosts):
-            raise RequestValidationError([{
-                "loc": ("body", "webhook_url"), "type": "value_error",
-                "msg": f"webhooks may only go to {', '.join(webhook_allowed_hosts)}"}])
+        if url:
+            try:
+                guard.check_url(url)
+            except WebhookRefusedError as refused:
+                raise RequestValidationError([{"loc": ("body", "webhook_url"), "type": "value_error",
+                                               "msg": str(refused)}]) from None
         recipient = Recipient(recipient_id=recipient_id, channel=body.channel, name=body.name,
                               email=body.email, webhook_url=url,
                               opted_out_of_reminders=body.opted_out_of_reminders)
