@@ -132,6 +132,11 @@ def start_platform(
             **{s.port_variable: str(chosen[s.name]) for s in SERVICES},
         )
         platform.log_dir = log_dir
+        # `ect up` runs a development platform on this machine: webhooks to a receiver here (plain
+        # http on loopback) are allowed unless the environment says otherwise; production's
+        # settings (https, global addresses only) are the services' own defaults
+        platform.env.setdefault("NOTIFICATIONS_WEBHOOK_REQUIRE_HTTPS", "false")
+        platform.env.setdefault("NOTIFICATIONS_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
         if "NOTIFICATIONS_SMTP_HOST" not in env:
             _start_mail_catcher(platform, state_dir, int((ports or {}).get(
                 "mail-catcher", env.get("NOTIFICATIONS_SMTP_PORT", MAIL_CATCHER_PORT))))
