@@ -123,6 +123,7 @@ def make_settings(stack: Any, database_url: str, topic_prefix: str, smtp_port: i
         "max_attempts": 4, "delivery_poll_seconds": 0.05, "scheduler_interval_seconds": 0.2,
         # the receivers here are plain http on loopback, which production refuses
         "webhook_require_https": False, "webhook_allowed_networks": "127.0.0.0/8",
+        "smtp_security": "none",  # and so is the SMTP server, which has no TLS
     }
     values.update(overrides)
     return NotificationsSettings(**values)

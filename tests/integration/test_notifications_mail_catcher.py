@@ -16,7 +16,8 @@ import pytest
 
 from ect_platform.embedded import free_port, port_is_open
 from notifications.adapters.email import SmtpChannel, SmtpSettings
-from notifications.channels import Outbound, Sent
+from notifications.channels import Failed, Outbound, Sent
+from notifications.settings import NotificationsSettings
 from tests.support import eventually
 
 pytestmark = pytest.mark.integration
@@ -30,7 +31,8 @@ async def test_the_mail_catcher_keeps_each_message_the_service_sends(tmp_path: P
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     try:
         await eventually(lambda: port_is_open("127.0.0.1", port), within=30)
-        channel = SmtpChannel(SmtpSettings("127.0.0.1", port, "ECT <notifications@ect.example>"))
+        channel = SmtpChannel(SmtpSettings("127.0.0.1", port, "ECT <notifications@ect.example>",
+                                           security="none"))  # the local catcher has no TLS
         notification_id = uuid.uuid4()
         result = await channel.send(Outbound(
             notification_id=notification_id, rule="report_due", recipient_role="induction_tutor",
@@ -48,3 +50,25 @@ async def test_the_mail_catcher_keeps_each_message_the_service_sends(tmp_path: P
         output, _ = await asyncio.wait_for(catcher.communicate(), timeout=15)
     assert catcher.returncode == 0, output.decode()
     assert b"mail to tutor@school.example: The progress review for term 1 is due" in output
+
+
+async def test_by_default_mail_is_never_sent_in_plaintext_to_a_server_without_starttls(tmp_path: Path):
+    port, folder = free_port(), tmp_path / "mail"
+    env = {**os.environ, "NOTIFICATIONS_SMTP_PORT": str(port), "NOTIFICATIONS_MAIL_DIR": str(folder)}
+    catcher = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "notifications", "mail-catcher", env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        await eventually(lambda: port_is_open("127.0.0.1", port), within=30)
+        assert NotificationsSettings.model_fields["smtp_security"].default == "starttls"
+        channel = SmtpChannel(SmtpSettings("127.0.0.1", port, "ECT <notifications@ect.example>"))
+        result = await channel.send(Outbound(
+            notification_id=uuid.uuid4(), rule="report_due", recipient_role="induction_tutor",
+            recipient_id="tutor-1", ect_id=None, subject="Not to be sent in the clear", body="-",
+            statutory=True, due_on=date(2025, 12, 19)), "tutor@school.example", None)
+        assert isinstance(result, Failed) and not result.permanent  # retried, never downgraded
+        await asyncio.sleep(0.3)
+        assert sorted(folder.glob("*.eml")) == []
+    finally:
+        catcher.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(catcher.communicate(), timeout=15)

@@ -161,7 +161,8 @@ def _start_mail_catcher(platform: Platform, state_dir: Path, port: int) -> None:
         raise RuntimeError(f"port {port} for the mail catcher is taken; set NOTIFICATIONS_SMTP_PORT")
     platform.mail_dir = state_dir / "mail"
     platform.env.update(NOTIFICATIONS_SMTP_HOST="127.0.0.1", NOTIFICATIONS_SMTP_PORT=str(port),
-                        NOTIFICATIONS_MAIL_DIR=str(platform.mail_dir))
+                        NOTIFICATIONS_MAIL_DIR=str(platform.mail_dir),
+                        NOTIFICATIONS_SMTP_SECURITY="none")  # the catcher, on loopback, has no TLS
     out = (platform.log_dir / "mail-catcher.log").open("ab") if platform.log_dir else None
     platform.mail_catcher = subprocess.Popen(
         [sys.executable, "-m", "notifications", "mail-catcher"], env=platform.env, stdout=out,

@@ -40,8 +40,10 @@ class NotificationsSettings(PlatformSettings):
                            description="8025 is the local mail catcher's default port")
     smtp_from: str = Field(default="ECT induction <notifications@ect-platform.localhost>",
                            validation_alias=_alias("smtp_from"))
+    # STARTTLS unless told otherwise: a message never crosses the network in plaintext by
+    # default (`ect up`'s local mail catcher is the one place that says "none")
     smtp_security: Literal["none", "starttls", "tls"] = Field(
-        default="none", validation_alias=_alias("smtp_security"))
+        default="starttls", validation_alias=_alias("smtp_security"))
     smtp_username: str | None = Field(default=None, validation_alias=_alias("smtp_username"))
     smtp_password: SecretStr | None = Field(default=None, validation_alias=_alias("smtp_password"))
     smtp_timeout_seconds: float = Field(default=10.0, gt=0, validation_alias=_alias("smtp_timeout_seconds"))

@@ -27,7 +27,7 @@ class SmtpSettings:
     host: str
     port: int
     sender: str
-    security: Literal["none", "starttls", "tls"] = "none"
+    security: Literal["none", "starttls", "tls"] = "starttls"  # plaintext only when asked for
     username: str | None = None
     password: str | None = None
     timeout_seconds: float = 10.0
