@@ -98,7 +98,7 @@ async def year_for_reporting(infra: Infra, label: str, events: int, seed: int, *
     return ects, school_year.messages(ects, seed), ReportingSettings(
         database_url=await infra.fresh_database(label),
         kafka_bootstrap_servers=infra.bootstrap_servers,
-        jwt_secret="bench-not-a-secret",
+        jwt_secret="bench-not-a-secret-but-at-least-32-bytes",
         kafka_topic_prefix=f"{infra.prefix}{label}.",
         **settings,
     )

@@ -40,7 +40,7 @@ async def measure_relay(infra: Infra, events: int, seed: int,
     settings = SchedulingSettings(
         database_url=await infra.fresh_database("relay"),
         kafka_bootstrap_servers=infra.bootstrap_servers,
-        jwt_secret="bench-not-a-secret",
+        jwt_secret="bench-not-a-secret-but-at-least-32-bytes",
         kafka_topic_prefix=prefix,
     )
     service = await bootstrap(settings)
