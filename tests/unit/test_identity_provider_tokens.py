@@ -94,6 +94,24 @@ def test_hs256_tokens_signed_with_the_platform_secret_are_still_accepted(jwks_ur
     assert tokens.verify(tokens.issue("lead-1", Role.HUB_LEAD)).id == "lead-1"
 
 
+def test_with_hs256_turned_off_only_the_providers_tokens_are_accepted(jwks_url: str, monkeypatch):
+    strict = TokenIssuer(SECRET, provider=IdentityProvider(jwks_url, issuer=IDP, audience=AUDIENCE),
+                         accept_hs256=False)
+    assert strict.verify(signed()).id == "lead-7"
+    with pytest.raises(NotAuthenticated, match="JWT_ACCEPT_HS256 is off"):
+        strict.verify(issuer(jwks_url).issue("lead-1", Role.HUB_LEAD))
+    base = {"database_url": "postgresql://x/y", "kafka_bootstrap_servers": "k:9092", "jwt_secret": SECRET}
+    monkeypatch.setenv("JWT_ACCEPT_HS256", "false")
+    with pytest.raises(ValueError, match="needs JWT_JWKS_URL"):  # no token at all would do
+        PlatformSettings(**base)  # type: ignore[arg-type]
+    monkeypatch.setenv("JWT_JWKS_URL", jwks_url)
+    monkeypatch.setenv("JWT_JWKS_ISSUER", IDP)
+    monkeypatch.setenv("JWT_JWKS_AUDIENCE", AUDIENCE)
+    from_settings = PlatformSettings(**base).token_issuer()  # type: ignore[arg-type]
+    with pytest.raises(NotAuthenticated):
+        from_settings.verify(issuer(jwks_url).issue("lead-1", Role.HUB_LEAD))
+
+
 def test_a_token_signed_by_another_key_under_the_providers_key_id_is_refused(jwks_url: str):
     with pytest.raises(NotAuthenticated, match="not valid"):
         issuer(jwks_url).verify(signed(OTHER_KEY))

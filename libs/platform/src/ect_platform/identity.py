@@ -122,6 +122,7 @@ class TokenIssuer:
     secret: str
     max_lifetime_seconds: int = MAX_LIFETIME_SECONDS
     provider: IdentityProvider | None = None
+    accept_hs256: bool = True  # False: only the provider's tokens (production, once it is set)
     _verified: dict[str, tuple[Principal, float]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
@@ -184,6 +185,9 @@ class TokenIssuer:
             from_provider = jwt.get_unverified_header(token).get("alg") == PROVIDER_ALGORITHM
             if self.provider is not None and from_provider:
                 claims = self.provider.decode(token)
+            elif not self.accept_hs256:
+                raise NotAuthenticated("only the identity provider's tokens are accepted here "
+                                       "(JWT_ACCEPT_HS256 is off)")
             else:
                 claims = jwt.decode(token, self.secret, algorithms=[ALGORITHM], audience=AUDIENCE,
                                     issuer=ISSUER, options={"require": REQUIRED_CLAIMS})

@@ -28,6 +28,9 @@ class PlatformSettings(BaseSettings):
         default=None, description="The identity provider's issuer (its tokens' iss claim)")
     jwt_jwks_audience: str | None = Field(
         default=None, description="The audience (aud claim) the identity provider issues tokens for")
+    jwt_accept_hs256: bool = Field(
+        default=True, description="Accept HS256 tokens signed with JWT_SECRET (development, the "
+        "platform's own tools); set false in production once JWT_JWKS_URL is set")
     kafka_topic_prefix: str = Field(
         default="", description="Prepended to every topic name, so environments can share a cluster"
     )
@@ -43,6 +46,9 @@ class PlatformSettings(BaseSettings):
         if self.jwt_jwks_url and not (self.jwt_jwks_issuer and self.jwt_jwks_audience):
             raise ValueError("JWT_JWKS_URL needs JWT_JWKS_ISSUER and JWT_JWKS_AUDIENCE too: "
                              "a provider's tokens are accepted only for this issuer and audience")
+        if not self.jwt_accept_hs256 and not self.jwt_jwks_url:
+            raise ValueError("JWT_ACCEPT_HS256=false needs JWT_JWKS_URL: otherwise no token at all "
+                             "would be accepted")
         return self
 
     def token_issuer(self) -> TokenIssuer:
@@ -52,4 +58,5 @@ class PlatformSettings(BaseSettings):
             provider = IdentityProvider(self.jwt_jwks_url, issuer=self.jwt_jwks_issuer,
                                         audience=self.jwt_jwks_audience)
         return TokenIssuer(self.jwt_secret.get_secret_value(),
-                           max_lifetime_seconds=self.jwt_max_lifetime_seconds, provider=provider)
+                           max_lifetime_seconds=self.jwt_max_lifetime_seconds, provider=provider,
+                           accept_hs256=self.jwt_accept_hs256)
