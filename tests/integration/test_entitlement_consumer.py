@@ -44,7 +44,8 @@ def scheduling_events(sessions: int, trn: str = "2000001"):  # type: ignore[no-u
 async def reporting(stack, database_url, topic_prefix):  # type: ignore[no-untyped-def]
     settings = ReportingSettings(database_url=database_url,
                                  kafka_bootstrap_servers=stack.bootstrap_servers,
-                                 jwt_secret="unused-here-but-at-least-32-bytes-long", kafka_topic_prefix=topic_prefix,
+                                 jwt_secret="unused-here-but-at-least-32-bytes-long",
+                                 kafka_topic_prefix=topic_prefix,
                                  kafka_session_timeout_ms=SESSION_TIMEOUT_MS)
     service = await bootstrap(settings)
     yield service

@@ -34,7 +34,8 @@ pytestmark = pytest.mark.integration
 def settings(stack, database_url, topic_prefix) -> NotificationsSettings:  # type: ignore[no-untyped-def]
     return NotificationsSettings(database_url=database_url,  # type: ignore[call-arg]
                                  kafka_bootstrap_servers=stack.bootstrap_servers,
-                                 jwt_secret="unused-here-but-at-least-32-bytes-long", kafka_topic_prefix=topic_prefix,
+                                 jwt_secret="unused-here-but-at-least-32-bytes-long",
+                                 kafka_topic_prefix=topic_prefix,
                                  kafka_session_timeout_ms=2000)
 
 

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.integration
 async def scheduling(stack, database_url, topic_prefix):  # type: ignore[no-untyped-def]
     settings = SchedulingSettings(database_url=database_url,
                                   kafka_bootstrap_servers=stack.bootstrap_servers,
-                                  jwt_secret="unused-here-but-at-least-32-bytes-long", kafka_topic_prefix=topic_prefix)
+                                  jwt_secret="unused-here-but-at-least-32-bytes-long",
+                                  kafka_topic_prefix=topic_prefix)
     service = await bootstrap(settings)
     service.app.today = Clock(START)
     yield service
