@@ -77,3 +77,19 @@ async def test_reordered_events_are_found(scheduling, database_url):
     verdict = await chain.verify(conn, "scheduling", TABLE)
     await conn.close()
     assert not verdict.intact and "reordered" in verdict.problem
+
+
+async def test_a_record_inserted_around_the_trigger_is_not_healed_by_a_restart(scheduling, database_url):
+    conn = await asyncpg.connect(database_url)
+    async with conn.transaction():  # someone with the rights disables the trigger and inserts
+        await conn.execute(f"ALTER TABLE scheduling.{TABLE} DISABLE TRIGGER chain_events")
+        inserted = await conn.fetchval(
+            f"INSERT INTO scheduling.{TABLE} (originator_id, originator_version, topic, state) "
+            f"SELECT originator_id, originator_version + 100, topic, state FROM scheduling.{TABLE} "
+            "ORDER BY notification_id DESC LIMIT 1 RETURNING notification_id")
+        await conn.execute(f"ALTER TABLE scheduling.{TABLE} ENABLE TRIGGER chain_events")
+    await chain.install(conn, "scheduling", TABLE)  # what every start-up does
+    verdict = await chain.verify(conn, "scheduling", TABLE)
+    await conn.close()
+    assert not verdict.intact
+    assert f"record {inserted} " in verdict.problem and "inserted around the trigger" in verdict.problem

@@ -13,6 +13,7 @@ later hash. Anchoring the head hash elsewhere (a printout, another system) close
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 import asyncpg
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+log = logging.getLogger(__name__)
 
 
 def _checked(*names: str) -> None:
@@ -65,7 +67,10 @@ def link(previous: bytes, originator_id: Any, version: int, topic: str | None, s
 
 
 async def install(conn: asyncpg.Connection, schema: str, table: str) -> None:
-    """Add the chain to an events table (idempotent); rows stored before it are chained now."""
+    """Add the chain to an events table (idempotent). The rows of a log stored before the chain
+    existed are chained when it is first installed; once any row is chained, a row without a
+    hash was inserted around the trigger, and start-up never heals it: it stays for
+    ``verify`` to name (and is logged here)."""
     _checked(schema, table)
     async with conn.transaction():
         await conn.execute(f'LOCK TABLE "{schema}"."{table}" IN EXCLUSIVE MODE')
@@ -74,6 +79,15 @@ async def install(conn: asyncpg.Connection, schema: str, table: str) -> None:
             f'SELECT notification_id, originator_id, originator_version, topic, state '
             f'FROM "{schema}"."{table}" WHERE chain_hash IS NULL ORDER BY notification_id')
         if not unchained:
+            return
+        chained = await conn.fetchval(
+            f'SELECT EXISTS (SELECT 1 FROM "{schema}"."{table}" WHERE chain_hash IS NOT NULL)')
+        if chained:
+            first = unchained[0]
+            log.error("%s.%s: %d record(s) carry no chain hash, the first %s (aggregate %s version %s): "
+                      "inserted around the trigger; left as found for `ect audit verify`", schema,
+                      table, len(unchained), first["notification_id"], first["originator_id"],
+                      first["originator_version"])
             return
         previous = await conn.fetchval(
             f'SELECT chain_hash FROM "{schema}"."{table}" WHERE chain_hash IS NOT NULL '
