@@ -52,34 +52,6 @@ STATUTORY_LEAVE: frozenset[AbsenceReason] = frozenset(
 
 
 @dataclass(frozen=True)
-class Absence:
-    """``days`` absent from ``first_day``, in whole or half days, in a given year of induction.
-
-    The year is the induction clock's (``statutory.timeline``): it places every absence from all
-    the facts, so an extension that moves a year's end moves the absences with it. Scheduling
-    publishes the year it gave when the absence was recorded; the clock decides it afresh.
-    """
-
-    first_day: date
-    days: float
-    reason: AbsenceReason
-    induction_year: int
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "reason", AbsenceReason(self.reason))
-        object.__setattr__(self, "days", float(self.days))
-        if not self.days > 0 or not float(self.days * 2).is_integer():
-            raise InvalidAbsenceError(f"an absence lasts a positive number of half days, not {self.days}")
-        if self.induction_year < 1:
-            raise InvalidAbsenceError(f"there is no year {self.induction_year} of induction")
-
-    @property
-    def counts(self) -> bool:
-        """Whether it counts towards the threshold: everything but statutory leave (3.7)."""
-        return self.reason not in STATUTORY_LEAVE
-
-
-@dataclass(frozen=True)
 class AbsenceFact:
     """``days`` absent from ``first_day`` (whole or half days), before any year is given to it.
 
@@ -115,10 +87,39 @@ class AbsenceFact:
         return Absence(self.first_day, self.days, self.reason, induction_year)
 
 
+@dataclass(frozen=True)
+class Absence(AbsenceFact):
+    """An absence in the year of induction the clock placed it in.
+
+    The year is the induction clock's (``statutory.timeline``): it places every absence from all
+    the facts, so an extension that moves a year's end moves the absences with it. Scheduling
+    publishes the year it gave when the absence was recorded; the clock decides it afresh.
+    """
+
+    induction_year: int
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.induction_year < 1:
+            raise InvalidAbsenceError(f"there is no year {self.induction_year} of induction")
+
+
+def counted(absences: Iterable[AbsenceFact]) -> float:
+    """Days absent that count towards the 30-day threshold: all but statutory leave (3.7)."""
+    # Sums of half days are exact in binary floating point, so no rounding creeps in.
+    return sum((a.days for a in absences if a.counts), 0.0)
+
+
+def extension_days(absences: Iterable[AbsenceFact]) -> float:
+    """Days a year is extended by for the absences in it: all the counted days once they
+    reach 30 (3.6), every later one included; else none."""
+    total = counted(absences)
+    return total if total >= THRESHOLD_DAYS else 0.0
+
+
 def counted_days(absences: Iterable[Absence], induction_year: int) -> float:
     """Days absent in ``induction_year`` that count towards the 30-day threshold."""
-    # Sums of half days are exact in binary floating point, so no rounding creeps in.
-    return sum((a.days for a in absences if a.induction_year == induction_year and a.counts), 0.0)
+    return counted(a for a in absences if a.induction_year == induction_year)
 
 
 def crosses_threshold(previous: Sequence[Absence], new: Absence) -> bool:
@@ -136,5 +137,4 @@ def crosses_threshold(previous: Sequence[Absence], new: Absence) -> bool:
 
 def automatic_extension_days(absences: Iterable[Absence], induction_year: int) -> float:
     """Days the year is extended by: the total counted days once they reach 30 (3.6), else 0."""
-    total = counted_days(absences, induction_year)
-    return total if total >= THRESHOLD_DAYS else 0.0
+    return extension_days(a for a in absences if a.induction_year == induction_year)

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from statutory.absence import THRESHOLD_DAYS, Absence, AbsenceFact
+from statutory.absence import Absence, AbsenceFact, extension_days
 from statutory.induction_facts import ExtensionLine, InductionTerm, LeaveExtension
 from statutory.reports_due import extension_days_as_terms
 from statutory.service import ONE_DAY, ServiceLedger, round_terms
@@ -52,8 +52,7 @@ class InductionYears:
             following = last + ONE_DAY if last is not None else None
             inside = [a for a in self.absences
                       if a.first_day >= first and (following is None or a.first_day < following)]
-            counted = sum((a.days for a in inside if a.counts), 0.0)
-            absence_days = counted if counted >= THRESHOLD_DAYS else 0.0
+            absence_days = extension_days(inside)
             leave_days = sum((days for anchor, days in self.leave
                               if anchor >= first and (following is None or anchor < following)), 0.0)
             # each source in terms of its own, so the lines of the breakdown add up

@@ -47,7 +47,7 @@ from functools import cached_property, lru_cache
 from itertools import pairwise
 from typing import Any
 
-from statutory.absence import Absence, AbsenceFact
+from statutory.absence import Absence, AbsenceFact, counted_days
 from statutory.cadence import CoachingSchedule
 from statutory.calendar import TermName, academic_year_of
 from statutory.induction_facts import (
@@ -161,8 +161,7 @@ class Timeline:
     def counted_absence_days(self, year: int, through: date | None = None) -> float:
         """Days absent in ``year`` that count towards the 30-day threshold (3.6)."""
         last, first = through or self.last_day, self.plan.year_starts.get(1, date.min)
-        return sum((a.days for a in self.plan.absences
-                    if a.induction_year == year and a.counts and first <= a.first_day <= last), 0.0)
+        return counted_days((a for a in self.plan.absences if first <= a.first_day <= last), year)
 
     def year_of_absence(self, first_day: date) -> int:
         return self.induction_year_at(first_day)
