@@ -28,7 +28,6 @@ from functools import lru_cache
 from statutory.calendar import SchoolCalendar
 from statutory.errors import StatutoryRuleError
 
-TERMS_PER_YEAR_OF_INDUCTION = 3
 FULL_INDUCTION_TERMS = Decimal(6)  # guidance 2.30
 MINIMUM_TERMS = Decimal(1)  # a reduction leaves at least one term (3.2-3.4)
 ONE_PLACE = Decimal("0.1")

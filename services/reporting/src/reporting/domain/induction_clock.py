@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
@@ -36,7 +36,7 @@ class InductionClock:
 
     @cached_property
     def timeline(self) -> Timeline:
-        return induction_timeline(self.history.induction_facts(self.calendar_for), self.as_of)
+        return induction_timeline(self.history.induction_facts(self.calendar_for), self.today)
 
     @property
     def start(self) -> date:
@@ -44,19 +44,10 @@ class InductionClock:
         return self.history.induction_start_date
 
     @property
-    def end(self) -> date | None:
-        """The leaving or release date, which stops time served."""
-        return self.history.end
-
-    @property
     def as_of(self) -> date:
-        """The last day the figures describe: today, or the end of the induction if earlier."""
-        last = self.today
-        if self.end is not None:
-            last = min(last, self.end)
-        if self.history.outcome is not None:
-            last = min(last, self.history.outcome.decided_on)
-        return last
+        """The last day the figures describe: today, or, if earlier, the last day in post or the
+        outcome (the clock's ``last_day``)."""
+        return self.timeline.last_day
 
     @property
     def started(self) -> bool:
@@ -96,12 +87,3 @@ class InductionClock:
 
     def sessions_expected(self, last: date) -> int:
         return self.timeline.sessions_expected(last)
-
-
-def day_before(day: date) -> date:
-    return day - timedelta(days=1)
-
-
-def absent_on(history: EctHistory, day: date) -> bool:
-    """Whether ``day`` falls in a recorded absence (its first day and the working days after)."""
-    return any(absence.covers(day) for absence in history.absences.values())
