@@ -43,6 +43,7 @@ from statutory.timeline import (
     induction_timeline,
 )
 from statutory.working_days import add_working_days, is_working_day
+from tests.unit.test_terms_served_properties import shifted_term  # the shifted school terms
 
 ONE_DAY = timedelta(days=1)
 HORIZON = timedelta(days=366 * 14)  # how far the ledger projects an open post
@@ -52,21 +53,6 @@ INVARIANT = settings(max_examples=60, deadline=None, derandomize=True)
 
 
 # -- strategies ------------------------------------------------------------------------------
-
-
-def shifted_term(term: Term, rng: Random) -> Term:
-    """The default term moved a few days either way, its half-term moved or (sometimes) dropped
-    (the idea of ``test_terms_served_properties``)."""
-    start = term.start + timedelta(days=rng.randint(-3, 5))
-    if term.start.month == 9:
-        start = max(start, date(term.start.year, 9, 1))
-    end = term.end + timedelta(days=rng.randint(-5, 3))
-    half_term = term.half_term
-    if half_term is not None:
-        shift = timedelta(days=rng.randint(-7, 7))
-        half_term = None if rng.random() < 0.25 else (
-            half_term[0] + shift, half_term[1] + shift + timedelta(days=rng.randint(0, 4)))
-    return replace(term, start=start, end=end, half_term=half_term)
 
 
 @lru_cache(maxsize=256)
