@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import subprocess
+import sys
 from pathlib import Path
 
 import typer
@@ -141,19 +143,55 @@ def dlq_list(as_json: bool = typer.Option(False, "--json", help="JSON lines inst
 
     running = _running()
     parked = asyncio.run(list_parked(running["kafka_bootstrap_servers"], _dlq_topics(running)))
+    held = _quarantined(running)
     if as_json:
         for item in parked:
             typer.echo(json.dumps(item))
+        for ect in held:
+            typer.echo(json.dumps({"quarantined": ect}))
         return
     typer.echo(f"{len(parked)} parked message(s)")
     for item in parked:
         typer.echo(f"{item['parked_at']}  {item['topic']}[{item['partition']}]@{item['offset']}  "
                    f"key={item['key']}  by {item['consumer']}: {item['error']}")
+    # the other kind of stuck work: ECTs whose facts were filed but whose rows cannot be worked out
+    typer.echo(f"{len(held)} quarantined ECT(s) (their dashboard rows are as last worked out)")
+    for ect in held:
+        who = (f"{ect['name']} (TRN {ect['trn']})" if ect.get("name")
+               else f"an ECT not yet projected, id {ect['ect_id']}")
+        typer.echo(f"{ect['quarantined_at']}  {who}  at school {ect.get('school_id') or 'unknown'}  "
+                   f"after {ect['attempts']} attempt(s): {ect['error']}")
+
+
+def _reporting(running: dict[str, str], *args: str, capture: bool = False
+               ) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m reporting ARGS`` on the running platform: reporting owns its projections
+    and the code that reads them; ect only runs it."""
+    if "database_url" not in running:
+        raise typer.BadParameter("set DATABASE_URL, or run `ect up`")
+    env = dict(os.environ, DATABASE_URL=running["database_url"],
+               KAFKA_BOOTSTRAP_SERVERS=running["kafka_bootstrap_servers"],
+               KAFKA_TOPIC_PREFIX=running["kafka_topic_prefix"], JWT_SECRET=jwt_secret())
+    # the arguments are this module's own constants, never user input
+    return subprocess.run([sys.executable, "-m", "reporting", *args], env=env, check=False,  # noqa: S603
+                          text=True, capture_output=capture)
+
+
+def _quarantined(running: dict[str, str], *, retry: bool = False) -> list[dict[str, object]]:
+    """The ECTs reporting quarantined (their recompute kept failing); with ``retry``, put back on
+    its backlog first."""
+    if "database_url" not in running:
+        return []  # only the broker is known here: say nothing rather than guess
+    done = _reporting(running, "quarantine", *(["--retry"] if retry else []), capture=True)
+    if done.returncode != 0:
+        raise typer.BadParameter(f"reporting could not list its quarantine: {done.stderr.strip()}")
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
 @dlq.command("replay")
 def dlq_replay() -> None:
-    """Send parked messages back to their topics (consumers ignore what they already applied)."""
+    """Send parked messages back to their topics (consumers ignore what they already applied),
+    and put reporting's quarantined ECTs back on its backlog: run after a fix is deployed."""
     import asyncio
 
     from ect_platform.dead_letters import replay_parked
@@ -161,6 +199,9 @@ def dlq_replay() -> None:
     running = _running()
     sent = asyncio.run(replay_parked(running["kafka_bootstrap_servers"], _dlq_topics(running)))
     typer.echo(f"replayed {sent} message(s)")
+    if "database_url" in running:
+        held = _quarantined(running, retry=True)
+        typer.echo(f"{len(held)} quarantined ECT(s) put back for reporting to recompute")
 
 
 relay = typer.Typer(help="A service's relay from its event store to Kafka.")
@@ -200,18 +241,7 @@ def relay_republish(
 def replay() -> None:
     """Rebuild every projection from the event history into fresh tables and swap them in,
     with a progress bar; reports events per second. The platform keeps serving throughout."""
-    import subprocess
-    import sys
-
-    running = _running()
-    if "database_url" not in running:
-        raise typer.BadParameter("set DATABASE_URL, or run `ect up`")
-    env = dict(os.environ, DATABASE_URL=running["database_url"],
-               KAFKA_BOOTSTRAP_SERVERS=running["kafka_bootstrap_servers"],
-               KAFKA_TOPIC_PREFIX=running["kafka_topic_prefix"], JWT_SECRET=jwt_secret())
-    # reporting owns the projections and the code that builds them; ect only runs it
-    finished = subprocess.run([sys.executable, "-m", "reporting", "replay"], env=env, check=False)
-    raise typer.Exit(finished.returncode)
+    raise typer.Exit(_reporting(_running(), "replay").returncode)
 
 
 audit = typer.Typer(help="For auditors: the tamper evidence of the event logs.")

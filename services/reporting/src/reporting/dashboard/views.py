@@ -18,7 +18,7 @@ from reporting.dashboard import chart, data, timeline
 from reporting.dashboard.auth import BadFilter
 from reporting.entrypoints.routes_exports import EXPORTERS
 from reporting.entrypoints.routes_read import AB_READERS
-from reporting.projections import entitlement, queries
+from reporting.projections import backlog, entitlement, queries
 from statutory.calendar import SchoolCalendar
 
 if TYPE_CHECKING:
@@ -77,10 +77,24 @@ async def overview(services: Services, caller: Principal, *, q: str, school: str
     schools, abs_ = await data.filter_choices(pool, scope)
     params = {k: v for k, v in filters.items() if v}
     return {"caller": who(caller), "filters": filters, "items": answer["items"], "due": due,
+            "quarantined": await quarantined(services, caller),
             "schools": schools, "abs": abs_, "statuses": STATUSES, "inductions": INDUCTION_STATUSES,
             "pages": pages("/dashboard", answer, params), "signature": signature,
             "fragment_url": link("/dashboard", **params, offset=offset, fragment="table"),
             "ab_fixed": caller.role == Role.APPROPRIATE_BODY}
+
+
+# Who is told that some rows are stale: those who run the hub and those who check it, as for
+# GET /projection-quarantine (a hub lead only for their schools).
+QUARANTINE_READERS = (Role.HUB_LEAD, Role.AUDITOR)
+
+
+async def quarantined(services: Services, caller: Principal) -> list[dict[str, Any]]:
+    """The ECTs whose rows could not be recomputed and so show what they last showed."""
+    if caller.role not in QUARANTINE_READERS:
+        return []
+    async with services.pool.acquire() as conn:
+        return await backlog.quarantined(conn, caller.schools if caller.role == Role.HUB_LEAD else None)
 
 
 async def ect(services: Services, caller: Principal, ect_id: UUID) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from enum import StrEnum
 
@@ -26,20 +27,47 @@ class Part(StrEnum):
     RELAY = "relay"
     CONSUMER = "consumer"
     REPLAY = "replay"
+    QUARANTINE = "quarantine"
 
 
 @cli.command()
-def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay, consumer; or replay"),
+def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay, consumer; or replay, quarantine"),
         after_republish: bool = typer.Option(
             False, "--after-republish", help="replay: go on although a topic's first messages are "
-            "gone, because the event stores were republished since")) -> None:
-    """Start the service (one part alone runs one container per process), or `replay`: rebuild
-    every projection from the topics into fresh tables and swap them in."""
+            "gone, because the event stores were republished since"),
+        retry: bool = typer.Option(
+            False, "--retry", help="quarantine: put every quarantined ECT back on the backlog, "
+            "for the running consumer to recompute (after a fix is deployed)")) -> None:
+    """Start the service (one part alone runs one container per process); `replay`: rebuild
+    every projection from the topics into fresh tables and swap them in; `quarantine`: the
+    ECTs whose rows could not be recomputed, as JSON lines (with --retry, retried first)."""
     configure_logging("reporting")
     if part == Part.REPLAY:
         _replay(after_republish)
         return
+    if part == Part.QUARANTINE:
+        asyncio.run(_quarantine(retry))
+        return
     asyncio.run(_run(part))
+
+
+async def _quarantine(retry: bool) -> None:
+    from ect_platform.database import create_pool
+    from reporting.projections import backlog
+
+    settings = ReportingSettings()  # type: ignore[call-arg]
+    pool = await create_pool(settings.database_url, settings.db_schema)
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            if retry:
+                log.info("%d quarantined ECT(s) put back on the backlog", await backlog.retry(conn))
+            held = await backlog.quarantined(conn)
+    except asyncpg.UndefinedTableError:  # reporting has never started here: nobody is held
+        held = []
+    finally:
+        await pool.close()
+    for item in held:
+        typer.echo(json.dumps(item, default=str))
 
 
 def _replay(after_republish: bool) -> None:

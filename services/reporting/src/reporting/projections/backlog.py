@@ -87,5 +87,13 @@ async def quarantined(conn: asyncpg.Connection, schools: Collection[str] | None 
     return [dict(row) for row in rows]
 
 
+async def retry(conn: asyncpg.Connection) -> int:
+    """Every quarantined ECT back on the backlog (after a fix is deployed): the next drain
+    recomputes each, which releases it, or quarantines it again with the new error. How many."""
+    ect_ids = [row["ect_id"] for row in await conn.fetch("SELECT ect_id FROM projection_quarantine")]
+    await mark(conn, ect_ids)
+    return len(ect_ids)
+
+
 async def size(conn: asyncpg.Connection) -> int:
     return int(await conn.fetchval("SELECT count(*) FROM projection_backlog"))
