@@ -244,6 +244,38 @@ async def test_one_slow_receiver_holds_no_other_notification_and_is_not_sent_twi
         assert await status_of(str(MENTOR_ID)) == "pending"  # a temporary failure, retried later
 
 
+async def test_the_running_worker_sends_what_comes_due_while_one_slow_receiver_holds_its_slot(
+        stack, database_url, topic_prefix, smtp, receiver):  # type: ignore[no-untyped-def]
+    # run_once above holds its batch until the slowest send ends; the worker's loop must not:
+    # a notification recorded after the slow one was claimed goes out while it still waits.
+    clock = FixedClock(NOW)
+    settings = make_settings(stack, database_url, topic_prefix, smtp[1], delivery_lease_seconds=20.0,
+                             webhook_timeout_seconds=6.0)
+    async with service(settings, clock) as svc, raw_receiver(trickled_headers) as slow:
+        later = uuid.uuid4()
+        await register(svc, str(MENTOR_ID), webhook_url=slow.url)
+        await register(svc, str(later), webhook_url=receiver.url)
+        await record(svc, mentor_assigned())
+        stop = asyncio.Event()
+        worker = asyncio.create_task(svc.delivery.run(stop))
+        try:
+            await eventually(lambda: slow.requests == 1, within=5.0, interval=0.02)
+            started = time.monotonic()
+            await record(svc, mentor_assigned(mentor_id=later))
+            svc.delivery.nudge()  # as the consumer does when it records a notification
+            await eventually(lambda: receiver.received, within=3.0, interval=0.02)
+            waited = time.monotonic() - started
+            statuses = {r["recipient_id"]: r["status"] for r in await rows(svc.pool)}
+        finally:
+            stop.set()
+            await asyncio.wait_for(worker, 10.0)  # stopping waits for the slow send to be recorded
+        assert waited < 3.0, f"the new notification waited {waited:.1f} s for the slow receiver"
+        assert statuses[str(MENTOR_ID)] == "sending"  # still in flight when the other went out
+        final = {r["recipient_id"]: r["status"] for r in await rows(svc.pool)}
+        assert final == {str(MENTOR_ID): "pending", str(later): "sent"}  # cut off, retried later
+        assert slow.requests == 1
+
+
 async def test_any_send_still_running_at_three_quarters_of_the_lease_is_cut_off_and_retried_later(
         stack, database_url, topic_prefix):  # type: ignore[no-untyped-def]
     # An SMTP server that accepts and never greets: the SMTP timeout (30 s) is per operation and

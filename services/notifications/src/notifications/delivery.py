@@ -219,17 +219,56 @@ class Delivery:
         self.suppressed += status == "suppressed"
 
     async def run(self, stop: asyncio.Event) -> None:
-        backoff = 1.0
-        while not stop.is_set():
-            self._wake.clear()
-            try:
-                handled = await self.run_once()
-                backoff = 1.0
-            except (OSError, asyncpg.PostgresError) as exc:
-                log.warning("delivery pass failed, retrying in %.0fs: %s", backoff, exc)
-                await pause(stop, self._wake, backoff)
-                backoff = min(backoff * 2, 30.0)
-                continue
-            if handled < self._batch:
-                await pause(stop, self._wake, self._poll)
+        """Deliver until stopped, with up to ``batch_size`` sends in flight at any moment.
 
+        A slot is refilled as soon as its send is recorded, not when the whole batch is: one
+        receiver that takes its full deadline holds one slot, never the notifications claimed
+        with it or after it. Stopping waits for the sends in flight to be recorded (each ends
+        within its lease), so none is left to be claimed and sent again."""
+        in_flight: set[asyncio.Task[None]] = set()
+        backoff = 1.0
+        try:
+            while not stop.is_set():
+                self._wake.clear()
+                free = self._batch - len(in_flight)
+                if free > 0:
+                    try:
+                        await self._start(free, in_flight)
+                        backoff = 1.0
+                    except (OSError, asyncpg.PostgresError) as exc:
+                        log.warning("delivery pass failed, retrying in %.0fs: %s", backoff, exc)
+                        await pause(stop, self._wake, backoff)
+                        backoff = min(backoff * 2, 30.0)
+                        continue
+                # Either nothing more is due yet (claimed < free) or every slot is busy: a nudge,
+                # a finished send or the poll interval starts the next claim.
+                await pause(stop, self._wake, self._poll)
+        finally:
+            if in_flight:
+                await asyncio.gather(*in_flight, return_exceptions=True)
+
+    async def _start(self, free: int, in_flight: set[asyncio.Task[None]]) -> int:
+        """Claim up to ``free`` due notifications and start sending each; how many were claimed."""
+        token = uuid4()
+        claimed_at = asyncio.get_running_loop().time()
+        rows = [dict(row) for row in await self._pool.fetch(
+            CLAIM, self._clock.now(), free, self._lease, token)]
+        if not rows:
+            return 0
+        send_by = claimed_at + send_budget(self._lease)
+        contacts = await recipients.get_many(self._pool, sorted({row["recipient_id"] for row in rows}))
+        for row in rows:
+            task = asyncio.create_task(self._deliver(row, contacts.get(row["recipient_id"]), token, send_by))
+            in_flight.add(task)
+            task.add_done_callback(self._finished(in_flight))
+        return len(rows)
+
+    def _finished(self, in_flight: set[asyncio.Task[None]]) -> Callable[[asyncio.Task[None]], None]:
+        def done(task: asyncio.Task[None]) -> None:
+            in_flight.discard(task)
+            if not task.cancelled() and task.exception() is not None:
+                # its row keeps its lease and is claimed again once that runs out: late, not lost
+                log.error("recording a delivery failed: %r", task.exception())
+            self._on_outcome()
+            self._wake.set()  # a free slot: claim again
+        return done
