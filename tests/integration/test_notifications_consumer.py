@@ -7,6 +7,7 @@ outcomes rather than sleeping.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -19,7 +20,7 @@ from aiokafka import AIOKafkaProducer
 
 from contracts import EventEnvelope, encode
 from contracts.reporting.v1 import SupportPlanShared
-from contracts.scheduling.v1 import EctLeft
+from contracts.scheduling.v1 import EctLeft, MentorRegistered, Phase
 from contracts.topics import REPORTING, SCHEDULING
 from notifications.bootstrap import Notifications, bootstrap
 from notifications.settings import NotificationsSettings
@@ -121,3 +122,32 @@ async def test_rules_that_need_the_ects_record_find_it_in_the_projection_the_con
         rows = await notifications_in(settings)
     assert sorted((r["rule"], r["recipient_id"]) for r in rows) == [
         ("ect_left", "ab-1"), ("support_plan_shared", "ab-1"), ("support_plan_shared", "hub-lead")]
+
+
+async def test_messages_name_the_ect_and_the_mentor_whichever_of_their_events_comes_first(
+        settings, publish):
+    """People read names: the mentor's mail names the ECT by name and TRN, never the ECT's id,
+    and the mentor's name reaches the ECT's record although MentorRegistered (keyed by the
+    mentor, so on another partition) may come after the assignment."""
+    ect_id = uuid.uuid4()
+    registration = registered().model_copy(update={"ect_id": ect_id, "aggregate_id": ect_id,
+                                                    "event_id": uuid.uuid4()})
+    assigned = mentor_assigned(ect_id=ect_id)
+    mentor = envelope(MentorRegistered(mentor_id=assigned.payload.mentor_id, trn="7654321",
+                                       name="Grace Hopper", school_id="100001", phase=Phase.SECONDARY,
+                                       years_teaching=8), ect_id=None)
+    mentor = mentor.model_copy(update={"ect_id": None, "aggregate_id": assigned.payload.mentor_id})
+    async with running(settings) as service:
+        await publish(registration, assigned)
+        await eventually(lambda: service.consumer.applied == 2)
+        await publish(mentor)
+        await eventually(lambda: service.consumer.applied == 3)
+    conn = await asyncpg.connect(settings.database_url, server_settings={"search_path": settings.db_schema})
+    try:
+        body = await conn.fetchval("SELECT body FROM notification WHERE rule = 'mentor_assigned'")
+        state = await conn.fetchval("SELECT state FROM induction WHERE ect_id = $1", ect_id)
+    finally:
+        await conn.close()
+    assert "You are the mentor of Ada Lovelace (TRN 1234567) from" in body
+    assert str(ect_id) not in body
+    assert json.loads(state)["mentor_name"] == "Grace Hopper"

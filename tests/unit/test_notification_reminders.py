@@ -75,7 +75,8 @@ def ect(*, posts: list[PostEntry] | None = None, fte: float = 1.0, sessions: int
     """A full-timer from 1 Sep 2025 claimed by ab-1 at school 100001, coached on time (unless
     told otherwise): ``sessions`` held on the first day."""
     values: dict[str, Any] = {
-        "ect_id": ECT, "posts": posts if posts is not None else [post("start", START)], "mentor_id": MENTOR,
+        "ect_id": ECT, "name": "Ada Lovelace", "trn": "1234567",
+        "posts": posts if posts is not None else [post("start", START)], "mentor_id": MENTOR,
         "fte_history": [FteEntry(effective_from=START, fte=fte)], "sessions_on": [START] * sessions,
     }
     values.update(fields)
@@ -120,8 +121,8 @@ def test_each_reminder_says_what_is_due_and_by_when_in_words_true_on_the_day_it_
     sent = fired(ect(), date(2025, 12, 12), date(2025, 12, 26), rules={Rule.REPORT_DUE})
     week, day_before, on_the_day, overdue = (n for _, n in sent)
     assert week.subject == "The progress review for term 1 is due (due Friday 19 December 2025)"
-    assert (f"progress review for term 1 of ECT {ECT} is due in 7 days, on Friday 19 December 2025"
-            in week.body)
+    assert ("progress review for term 1 of Ada Lovelace (TRN 1234567) is due in 7 days, on Friday "
+            "19 December 2025" in week.body)
     assert "due tomorrow, Friday 19 December 2025" in day_before.body
     assert "due today, Friday 19 December 2025" in on_the_day.body
     assert overdue.subject.startswith("The progress review for term 1 is overdue")

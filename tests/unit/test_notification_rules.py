@@ -54,19 +54,20 @@ def term_report_submitted(*, ect_id: UUID | None = None, event_id: UUID | None =
                     source="reporting")
 
 
-def only(envelope: EventEnvelope[Any]):  # type: ignore[no-untyped-def]
-    notifications = notifications_for(envelope)
+def only(envelope: EventEnvelope[Any], context: InductionState | None = None):  # type: ignore[no-untyped-def]
+    notifications = notifications_for(envelope, context)
     assert len(notifications) == 1, notifications
     return notifications[0]
 
 
 def test_an_assigned_mentor_is_told_whom_they_coach_from_when_and_when_the_first_session_is_due():
     event = mentor_assigned()
-    notification = only(event)
+    assert event.ect_id is not None
+    notification = only(event, InductionState(ect_id=event.ect_id, name="Ada Lovelace", trn="1234567"))
     assert notification.rule is Rule.MENTOR_ASSIGNED
     assert (notification.recipient_role, notification.recipient_id) == (Role.MENTOR, str(MENTOR_ID))
     assert notification.subject == "You have been assigned an ECT"
-    assert f"mentor of ECT {event.ect_id} from Monday 1 September 2025" in notification.body
+    assert "mentor of Ada Lovelace (TRN 1234567) from Monday 1 September 2025" in notification.body
     assert "weekly in year 1 and fortnightly in year 2" in notification.body
     assert "first session by Monday 8 September 2025" in notification.body
 
@@ -90,7 +91,10 @@ def test_the_appropriate_body_is_told_a_progress_review_was_submitted():
     assert notification.rule is Rule.TERM_REPORT_SUBMITTED
     assert (notification.recipient_role, notification.recipient_id) == (Role.APPROPRIATE_BODY, "ab-1")
     assert notification.subject == "A progress review for term 2 was submitted"
-    assert f"term 2 of ECT {event.ect_id} on Friday 27 March 2026" in notification.body
+    # told of the review before the registration: said plainly, never the ECT's id instead
+    assert ("term 2 of an ECT whose name this service has not been told yet on Friday 27 March 2026"
+            in notification.body)
+    assert str(event.ect_id) not in notification.body
     assert "The ECT is on track." in notification.body
     assert "support plan" not in notification.body
 
@@ -263,3 +267,16 @@ def test_an_ect_leaving_is_told_the_interim_assessments_due_date_the_clock_gives
     (none_due,) = notifications_for(short, evolve(evolve(InductionState(ect_id=ECT), registered()), short),
                                     Policy(), calendars={})
     assert none_due.due_on is None and "no interim assessment is due" in none_due.body
+
+
+def test_no_message_about_an_ect_prints_their_id_but_names_them_by_name_and_trn():
+    """People read names (every rule that writes about an ECT)."""
+    events = [mentor_assigned(), term_report_submitted(on_track=False)]
+    for event in events:
+        assert event.ect_id is not None
+        context = InductionState(ect_id=event.ect_id, name="Ada Lovelace", trn="1234567",
+                                 posts=[PostEntry(kind="start", on=date(2025, 9, 1),
+                                                  appropriate_body_id="ab-1", school_id="100001")])
+        for notification in notifications_for(event, context):
+            assert str(event.ect_id) not in notification.body + notification.subject
+            assert "Ada Lovelace (TRN 1234567)" in notification.body

@@ -99,6 +99,11 @@ class InductionState(BaseModel):
 
     ect_id: UUID
     facts_version: int = FACTS_VERSION
+    # -- who, for the people reading the messages (None: not told yet, or stored before names
+    # were kept; a refold fills them in)
+    name: str | None = None
+    trn: str | None = None
+    mentor_name: str | None = None  # from MentorRegistered, which may arrive after the assignment
     # -- scheduling: the record, in the order of its versions
     posts: list[PostEntry] = Field(default_factory=list)
     fte_history: list[FteEntry] = Field(default_factory=list)
@@ -276,6 +281,7 @@ def _add_fte(s: InductionState, seq: int, effective_from: date, fte: float) -> N
 
 
 def _registered(s: InductionState, p: scheduling.EctRegistered, seq: int) -> None:
+    s.name, s.trn = p.name, p.trn
     _post(s, seq, START, p.induction_start_date, appropriate_body_id=p.appropriate_body_id,
           school_id=p.school_id, induction_tutor_id=p.induction_tutor_id)
     _add_fte(s, seq, p.induction_start_date, p.fte)
@@ -296,7 +302,7 @@ def _transferred(s: InductionState, p: scheduling.EctTransferred, seq: int) -> N
 
 def _clear_mentor(s: InductionState, seq: int) -> None:
     if seq >= s.mentor_seq:
-        s.mentor_id, s.mentor_seq = None, seq
+        s.mentor_id, s.mentor_seq, s.mentor_name = None, seq, None
 
 
 def _released(s: InductionState, p: scheduling.EctReleased, seq: int) -> None:
@@ -315,6 +321,7 @@ def _pattern_changed(s: InductionState, p: scheduling.WorkingPatternChanged, seq
 def _mentor_assigned(s: InductionState, p: scheduling.MentorAssigned, seq: int) -> None:
     if seq >= s.mentor_seq:
         s.mentor_id, s.mentor_seq = str(p.mentor_id), seq
+        s.mentor_name = None  # looked up in the mentors' names when the assignment is stored
 
 
 def _session_held(s: InductionState, p: scheduling.SessionHeld, seq: int) -> None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from contracts import Role
+from notifications import people
 from notifications.induction import InductionState, timeline_of
 from notifications.message import Message, Notification, Rule, address, long_date, when
 from notifications.policy import Policy
@@ -146,7 +147,7 @@ def _report_messages(state: InductionState, timeline: Timeline, today: date,
                 Rule.REPORT_DUE, deadline.subject_key, occasion,
                 title=f"{_capital(deadline.what)} is {'overdue' if overdue else 'due'} "
                       f"(due {long_date(deadline.due_on)})",
-                body=(f"{_capital(deadline.what)} of ECT {state.ect_id} is due "
+                body=(f"{_capital(deadline.what)} of {people.ect(state)} is due "
                       f"{when(deadline.due_on, today)}. "
                       + ("It is overdue: please submit it to the appropriate body now; they are "
                          "told when a report is late (guidance 2.74). " if overdue else
@@ -157,7 +158,7 @@ def _report_messages(state: InductionState, timeline: Timeline, today: date,
             messages.append(Message(
                 Rule.REPORT_LATE, deadline.subject_key, f"late@{deadline.due_on.isoformat()}",
                 title=f"Late: {deadline.what} of an ECT you hold",
-                body=(f"{_capital(deadline.what)} of ECT {state.ect_id} was due "
+                body=(f"{_capital(deadline.what)} of {people.ect(state)} was due "
                       f"{when(deadline.due_on, today)} and has not been submitted. The induction "
                       "tutor is being reminded weekly; the appropriate body chases late reports "
                       "(guidance 2.74)."),
@@ -193,13 +194,13 @@ def _outcome_messages(state: InductionState, today: date, policy: Policy) -> lis
         if occasion is None or not policy.enabled(rule):
             continue
         if rule is Rule.OUTCOME_DECISION_DUE:
-            body = (f"The final assessment of ECT {state.ect_id} recommended an outcome on "
+            body = (f"The final assessment of {people.ect(state)} recommended an outcome on "
                     f"{long_date(deadline.opens_on)}. Your decision (pass, extend or fail) is due "
                     f"within {DECISION_WORKING_DAYS} working days, {when(deadline.due_on, today)} "
                     f"(guidance 2.67); written notice follows within {NOTICE_WORKING_DAYS} working "
                     "days of it.")
         else:
-            body = (f"You decided on the induction of ECT {state.ect_id} on "
+            body = (f"You decided on the induction of {people.ect(state)} on "
                     f"{long_date(deadline.opens_on)}. Written notice to the ECT, the headteacher, "
                     f"the employer and the TRA is due within {NOTICE_WORKING_DAYS} working days, "
                     f"{when(deadline.due_on, today)} (guidance 2.69).")
@@ -268,7 +269,7 @@ def _entitlement_messages(state: InductionState, timeline: Timeline, today: date
         Rule.ENTITLEMENT_AT_RISK, f"{state.ect_id}/coaching",
         f"session-{held + 1}@{missed[0].isoformat()}",
         title="Coaching entitlement at risk: a session was missed",
-        body=(f"ECT {state.ect_id} had no coaching session in the week beginning "
+        body=(f"{_capital(people.ect(state))} had no coaching session in the week beginning "
               f"{long_date(missed[0])}, when one was owed (weekly in year 1, fortnightly in year 2). "
               f"{standing} Please hold the next session (about 60 minutes of observation and "
               f"instructional coaching) by {long_date(hold_by)}.{mentor}"),
@@ -278,14 +279,14 @@ def _entitlement_messages(state: InductionState, timeline: Timeline, today: date
             Rule.ENTITLEMENT_ESCALATED, f"{state.ect_id}/coaching",
             f"session-{held + 2}@{missed[1].isoformat()}",
             title="Coaching entitlement: a second window missed",
-            body=(f"ECT {state.ect_id} at school {state.school_id} has missed two coaching windows "
-                  f"in a row: the weeks beginning {long_date(missed[0])} and {long_date(missed[1])}. "
-                  f"{standing} Mentor: {state.mentor_id or 'none assigned'}; induction tutor: "
+            body=(f"{_capital(people.ect(state))} at school URN {state.school_id} has missed two "
+                  f"coaching windows in a row: the weeks beginning {long_date(missed[0])} and "
+                  f"{long_date(missed[1])}. "
+                  f"{standing} Mentor: {people.mentor(state)}; induction tutor: "
                   f"{state.induction_tutor_id}. The mentor and the tutor were told; please follow "
                   f"up with the school so a session is held by {long_date(hold_by)}."),
             due_on=hold_by))
     return messages
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+_capital = people.capital

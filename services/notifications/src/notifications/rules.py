@@ -20,6 +20,7 @@ from contracts.reporting.v1 import (
     TermReportSubmitted,
 )
 from contracts.scheduling.v1 import AbsenceThresholdReached, EctLeft, MentorAssigned
+from notifications import people
 from notifications.induction import InductionState, timeline_of
 from notifications.message import (
     Contacts,
@@ -39,7 +40,8 @@ __all__ = ["Notification", "Rule", "notification_id", "notifications_for"]
 
 FIRST_SESSION_WITHIN = timedelta(days=7)  # hub policy: weekly coaching in year 1
 
-Say = Callable[[EventEnvelope[Any], Any], Message | None]
+# A rule: the event, its payload, and what this service knows of the ECT (to name them).
+Say = Callable[[EventEnvelope[Any], Any, InductionState | None], Message | None]
 
 
 def _about(envelope: EventEnvelope[Any]) -> tuple[str, str]:
@@ -47,10 +49,11 @@ def _about(envelope: EventEnvelope[Any]) -> tuple[str, str]:
     return str(envelope.ect_id or envelope.aggregate_id), f"event:{envelope.event_id}"
 
 
-def mentor_assigned(envelope: EventEnvelope[Any], payload: MentorAssigned) -> Message:
+def mentor_assigned(envelope: EventEnvelope[Any], payload: MentorAssigned,
+                    context: InductionState | None = None) -> Message:
     """The new mentor learns whom they coach, from when, and when the first session is due."""
     first_session_by = payload.assigned_on + FIRST_SESSION_WITHIN
-    lines = [f"You are the mentor of ECT {envelope.ect_id} from {long_date(payload.assigned_on)}."]
+    lines = [f"You are the mentor of {people.ect(context)} from {long_date(payload.assigned_on)}."]
     if payload.previous_mentor_id is not None:
         lines.append("You take over from their previous mentor.")
     lines.append(
@@ -97,12 +100,13 @@ def _term_report_due(payload: TermReportSubmitted) -> list[str]:
     return due
 
 
-def term_report_submitted(envelope: EventEnvelope[Any], payload: TermReportSubmitted) -> Message | None:
+def term_report_submitted(envelope: EventEnvelope[Any], payload: TermReportSubmitted,
+                          context: InductionState | None = None) -> Message | None:
     """The appropriate body receives every review and assessment (guidance 2.54, 2.61)."""
     kind = _KIND[payload.kind]
     article = "An" if kind[0] in "aeiou" else "A"
-    happened = (f"The induction tutor submitted a {kind} for term {payload.term_number} of ECT "
-                f"{envelope.ect_id} on {long_date(payload.submitted_on)}.")
+    happened = (f"The induction tutor submitted a {kind} for term {payload.term_number} of "
+                f"{people.ect(context)} on {long_date(payload.submitted_on)}.")
     standing = "The ECT is on track." if payload.on_track else ""
     body = " ".join(part for part in [happened, standing, *_term_report_due(payload)] if part)
     known = {Role.APPROPRIATE_BODY: payload.appropriate_body_id} if payload.appropriate_body_id else {}
@@ -111,7 +115,8 @@ def term_report_submitted(envelope: EventEnvelope[Any], payload: TermReportSubmi
                    known=known)
 
 
-def support_plan_shared(envelope: EventEnvelope[Any], payload: SupportPlanShared) -> Message:
+def support_plan_shared(envelope: EventEnvelope[Any], payload: SupportPlanShared,
+                        context: InductionState | None = None) -> Message:
     """Not on track: the AB and the hub lead see the plan and when it is reviewed (guidance 4.1)."""
     review = (f"It is reviewed by {long_date(payload.review_on)}; the mentor's coaching should "
               "support its targets until then." if payload.review_on else
@@ -120,19 +125,21 @@ def support_plan_shared(envelope: EventEnvelope[Any], payload: SupportPlanShared
     return Message(
         Rule.SUPPORT_PLAN_SHARED, *_about(envelope),
         title="An ECT not on track has a support plan",
-        body=(f"ECT {envelope.ect_id} is not on track, and the school shared a support plan on "
+        body=(f"{people.capital(people.ect(context))} is not on track, and the school shared a "
+              "support plan on "
               f"{long_date(payload.shared_on)} (guidance 4.1): {payload.summary} {review}"),
         due_on=payload.review_on, known=known)
 
 
-def absence_threshold_reached(envelope: EventEnvelope[Any], payload: AbsenceThresholdReached) -> Message:
+def absence_threshold_reached(envelope: EventEnvelope[Any], payload: AbsenceThresholdReached,
+                              context: InductionState | None = None) -> Message:
     """30 days' absence in a year: the AB must be told at once (guidance 3.6, 5.4)."""
     on = envelope.occurred_at.date()
     return Message(
         Rule.ABSENCE_THRESHOLD_REACHED, *_about(envelope),
         title=f"Absence reached 30 days in year {payload.induction_year} of an ECT's induction",
-        body=(f"ECT {envelope.ect_id}'s absences in year {payload.induction_year} of induction "
-              f"reached {payload.days_counted:g} days on {long_date(on)}. That year is "
+        body=(f"The absences of {people.ect(context)} in year {payload.induction_year} of "
+              f"induction reached {payload.days_counted:g} days on {long_date(on)}. That year is "
               f"automatically extended by {payload.extension_days:g} days (guidance 3.6), and "
               "its formal assessment moves with it. The headteacher must tell you as soon as "
               "this happens (guidance 5.4): this is that notice. Statutory leave is not counted."))
@@ -167,7 +174,8 @@ def ect_left(envelope: EventEnvelope[Any], payload: EctLeft, context: InductionS
            "it, so no interim assessment is due (guidance 2.62).")
     return Message(
         Rule.ECT_LEFT, *_about(envelope), title="An ECT is leaving their school part-way",
-        body=(f"ECT {envelope.ect_id} leaves their school on {long_date(payload.left_on)} "
+        body=(f"{people.capital(people.ect(context))} leaves their school on "
+              f"{long_date(payload.left_on)} "
               f"({payload.reason}), having served {payload.terms_served:g} terms of induction. {due}"),
         due_on=due_on)
 
@@ -200,7 +208,7 @@ def notifications_for(envelope: EventEnvelope[Any], context: InductionState | No
     if with_clock is not None:
         message = with_clock(envelope, envelope.payload, context, calendars)
     else:
-        message = say(envelope, envelope.payload) if say else None
+        message = say(envelope, envelope.payload, context) if say else None
     if message is None:
         return []
     return address(message, audience=policy.audience(message.rule), hub_lead_ids=policy.hub_lead_ids,

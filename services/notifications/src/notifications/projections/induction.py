@@ -26,7 +26,7 @@ import asyncpg
 from pydantic import TypeAdapter
 
 from contracts import EventEnvelope
-from contracts.scheduling.v1 import TermDates, TermDatesSet
+from contracts.scheduling.v1 import MentorAssigned, MentorRegistered, TermDates, TermDatesSet
 from notifications.induction import InductionState, evolve
 from statutory.calendar import AcademicYear, SchoolCalendar, Term, TermName
 
@@ -46,6 +46,10 @@ CREATE TABLE IF NOT EXISTS school_calendar (
     terms          jsonb NOT NULL,
     source_version integer NOT NULL,
     PRIMARY KEY (school_id, academic_year)
+);
+CREATE TABLE IF NOT EXISTS mentor (
+    mentor_id  uuid PRIMARY KEY,
+    name       text NOT NULL
 );
 CREATE TABLE IF NOT EXISTS refolding (
     event_id uuid PRIMARY KEY
@@ -67,6 +71,9 @@ async def apply(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> Induc
     if isinstance(envelope.payload, TermDatesSet):
         await _term_dates_set(conn, envelope.payload, envelope.aggregate_version)
         return None
+    if isinstance(envelope.payload, MentorRegistered):
+        await _mentor_registered(conn, envelope.payload)
+        return None
     if envelope.ect_id is None:
         return None
     raw = await conn.fetchval("SELECT state FROM induction WHERE ect_id = $1 FOR UPDATE",
@@ -74,6 +81,10 @@ async def apply(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> Induc
     before = (InductionState.model_validate_json(raw) if raw is not None
               else InductionState(ect_id=envelope.ect_id))
     after = evolve(before, envelope)
+    if isinstance(envelope.payload, MentorAssigned) and after.mentor_id and after.mentor_name is None:
+        # the mentor's own events are keyed by the mentor, so may come before or after this
+        after.mentor_name = await conn.fetchval("SELECT name FROM mentor WHERE mentor_id = $1",
+                                                UUID(after.mentor_id))
     if after != before or raw is None:
         await conn.execute(
             """
@@ -84,6 +95,18 @@ async def apply(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> Induc
             envelope.ect_id, after.school_id, after.model_dump_json(),
         )
     return after
+
+
+async def _mentor_registered(conn: asyncpg.Connection, payload: MentorRegistered) -> None:
+    """Keep the mentor's name, and give it to the ECTs they were assigned before it came."""
+    await conn.execute(
+        "INSERT INTO mentor (mentor_id, name) VALUES ($1, $2) "
+        "ON CONFLICT (mentor_id) DO UPDATE SET name = EXCLUDED.name", payload.mentor_id, payload.name)
+    await conn.execute(
+        "UPDATE induction SET state = jsonb_set(state, '{mentor_name}', to_jsonb($2::text)), "
+        "version = version + 1 WHERE state->>'mentor_id' = $1 "
+        "AND state->>'mentor_name' IS DISTINCT FROM $2",
+        str(payload.mentor_id), payload.name)
 
 
 async def _term_dates_set(conn: asyncpg.Connection, payload: TermDatesSet, version: int) -> None:
