@@ -203,6 +203,14 @@ async def test_the_overview_shows_status_in_words_and_filters_by_status_school_a
     assert '<span class="status status-red">Red</span>' in row and "no mentor assigned" in row
     assert "None assigned" in row
     assert '<span class="status status-green">Green</span>' in page
+    coached = page[page.index(f'data-ect="{ects["coached"]}"'):]
+    coached = coached[:coached.index("</tr>")]
+    assert "Grace Hopper" in coached and ects["mentor"] not in page  # people read names
+    assert ects["mentor"][:8] not in page
+    [one] = (await hub.get("/entitlement", LEAD, q=None, status="green"))["items"]
+    assert (one["name"], one["mentor_name"]) == ("Ada Coached", "Grace Hopper")
+    ect_page = (await hub.http.get(f"/dashboard/ects/{ects['coached']}", headers=LEAD)).text
+    assert "Grace Hopper" in ect_page and ects["mentor"] not in ect_page
     async def listed(**params: str) -> list[str]:
         answer = await hub.http.get("/dashboard", headers=LEAD, params=params)
         assert answer.status_code == 200, answer.text

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import asyncpg
 
-from reporting.projections.entitlement import COLUMNS, as_view
+from reporting.projections.entitlement import COLUMNS, as_view, name_mentors
 from reporting.projections.queries import Where
 
 
@@ -45,7 +45,9 @@ async def search_entitlement(pool: asyncpg.Pool, *, text: str, school: str | Non
            f"ORDER BY e.name, e.ect_id {where.page(limit, offset)}")
     async with pool.acquire() as conn:
         rows = await conn.fetch(sql, *where.args)
-    return {"items": [as_view(r) for r in rows], "total": rows[0]["total"] if rows else 0,
+        items = [as_view(r) for r in rows]
+        await name_mentors(conn, items)
+    return {"items": items, "total": rows[0]["total"] if rows else 0,
             "limit": limit, "offset": offset}
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -46,11 +45,6 @@ def day(value: Any, missing: str = "—") -> str:
     return f"{found.day} {found:%b %Y}" if found else missing
 
 
-def short_id(value: Any) -> str:
-    """The first block of a UUID: enough to tell mentors apart on one screen."""
-    return str(value).split("-", 1)[0] if isinstance(value, UUID | str) and value else "—"
-
-
 def words(value: Any) -> str:
     return str(value).replace("_", " ")
 
@@ -61,7 +55,7 @@ def number(value: Any) -> str:
 
 ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-ENV.filters.update(day=day, short_id=short_id, words=words, number=number)
+ENV.filters.update(day=day, words=words, number=number)
 ENV.globals.update(status_labels=STATUS_LABELS)
 
 

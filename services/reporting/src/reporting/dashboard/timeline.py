@@ -31,7 +31,7 @@ def _report(kind: str, term: int, on_track: bool, recommendation: str | None, si
     return "; ".join(words)
 
 
-def entries(h: EctHistory) -> list[Entry]:
+def entries(h: EctHistory, mentor_name: str | None = None) -> list[Entry]:
     found: list[Entry] = []
     for p in h.periods:
         found.append(Entry(p.start, "Induction", f"period with {p.appropriate_body_id} starts "
@@ -40,7 +40,8 @@ def entries(h: EctHistory) -> list[Entry]:
             found.append(Entry(p.end, "Induction", f"period with {p.appropriate_body_id} ends: "
                                f"{p.end_reason or 'released'}"))
     if h.mentor_id is not None and h.mentor_assigned_on is not None:
-        found.append(Entry(h.mentor_assigned_on, "Mentor", f"mentor {h.mentor_id} assigned"))
+        who = mentor_name or "a mentor whose name is not known yet"
+        found.append(Entry(h.mentor_assigned_on, "Mentor", f"{who} assigned as mentor"))
     found += [Entry(s.held_on, "Session", f"coaching session held, {s.minutes} minutes")
               for s in h.sessions.values()]
     found += [Entry(m.due_on, "Session missed", f"missed because of {MISSED_BECAUSE.get(m.reason, m.reason)}",

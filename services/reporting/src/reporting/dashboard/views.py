@@ -109,7 +109,8 @@ async def ect(services: Services, caller: Principal, ect_id: UUID) -> dict[str, 
         row = await entitlement.get(services.pool, ect_id)
     weeks = chart.weekly(clock)
     return {"caller": who(caller), "ect": row or {}, "history": history, "weeks": weeks,
-            "chart": chart.draw(weeks), "timeline": timeline.entries(history), "signature": signature,
+            "chart": chart.draw(weeks), "timeline": timeline.entries(history, (row or {}).get("mentor_name")),
+            "signature": signature,
             "fragment_url": f"/dashboard/ects/{ect_id}?fragment=live"}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import asyncpg
 
-from reporting.projections.entitlement import COLUMNS, as_view
+from reporting.projections.entitlement import COLUMNS, as_view, name_mentors
 
 
 @dataclass
@@ -49,6 +49,11 @@ def _page(rows: list[asyncpg.Record], items: list[dict[str, Any]], limit: int,
     return {"items": items, "total": rows[0]["total"] if rows else 0, "limit": limit, "offset": offset}
 
 
+async def _fetch(pool: asyncpg.Pool, sql: str, args: list[Any]) -> list[asyncpg.Record]:
+    async with pool.acquire() as conn:
+        return list(await conn.fetch(sql, *args))
+
+
 async def list_entitlement(pool: asyncpg.Pool, *, school: str | None, ab: str | None,
                            status: str | None, term: int | None, induction_status: str | None,
                            scope: dict[str, Any], limit: int, offset: int) -> dict[str, Any]:
@@ -64,21 +69,24 @@ async def list_entitlement(pool: asyncpg.Pool, *, school: str | None, ab: str | 
                f"ORDER BY e.name, e.ect_id {where.page(limit, offset)}")
         async with pool.acquire() as conn:
             rows = await conn.fetch(sql, *where.args)
-        return _page(rows, [as_view(r) for r in rows], limit, offset)
+            views = [as_view(r) for r in rows]
+            await name_mentors(conn, views)
+        return _page(rows, views, limit, offset)
     where.add("t.term_number = {}", term)
     where.add("t.status = {}", status)
     sql = (f"SELECT {columns}, t.status AS term_status, t.reasons AS term_reasons, t.figures, "  # noqa: S608
            f"count(*) OVER () AS total FROM entitlement_terms t JOIN entitlement e USING (ect_id) "
            f"{where.sql()} ORDER BY e.name, e.ect_id {where.page(limit, offset)}")
-    async with pool.acquire() as conn:
-        rows = await conn.fetch(sql, *where.args)
     items = []
+    rows = await _fetch(pool, sql, where.args)
     for row in rows:
         view = {k: row[k] for k in ("ect_id", "trn", "name", "school_id", "appropriate_body_id",
                                     "mentor_id", "induction_status")}
         view.update(json.loads(row["figures"]))
         view["status"], view["reasons"] = row["term_status"], json.loads(row["term_reasons"])
         items.append(view)
+    async with pool.acquire() as conn:
+        await name_mentors(conn, items)
     return _page(rows, items, limit, offset)
 
 
