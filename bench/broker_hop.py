@@ -11,9 +11,10 @@ import asyncio
 import statistics
 import time
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 
 from contracts import Topic
+from ect_platform import kafka_security
 from ect_platform.kafka import ensure_topics, make_producer
 
 HOP_TOPIC = Topic(source="bench", name="bench.broker-hop.v1", partitions=1)
@@ -24,8 +25,8 @@ async def broker_hop_ms(bootstrap_servers: str, prefix: str, *, fetch_max_wait_m
     """Median ms from the producer's ack to the consumer holding the message."""
     await ensure_topics(bootstrap_servers, [HOP_TOPIC], prefix)
     partition = TopicPartition(HOP_TOPIC.qualified(prefix), 0)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False,
-                                fetch_max_wait_ms=fetch_max_wait_ms)
+    consumer = kafka_security.consumer(bootstrap_servers, enable_auto_commit=False,
+                                       fetch_max_wait_ms=fetch_max_wait_ms)
     producer = make_producer(bootstrap_servers)
     await consumer.start()
     await producer.start()

@@ -17,12 +17,12 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer
 
 from bench import school_year
 from bench.infra import Infra
 from bench.report import Measurement, Row
 from contracts.topics import Topic
+from ect_platform import kafka_security
 from ect_platform.kafka import make_producer
 from reporting.bootstrap import bootstrap
 from reporting.settings import ReportingSettings
@@ -158,8 +158,8 @@ async def _wait_until_projected(service: Any, consumer: Any, events: int) -> Non
 async def raw_ingest(database_url: str, bootstrap_servers: str, topics: list[str], group: str,
                      events: int) -> float:
     conn = await asyncpg.connect(database_url)
-    consumer = AIOKafkaConsumer(
-        *topics, bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False,
+    consumer = kafka_security.consumer(
+        bootstrap_servers, *topics, group_id=group, enable_auto_commit=False,
         auto_offset_reset="earliest",
         # Joining a group on tansu waits half the session timeout; the join is not timed.
         session_timeout_ms=3000, heartbeat_interval_ms=1000,

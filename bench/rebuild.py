@@ -16,7 +16,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 from aiokafka.partitioner import DefaultPartitioner
 
 from bench import school_year
@@ -24,6 +24,7 @@ from bench.infra import Infra
 from bench.ingest import year_for_reporting
 from bench.report import Measurement, Row
 from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
+from ect_platform import kafka_security
 from ect_platform.kafka import make_producer
 from reporting.application import today_in_england
 from reporting.bootstrap import bootstrap
@@ -127,8 +128,8 @@ def _partitions() -> int:
 
 async def raw_read_all(bootstrap_servers: str, prefix: str) -> tuple[float, int]:
     started = time.perf_counter()
-    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False,
-                              auto_offset_reset="earliest")
+    reader = kafka_security.consumer(bootstrap_servers, enable_auto_commit=False,
+                                     auto_offset_reset="earliest")
     await reader.start()
     try:
         partitions = [TopicPartition(t.qualified(prefix), p)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
+
+if TYPE_CHECKING:
+    from ect_platform.kafka_security import KafkaConnection
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +50,15 @@ class DeadLetters:
                   record.offset, dlq_topic(record.topic), error)
 
 
-async def list_parked(bootstrap_servers: str, topics: list[str]) -> list[dict[str, Any]]:
-    """Every parked message on the given dead-letter topics, oldest first, for ``ect dlq list``."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
+async def list_parked(kafka: KafkaConnection | str, topics: list[str]) -> list[dict[str, Any]]:
+    """Every parked message on the given dead-letter topics, oldest first, for ``ect dlq list``
+    (a bare servers string is secured from the environment: see kafka_security.connection)."""
+    from aiokafka import TopicPartition
 
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False,
-                                auto_offset_reset="earliest")
+    from ect_platform import kafka_security
+
+    consumer = kafka_security.consumer(kafka, enable_auto_commit=False,
+                                       auto_offset_reset="earliest")
     await consumer.start()
     try:
         found: list[dict[str, Any]] = []
@@ -81,20 +87,21 @@ def _describe(record: ConsumerRecord[Any, Any]) -> dict[str, Any]:
     }
 
 
-async def replay_parked(bootstrap_servers: str, topics: list[str], group_id: str = "ect-dlq-replay") -> int:
+async def replay_parked(kafka: KafkaConnection | str, topics: list[str],
+                        group_id: str = "ect-dlq-replay") -> int:
     """Send parked messages back to their original topic; returns how many were sent.
 
     The replayer's own consumer group remembers how far it got, so a second replay sends only
     what was parked since; and the consumers drop anything they had already applied.
     """
-    from aiokafka import AIOKafkaConsumer
-
+    from ect_platform import kafka_security
     from ect_platform.kafka import make_producer
 
-    consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap_servers, group_id=group_id,
-                                enable_auto_commit=False, auto_offset_reset="earliest",
-                                session_timeout_ms=6000, heartbeat_interval_ms=2000)
-    producer = make_producer(bootstrap_servers)
+    kafka = kafka_security.connection(kafka)
+    consumer = kafka_security.consumer(kafka, *topics, group_id=group_id,
+                                       enable_auto_commit=False, auto_offset_reset="earliest",
+                                       session_timeout_ms=6000, heartbeat_interval_ms=2000)
+    producer = make_producer(kafka)
     await consumer.start()
     await producer.start()
     sent = 0

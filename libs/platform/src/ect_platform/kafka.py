@@ -9,17 +9,20 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
 from contracts import Topic
+from ect_platform import kafka_security
 from ect_platform.dead_letters import dlq_topic
+from ect_platform.kafka_security import KafkaConnection
 
 log = logging.getLogger(__name__)
 
 
-def make_producer(bootstrap_servers: str, **overrides: object) -> AIOKafkaProducer:
-    """A producer that waits for the broker's acknowledgement of every message.
+def make_producer(kafka: KafkaConnection | str, **overrides: object) -> AIOKafkaProducer:
+    """A producer that waits for the broker's acknowledgement of every message, secured as
+    ``kafka`` says (a bare servers string: as the environment says, see kafka_security).
 
     Idempotent production is off on purpose: the embedded broker lacks it, and the design
     never needs it, because consumers deduplicate by event id.
@@ -32,7 +35,7 @@ def make_producer(bootstrap_servers: str, **overrides: object) -> AIOKafkaProduc
         "request_timeout_ms": 15000,
     }
     options.update(overrides)
-    return AIOKafkaProducer(bootstrap_servers=bootstrap_servers, **options)
+    return kafka_security.producer(kafka, **options)
 
 
 # A broker's default retention (7 days on Apache Kafka) would quietly drop the history a
@@ -40,15 +43,16 @@ def make_producer(bootstrap_servers: str, **overrides: object) -> AIOKafkaProduc
 FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
 
 
-async def ensure_topics(bootstrap_servers: str, topics: Iterable[Topic], prefix: str = "",
+async def ensure_topics(kafka: KafkaConnection | str, topics: Iterable[Topic], prefix: str = "",
                         *, attempts: int = 30) -> None:
     """Create the platform's topics, and their dead-letter topics, if missing, keeping every
     message for ever (``FOREVER``): the topics are the history a rebuild reads, and a parked
     message waits for its fix however long that takes. Retries while the broker is starting.
     """
     wanted = list(topics)
+    kafka = kafka_security.connection(kafka)
     for attempt in range(1, attempts + 1):
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+        admin = kafka_security.admin(kafka)
         try:
             await admin.start()
             existing = set(await admin.list_topics())
@@ -65,7 +69,7 @@ async def ensure_topics(bootstrap_servers: str, topics: Iterable[Topic], prefix:
         except KafkaConnectionError:
             if attempt == attempts:
                 raise
-            log.info("broker %s not reachable yet (attempt %d)", bootstrap_servers, attempt)
+            log.info("broker %s not reachable yet (attempt %d)", kafka.bootstrap_servers, attempt)
             await asyncio.sleep(0.5)
         finally:
             await admin.close()

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Self
 
 from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from ect_platform.identity import MAX_LIFETIME_SECONDS, IdentityProvider, TokenIssuer
+from ect_platform.kafka_security import KafkaConnection, KafkaSecuritySettings
 
 
-class PlatformSettings(BaseSettings):
+# The Kafka security settings (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*) and their
+# checks come from KafkaSecuritySettings, which also secures a bare servers string (ect dlq).
+class PlatformSettings(KafkaSecuritySettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     database_url: str = Field(description="postgresql:// URL of the platform's database")
@@ -40,6 +43,10 @@ class PlatformSettings(BaseSettings):
         "for its old membership to expire, so tests and `ect up` use less",
     )
     host: str = Field(default="127.0.0.1", validation_alias="BIND_HOST")
+
+    def kafka(self) -> KafkaConnection:
+        """What this process's Kafka clients are built from (ect_platform.kafka_security)."""
+        return KafkaConnection(self.kafka_bootstrap_servers, self.kafka_security())
 
     @model_validator(mode="after")
     def _provider_is_whole(self) -> Self:

@@ -15,6 +15,7 @@ from faststream.kafka import KafkaBroker
 
 from contracts import EventEnvelope
 from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
+from ect_platform import kafka_security
 from ect_platform.database import create_pool, ensure_schema
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
@@ -112,11 +113,11 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
     await ensure_schema(settings.database_url, settings.db_schema)
     # The other topics belong to other services, but this one may start first; creating them
     # (idempotently) means the consumer group is assigned their partitions from the start.
-    await ensure_topics(settings.kafka_bootstrap_servers, [SCHEDULING, REPORTING, NOTIFICATIONS], prefix)
+    await ensure_topics(settings.kafka(), [SCHEDULING, REPORTING, NOTIFICATIONS], prefix)
     pool = await create_pool(settings.database_url, settings.db_schema)
     await setup_schema(pool)
 
-    producer = make_producer(settings.kafka_bootstrap_servers)
+    producer = make_producer(settings.kafka())
     await producer.start()
     positions = PositionStore(pool, relay_name="notifications")
     await positions.setup()
@@ -145,7 +146,7 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
     consumer = ProjectionConsumer(pool, recorder(policy), name="notifications",
                                   dead_letters=DeadLetters(producer))
     await consumer.setup()
-    broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id="notifications", logger=None)
+    broker = kafka_security.broker(settings.kafka(), client_id="notifications", logger=None)
     subscribe(broker, _ThenNudge(consumer, scheduler.nudge, delivery.nudge),
               SCHEDULING.qualified(prefix), REPORTING.qualified(prefix),
               group_id=prefix + settings.consumer_group,

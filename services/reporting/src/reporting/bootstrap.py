@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
-from ect_platform import chain
+from ect_platform import chain, kafka_security
 from ect_platform.database import PostgresLocation, create_pool, ensure_schema
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
@@ -58,14 +58,14 @@ async def bootstrap(settings: ReportingSettings,
                     clock: Callable[[], date] = today_in_england) -> Reporting:
     prefix = settings.kafka_topic_prefix
     await ensure_schema(settings.database_url, settings.db_schema)
-    await ensure_topics(settings.kafka_bootstrap_servers, [SCHEDULING, REPORTING, NOTIFICATIONS],
+    await ensure_topics(settings.kafka(), [SCHEDULING, REPORTING, NOTIFICATIONS],
                         prefix)
     app = build_application(settings, clock)
     pool = await create_pool(settings.database_url, settings.db_schema)
     async with pool.acquire() as conn:
         await projections.setup(conn)
         await chain.install(conn, settings.db_schema, app.recorder.events_table_name)  # type: ignore[attr-defined]
-    producer = make_producer(settings.kafka_bootstrap_servers)
+    producer = make_producer(settings.kafka())
     await producer.start()
     positions = PositionStore(pool, relay_name="reporting")
     await positions.setup()
@@ -77,8 +77,7 @@ async def bootstrap(settings: ReportingSettings,
     consumer = ReportingConsumer(pool, read_models, name="reporting.projections",
                                  dead_letters=DeadLetters(producer))
     await consumer.setup()
-    broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id="reporting",
-                         logger=None)
+    broker = kafka_security.broker(settings.kafka(), client_id="reporting", logger=None)
     subscribe(broker, consumer, SCHEDULING.qualified(prefix), REPORTING.qualified(prefix),
               NOTIFICATIONS.qualified(prefix),
               group_id=prefix + settings.consumer_group,

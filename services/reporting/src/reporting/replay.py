@@ -25,6 +25,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
+from ect_platform import kafka_security
 from ect_platform.database import create_pool, ensure_schema
 from reporting.projections.consumer import ReportingConsumer, ReportingProjections, setup
 from reporting.settings import ReportingSettings
@@ -71,12 +72,12 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
     # cost a recompute per batch it appears in.
     consumer = ReportingConsumer(pool, ReportingProjections(clock, settings.status.rules()),
                                  name="reporting.replay", auto_drain=False)
-    reader = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers,
-                              enable_auto_commit=False, auto_offset_reset="earliest")
+    reader = kafka_security.consumer(settings.kafka(), enable_auto_commit=False,
+                                     auto_offset_reset="earliest")
     # only asked where the live consumer group has committed; it never joins the group
-    group = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers,
-                             group_id=settings.kafka_topic_prefix + settings.consumer_group,
-                             enable_auto_commit=False)
+    group = kafka_security.consumer(settings.kafka(),
+                                    group_id=settings.kafka_topic_prefix + settings.consumer_group,
+                                    enable_auto_commit=False)
     await reader.start()
     await group.start()
     try:

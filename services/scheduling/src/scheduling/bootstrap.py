@@ -9,7 +9,7 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from contracts.topics import REPORTING, SCHEDULING
-from ect_platform import chain, event_store
+from ect_platform import chain, event_store, kafka_security
 from ect_platform.database import PostgresLocation, create_pool, ensure_schema
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
@@ -61,13 +61,13 @@ def build_application(settings: SchedulingSettings) -> SchedulingApplication:
 
 async def bootstrap(settings: SchedulingSettings) -> Scheduling:
     await ensure_schema(settings.database_url, settings.db_schema)
-    await ensure_topics(settings.kafka_bootstrap_servers, [SCHEDULING, REPORTING],
+    await ensure_topics(settings.kafka(), [SCHEDULING, REPORTING],
                         settings.kafka_topic_prefix)
     app = build_application(settings)
     pool = await create_pool(settings.database_url, settings.db_schema)
     async with pool.acquire() as conn:
         await chain.install(conn, settings.db_schema, app.recorder.events_table_name)  # type: ignore[attr-defined]
-    producer = make_producer(settings.kafka_bootstrap_servers)
+    producer = make_producer(settings.kafka())
     await producer.start()
     positions = PositionStore(pool, relay_name="scheduling")
     await positions.setup()
@@ -77,7 +77,7 @@ async def bootstrap(settings: SchedulingSettings) -> Scheduling:
         topic=SCHEDULING.qualified(settings.kafka_topic_prefix),
         positions=positions,
     )
-    broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id="scheduling", logger=None)
+    broker = kafka_security.broker(settings.kafka(), client_id="scheduling", logger=None)
     prefix = settings.kafka_topic_prefix
     inbound = InboundFacts(app, DeadLetters(producer))
     subscribe(broker, inbound, REPORTING.qualified(prefix),
