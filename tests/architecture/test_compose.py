@@ -4,7 +4,9 @@ exists, and Kafka, PostgreSQL, ports, health checks and topics are what the serv
 
 from __future__ import annotations
 
+import ast
 import functools
+import importlib
 import importlib.util
 import os
 import re
@@ -17,7 +19,10 @@ from typing import Any
 import pytest
 import yaml
 
-from contracts.topics import ALL_TOPICS
+import contracts.topics
+from contracts.topics import ALL_TOPICS, topic_for_source
+from ect_platform.dead_letters import dlq_topic
+from ect_platform.settings import PlatformSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -109,7 +114,7 @@ def test_each_api_publishes_its_port_and_is_healthy_only_when_ready(container: s
     port = API_PORTS[module]
     service = SERVICES[container]
 
-    assert f"{port}:{port}" in service["ports"]
+    assert f"127.0.0.1:{port}:{port}" in service["ports"]
     assert f"127.0.0.1:{port}/health/ready" in " ".join(service["healthcheck"]["test"])
 
 
@@ -191,3 +196,162 @@ def test_the_topics_created_in_production_are_those_registered_in_the_contracts(
     listed = settings["ECT_TOPICS"].split(",")
 
     assert listed == [f"{topic.name}:{topic.partitions}" for topic in ALL_TOPICS]
+
+
+# --- The Kafka perimeter: loopback ports, SASL everywhere, one user and exact ACLs per service ---
+
+def _env_file(name: str) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in (ROOT / "deploy" / name).read_text().splitlines()
+                if line.strip() and not line.startswith("#"))
+
+
+ACLS = _env_file("kafka-acls.env")
+KAFKA = SERVICES["kafka"]["environment"]
+MODULES = sorted({module for module, _ in PROCESSES.values()})
+
+
+def _required_variable(value: str) -> str | None:
+    """VAR of a ``${VAR:?message}`` (compose refuses to start without it), else None."""
+    match = re.fullmatch(r"\$\{(\w+):\?[^}]*\}", str(value))
+    return match.group(1) if match else None
+
+
+def _listeners() -> dict[str, tuple[str, str]]:
+    """listener name -> (host it binds, security protocol)."""
+    protocols = dict(pair.split(":") for pair in KAFKA["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    listeners = {}
+    for listener in KAFKA["KAFKA_LISTENERS"].split(","):
+        name, address = listener.split("://")
+        listeners[name] = (address.rsplit(":", 1)[0], protocols[name])
+    return listeners
+
+
+@pytest.mark.parametrize("container", sorted(name for name, s in SERVICES.items() if s.get("ports")))
+def test_every_published_port_binds_loopback_only(container: str) -> None:
+    for port in SERVICES[container]["ports"]:
+        if isinstance(port, dict):  # long syntax
+            assert port.get("host_ip") == "127.0.0.1", f"{container}: {port} is published beyond loopback"
+        else:
+            assert re.fullmatch(r"127\.0\.0\.1:\d+:\d+(/tcp)?", str(port)), (
+                f"{container}: {port!r} is published on every interface; use 127.0.0.1:HOST:CONTAINER")
+
+
+def test_every_kafka_listener_authenticates_with_scram_and_the_controller_stays_inside() -> None:
+    listeners = _listeners()
+    controller = KAFKA["KAFKA_CONTROLLER_LISTENER_NAMES"]
+
+    for name, (_host, protocol) in listeners.items():
+        assert protocol in ("SASL_PLAINTEXT", "SASL_SSL"), f"listener {name} is {protocol}: no authentication"
+    assert listeners[controller][0] in ("localhost", "127.0.0.1"), "the controller is reachable from outside"
+    assert KAFKA["KAFKA_CONTROLLER_QUORUM_VOTERS"].endswith(("@localhost:9093", "@127.0.0.1:9093"))
+    assert KAFKA["KAFKA_SASL_ENABLED_MECHANISMS"] == "SCRAM-SHA-512"
+    # the containers' listener, and the host tools' one, are the SCRAM ones
+    assert KAFKA["KAFKA_ADVERTISED_LISTENERS"] == "INTERNAL://kafka:9092,EXTERNAL://localhost:29092"
+    assert {name for name in listeners if name != controller} == {"INTERNAL", "EXTERNAL"}
+
+
+def test_kafka_authorizes_every_request_and_only_the_admin_is_super() -> None:
+    admin = SERVICES["kafka"]["environment"]["KAFKA_ADMIN_USER"]
+
+    assert KAFKA["KAFKA_AUTHORIZER_CLASS_NAME"] == "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+    assert str(KAFKA["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"]).lower() == "false"
+    assert KAFKA["KAFKA_SUPER_USERS"] == f"User:{admin}"
+    assert admin not in MODULES
+    assert _required_variable(KAFKA["KAFKA_ADMIN_PASSWORD"]) == "KAFKA_ADMIN_PASSWORD"
+    assert SERVICES["kafka"]["entrypoint"] == ["bash", "/opt/ect/kafka-start.sh"]
+    assert "--add-scram" in (ROOT / "deploy" / "kafka-start.sh").read_text()
+
+
+@pytest.mark.parametrize("container", sorted(PROCESSES))
+def test_each_service_container_logs_in_to_kafka_as_its_own_service(
+    container: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module, _ = PROCESSES[container]
+    environment = {key: str(value) for key, value in SERVICES[container]["environment"].items()}
+
+    assert environment["KAFKA_SASL_USERNAME"] == module
+    assert _required_variable(environment["KAFKA_SASL_PASSWORD"]) == f"{module.upper()}_KAFKA_PASSWORD"
+    assert environment["KAFKA_SECURITY_PROTOCOL"] in ("SASL_PLAINTEXT", "SASL_SSL")
+    # what the service reads from that environment is accepted by its settings, as SASL
+    for key in list(os.environ):
+        if key.startswith(("KAFKA_", "JWT_", "DATABASE_", "NOTIFICATIONS_", "SCHEDULING_", "REPORTING_")):
+            monkeypatch.delenv(key)
+    for key, value in environment.items():
+        variable = _required_variable(value)
+        # a required variable: a stand-in secret; ${VAR:-default}: its default
+        monkeypatch.setenv(key, "a-long-enough-test-secret-" + "x" * 20 if variable else
+                           re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", value))
+    settings_class = next(
+        value for value in vars(importlib.import_module(f"{module}.settings")).values()
+        if isinstance(value, type) and issubclass(value, PlatformSettings) and value is not PlatformSettings)
+    security = settings_class().kafka().security
+
+    assert security.sasl and security.sasl_username == module
+
+
+def _consumed_topics(module: str) -> set[str]:
+    """The topics a service's bootstrap subscribes its consumer to (``subscribe(broker, consumer,
+    SCHEDULING.qualified(prefix), ...)``), by the contracts' topic constants it names."""
+    tree = ast.parse((ROOT / "services" / module / "src" / module / "bootstrap.py").read_text())
+    topics = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "subscribe":
+            for argument in node.args:
+                if (isinstance(argument, ast.Call) and isinstance(argument.func, ast.Attribute)
+                        and argument.func.attr == "qualified" and isinstance(argument.func.value, ast.Name)):
+                    topics.add(getattr(contracts.topics, argument.func.value.id).name)
+    assert topics, f"found no subscribe(...) in {module}'s bootstrap"
+    return topics
+
+
+def _consumer_groups(module: str) -> set[str]:
+    settings_class = next(
+        value for value in vars(importlib.import_module(f"{module}.settings")).values()
+        if isinstance(value, type) and issubclass(value, PlatformSettings) and value is not PlatformSettings)
+    return {field.default for name, field in settings_class.model_fields.items()
+            if name.endswith("consumer_group")}
+
+
+def _granted(module: str, what: str) -> set[str]:
+    return set(filter(None, ACLS.get(f"ECT_ACL_{module.upper()}_{what}", "").split(",")))
+
+
+def test_the_acls_cover_exactly_the_services_that_run() -> None:
+    assert sorted(ACLS["ECT_SERVICES"].split(",")) == MODULES
+    assert {key.rsplit("_", 1)[0] for key in ACLS if key.startswith("ECT_ACL_")} == {
+        f"ECT_ACL_{module.upper()}" for module in MODULES}
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_each_service_may_write_only_its_own_topic_and_the_dead_letters_of_what_it_consumes(
+    module: str,
+) -> None:
+    consumed = _consumed_topics(module)
+
+    assert _granted(module, "WRITE") == {topic_for_source(module).name} | {dlq_topic(t) for t in consumed}
+    assert _granted(module, "READ") == consumed
+    assert _granted(module, "GROUPS") == _consumer_groups(module)
+
+
+def test_no_service_may_write_another_services_topic() -> None:
+    # the forged outcome the perimeter exists to stop: one writer per integration-event topic
+    for topic in ALL_TOPICS:
+        writers = {module for module in MODULES if topic.name in _granted(module, "WRITE")}
+        assert writers == {topic.source}, f"{topic.name} is writable by {sorted(writers)}"
+
+
+def test_the_init_script_creates_each_user_and_grants_nothing_beyond_the_acl_file() -> None:
+    script = (ROOT / "deploy" / "create-topics.sh").read_text()
+    init = SERVICES["kafka-topics"]
+    grants = [line for line in script.splitlines() if "--operation" in line]
+
+    assert "deploy/kafka-acls.env" in init["env_file"]
+    for module in MODULES:  # the user's password comes from the environment, required
+        assert _required_variable(init["environment"][f"{module.upper()}_KAFKA_PASSWORD"]) == (
+            f"{module.upper()}_KAFKA_PASSWORD")
+    assert "kafka-configs.sh" in script and "SCRAM-SHA-512=[" in script
+    assert {re.search(r"--operation (\w+)", line).group(1) for line in grants} == {  # type: ignore[union-attr]
+        "Write", "Read", "Describe"}
+    assert all("_WRITE" in line for line in grants if "--operation Write" in line)
+    assert not re.search(r"User:\*|--operation (All|Create|Alter|Delete)|--resource-pattern-type prefixed",
+                         script)
