@@ -9,7 +9,7 @@ set -euo pipefail
 
 bootstrap="${KAFKA_BOOTSTRAP_SERVERS:?set KAFKA_BOOTSTRAP_SERVERS}"
 replication="${ECT_TOPIC_REPLICATION_FACTOR:-1}"
-admin="${KAFKA_ADMIN_USER:?set KAFKA_ADMIN_USER}"
+admin="${ECT_KAFKA_ADMIN_USER:?set ECT_KAFKA_ADMIN_USER}"
 bin=/opt/kafka/bin
 
 # The admin's client configuration, in the container only (the password is not committed).
@@ -19,7 +19,7 @@ trap 'rm -f "$config"' EXIT
 cat > "$config" <<EOF
 security.protocol=SASL_PLAINTEXT
 sasl.mechanism=SCRAM-SHA-512
-sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$admin" password="${KAFKA_ADMIN_PASSWORD:?set KAFKA_ADMIN_PASSWORD}";
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$admin" password="${ECT_KAFKA_ADMIN_PASSWORD:?set ECT_KAFKA_ADMIN_PASSWORD}";
 EOF
 connect=(--bootstrap-server "$bootstrap" --command-config "$config")
 

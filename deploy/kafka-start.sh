@@ -8,11 +8,11 @@
 # there when the storage is formatted (kafka-storage format --add-scram), before the broker
 # first starts; the image's own format step does not add one. And the broker's SASL logins need
 # the admin password, which must not be committed: the JAAS file is written here, in the
-# container, from KAFKA_ADMIN_PASSWORD.
+# container, from ECT_KAFKA_ADMIN_PASSWORD (compose's KAFKA_ADMIN_PASSWORD).
 set -euo pipefail
 
-admin="${KAFKA_ADMIN_USER:?set KAFKA_ADMIN_USER}"
-password="${KAFKA_ADMIN_PASSWORD:?set KAFKA_ADMIN_PASSWORD}"
+admin="${ECT_KAFKA_ADMIN_USER:?set ECT_KAFKA_ADMIN_USER}"
+password="${ECT_KAFKA_ADMIN_PASSWORD:?set ECT_KAFKA_ADMIN_PASSWORD}"
 data="${KAFKA_LOG_DIRS:?set KAFKA_LOG_DIRS}"
 secrets=/tmp/ect-kafka
 mkdir -p "$secrets"
