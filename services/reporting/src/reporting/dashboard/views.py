@@ -18,7 +18,7 @@ from reporting.dashboard import chart, data, timeline
 from reporting.dashboard.auth import BadFilter
 from reporting.entrypoints.routes_exports import EXPORTERS
 from reporting.entrypoints.routes_read import AB_READERS
-from reporting.projections import backlog, entitlement, queries
+from reporting.projections import backlog, entitlement, queries, work_queue
 from statutory.calendar import SchoolCalendar
 
 if TYPE_CHECKING:
@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 STATUSES = ("red", "amber", "green")
 INDUCTION_STATUSES = ("open", "released", "left", "passed", "failed")
+# The work queue's tasks as the AB reads them (work_queue says when each leaves the queue).
+QUEUE_TITLES = {
+    "decisions_due": "Decisions due on a final recommendation",
+    "reports_missing": "Reviews and assessments past due and not received",
+    "reports_not_fully_signed": "Reports received without every signature",
+    "leavers": f"Left their school in the last {work_queue.LEAVERS_WINDOW_DAYS} days: record the "
+               "end of the period with the DfE",
+    "claimed_by_another_ab": f"Now with another appropriate body (last "
+                             f"{work_queue.LEAVERS_WINDOW_DAYS} days): pass their record on",
+}
 SUBMISSION_STATES = ("missing", "late", "due", "on_time", "postponed", "unscheduled")
 
 
@@ -130,11 +140,13 @@ async def appropriate_body(services: Services, caller: Principal, ab: str, *, te
         pool, school=None, ab=ab, state=filters["state"], term=filters["term"] or None, term_number=None,
         kind=None, scope=scope, limit=PAGE_SIZE, offset=offset)
     outcomes = await queries.list_outcomes(pool, ab=ab, state=None, scope=scope, limit=200, offset=0)
+    queue = await work_queue.work_queue(pool, ab, scope, services.projections.clock())
     now = current_term(services.projections.clock())
     terms = sorted({row["school_term"] for row in summary} | {now})
     params = {k: v for k, v in filters.items() if v}
     path = f"/dashboard/abs/{ab}"
-    return {"caller": who(caller), "ab": ab, "filters": filters, "summary": summary,
+    return {"caller": who(caller), "ab": ab, "filters": filters, "summary": summary, "queue": queue,
+            "queue_titles": QUEUE_TITLES,
             "submissions": submissions["items"], "outcomes": outcomes["items"], "terms": terms,
             "current_term": now, "states": SUBMISSION_STATES, "signature": signature,
             "pages": pages(path, submissions, params),

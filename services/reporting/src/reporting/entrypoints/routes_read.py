@@ -12,7 +12,7 @@ from contracts import Role
 from ect_platform.identity import Caller, allow
 from reporting import access
 from reporting.domain.errors import UnknownEctError
-from reporting.projections import backlog, entitlement, queries
+from reporting.projections import backlog, entitlement, queries, work_queue
 from reporting.projections.exports import term_window
 
 if TYPE_CHECKING:
@@ -109,6 +109,14 @@ def router(services: Services) -> APIRouter:
         scope = access.list_scope(caller, None, ab)
         return await queries.list_outcomes(services.pool, ab=ab, state=state, scope=scope,
                                            limit=limit, offset=offset)
+
+    @routes.get("/abs/{ab}/work-queue", dependencies=[allow(*AB_READERS, action="read an AB's work queue")])
+    async def ab_work_queue(caller: Caller, ab: str) -> dict[str, Any]:
+        """What the appropriate body must do now: decisions due, reports missing or not fully
+        signed, recent leavers, ECTs another AB now holds; each task with its count and first
+        items, by name and TRN (see docs/reporting.md, "The AB's work queue")."""
+        scope = access.list_scope(caller, None, ab)
+        return await work_queue.work_queue(services.pool, ab, scope, services.projections.clock())
 
     @routes.get("/periods", dependencies=[allow(*AB_READERS, action="read induction periods")])
     async def list_periods(
