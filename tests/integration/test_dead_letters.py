@@ -7,13 +7,14 @@ import uuid
 
 import asyncpg
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaBroker
 
 from contracts import EventEnvelope, encode
 from contracts.scheduling.v1 import SessionHeld
-from contracts.topics import SCHEDULING
+from contracts.topics import REPORTING, SCHEDULING
 from ect_platform.database import create_pool
-from ect_platform.dead_letters import DeadLetters, dlq_topic
+from ect_platform.dead_letters import DeadLetters, dlq_topic, replay_parked
 from ect_platform.inbox import ProjectionConsumer, subscribe
 from ect_platform.kafka import ensure_topics, make_producer
 from tests.contracts.examples import PAYLOADS, envelope_of
@@ -98,3 +99,31 @@ async def test_poison_and_malformed_messages_are_parked_and_a_transient_failure_
         await broker.stop()
         await producer.stop()
         await pool.close()
+
+
+async def test_a_replay_sends_a_parked_message_back_only_to_the_topic_whose_dead_letters_hold_it(
+        stack, topic_prefix):  # type: ignore[no-untyped-def]
+    # Several services may park on one .dlq topic; a message whose header names another topic
+    # (forged by a writer of that .dlq, or mistaken) must stay parked, not reach that topic.
+    await ensure_topics(stack.bootstrap_servers, [SCHEDULING, REPORTING], topic_prefix)
+    scheduling, reporting = SCHEDULING.qualified(topic_prefix), REPORTING.qualified(topic_prefix)
+    producer = make_producer(stack.bootstrap_servers)
+    await producer.start()
+    try:
+        for names, value in ((scheduling, b"genuine"), (reporting, b"forged")):
+            await producer.send_and_wait(dlq_topic(scheduling), value, key=b"k",
+                                         headers=[("dlq.topic", names.encode()), ("trace", b"t")])
+    finally:
+        await producer.stop()
+    sent = await replay_parked(stack.bootstrap_servers, [dlq_topic(scheduling)],
+                               group_id=topic_prefix + "replay")
+    assert sent == 1
+    [back] = await read_raw(stack.bootstrap_servers, scheduling, at_least=1)
+    assert back.value == b"genuine" and dict(back.headers) == {"trace": b"t"}
+    consumer = AIOKafkaConsumer(bootstrap_servers=stack.bootstrap_servers)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(reporting, p) for p in range(REPORTING.partitions)]
+        assert set((await consumer.end_offsets(partitions)).values()) == {0}, "the forged one went out"
+    finally:
+        await consumer.stop()

@@ -115,6 +115,13 @@ async def replay_parked(kafka: KafkaConnection | str, topics: list[str],
                     original = dict(record.headers or ()).get("dlq.topic")
                     if original is None:
                         continue
+                    # Back only to the topic whose dead letters these are: several services may
+                    # park on one .dlq topic, so a header naming another topic (a forged or
+                    # mistaken one) must not let a message reach a topic its writer may not write.
+                    if dlq_topic(original.decode(errors="replace")) != record.topic:
+                        log.error("%s@%s names %r as its topic; left parked, not replayed there",
+                                  record.topic, record.offset, original.decode(errors="replace"))
+                        continue
                     headers = [(k, v) for k, v in (record.headers or ()) if not k.startswith("dlq.")]
                     await producer.send_and_wait(original.decode(), record.value, key=record.key,
                                                  headers=headers)
