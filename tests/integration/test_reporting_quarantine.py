@@ -16,9 +16,9 @@ from contracts import Role
 from contracts.topics import ALL_TOPICS
 from ect_platform.kafka import ensure_topics
 from reporting.projections import backlog
+from tests.conftest import JWT_SECRET, Stack
 from tests.integration.test_reporting_harness import AUDITOR, LEAD, Hub, headers, open_hub
 from tests.integration.test_reporting_scenarios import START
-from tests.conftest import JWT_SECRET, Stack
 
 pytestmark = pytest.mark.integration
 

@@ -136,8 +136,9 @@ def router(services: Services) -> APIRouter:
                 dependencies=[allow(*EXPORTERS, action="export returns")])
     async def export(caller: Caller, ab: str, export: Literal["tra-return.csv", "dfe-claims.csv",
                                                               "dfe-outcomes.csv"],
-                     term: str = "") -> Response:
-        """The API's exports as CSV downloads a browser can fetch with the dashboard's cookie."""
+                     term: str = "", part: Annotated[int, Query(ge=1)] = 1) -> Response:
+        """The API's exports as CSV downloads a browser can fetch with the dashboard's cookie
+        (a DfE file in parts the DfE service accepts: ``part``)."""
         if caller.appropriate_body_id not in (None, ab):
             raise Forbidden(f"appropriate body {caller.appropriate_body_id} may export only its own "
                             f"returns, not those of {ab}")
@@ -145,10 +146,11 @@ def router(services: Services) -> APIRouter:
             rows = (await exports.tra_return(services.pool, ab, term or views.current_term(
                 services.projections.clock())))["rows"]
         elif export == "dfe-claims.csv":
-            rows = await exports.dfe_claims(services.pool, ab, term or None)
+            rows = exports.dfe_part(await exports.dfe_claims(services.pool, ab, term or None), part)
         else:
-            rows = await exports.dfe_outcomes(services.pool, ab, term or None)
-        name = f"{export.removesuffix('.csv')}-{ab}{'-' + term if term else ''}.csv"
+            rows = exports.dfe_part(await exports.dfe_outcomes(services.pool, ab, term or None), part)
+        name = (f"{export.removesuffix('.csv')}-{ab}{'-' + term if term else ''}"
+                f"{'-part-' + str(part) if part > 1 else ''}.csv")
         return Response(exports.to_csv(EXPORTS[export], rows), media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}"',
                                  "Cache-Control": "no-store"})

@@ -18,7 +18,7 @@ from reporting.dashboard import chart, data, timeline
 from reporting.dashboard.auth import BadFilter
 from reporting.entrypoints.routes_exports import EXPORTERS
 from reporting.entrypoints.routes_read import AB_READERS
-from reporting.projections import backlog, entitlement, queries, work_queue
+from reporting.projections import backlog, entitlement, exports, queries, work_queue
 from statutory.calendar import SchoolCalendar
 
 if TYPE_CHECKING:
@@ -141,12 +141,16 @@ async def appropriate_body(services: Services, caller: Principal, ab: str, *, te
         kind=None, scope=scope, limit=PAGE_SIZE, offset=offset)
     outcomes = await queries.list_outcomes(pool, ab=ab, state=None, scope=scope, limit=200, offset=0)
     queue = await work_queue.work_queue(pool, ab, scope, services.projections.clock())
+    parts = {}
+    if caller.role in EXPORTERS:  # a link per file the DfE service accepts
+        parts = {"claims": len(exports.dfe_files(await exports.dfe_claims(pool, ab, None))),
+                 "outcomes": len(exports.dfe_files(await exports.dfe_outcomes(pool, ab, None)))}
     now = current_term(services.projections.clock())
     terms = sorted({row["school_term"] for row in summary} | {now})
     params = {k: v for k, v in filters.items() if v}
     path = f"/dashboard/abs/{ab}"
     return {"caller": who(caller), "ab": ab, "filters": filters, "summary": summary, "queue": queue,
-            "queue_titles": QUEUE_TITLES,
+            "queue_titles": QUEUE_TITLES, "dfe_parts": parts,
             "submissions": submissions["items"], "outcomes": outcomes["items"], "terms": terms,
             "current_term": now, "states": SUBMISSION_STATES, "signature": signature,
             "pages": pages(path, submissions, params),

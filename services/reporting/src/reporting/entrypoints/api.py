@@ -25,7 +25,7 @@ from reporting.domain.provenance import Provenance
 from reporting.entrypoints import routes_decisions, routes_exports, routes_read, routes_reports
 from reporting.projections import facts
 from reporting.projections.consumer import ReportingProjections
-from reporting.projections.exports import UnknownTermError
+from reporting.projections.exports import NoSuchPartError, UnknownTermError
 from statutory.errors import StatutoryRuleError
 
 
@@ -51,6 +51,7 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     errors.DateNotAllowedError: 422,
     errors.SupportPlanNotNeededError: 422,
     UnknownTermError: 422,
+    NoSuchPartError: 404,
     StatutoryRuleError: 422,
 }
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
 from contracts import Role
 from ect_platform.identity import Caller, Forbidden, Principal, allow
@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from reporting.entrypoints.api import Services
 
 Format = Literal["json", "csv"]
+Part = Annotated[int, Query(ge=1, description="CSV: which part of the DfE file (the DfE service takes "
+                            "at most 1,000 rows and no TRN twice a file; JSON lists the parts)")]
 EXPORTERS = (Role.APPROPRIATE_BODY, Role.AUDITOR)
 
 
@@ -30,6 +32,17 @@ def _answer(columns: tuple[str, ...], rows: list[dict[str, Any]], fmt: Format, n
     return {"columns": list(columns), "rows": rows}
 
 
+def _dfe_answer(columns: tuple[str, ...], rows: list[dict[str, Any]], fmt: Format, name: str,
+                part: int) -> Any:
+    """A DfE bulk file: as CSV, the part asked for; as JSON, every row and how they split."""
+    files = exports.dfe_files(rows)
+    if fmt == "csv":
+        suffix = f"-part-{part}-of-{len(files)}" if len(files) > 1 else ""
+        return _answer(columns, exports.dfe_part(rows, part), fmt, name + suffix)
+    return {"columns": list(columns), "rows": rows,
+            "parts": [{"part": n, "rows": len(f)} for n, f in enumerate(files, start=1)]}
+
+
 def router(services: Services) -> APIRouter:
     routes = APIRouter(tags=["Exports"])
 
@@ -43,18 +56,20 @@ def router(services: Services) -> APIRouter:
         return answer
 
     @routes.get("/exports/dfe-claims", dependencies=[allow(*EXPORTERS, action="export returns")])
-    async def dfe_claims(caller: Caller, ab: str, term: str | None = None, format: Format = "json") -> Any:
+    async def dfe_claims(caller: Caller, ab: str, term: str | None = None, format: Format = "json",
+                         part: Part = 1) -> Any:
         """TRN, Date of birth, Induction programme, Induction period start date."""
         _check_may_export(caller, ab)
         rows = await exports.dfe_claims(services.pool, ab, term)
-        return _answer(exports.CLAIM_COLUMNS, rows, format, f"dfe-claims-{ab}")
+        return _dfe_answer(exports.CLAIM_COLUMNS, rows, format, f"dfe-claims-{ab}", part)
 
     @routes.get("/exports/dfe-outcomes", dependencies=[allow(*EXPORTERS, action="export returns")])
     async def dfe_outcomes(caller: Caller, ab: str, term: str | None = None,
-                           format: Format = "json") -> Any:
-        """TRN, Date of birth, Induction period end date, Number of terms, Outcome."""
+                           format: Format = "json", part: Part = 1) -> Any:
+        """TRN, Date of birth, Induction period end date, Number of terms, Outcome (Pass or
+        Release: the DfE service takes no fail in bulk)."""
         _check_may_export(caller, ab)
         rows = await exports.dfe_outcomes(services.pool, ab, term)
-        return _answer(exports.OUTCOME_COLUMNS, rows, format, f"dfe-outcomes-{ab}")
+        return _dfe_answer(exports.OUTCOME_COLUMNS, rows, format, f"dfe-outcomes-{ab}", part)
 
     return routes

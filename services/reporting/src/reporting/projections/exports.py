@@ -7,29 +7,47 @@
 - **DfE claims** ("Record inductions as an appropriate body" bulk claim): ``TRN, Date of
   birth, Induction programme, Induction period start date`` for each period the AB opened.
 - **DfE outcomes** (bulk action): ``TRN, Date of birth, Induction period end date, Number of
-  terms, Outcome`` for each period the AB closed: Pass, Fail, or Release (left or released),
-  with the FTE terms served in the period to one decimal place.
+  terms, Outcome`` for each period the AB closed with a pass, or by a release (left or
+  released), with the FTE terms served in the period to one decimal place. A fail is not in
+  it: the DfE service refuses a fail in bulk ("Fail cannot be recorded in bulk upload"); it
+  has its own journey there, and the TRA return lists it.
 
 Dates are ISO 8601 (YYYY-MM-DD) as the DfE templates take them. Each export is a list of
-rows (JSON) or the same rows as CSV.
+rows (JSON) or the same rows as CSV, every cell safe to open in a spreadsheet
+(``ect_platform.csv_safety``). The DfE service takes at most 1,000 rows a file and no TRN
+twice in one (``process_batch_form``), so its two files come in parts (``dfe_files``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
 
+from ect_platform import csv_safety
 from statutory.calendar import TermName, england_default
 
 PROGRAMME = {"provider_led": "provider-led", "school_led": "school-led"}
-DFE_OUTCOME = {"passed": "Pass", "failed": "Fail", "left": "Release", "released": "Release"}
+# what the DfE's bulk action file takes (it matches /pass/i and /release/i); no fail (see above)
+DFE_OUTCOME = {"passed": "Pass", "left": "Release", "released": "Release"}
+DFE_MAX_ROWS = 1000
 CLAIM_COLUMNS = ("TRN", "Date of birth", "Induction programme", "Induction period start date")
 OUTCOME_COLUMNS = ("TRN", "Date of birth", "Induction period end date", "Number of terms", "Outcome")
 TRA_COLUMNS = ("TRN", "Name", "Event", "Date", "Induction type", "Number of terms")
+
+
+class NoSuchPartError(ValueError):
+    """Asked for a part of a DfE file beyond the parts it has."""
+
+
+def dfe_part(rows: list[dict[str, Any]], part: int) -> list[dict[str, Any]]:
+    """Part ``part`` (from 1) of ``dfe_files(rows)``."""
+    files = dfe_files(rows)
+    if not 1 <= part <= len(files):
+        raise NoSuchPartError(f"this export comes in {len(files)} part(s) of at most "
+                              f"{DFE_MAX_ROWS} rows with no TRN twice; there is no part {part}")
+    return files[part - 1]
 
 
 class UnknownTermError(ValueError):
@@ -51,12 +69,26 @@ def term_window(label: str) -> tuple[date, date]:
 
 
 def to_csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    return csv_safety.write(columns, rows)
+
+
+def dfe_files(rows: list[dict[str, Any]], limit: int = DFE_MAX_ROWS) -> list[list[dict[str, Any]]]:
+    """The rows in as few files as the DfE service accepts: each at most ``limit`` rows and no
+    TRN twice (an ECT the AB claimed, released and claimed again has two periods). Each row goes
+    to the first file with room that does not hold its TRN yet, so the order is kept within a
+    file; there is always at least one file, empty when there are no rows."""
+    files: list[list[dict[str, Any]]] = [[]]
+    trns: list[set[str]] = [set()]
     for row in rows:
-        writer.writerow(["" if row[c] is None else str(row[c]) for c in columns])
-    return out.getvalue()
+        index = next((i for i, held in enumerate(trns)
+                      if row["TRN"] not in held and len(files[i]) < limit), None)
+        if index is None:
+            files.append([])
+            trns.append(set())
+            index = len(files) - 1
+        files[index].append(row)
+        trns[index].add(row["TRN"])
+    return files
 
 
 async def _periods(pool: asyncpg.Pool, ab: str) -> list[asyncpg.Record]:
