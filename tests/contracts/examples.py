@@ -92,6 +92,8 @@ PAYLOADS: list[EventPayload] = [
                                    recommendation_received_on=date(2026, 7, 10),
                                    decision_due_by=date(2026, 8, 7), notice_due_by=date(2026, 7, 23)),
     v1.TimetableRecorded(induction_year=1, timetable_percent=90.0, recorded_on=date(2024, 9, 2)),
+    v1.SchoolRegistered(school_id="100001", name="Oakwood Primary School"),
+    v1.AppropriateBodyRegistered(appropriate_body_id="ab-1", name="North Teaching School Hub AB"),
     reporting_v1.InductionReduced(reduction_terms=2.0, reason="Two years teaching in an independent school",
                                   ect_consented_on=date(2024, 9, 2), decided_on=date(2024, 9, 3),
                                   appropriate_body_id="ab-1", terms_required=4.0),

@@ -43,6 +43,8 @@ _PAYLOADS: tuple[type[EventPayload], ...] = (
     scheduling_v1.AbsenceThresholdReached,
     scheduling_v1.StatutoryLeaveExtensionGranted,
     scheduling_v1.TimetableRecorded,
+    scheduling_v1.SchoolRegistered,
+    scheduling_v1.AppropriateBodyRegistered,
     reporting_v1.TermReportSubmitted,
     reporting_v1.SupportPlanShared,
     reporting_v1.InductionOutcomeRecorded,

@@ -115,6 +115,27 @@ class TermName(StrEnum):
     SUMMER = "summer"
 
 
+class SchoolRegistered(EventPayload):
+    """The school's name, as people read it (the school is known everywhere by ``school_id``, its
+    URN). Given again when the name changes: the latest is the name."""
+
+    event_type: ClassVar[str] = "SchoolRegistered"
+    event_version: ClassVar[int] = 1
+
+    school_id: str = Field(description="The school's URN.")
+    name: str = Field(min_length=1, max_length=200)
+
+
+class AppropriateBodyRegistered(EventPayload):
+    """An appropriate body's name, as people read it. Given again when the name changes."""
+
+    event_type: ClassVar[str] = "AppropriateBodyRegistered"
+    event_version: ClassVar[int] = 1
+
+    appropriate_body_id: str
+    name: str = Field(min_length=1, max_length=200)
+
+
 class TermDates(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 

@@ -21,6 +21,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from ect_platform.outbox import register_transcodings
+from scheduling.domain.appropriate_body import AppropriateBody, appropriate_body_record_id
 from scheduling.domain.clock import CalendarFor
 from scheduling.domain.errors import (
     EctNotFoundError,
@@ -104,6 +105,49 @@ class SchedulingApplication(Application):
             return changed
 
         return self._retrying(command)
+
+    # -- the directory: schools and appropriate bodies by name -------------------------------------
+
+    def name_school(self, school_id: str, name: str, provenance: Provenance) -> bool:
+        """Give the school (its URN) the name people read; False when it already had it."""
+
+        def command() -> bool:
+            try:
+                record: SchoolTerms = self.repository.get(school_terms_id(school_id))
+            except AggregateNotFoundError:
+                record = SchoolTerms(school_id=school_id)
+            changed = record.register_name(name, provenance)
+            self.save(record)
+            return changed
+
+        return self._retrying(command)
+
+    def school_name(self, school_id: str) -> str | None:
+        try:
+            record: SchoolTerms = self.repository.get(school_terms_id(school_id))
+        except AggregateNotFoundError:
+            return None
+        return record.name
+
+    def name_appropriate_body(self, appropriate_body_id: str, name: str, provenance: Provenance) -> bool:
+        def command() -> bool:
+            try:
+                record: AppropriateBody = self.repository.get(
+                    appropriate_body_record_id(appropriate_body_id))
+            except AggregateNotFoundError:
+                record = AppropriateBody(appropriate_body_id=appropriate_body_id)
+            changed = record.register_name(name, provenance)
+            self.save(record)
+            return changed
+
+        return self._retrying(command)
+
+    def appropriate_body_name(self, appropriate_body_id: str) -> str | None:
+        try:
+            record: AppropriateBody = self.repository.get(appropriate_body_record_id(appropriate_body_id))
+        except AggregateNotFoundError:
+            return None
+        return record.name
 
     # -- registration and the induction period -------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""A school's own term dates, one academic year at a time (the source of ``TermDatesSet``).
+"""A school's record: its name (``SchoolRegistered``) and its own term dates, one academic
+year at a time (the source of ``TermDatesSet``).
 
 Schools without their own dates use the England default from ``calendar.england_default``.
 Term dates are stored as plain dicts in the event so that replay never depends on the
@@ -73,6 +74,22 @@ class SchoolTerms(Aggregate):
     def _term_dates_set(self, school_id: str, academic_year: int, terms: list[dict[str, Any]],
                         provenance: Provenance) -> None:
         self.years[academic_year] = terms
+
+    @property
+    def name(self) -> str | None:
+        # records stored before schools had names have none until one is given
+        return getattr(self, "_name", None)
+
+    def register_name(self, name: str, provenance: Provenance) -> bool:
+        """The school's name as people read it; False when it already is that."""
+        if name == self.name:
+            return False
+        self._school_registered(school_id=self.school_id, name=name, provenance=provenance)
+        return True
+
+    @event("SchoolRegistered")
+    def _school_registered(self, school_id: str, name: str, provenance: Provenance) -> None:
+        self._name = name
 
     def calendar(self) -> SchoolCalendar:
         return SchoolCalendar({y: academic_year(y, terms) for y, terms in self.years.items()})

@@ -14,7 +14,13 @@ from ect_platform.web import correlation_id, health_router, install_edge
 from scheduling.application import ConcurrentChangeError, SchedulingApplication
 from scheduling.domain import errors
 from scheduling.domain.provenance import Provenance
-from scheduling.entrypoints import routes_calendars, routes_ects, routes_mentors, routes_programme
+from scheduling.entrypoints import (
+    routes_calendars,
+    routes_directory,
+    routes_ects,
+    routes_mentors,
+    routes_programme,
+)
 from statutory.absence import InvalidAbsenceError
 from statutory.calendar import InvalidCalendarError
 from statutory.terms_served import InvalidWorkingPatternError
@@ -74,6 +80,6 @@ def create_api(app: SchedulingApplication, issuer: TokenIssuer,
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
     commands = Commands(app, on_commit)
-    for module in (routes_ects, routes_programme, routes_mentors, routes_calendars):
+    for module in (routes_ects, routes_programme, routes_mentors, routes_calendars, routes_directory):
         api.include_router(module.router(commands))
     return api

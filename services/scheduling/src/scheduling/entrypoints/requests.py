@@ -154,3 +154,9 @@ class TermDatesBody(Command):
 
 class SetTermDates(Command):
     terms: list[TermDatesBody] = Field(min_length=3, max_length=3)
+
+
+class GiveName(Command):
+    """The name people read for a school (by its URN) or an appropriate body (by its id)."""
+
+    name: str = Field(min_length=1, max_length=200)

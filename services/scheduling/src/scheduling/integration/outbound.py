@@ -14,6 +14,7 @@ from typing import Any
 from contracts import EventPayload
 from contracts.scheduling import v1
 from ect_platform.outbox import Translate, Translation, Translator
+from scheduling.domain.appropriate_body import AppropriateBody
 from scheduling.domain.clock import InductionClock
 from scheduling.domain.induction import EctTrnIndex, Induction
 from scheduling.domain.mentor import Mentor, MentorTrnIndex
@@ -52,6 +53,7 @@ prog: Any = Programme
 mentor_ev: Any = Mentor
 terms_ev: Any = SchoolTerms
 clock_ev: Any = InductionClock
+ab_ev: Any = AppropriateBody
 
 to_integration_event = Translator(
     SOURCE,
@@ -79,13 +81,17 @@ to_integration_event = Translator(
         mentor_ev.MentorTrainingAttended: copied(v1.MentorTrainingAttended, happened="held_on",
                                                  about_ect=False, extra=_mentor_is_originator),
         terms_ev.TermDatesSet: copied(v1.TermDatesSet, happened=None, about_ect=False),
+        terms_ev.SchoolRegistered: copied(v1.SchoolRegistered, happened=None, about_ect=False),
+        ab_ev.AppropriateBodyRegistered: copied(v1.AppropriateBodyRegistered, happened=None,
+                                                about_ect=False),
     },
 )
 
 PRIVATE_EVENTS: dict[type, str] = {
     EctTrnIndex.Indexed: "makes a TRN unique among ECTs; its id derives from the TRN",  # type: ignore[attr-defined]
     MentorTrnIndex.Indexed: "makes a TRN unique among mentors; its id derives from the TRN",  # type: ignore[attr-defined]
-    terms_ev.Started: "opens a school's calendar record; TermDatesSet carries the dates",
+    terms_ev.Started: "opens a school's record; SchoolRegistered and TermDatesSet carry what it holds",
+    ab_ev.Started: "opens an appropriate body's record; AppropriateBodyRegistered carries its name",
     ev.InductionCompleted: "scheduling's copy of reporting's InductionOutcomeRecorded, kept to refuse "
     "a second claim; republishing it would only echo reporting's event",
     clock_ev.InductionExtended: "scheduling's copy of reporting's InductionExtended, a fact its clock "
