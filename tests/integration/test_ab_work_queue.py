@@ -80,7 +80,23 @@ async def test_each_task_lists_the_ects_it_should_and_leaves_the_rest(hub: Hub):
     queue_html = page.split('id="queue-heading"', 1)[1].split("</section>", 1)[0]
     assert f"Work queue: {queue['total']} tasks" in queue_html
     assert f'<a href="/dashboard/ects/{di}">Di Leaver</a> (TRN 3100004)' in queue_html
-    assert "now claimed by ab-2" in queue_html
+    assert "now claimed by appropriate body ab-2" in queue_html  # said as an id, until named
+
+    # once the hub names them, every page says the names
+    hub.scheduling.name_school("100001", "Oakwood Primary School", provenance=LEAD_P)
+    hub.scheduling.name_appropriate_body("ab-2", "South Hub AB", provenance=LEAD_P)
+    hub.scheduling.name_appropriate_body("ab-1", "North Hub AB", provenance=LEAD_P)
+    await hub.deliver()
+    page = (await hub.http.get("/dashboard/abs/ab-1", headers={**AB, "Accept": "text/html"})).text
+    assert "<h1>North Hub AB</h1>" in page
+    assert "Di Leaver</a> (TRN 3100004), Oakwood Primary School (URN 100001):" in page
+    assert "now claimed by South Hub AB" in page
+    overview = (await hub.http.get("/dashboard", headers={**AB, "Accept": "text/html"})).text
+    assert "<td>Oakwood Primary School (URN 100001)</td>" in overview
+    ect_page = (await hub.http.get(f"/dashboard/ects/{eve}", headers={**AB, "Accept": "text/html"})).text
+    assert "period with North Hub AB starts" in ect_page and "period with South Hub AB starts" in ect_page
+    [row] = [r for r in (await hub.get("/entitlement", AB))["items"] if r["trn"] == "3100004"]
+    assert (row["school_name"], row["appropriate_body_name"]) == ("Oakwood Primary School", "North Hub AB")
 
 
 async def test_a_task_done_leaves_the_queue(hub: Hub):

@@ -13,7 +13,8 @@ from uuid import UUID
 
 import asyncpg
 
-from reporting.projections.entitlement import COLUMNS, as_view, name_mentors
+from reporting.projections import directory
+from reporting.projections.entitlement import COLUMNS, as_view
 from reporting.projections.queries import Where
 
 
@@ -46,7 +47,7 @@ async def search_entitlement(pool: asyncpg.Pool, *, text: str, school: str | Non
     async with pool.acquire() as conn:
         rows = await conn.fetch(sql, *where.args)
         items = [as_view(r) for r in rows]
-        await name_mentors(conn, items)
+        await directory.name_rows(conn, items)
     return {"items": items, "total": rows[0]["total"] if rows else 0,
             "limit": limit, "offset": offset}
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reporting.domain.history import EctHistory
+from reporting.projections.directory import Directory
 
 REPORT_KINDS = {"progress_review": "Progress review", "formal_assessment": "Formal assessment",
                 "interim_assessment": "Interim assessment"}
@@ -31,13 +32,15 @@ def _report(kind: str, term: int, on_track: bool, recommendation: str | None, si
     return "; ".join(words)
 
 
-def entries(h: EctHistory, mentor_name: str | None = None) -> list[Entry]:
+def entries(h: EctHistory, mentor_name: str | None = None, names: Directory | None = None) -> list[Entry]:
+    """``mentor_name`` and ``names``: the people and places by name (as far as known)."""
+    ab = (names or Directory()).appropriate_body
     found: list[Entry] = []
     for p in h.periods:
-        found.append(Entry(p.start, "Induction", f"period with {p.appropriate_body_id} starts "
+        found.append(Entry(p.start, "Induction", f"period with {ab(p.appropriate_body_id)} starts "
                            f"({p.induction_programme.replace('_', '-')})"))
         if p.end is not None:
-            found.append(Entry(p.end, "Induction", f"period with {p.appropriate_body_id} ends: "
+            found.append(Entry(p.end, "Induction", f"period with {ab(p.appropriate_body_id)} ends: "
                                f"{p.end_reason or 'released'}"))
     if h.mentor_id is not None and h.mentor_assigned_on is not None:
         who = mentor_name or "a mentor whose name is not known yet"
@@ -64,10 +67,10 @@ def entries(h: EctHistory, mentor_name: str | None = None) -> list[Entry]:
                            f"catch-up work completed (due {c.due_by})" if c.completed_on
                            else "catch-up work due"))
     found += [Entry(e.decided_on, "Extension", f"extended by {e.extension_terms} term(s) by "
-                    f"{e.appropriate_body_id}: {e.reason}") for e in h.extensions]
+                    f"{ab(e.appropriate_body_id)}: {e.reason}") for e in h.extensions]
     if h.outcome is not None:
         found.append(Entry(h.outcome.decided_on, "Outcome", f"induction {h.outcome.outcome} "
-                           f"({h.outcome.appropriate_body_id})"))
+                           f"({ab(h.outcome.appropriate_body_id)})"))
     if h.left_on is not None:
         found.append(Entry(h.left_on, "Left", "the ECT left the school"))
     return sorted(found, key=lambda e: e.on, reverse=True)  # stable: a day keeps the order above

@@ -18,7 +18,7 @@ from reporting.dashboard import chart, data, timeline
 from reporting.dashboard.auth import BadFilter
 from reporting.entrypoints.routes_exports import EXPORTERS
 from reporting.entrypoints.routes_read import AB_READERS
-from reporting.projections import backlog, entitlement, exports, queries, work_queue
+from reporting.projections import backlog, directory, entitlement, exports, queries, work_queue
 from statutory.calendar import SchoolCalendar
 
 if TYPE_CHECKING:
@@ -86,8 +86,13 @@ async def overview(services: Services, caller: Principal, *, q: str, school: str
     due = await data.next_reports_due(pool, [item["ect_id"] for item in answer["items"]])
     schools, abs_ = await data.filter_choices(pool, scope)
     params = {k: v for k, v in filters.items() if v}
+    held = await quarantined(services, caller)
+    async with pool.acquire() as conn:  # every school and AB the page names, by name
+        names = await directory.look_up(
+            conn, schools=[*schools, *(r.get("school_id") for r in answer["items"] + held)],
+            appropriate_bodies=[*abs_, *(r.get("appropriate_body_id") for r in answer["items"])])
     return {"caller": who(caller), "filters": filters, "items": answer["items"], "due": due,
-            "quarantined": await quarantined(services, caller),
+            "quarantined": held, "directory": names,
             "schools": schools, "abs": abs_, "statuses": STATUSES, "inductions": INDUCTION_STATUSES,
             "pages": pages("/dashboard", answer, params), "signature": signature,
             "fragment_url": link("/dashboard", **params, offset=offset, fragment="table"),
@@ -118,8 +123,13 @@ async def ect(services: Services, caller: Principal, ect_id: UUID) -> dict[str, 
             await services.projections.refresh(conn, ect_id, clock.today)
         row = await entitlement.get(services.pool, ect_id)
     weeks = chart.weekly(clock)
+    async with services.pool.acquire() as conn:
+        names = await directory.look_up(conn, schools=history.school_ids,
+                                        appropriate_bodies=[p.appropriate_body_id for p in history.periods])
     return {"caller": who(caller), "ect": row or {}, "history": history, "weeks": weeks,
-            "chart": chart.draw(weeks), "timeline": timeline.entries(history, (row or {}).get("mentor_name")),
+            "directory": names,
+            "chart": chart.draw(weeks),
+            "timeline": timeline.entries(history, (row or {}).get("mentor_name"), names),
             "signature": signature,
             "fragment_url": f"/dashboard/ects/{ect_id}?fragment=live"}
 
@@ -147,10 +157,15 @@ async def appropriate_body(services: Services, caller: Principal, ab: str, *, te
                  "outcomes": len(exports.dfe_files(await exports.dfe_outcomes(pool, ab, None)))}
     now = current_term(services.projections.clock())
     terms = sorted({row["school_term"] for row in summary} | {now})
+    async with pool.acquire() as conn:
+        names = await directory.for_rows(conn, [
+            {"appropriate_body_id": ab}, *submissions["items"], *outcomes["items"],
+            *(item for task in queue["tasks"].values() for item in task["items"])])
     params = {k: v for k, v in filters.items() if v}
     path = f"/dashboard/abs/{ab}"
     return {"caller": who(caller), "ab": ab, "filters": filters, "summary": summary, "queue": queue,
             "queue_titles": QUEUE_TITLES, "dfe_parts": parts,
+            "directory": names,
             "submissions": submissions["items"], "outcomes": outcomes["items"], "terms": terms,
             "current_term": now, "states": SUBMISSION_STATES, "signature": signature,
             "pages": pages(path, submissions, params),

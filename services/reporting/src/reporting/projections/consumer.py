@@ -85,8 +85,9 @@ class ReportingProjections:
                 ects.add(UUID(key))
             elif kind == facts.MENTOR:
                 mentors.add(UUID(key))
-            else:
+            elif kind == facts.SCHOOL:
                 schools.add(key)
+            # a DIRECTORY name changes no figure: read when asked, nothing to recompute
         if mentors or schools:
             # An ECT still owing its first recompute has no row here yet, but it is in the
             # backlog already, and its recompute will read these facts too.

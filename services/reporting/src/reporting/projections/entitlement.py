@@ -18,7 +18,7 @@ from uuid import UUID
 import asyncpg
 
 from reporting.domain.history import EctHistory
-from reporting.projections import facts
+from reporting.projections import directory
 
 DDL = """
 CREATE TABLE IF NOT EXISTS entitlement (
@@ -153,14 +153,6 @@ def as_view(row: asyncpg.Record) -> dict[str, Any]:
     return view
 
 
-async def name_mentors(conn: asyncpg.Connection, views: Sequence[dict[str, Any]]) -> None:
-    """Give each view its mentor's name (``mentor_name``; None where the mentor is not known
-    by name yet), read when asked, so a registration arriving late names them at once."""
-    names = await facts.mentor_names(conn, [view.get("mentor_id") for view in views])
-    for view in views:
-        view["mentor_name"] = names.get(view["mentor_id"]) if view.get("mentor_id") else None
-
-
 async def get(pool: asyncpg.Pool, ect_id: UUID) -> dict[str, Any] | None:
     async with pool.acquire() as conn:
         row = await conn.fetchrow(
@@ -169,7 +161,7 @@ async def get(pool: asyncpg.Pool, ect_id: UUID) -> dict[str, Any] | None:
         if row is None:
             return None
         view = as_view(row)
-        await name_mentors(conn, [view])
+        await directory.name_rows(conn, [view])
         terms = await conn.fetch(
             "SELECT term_number, status, reasons, figures FROM entitlement_terms WHERE ect_id = $1 "
             "ORDER BY term_number", ect_id)

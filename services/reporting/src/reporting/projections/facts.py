@@ -36,6 +36,7 @@ CREATE INDEX IF NOT EXISTS facts_subject ON facts (subject_kind, subject);
 """
 
 ECT, MENTOR, SCHOOL = "ect", "mentor", "school"
+DIRECTORY = "directory"  # names of schools and ABs: read when asked, never recomputed into rows
 
 
 async def setup(conn: asyncpg.Connection) -> None:
@@ -49,21 +50,13 @@ def subject_of(envelope: EventEnvelope[Any]) -> tuple[str, str] | None:
         return SCHOOL, payload.school_id
     if isinstance(payload, v1.MentorTrainingAttended | v1.MentorRegistered):
         return MENTOR, str(payload.mentor_id)
+    if isinstance(payload, v1.SchoolRegistered):
+        return DIRECTORY, f"school:{payload.school_id}"
+    if isinstance(payload, v1.AppropriateBodyRegistered):
+        return DIRECTORY, f"appropriate-body:{payload.appropriate_body_id}"
     if envelope.ect_id is not None and envelope.event_type in HANDLED_TYPES:
         return ECT, str(envelope.ect_id)
     return None
-
-
-async def mentor_names(conn: asyncpg.Connection, mentor_ids: Collection[UUID | None]) -> dict[UUID, str]:
-    """Each mentor's name as their latest registration gives it (none: not registered yet)."""
-    wanted = sorted({str(m) for m in mentor_ids if m is not None})
-    if not wanted:
-        return {}
-    rows = await conn.fetch(
-        "SELECT DISTINCT ON (subject) subject, envelope->'payload'->>'name' AS name FROM facts "
-        "WHERE subject_kind = $1 AND subject = ANY($2::text[]) AND event_type = 'MentorRegistered' "
-        "ORDER BY subject, aggregate_version DESC", MENTOR, wanted)
-    return {UUID(row["subject"]): row["name"] for row in rows}
 
 
 async def record(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> tuple[str, str] | None:

@@ -13,7 +13,8 @@ from typing import Any
 
 import asyncpg
 
-from reporting.projections.entitlement import COLUMNS, as_view, name_mentors
+from reporting.projections import directory
+from reporting.projections.entitlement import COLUMNS, as_view
 
 
 @dataclass
@@ -70,7 +71,7 @@ async def list_entitlement(pool: asyncpg.Pool, *, school: str | None, ab: str | 
         async with pool.acquire() as conn:
             rows = await conn.fetch(sql, *where.args)
             views = [as_view(r) for r in rows]
-            await name_mentors(conn, views)
+            await directory.name_rows(conn, views)
         return _page(rows, views, limit, offset)
     where.add("t.term_number = {}", term)
     where.add("t.status = {}", status)
@@ -86,7 +87,7 @@ async def list_entitlement(pool: asyncpg.Pool, *, school: str | None, ab: str | 
         view["status"], view["reasons"] = row["term_status"], json.loads(row["term_reasons"])
         items.append(view)
     async with pool.acquire() as conn:
-        await name_mentors(conn, items)
+        await directory.name_rows(conn, items)
     return _page(rows, items, limit, offset)
 
 
