@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaProducer
 
 from contracts import EventEnvelope, encode
 from contracts.reporting.v1 import SupportPlanShared
-from contracts.scheduling.v1 import EctLeft, MentorRegistered, Phase
+from contracts.scheduling.v1 import EctLeft, MentorRegistered, Phase, SchoolRegistered
 from contracts.topics import REPORTING, SCHEDULING
 from notifications.bootstrap import Notifications, bootstrap
 from notifications.settings import NotificationsSettings
@@ -137,11 +137,13 @@ async def test_messages_name_the_ect_and_the_mentor_whichever_of_their_events_co
                                        name="Grace Hopper", school_id="100001", phase=Phase.SECONDARY,
                                        years_teaching=8), ect_id=None)
     mentor = mentor.model_copy(update={"ect_id": None, "aggregate_id": assigned.payload.mentor_id})
+    school = envelope(SchoolRegistered(school_id="100001", name="Oakwood Primary School"))
+    school = school.model_copy(update={"ect_id": None})
     async with running(settings) as service:
         await publish(registration, assigned)
         await eventually(lambda: service.consumer.applied == 2)
-        await publish(mentor)
-        await eventually(lambda: service.consumer.applied == 3)
+        await publish(mentor, school)
+        await eventually(lambda: service.consumer.applied == 4)
     conn = await asyncpg.connect(settings.database_url, server_settings={"search_path": settings.db_schema})
     try:
         body = await conn.fetchval("SELECT body FROM notification WHERE rule = 'mentor_assigned'")
@@ -151,3 +153,4 @@ async def test_messages_name_the_ect_and_the_mentor_whichever_of_their_events_co
     assert "You are the mentor of Ada Lovelace (TRN 1234567) from" in body
     assert str(ect_id) not in body
     assert json.loads(state)["mentor_name"] == "Grace Hopper"
+    assert json.loads(state)["school_name"] == "Oakwood Primary School"

@@ -250,6 +250,14 @@ def test_a_missed_coaching_window_alerts_the_mentor_and_tutor_then_a_second_the_
     assert "hold the next session" in at_risk.body and "by Friday 12 September 2025" in at_risk.body
     assert {n.recipient_role for _, n in sent} == {Role.MENTOR, Role.INDUCTION_TUTOR, Role.HUB_LEAD}
     assert not any(n.statutory for _, n in sent)
+    # the escalation names the ECT, the school and the mentor, never an id
+    escalated = sent[2][1].body
+    assert "Ada Lovelace (TRN 1234567) at school URN 100001 has missed two coaching windows" in escalated
+    assert str(ECT) not in escalated and str(MENTOR) not in escalated
+    named = fired(ect(sessions=0, school_name="Oakwood Primary School", mentor_name="Grace Hopper"),
+                  START, date(2025, 9, 30), rules={Rule.ENTITLEMENT_ESCALATED})
+    assert "at Oakwood Primary School (URN 100001) has missed" in named[0][1].body
+    assert "Mentor: Grace Hopper;" in named[0][1].body
 
 
 def test_coaching_on_cadence_raises_no_alert():

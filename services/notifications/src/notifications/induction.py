@@ -104,6 +104,7 @@ class InductionState(BaseModel):
     name: str | None = None
     trn: str | None = None
     mentor_name: str | None = None  # from MentorRegistered, which may arrive after the assignment
+    school_name: str | None = None  # of the current school, from SchoolRegistered (likewise)
     # -- scheduling: the record, in the order of its versions
     posts: list[PostEntry] = Field(default_factory=list)
     fte_history: list[FteEntry] = Field(default_factory=list)

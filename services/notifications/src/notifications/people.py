@@ -26,3 +26,11 @@ def mentor(state: InductionState | None) -> str:
 
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def school(state: InductionState | None) -> str:
+    """'Oakwood Primary School (URN 100001)'; 'school URN 100001' while its name is unknown."""
+    if state is None or not state.school_id:
+        return "their school"
+    return f"{state.school_name} (URN {state.school_id})" if state.school_name else (
+        f"school URN {state.school_id}")

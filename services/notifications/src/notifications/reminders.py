@@ -279,7 +279,7 @@ def _entitlement_messages(state: InductionState, timeline: Timeline, today: date
             Rule.ENTITLEMENT_ESCALATED, f"{state.ect_id}/coaching",
             f"session-{held + 2}@{missed[1].isoformat()}",
             title="Coaching entitlement: a second window missed",
-            body=(f"{_capital(people.ect(state))} at school URN {state.school_id} has missed two "
+            body=(f"{_capital(people.ect(state))} at {people.school(state)} has missed two "
                   f"coaching windows in a row: the weeks beginning {long_date(missed[0])} and "
                   f"{long_date(missed[1])}. "
                   f"{standing} Mentor: {people.mentor(state)}; induction tutor: "

@@ -26,7 +26,13 @@ import asyncpg
 from pydantic import TypeAdapter
 
 from contracts import EventEnvelope
-from contracts.scheduling.v1 import MentorAssigned, MentorRegistered, TermDates, TermDatesSet
+from contracts.scheduling.v1 import (
+    MentorAssigned,
+    MentorRegistered,
+    SchoolRegistered,
+    TermDates,
+    TermDatesSet,
+)
 from notifications.induction import InductionState, evolve
 from statutory.calendar import AcademicYear, SchoolCalendar, Term, TermName
 
@@ -46,6 +52,10 @@ CREATE TABLE IF NOT EXISTS school_calendar (
     terms          jsonb NOT NULL,
     source_version integer NOT NULL,
     PRIMARY KEY (school_id, academic_year)
+);
+CREATE TABLE IF NOT EXISTS school (
+    school_id  text PRIMARY KEY,
+    name       text NOT NULL
 );
 CREATE TABLE IF NOT EXISTS mentor (
     mentor_id  uuid PRIMARY KEY,
@@ -74,6 +84,9 @@ async def apply(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> Induc
     if isinstance(envelope.payload, MentorRegistered):
         await _mentor_registered(conn, envelope.payload)
         return None
+    if isinstance(envelope.payload, SchoolRegistered):
+        await _school_registered(conn, envelope.payload)
+        return None
     if envelope.ect_id is None:
         return None
     raw = await conn.fetchval("SELECT state FROM induction WHERE ect_id = $1 FOR UPDATE",
@@ -85,6 +98,10 @@ async def apply(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> Induc
         # the mentor's own events are keyed by the mentor, so may come before or after this
         after.mentor_name = await conn.fetchval("SELECT name FROM mentor WHERE mentor_id = $1",
                                                 UUID(after.mentor_id))
+    if after.school_id != before.school_id or (after.school_id and after.school_name is None):
+        # the school's name, kept in the state so a message can say it (None: not known yet)
+        after.school_name = await conn.fetchval("SELECT name FROM school WHERE school_id = $1",
+                                                after.school_id)
     if after != before or raw is None:
         await conn.execute(
             """
@@ -107,6 +124,17 @@ async def _mentor_registered(conn: asyncpg.Connection, payload: MentorRegistered
         "version = version + 1 WHERE state->>'mentor_id' = $1 "
         "AND state->>'mentor_name' IS DISTINCT FROM $2",
         str(payload.mentor_id), payload.name)
+
+
+async def _school_registered(conn: asyncpg.Connection, payload: SchoolRegistered) -> None:
+    """Keep the school's name, and give it to the ECTs in post there now."""
+    await conn.execute(
+        "INSERT INTO school (school_id, name) VALUES ($1, $2) "
+        "ON CONFLICT (school_id) DO UPDATE SET name = EXCLUDED.name", payload.school_id, payload.name)
+    await conn.execute(
+        "UPDATE induction SET state = jsonb_set(state, '{school_name}', to_jsonb($2::text)), "
+        "version = version + 1 WHERE school_id = $1 AND state->>'school_name' IS DISTINCT FROM $2",
+        payload.school_id, payload.name)
 
 
 async def _term_dates_set(conn: asyncpg.Connection, payload: TermDatesSet, version: int) -> None:
