@@ -44,6 +44,15 @@ class EventPayload(BaseModel):
 PayloadT = TypeVar("PayloadT", bound=EventPayload)
 
 
+class Imported(BaseModel):
+    """Where a record loaded from an uploaded file came from (the uploader is the actor)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    file_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the uploaded file.")
+    uploaded_at: datetime = Field(description="When the file was uploaded.")
+
+
 class EventEnvelope(BaseModel, Generic[PayloadT]):
     """One integration event, as published on Kafka (JSON, UTF-8)."""
 
@@ -71,6 +80,10 @@ class EventEnvelope(BaseModel, Generic[PayloadT]):
     correlation_id: UUID = Field(description="Shared by every event one request caused.")
     causation_id: UUID | None = Field(
         default=None, description="The event_id of the event that caused this one, if any."
+    )
+    imported: Imported | None = Field(
+        default=None, description="Set when the fact was imported from a file (a hub's records "
+        "from before it used the platform) rather than recorded live; null for a live record."
     )
     payload: PayloadT
 

@@ -88,8 +88,17 @@ class Translator:
             "actor": {"id": provenance.actor_id, "role": provenance.actor_role},
             "correlation_id": provenance.correlation_id,
             "causation_id": provenance.causation_id,
+            "imported": _imported(provenance),
             "payload": payload,
         })
+
+
+def _imported(provenance: Any) -> dict[str, Any] | None:
+    """The envelope's mark of a record loaded from a file; None for a live one."""
+    sha256 = getattr(provenance, "imported_from", None)
+    if sha256 is None:
+        return None
+    return {"file_sha256": sha256, "uploaded_at": provenance.imported_at}
 
 
 @cache
@@ -180,12 +189,17 @@ def provenance_transcoding(provenance_type: type) -> Transcoding:
         name = "provenance"
 
         def encode(self, obj: Any) -> dict[str, Any]:
-            return {
+            encoded = {
                 "actor_id": obj.actor_id,
                 "actor_role": obj.actor_role,
                 "correlation_id": obj.correlation_id,
                 "causation_id": obj.causation_id,
             }
+            # an import's mark only when there is one: a live record is stored as before
+            if getattr(obj, "imported_from", None) is not None:
+                encoded["imported_from"] = obj.imported_from
+                encoded["imported_at"] = obj.imported_at
+            return encoded
 
         def decode(self, data: dict[str, Any]) -> Any:
             return provenance_type(**data)
