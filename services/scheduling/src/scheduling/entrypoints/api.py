@@ -18,6 +18,7 @@ from scheduling.entrypoints import (
     routes_calendars,
     routes_directory,
     routes_ects,
+    routes_imports,
     routes_mentors,
     routes_programme,
 )
@@ -82,4 +83,5 @@ def create_api(app: SchedulingApplication, issuer: TokenIssuer,
     commands = Commands(app, on_commit)
     for module in (routes_ects, routes_programme, routes_mentors, routes_calendars, routes_directory):
         api.include_router(module.router(commands))
+    api.include_router(routes_imports.router(commands))
     return api
