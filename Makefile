@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PACKAGES := contracts libs/statutory libs/platform services/scheduling services/reporting services/notifications
 ARGS ?=
 
-.PHONY: run test test-fast lint bench schemas lock clean browser
+.PHONY: run test test-fast lint bench schemas lock clean browser kcat
 
 $(STAMP): requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(STAMP): requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 run: $(STAMP)  ## start the platform on embedded PostgreSQL and Kafka (ARGS=--demo loads a demo hub)
 	$(BIN)/ect up $(ARGS)
 
-test: $(STAMP) browser  ## the whole suite, against real PostgreSQL and a real Kafka-protocol broker
+test: $(STAMP) browser kcat  ## the whole suite, against real PostgreSQL and a real Kafka-protocol broker
 	$(BIN)/pytest $(ARGS)
 
 # The dashboard's tests drive Debian's Chromium through Playwright (never a downloaded
@@ -30,6 +30,14 @@ browser:
 	  ( [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	    apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null ) || \
 	  echo "chromium is not installed and could not be: the browser tests will skip"
+
+# The README's other-team subscriber is kcat (Debian package kcat); its e2e test runs it.
+# Installed like Chromium: when missing and possible; otherwise that test skips and says why.
+kcat:
+	@command -v kcat >/dev/null 2>&1 || \
+	  ( [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq >/dev/null && apt-get install -y -qq kcat >/dev/null ) || \
+	  echo "kcat is not installed and could not be: the kcat test will skip"
 
 test-fast: $(STAMP)  ## unit, contract and architecture tests only
 	$(BIN)/pytest tests/unit tests/contracts tests/architecture $(ARGS)

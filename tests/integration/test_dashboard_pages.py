@@ -345,18 +345,19 @@ async def test_the_event_stream_announces_a_change_of_the_projection(hub: Hub, m
     assert '<td class="num sessions">1 / ' in table.text
 
 
-async def test_the_pages_answer_quickly_for_a_large_hub(hub: Hub):
+async def test_a_large_hub_s_pages_filter_and_count_across_every_page(hub: Hub):
+    # How fast they answer is measured in bench/, not asserted here (a timed test fails on a
+    # loaded machine for no fault of the code); here: the right rows, counted over all pages.
     for n in range(300):
         hub.register(trn=f"5{n:06d}", name=f"ECT {n:03d}", school_id=f"1{n % 20:05d}")
     await hub.deliver()
-    timings = []
-    for params in ({}, {"status": "amber"}, {"q": "ECT 1"}, {"school": "100003"}):
-        started = time.perf_counter()
-        answer = await hub.http.get("/dashboard", headers=LEAD, params=params)
-        timings.append(time.perf_counter() - started)
+    expected = {(): 300, (("school", "100003"),): 15, (("q", "ECT 1"),): 100,
+                (("q", "ECT 1"), ("school", "100003")): 5}
+    for params, total in expected.items():
+        answer = await hub.http.get("/dashboard", headers=LEAD, params=dict(params))
         assert answer.status_code == 200
-    # the whole ASGI stack and the template; generous for a loaded CI machine
-    assert max(timings) < 0.5, timings
+        assert f"of {total}</p>" in answer.text, params
+        assert len(names(answer.text)) == min(total, 50)
 
 
 async def test_api_clients_get_problem_details_from_the_dashboard_routes(hub: Hub):
