@@ -294,3 +294,53 @@ async def test_a_thousand_rows_import_one_induction_per_save(scheduling, client)
     assert answer.json()["created"] == 1000
     print(f"1,000 rows imported in {took:.1f} s")
     assert took < 120
+
+
+async def test_ect_import_inductions_uploads_over_http(scheduling, tmp_path):
+    import asyncio
+    import threading
+
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from ect_platform.cli import app as ect
+    from ect_platform.embedded import free_port
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_api(scheduling.app, scheduling.issuer),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        await asyncio.to_thread(_wait_started, server)
+        rows = cohort(5, first_trn=3900000)
+        good = tmp_path / "cohort.csv"
+        good.write_bytes(as_csv(rows))
+        bearer = scheduling.issuer.issue("lead-1", Role.HUB_LEAD)
+        base = ["import", "inductions", "--url", f"http://127.0.0.1:{port}", "--token", bearer]
+
+        def run(*args: str):  # type: ignore[no-untyped-def]
+            return CliRunner().invoke(ect, [*base, *args])
+
+        checked = await asyncio.to_thread(run, str(good), "--dry-run")
+        assert checked.exit_code == 0, checked.output
+        assert "would record 6" in checked.output and held(scheduling, "3900000") is None
+        done = await asyncio.to_thread(run, str(good))
+        assert done.exit_code == 0 and "recorded 6" in done.output, done.output
+        rows[0]["FTE"] = "2"
+        bad = tmp_path / "bad.csv"
+        bad.write_bytes(as_csv(rows))
+        report = tmp_path / "errors.csv"
+        refused = await asyncio.to_thread(run, str(bad), "--errors-csv", str(report))
+        assert refused.exit_code == 1
+        assert "Teacher 3900000 (TRN 3900000): FTE" in refused.output
+        assert "FTE" in report.read_text()
+    finally:
+        server.should_exit = True
+        await asyncio.to_thread(thread.join, 10)
+
+
+def _wait_started(server) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
