@@ -119,6 +119,7 @@ async def test_a_hub_loads_its_cohort_and_then_its_history(scheduling, client, s
     assert answer.json() == {"rows": 300, "created": 300, "unchanged": 0, "errors": [],
                              "dry_run": False}
 
+    assert scheduling.app.school_name("100001") == "School 1", "the file names its schools"
     moved = held(scheduling, "3000001")
     assert [(p.appropriate_body_id, p.start, p.end) for p in moved.periods] == [
         ("ab-south", date(2025, 9, 1), date(2026, 4, 2)), ("ab-north", SEPTEMBER, None)]

@@ -68,6 +68,9 @@ def router(commands: Commands) -> APIRouter:
                                   may_import=lambda row: _refusal(caller, row),
                                   may_know=lambda ect: _may_know(caller, ect))
             found = plan.errors if dry_run else importer.apply(app, plan)
+            if not dry_run and not found and caller.role == Role.HUB_LEAD:
+                # naming a school is its staff's or the hub's (routes_directory), not an AB's
+                importer.name_schools(app, plan, provenance)
             result = importer.ImportResult(parsed.count, plan.created, plan.unchanged, found, dry_run)
             return result, parsed.raw_rows
 

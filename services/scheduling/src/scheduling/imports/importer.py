@@ -139,6 +139,21 @@ def apply(app: SchedulingApplication, plan: Plan) -> list[RowError]:
     return clashes
 
 
+def name_schools(app: SchedulingApplication, plan: Plan, provenance: Provenance) -> int:
+    """Give each school the file names and the platform does not yet the file's name, so the
+    screens say 'Oakwood Primary (URN 100001)' at once; a name already held is the hub's own
+    and is kept. Returns how many schools were named."""
+    named = 0
+    seen: set[str] = set()
+    for row in plan.parsed.rows:
+        if row.school_id in seen:
+            continue
+        seen.add(row.school_id)
+        if app.school_name(row.school_id) is None:
+            named += app.name_school(row.school_id, row.school_name, provenance)
+    return named
+
+
 def _same_person(rows: list[InductionRow]) -> list[RowError]:
     """Rows of one TRN must describe one teacher (the DfE matches a TRN with its date of birth)."""
     first = rows[0]
