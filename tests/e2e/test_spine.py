@@ -196,8 +196,12 @@ async def test_mail_reaches_the_local_catcher_that_make_run_starts(platform, htt
                               json={"mentor_id": mentor_id, "assigned_on": TODAY})
     assert assigned.status_code == 200
 
+    trn = (await http.get(platform.url("scheduling") + f"/ects/{ect_id}", headers=LEAD)).json()["trn"]
+    named = f"Ada Lovelace (TRN {trn})"  # people read names: the mail names the ECT, not their id
+
     def delivered() -> list:  # type: ignore[type-arg]
         return [p for p in platform.mail_dir.glob("*.eml")
-                if ect_id in p.read_text(errors="replace") and "grace@school.example" in p.read_text()]
+                if named in p.read_text(errors="replace") and "grace@school.example" in p.read_text()]
 
-    assert await eventually(delivered, within=30)
+    [mail] = await eventually(delivered, within=30)
+    assert ect_id not in mail.read_text(errors="replace")
