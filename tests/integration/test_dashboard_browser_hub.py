@@ -123,8 +123,8 @@ async def test_the_dashboard_over_a_term_and_a_half_of_history(hub: Hub, served:
 
     await page.goto(f"{served}/dashboard/abs/ab-1")
     await expect(page.get_by_role("heading", name="Outcomes and their deadlines")).to_be_visible()
-    await expect(page.get_by_role("table", name="Reviews and assessments owed to appropriate body ab-1, per school term")
-                 ).to_contain_text("2025-autumn")
+    owed = "Reviews and assessments owed to appropriate body ab-1, per school term"
+    await expect(page.get_by_role("table", name=owed)).to_contain_text("2025-autumn")
 
     # signing out ends the session: back on the sign-in page, and the dashboard is closed
     await page.get_by_role("button", name="Sign out").click()
