@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from contracts import Role
 from ect_platform import csv_safety
 from ect_platform.identity import Caller, Forbidden, Principal, allow
+from ect_platform.problems import problem
 from scheduling import access
 from scheduling.domain.induction import Induction
 from scheduling.imports import importer
@@ -88,6 +89,15 @@ def router(commands: Commands) -> APIRouter:
             return Response(errors_csv(raw, result.errors), status_code=code,
                             media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": 'attachment; filename="import-errors.csv"'})
+        if code >= 400:
+            # a problem document like every other refusal, the counts and row errors
+            # as its extension members
+            first = result.errors[0]
+            where = (f"row {first.row}, {first.name} (TRN {first.trn}), {first.field}" if first.row
+                     else first.field)
+            detail = (f"{len(result.errors)} error(s), nothing was recorded; the first, {where}: "
+                      f"{first.reason}")
+            return problem(code, "Import refused", detail, kind="import-refused", **result.as_dict())
         return JSONResponse(result.as_dict(), status_code=code)
 
     return routes
