@@ -28,6 +28,10 @@ from ect_platform.embedded import EmbeddedKafka, EmbeddedPostgres
 from ect_platform.identity import TokenIssuer
 
 JWT_SECRET = "test-secret-" + uuid.uuid4().hex
+# The key the stored logs are chained with: every service settings object built in a test
+# reads it from the environment, as a deployed service does.
+CHAIN_KEY = uuid.uuid4().hex + uuid.uuid4().hex
+os.environ.setdefault("CHAIN_KEY", CHAIN_KEY)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ def platform(embedded_stack) -> Iterator[Platform]:  # type: ignore[no-untyped-d
         KAFKA_TOPIC_PREFIX=f"e2e{uuid.uuid4().hex[:8]}.",
         JWT_SECRET=JWT_SECRET,
         KAFKA_SESSION_TIMEOUT_MS="2000",
+        CHAIN_CHECKPOINT_SECONDS="1",  # so a test sees the logs' heads anchored within seconds
         # the webhook receivers are plain http on loopback, which production refuses
         NOTIFICATIONS_WEBHOOK_REQUIRE_HTTPS="false",
         NOTIFICATIONS_WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8",

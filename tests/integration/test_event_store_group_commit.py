@@ -12,10 +12,12 @@ import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from ect_platform import chain
+from ect_platform.chain import ChainKey
 from ect_platform.database import ensure_schema
 from ect_platform.event_store import GroupCommitRecorder
 from scheduling.bootstrap import build_application
 from scheduling.settings import SchedulingSettings
+from tests.conftest import CHAIN_KEY
 from tests.unit.scheduling_fixtures import START, Clock, ect_details, provenance
 
 pytestmark = pytest.mark.integration
@@ -28,7 +30,9 @@ async def app(database_url):  # type: ignore[no-untyped-def]
     await ensure_schema(database_url, settings.db_schema)
     application = build_application(settings)
     conn = await asyncpg.connect(database_url)
-    await chain.install(conn, settings.db_schema, application.recorder.events_table_name)
+    await chain.install(conn, chain.event_log(settings.db_schema,
+                                              application.recorder.events_table_name),
+                        settings.chain())
     await conn.close()
     yield application
     application.close()
@@ -109,6 +113,7 @@ async def test_concurrent_commands_on_one_app_lose_nothing_and_keep_the_chain(ap
     assert again == (outcomes[0][0], False), "the same request is recorded once"  # type: ignore[index]
 
     conn = await asyncpg.connect(database_url)
-    verdict = await chain.verify(conn, "scheduling", app.recorder.events_table_name)
+    verdict = await chain.verify(conn, chain.event_log("scheduling", app.recorder.events_table_name),
+                                 ChainKey.from_text(CHAIN_KEY))
     await conn.close()
     assert verdict.intact and verdict.checked == 3 * 2 + 36

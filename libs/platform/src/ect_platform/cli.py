@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -22,15 +21,9 @@ STATE_DIR = Path(os.environ.get("ECT_STATE_DIR", ".ect"))
 
 def jwt_secret() -> str:
     """JWT_SECRET if set; otherwise a development secret kept in the state directory."""
-    configured = os.environ.get("JWT_SECRET")
-    if configured:
-        return configured
-    path = STATE_DIR / "jwt-secret"
-    if not path.exists():
-        STATE_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    from ect_platform.supervisor import development_secret
+
+    return os.environ.get("JWT_SECRET") or development_secret(STATE_DIR / "jwt-secret")
 
 
 @app.command()
@@ -59,6 +52,7 @@ def up(
     (STATE_DIR / "platform.json").write_text(json.dumps({
         "database_url": platform.database_url, "kafka_bootstrap_servers": platform.bootstrap_servers,
         "kafka_topic_prefix": env.get("KAFKA_TOPIC_PREFIX", ""),
+        "chain_checkpoint_dir": platform.env["CHAIN_CHECKPOINT_DIR"],
     }))
     if demo:
         from datetime import datetime
@@ -113,7 +107,8 @@ def _running() -> dict[str, str]:
     state = STATE_DIR / "platform.json"
     if state.exists():
         found.update(json.loads(state.read_text()))
-    for key in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_TOPIC_PREFIX"):
+    for key in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_TOPIC_PREFIX",
+                "CHAIN_CHECKPOINT_DIR"):
         if os.environ.get(key):
             found[key.lower()] = os.environ[key]
     if "kafka_bootstrap_servers" not in found:
@@ -299,9 +294,6 @@ def import_inductions(
 audit = typer.Typer(help="For auditors: the tamper evidence of the event logs.")
 app.add_typer(audit, name="audit")
 
-EVENT_LOGS = {"scheduling": "scheduling_events", "reporting": "reporting_events"}
-
-
 @audit.command("history")
 def audit_history(
     ect_id: str = typer.Argument(..., help="The ECT's id."),
@@ -338,38 +330,68 @@ def audit_history(
 
 @audit.command("verify")
 def audit_verify() -> None:
-    """Walk each service's hash-chained event log; name the first altered, removed or reordered record."""
+    """Walk every hash-chained log (both event stores, the audit trail, notifications' outbox)
+    under the chain key and against its signed checkpoints; name the first record altered,
+    removed, reordered or inserted around the trigger, and newest records removed."""
     import asyncio
 
     import asyncpg
 
     from ect_platform import chain
+    from ect_platform.checkpoint import CheckpointBook, CheckpointError
+    from ect_platform.supervisor import development_secret
 
     running = _running()
     if "database_url" not in running:
         raise typer.BadParameter("set DATABASE_URL, or run `ect up`")
+    secret = os.environ.get("CHAIN_KEY") or (
+        development_secret(STATE_DIR / "chain-key") if (STATE_DIR / "chain-key").exists() else None)
+    if not secret:
+        raise typer.BadParameter("set CHAIN_KEY to the key the services seal the logs with")
+    try:
+        key = chain.ChainKey.from_text(secret)
+    except chain.ChainKeyError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    directory = running.get("chain_checkpoint_dir")
+    book = CheckpointBook(Path(directory), key) if directory else None
+    logs = [chain.event_log("scheduling", "scheduling_events"),
+            chain.event_log("reporting", "reporting_events"),
+            chain.audit_trail_log("reporting"), chain.outbox_log("notifications")]
 
-    async def go() -> dict[str, chain.Verdict]:
+    async def go() -> list[tuple[chain.Log, chain.Verdict | str, int]]:
         conn = await asyncpg.connect(running["database_url"])
-        verdicts = {}
+        found: list[tuple[chain.Log, chain.Verdict | str, int]] = []
         try:
-            for service, table in EVENT_LOGS.items():
+            for log in logs:
                 try:
-                    verdicts[service] = await chain.verify(conn, service, table)
-                except asyncpg.UndefinedTableError:
-                    typer.echo(f"{service}: no event log yet")
-            return verdicts
+                    anchors = book.anchors(log.name) if book else []
+                except CheckpointError as exc:
+                    found.append((log, f"BROKEN: {exc}", 0))
+                    continue
+                try:
+                    found.append((log, await chain.verify(conn, log, key, anchors), len(anchors)))
+                except (asyncpg.UndefinedTableError, asyncpg.UndefinedColumnError):
+                    found.append((log, "not chained yet (the service has not started here)", 0))
+            return found
         finally:
             await conn.close()
 
     broken = False
-    for service, verdict in asyncio.run(go()).items():
-        if verdict.intact:
+    if book is None:
+        typer.echo("no CHAIN_CHECKPOINT_DIR: the chains are checked, but without checkpoints "
+                   "the removal of their newest records cannot be seen")
+    for log, verdict, anchors in asyncio.run(go()):
+        if isinstance(verdict, str):
+            broken = broken or verdict.startswith("BROKEN")
+            typer.echo(f"{log.name}: {verdict}")
+        elif verdict.intact:
             head = verdict.head.hex() if verdict.head else "(empty)"
-            typer.echo(f"{service}: intact, {verdict.checked} records, head {head}")
+            anchored = (f", {anchors} checkpoint(s), the newest at record {verdict.anchored_at}"
+                        if anchors else ", no checkpoint yet")
+            typer.echo(f"{log.name}: intact, {verdict.checked} records, head {head}{anchored}")
         else:
             broken = True
-            typer.echo(f"{service}: BROKEN after {verdict.checked} good records: {verdict.problem}")
+            typer.echo(f"{log.name}: BROKEN after {verdict.checked} good records: {verdict.problem}")
     raise typer.Exit(1 if broken else 0)
 
 

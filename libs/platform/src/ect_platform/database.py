@@ -12,6 +12,8 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import asyncpg
 
+from ect_platform.chain import ChainKey
+
 # The URL's TLS parameters, and the libpq environment variable each is also read from.
 TLS_PARAMETERS = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT",
                   "sslkey": "PGSSLKEY", "sslcrl": "PGSSLCRL"}
@@ -75,14 +77,16 @@ class PostgresLocation:
         }
 
 
-async def create_pool(url: str, schema: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
-    """A pool whose connections resolve unqualified names in the service's schema first."""
-    pool = await asyncpg.create_pool(
-        url,
-        min_size=min_size,
-        max_size=max_size,
-        server_settings={"search_path": f"{schema},public"},
-    )
+async def create_pool(url: str, schema: str, *, min_size: int = 1, max_size: int = 10,
+                      chain_key: ChainKey | None = None) -> asyncpg.Pool:
+    """A pool whose connections resolve unqualified names in the service's schema first and,
+    given the chain key, may write to its hash-chained tables (the key goes in each session's
+    start-up settings, which outlive asyncpg's reset of a released connection)."""
+    settings = {"search_path": f"{schema},public"}
+    if chain_key is not None:
+        settings.update(chain_key.server_settings())
+    pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size,
+                                     server_settings=settings)
     assert pool is not None
     return pool
 

@@ -16,6 +16,10 @@ shorten and share that hold:
   its events has committed, with its own notification ids, so "stored before answered"
   holds for each of them.
 
+The table is hash-chained under a key the database never stores (``ect_platform.chain``):
+every transaction that inserts hands the server the key for that transaction alone, right
+after it takes the table lock, so both this recorder's path and eventsourcing's own carry it.
+
 Optimistic concurrency is unchanged: a version already taken makes the INSERT fail on the
 table's unique key. When a shared transaction fails that way, its writers are committed one
 transaction each, so only the writers whose versions clash get ``IntegrityError`` (and the
@@ -36,6 +40,8 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.pq import TransactionStatus
 from psycopg.sql import SQL
+
+from ect_platform.chain import ChainKey
 
 TOPIC = f"{__name__}:GroupCommitRecorder"
 """Give this as eventsourcing's ``APPLICATION_RECORDER_TOPIC`` to use the recorder."""
@@ -62,6 +68,16 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         self._queue: list[_Writer] = []
         self._in_flight = False
         self._turn = threading.Condition(threading.Lock())
+        self.chain_key: ChainKey | None = None
+
+    def seal_with(self, key: ChainKey) -> None:
+        """The key this process's inserts are chained with (without it the trigger refuses)."""
+        self.chain_key = key
+
+    def _lock_table(self, curs: Any) -> None:
+        super()._lock_table(curs)
+        if self.chain_key is not None:
+            curs.execute(SQL(ChainKey.SET_LOCAL), self.chain_key.set_local_parameters())
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
                       ) -> Sequence[int] | None:

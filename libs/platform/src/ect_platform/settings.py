@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from ect_platform.chain import ChainKey, ChainKeyError
 from ect_platform.identity import MAX_LIFETIME_SECONDS, IdentityProvider, TokenIssuer
 from ect_platform.kafka_security import KafkaConnection, KafkaSecuritySettings
 
@@ -43,6 +45,16 @@ class PlatformSettings(KafkaSecuritySettings):
         "for its old membership to expire, so tests and `ect up` use less",
     )
     host: str = Field(default="127.0.0.1", validation_alias="BIND_HOST")
+    chain_key: SecretStr | None = Field(
+        default=None, description="The key the stored logs' hash chain is sealed with "
+        "(HMAC-SHA-256), at least 32 bytes, e.g. `openssl rand -hex 32`. Kept outside the database: "
+        "every service that writes a chained log needs it, and so does `ect audit verify`")
+    chain_checkpoint_dir: Path | None = Field(
+        default=None, description="Where signed checkpoints of each chained log's head are "
+        "appended, outside PostgreSQL (storage the database's administrators cannot rewrite); "
+        "unset, none are kept and removing the newest records goes unnoticed")
+    chain_checkpoint_seconds: float = Field(
+        default=60.0, gt=0, description="How often each service checkpoints its logs' heads")
 
     def kafka(self) -> KafkaConnection:
         """What this process's Kafka clients are built from (ect_platform.kafka_security)."""
@@ -57,6 +69,13 @@ class PlatformSettings(KafkaSecuritySettings):
             raise ValueError("JWT_ACCEPT_HS256=false needs JWT_JWKS_URL: otherwise no token at all "
                              "would be accepted")
         return self
+
+    def chain(self) -> ChainKey:
+        """The chain key; a process that writes a chained log cannot start without it."""
+        if self.chain_key is None:
+            raise ChainKeyError("CHAIN_KEY is not set: the stored logs are hash-chained under a key "
+                                "kept outside the database (`ect up` makes one for development)")
+        return ChainKey.from_text(self.chain_key.get_secret_value())
 
     def token_issuer(self) -> TokenIssuer:
         """The issuer that verifies this process's bearer tokens; refuses a weak JWT_SECRET."""

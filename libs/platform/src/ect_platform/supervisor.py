@@ -7,6 +7,7 @@ then one process per service, each running its API and its relay and consumers.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import signal
 import subprocess
 import sys
@@ -19,6 +20,16 @@ import httpx
 
 from ect_platform.database import ensure_database
 from ect_platform.embedded import EmbeddedKafka, EmbeddedPostgres, port_is_open
+
+
+def development_secret(path: Path) -> str:
+    """A secret kept in the state directory, made on first use (development only: production
+    sets JWT_SECRET and CHAIN_KEY from its secret store)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 @dataclass(frozen=True)
@@ -132,6 +143,10 @@ def start_platform(
             **{s.port_variable: str(chosen[s.name]) for s in SERVICES},
         )
         platform.log_dir = log_dir
+        # The chain key stays outside PostgreSQL (here: beside its data directory, for
+        # development), and so do the signed checkpoints of the logs' heads.
+        platform.env.setdefault("CHAIN_KEY", development_secret(state_dir / "chain-key"))
+        platform.env.setdefault("CHAIN_CHECKPOINT_DIR", str(state_dir / "checkpoints"))
         # `ect up` runs a development platform on this machine: webhooks to a receiver here (plain
         # http on loopback) are allowed unless the environment says otherwise; production's
         # settings (https, global addresses only) are the services' own defaults

@@ -15,13 +15,14 @@ from faststream.kafka import KafkaBroker
 
 from contracts import EventEnvelope
 from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
-from ect_platform import kafka_security
+from ect_platform import chain, checkpoint, kafka_security
 from ect_platform.database import create_pool, ensure_schema
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
 from ect_platform.inbox import INBOX_DDL, ProjectionConsumer, subscribe
 from ect_platform.kafka import ensure_topics, make_producer
 from ect_platform.relay import PositionStore, Relay
+from ect_platform.runtime import Loop
 from notifications import recipients
 from notifications.adapters import webhook
 from notifications.adapters.email import SmtpChannel, SmtpSettings
@@ -49,6 +50,7 @@ class Notifications:
     producer: AIOKafkaProducer
     http: httpx.AsyncClient
     clock: Clock
+    checkpoints: list[Loop]  # signed anchors of the outbox's head, beside its relay
 
     async def close(self) -> None:
         await self.producer.stop()
@@ -114,8 +116,14 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
     # The other topics belong to other services, but this one may start first; creating them
     # (idempotently) means the consumer group is assigned their partitions from the start.
     await ensure_topics(settings.kafka(), [SCHEDULING, REPORTING, NOTIFICATIONS], prefix)
-    pool = await create_pool(settings.database_url, settings.db_schema)
+    key = settings.chain()  # the outbox is hash-chained: nothing could be recorded without it
+    pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key)
     await setup_schema(pool)
+    outbox_log = chain.outbox_log(settings.db_schema)
+    async with pool.acquire() as conn:
+        await chain.install(conn, outbox_log, key)
+    checkpoints = checkpoint.keepers(settings.chain_checkpoint_dir, key, pool, [outbox_log],
+                                     settings.chain_checkpoint_seconds)
 
     producer = make_producer(settings.kafka())
     await producer.start()
@@ -153,4 +161,4 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
               session_timeout_ms=settings.kafka_session_timeout_ms)
     return Notifications(settings, pool, consumer, broker,
                          settings.token_issuer(), scheduler, delivery,
-                         relay, producer, http, clock)
+                         relay, producer, http, clock, checkpoints)

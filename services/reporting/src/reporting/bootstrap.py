@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
-from ect_platform import chain, kafka_security
+from ect_platform import chain, checkpoint, event_store, kafka_security
 from ect_platform.database import PostgresLocation, create_pool, ensure_schema
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
@@ -19,6 +19,7 @@ from ect_platform.inbox import subscribe
 from ect_platform.kafka import ensure_topics, make_producer
 from ect_platform.outbox import notification_reader
 from ect_platform.relay import PositionStore, Relay
+from ect_platform.runtime import Loop
 from reporting.application import ReportingApplication, today_in_england
 from reporting.integration.outbound import to_integration_event
 from reporting.projections import consumer as projections
@@ -38,6 +39,7 @@ class Reporting:
     projections: ReportingProjections
     broker: KafkaBroker
     issuer: TokenIssuer
+    checkpoints: list[Loop]  # signed anchors of the event log's and audit trail's heads
 
     async def close(self) -> None:
         await self.producer.stop()
@@ -51,20 +53,31 @@ def build_application(settings: ReportingSettings,
     location.use_tls_for_event_stores()  # sslmode and the like, which eventsourcing cannot pass
     env = location.eventsourcing_env(settings.db_schema)
     env["CREATE_TABLE"] = "y"
-    return ReportingApplication(env=env, clock=clock)
+    # scheduling's recorder: one round trip per save, and it hands the chain key to each insert
+    env["APPLICATION_RECORDER_TOPIC"] = event_store.TOPIC
+    app = ReportingApplication(env=env, clock=clock)
+    if settings.chain_key is not None:  # bootstrap insists on it; a bare test store may go without
+        app.recorder.seal_with(settings.chain())  # type: ignore[attr-defined]
+    return app
 
 
 async def bootstrap(settings: ReportingSettings,
                     clock: Callable[[], date] = today_in_england) -> Reporting:
     prefix = settings.kafka_topic_prefix
+    key = settings.chain()  # before anything starts: without it nothing could be stored
     await ensure_schema(settings.database_url, settings.db_schema)
     await ensure_topics(settings.kafka(), [SCHEDULING, REPORTING, NOTIFICATIONS],
                         prefix)
     app = build_application(settings, clock)
-    pool = await create_pool(settings.database_url, settings.db_schema)
+    pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key)
+    logs = [chain.event_log(settings.db_schema, app.recorder.events_table_name),  # type: ignore[attr-defined]
+            chain.audit_trail_log(settings.db_schema)]
     async with pool.acquire() as conn:
         await projections.setup(conn)
-        await chain.install(conn, settings.db_schema, app.recorder.events_table_name)  # type: ignore[attr-defined]
+        for log in logs:
+            await chain.install(conn, log, key)
+    checkpoints = checkpoint.keepers(settings.chain_checkpoint_dir, key, pool, logs,
+                                     settings.chain_checkpoint_seconds)
     producer = make_producer(settings.kafka())
     await producer.start()
     positions = PositionStore(pool, relay_name="reporting")
@@ -83,4 +96,4 @@ async def bootstrap(settings: ReportingSettings,
               group_id=prefix + settings.consumer_group,
               session_timeout_ms=settings.kafka_session_timeout_ms)
     return Reporting(settings, app, pool, producer, relay, consumer, read_models, broker,
-                     settings.token_issuer())
+                     settings.token_issuer(), checkpoints)

@@ -7,6 +7,7 @@ consumer, into a schema of its own, with the same projection code; then, holding
 tables' locks for a moment, it catches up with whatever arrived meanwhile and swaps the
 tables in one transaction. Readers wait for the swap; they never see a half-built table.
 
+The audit trail is kept as it is (hash-chained, checkpointed): a replay never drops it.
 A rebuild never replaces more history than it read: a topic that does not start at offset 0
 (retention dropped its start) is refused, and under the lock a rebuild whose inbox or audit
 trail holds fewer events than the live one's (the broker lost messages the live consumer had
@@ -35,8 +36,11 @@ class ReplayRefusedError(RuntimeError):
     """The topics hold less history than the live projections were built from."""
 
 
-# Every table the consumer writes: all rebuilt and swapped together.
-TABLES = ("inbox", "audit_trail", "facts", "projection_backlog", "entitlement", "entitlement_terms",
+# Every table the consumer writes but the audit trail: all rebuilt and swapped together. The
+# audit trail is never replaced: it is the hash-chained record of what was published, in the
+# order it arrived, and its checkpoints anchor that chain. The rebuild fills one of its own
+# only to prove it read as much history as the live one holds.
+TABLES = ("inbox", "facts", "projection_backlog", "entitlement", "entitlement_terms",
           "ab_submissions", "ab_outcomes", "ab_periods")
 
 
@@ -93,7 +97,7 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
         if cut and not accept_missing_start:
             raise ReplayRefusedError(
                 "the topics no longer hold their whole history (" + "; ".join(cut) + "): a rebuild "
-                "would replace the projections and the audit trail with part of it. Republish from "
+                "would replace the projections with part of it. Republish from "
                 "the event stores (ect relay republish --from 1), then replay with that accepted")
         await reader.seek_to_beginning(*partitions)
         read = await _catch_up(reader, consumer, group, partitions, 0, progress, until_quiet=True)
@@ -102,7 +106,8 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
         try:
             async with live_pool.acquire() as conn, conn.transaction():
                 # Readers and the live consumer wait from here to the commit.
-                await conn.execute("LOCK TABLE " + ", ".join(f'"{live}"."{t}"' for t in TABLES)
+                await conn.execute("LOCK TABLE " + ", ".join(f'"{live}"."{t}"'
+                                                             for t in (*TABLES, "audit_trail"))
                                    + " IN ACCESS EXCLUSIVE MODE")
                 read = await _catch_up(reader, consumer, group, partitions, read, progress,
                                        until_quiet=False)

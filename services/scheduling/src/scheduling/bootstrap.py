@@ -9,7 +9,7 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from contracts.topics import REPORTING, SCHEDULING
-from ect_platform import chain, event_store, kafka_security
+from ect_platform import chain, checkpoint, event_store, kafka_security
 from ect_platform.database import PostgresLocation, create_pool, ensure_schema
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
@@ -17,6 +17,7 @@ from ect_platform.inbox import subscribe
 from ect_platform.kafka import ensure_topics, make_producer
 from ect_platform.outbox import notification_reader
 from ect_platform.relay import PositionStore, Relay
+from ect_platform.runtime import Loop
 from scheduling.application import SchedulingApplication
 from scheduling.domain.mentor_policy import MentorPolicy
 from scheduling.integration.inbound import InboundFacts
@@ -34,6 +35,7 @@ class Scheduling:
     broker: KafkaBroker  # inbound facts from other services (the AB's outcome)
     inbound: InboundFacts
     issuer: TokenIssuer
+    checkpoints: list[Loop]  # signed anchors of the event log's head, beside the relay
 
     async def close(self) -> None:
         await self.producer.stop()
@@ -54,19 +56,26 @@ def build_application(settings: SchedulingSettings) -> SchedulingApplication:
     # Concurrent commands share one transaction (one table lock, one WAL flush) and each
     # transaction is one round trip; see ect_platform.event_store.
     env["APPLICATION_RECORDER_TOPIC"] = event_store.TOPIC
-    return SchedulingApplication(
+    app = SchedulingApplication(
         env=env, policy=MentorPolicy(min_years_teaching=settings.mentor_min_years_teaching)
     )
+    if settings.chain_key is not None:  # bootstrap insists on it; a bare test store may go without
+        app.recorder.seal_with(settings.chain())  # type: ignore[attr-defined]
+    return app
 
 
 async def bootstrap(settings: SchedulingSettings) -> Scheduling:
+    key = settings.chain()  # before anything starts: without it nothing could be stored
     await ensure_schema(settings.database_url, settings.db_schema)
     await ensure_topics(settings.kafka(), [SCHEDULING, REPORTING],
                         settings.kafka_topic_prefix)
     app = build_application(settings)
-    pool = await create_pool(settings.database_url, settings.db_schema)
+    pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key)
+    events = chain.event_log(settings.db_schema, app.recorder.events_table_name)  # type: ignore[attr-defined]
     async with pool.acquire() as conn:
-        await chain.install(conn, settings.db_schema, app.recorder.events_table_name)  # type: ignore[attr-defined]
+        await chain.install(conn, events, key)
+    checkpoints = checkpoint.keepers(settings.chain_checkpoint_dir, key, pool, [events],
+                                     settings.chain_checkpoint_seconds)
     producer = make_producer(settings.kafka())
     await producer.start()
     positions = PositionStore(pool, relay_name="scheduling")
@@ -84,4 +93,4 @@ async def bootstrap(settings: SchedulingSettings) -> Scheduling:
               group_id=prefix + settings.inbound_consumer_group,
               session_timeout_ms=settings.kafka_session_timeout_ms)
     return Scheduling(settings, app, pool, producer, relay, broker, inbound,
-                      settings.token_issuer())
+                      settings.token_issuer(), checkpoints)

@@ -74,7 +74,7 @@ async def _run(part: Part) -> None:
         if part in (Part.ALL, Part.SCHEDULER):
             loops.append(lambda stop: service.scheduler.run(stop, on_recorded=service.delivery.nudge))
         if part in (Part.ALL, Part.DELIVERY):
-            loops += [service.delivery.run, service.relay.run]
+            loops += [service.delivery.run, service.relay.run, *service.checkpoints]
         await serve(api, settings.host, settings.port, loops)
     finally:
         await service.close()

@@ -105,7 +105,7 @@ async def _run(part: Part) -> None:
                              on_commit=service.relay.nudge, readiness=readiness)
         loops: list[Loop] = []
         if part in (Part.ALL, Part.RELAY):
-            loops.append(service.relay.run)
+            loops += [service.relay.run, *service.checkpoints]
         if part in (Part.ALL, Part.CONSUMER):
             loops.append(broker_loop(service.broker))
             loops.append(refresh_loop(service))

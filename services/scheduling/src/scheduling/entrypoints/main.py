@@ -41,7 +41,7 @@ async def _run(role: Role) -> None:
                              readiness=readiness_checks(service.pool, service.producer))
         loops: list[Loop] = []
         if role in (Role.ALL, Role.RELAY):
-            loops.append(service.relay.run)
+            loops += [service.relay.run, *service.checkpoints]
         if role in (Role.ALL, Role.CONSUMER):
             loops.append(broker_loop(service.broker))
         await serve(api, settings.host, settings.port, loops)
