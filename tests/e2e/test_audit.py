@@ -84,3 +84,22 @@ async def test_ect_audit_history_prints_the_same_trail_as_a_table(platform, http
 
     text = await eventually(printed)
     assert "ab-1 (appropriate_body)" in text
+
+
+async def test_the_services_run_as_a_role_that_owns_no_chained_table(platform, http):
+    import asyncpg
+
+    await register_ect(http, platform)
+    conn = await asyncpg.connect(platform.database_url)
+    try:
+        users = {r[0] for r in await conn.fetch(
+            "SELECT usename FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()")}
+        assert users == {"ect_service"}, users  # every service connection, none as the owner
+        owners = {r["tablename"]: r["tableowner"] for r in await conn.fetch(
+            "SELECT tablename, tableowner FROM pg_tables WHERE (schemaname, tablename) IN "
+            "(('scheduling', 'scheduling_events'), ('reporting', 'reporting_events'), "
+            "('reporting', 'audit_trail'), ('notifications', 'outbox'))")}
+        assert len(owners) == 4 and "ect_service" not in owners.values(), owners
+    finally:
+        await conn.close()

@@ -6,6 +6,7 @@ found and named; a session without the key cannot write at all."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import uuid
 from datetime import UTC, date, datetime
@@ -16,7 +17,7 @@ import pytest
 from ect_platform import audit_trail, chain
 from ect_platform.chain import ChainKey, ChainKeyError
 from ect_platform.checkpoint import CheckpointBook, CheckpointError, take
-from ect_platform.database import create_pool
+from ect_platform.database import PostgresLocation, create_pool
 from scheduling.bootstrap import bootstrap
 from scheduling.settings import SchedulingSettings
 from tests.conftest import CHAIN_KEY
@@ -224,3 +225,54 @@ async def test_the_audit_trail_is_chained_in_the_order_its_writers_commit(databa
             assert "altered" in (await chain.verify(c, log, KEY)).problem
     finally:
         await pool.close()
+
+
+@pytest.fixture
+async def service_role(database_url):  # type: ignore[no-untyped-def]
+    """A login role of the services' own, as production runs them (the suite's server trusts
+    local logins); dropped with everything it made afterwards."""
+    role = f"ect_service_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(database_url)
+    await admin.execute(f"CREATE ROLE {role} LOGIN")
+    yield role, dataclasses.replace(PostgresLocation.from_url(database_url), user=role).url()
+    await admin.execute(f"REASSIGN OWNED BY {role} TO current_user")
+    await admin.execute(f"DROP OWNED BY {role}")
+    await admin.execute(f"DROP ROLE {role}")
+    await admin.close()
+
+
+async def test_the_services_own_role_can_neither_silence_nor_change_the_chain(
+        stack, database_url, topic_prefix, service_role):
+    role, service_url = service_role
+    service = await bootstrap(settings_for(service_url, stack, topic_prefix,
+                                           database_owner_url=database_url))
+    try:
+        service.app.today = Clock(START)
+        service.app.register_ect(provenance=provenance(), **ect_details(trn="3300003"))
+        as_service = await asyncpg.connect(service_url)
+        try:
+            assert await as_service.fetchval("SELECT current_user") == role
+            table = f"scheduling.{TABLE}"
+            for statement in (f"ALTER TABLE {table} DISABLE TRIGGER chain_events",
+                              f"DROP TRIGGER chain_events ON {table}",
+                              f"ALTER TABLE {table} DISABLE TRIGGER ALL",
+                              "SET session_replication_role = replica",
+                              f"DELETE FROM {table}", f"TRUNCATE {table}"):
+                with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                    await as_service.execute(statement)
+            # UPDATE is granted only because the writers' exclusive lock needs it; the guard refuses it
+            with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
+                await as_service.execute(f"UPDATE {table} SET state = state")
+        finally:
+            await as_service.close()
+        owner = await asyncpg.connect(database_url)
+        try:
+            assert await owner.fetchval(
+                "SELECT tableowner FROM pg_tables WHERE schemaname = 'scheduling' AND tablename = $1",
+                TABLE) != role
+            verdict = await chain.verify(owner, LOG, KEY)
+            assert verdict.intact and verdict.checked == 2  # the registration and the TRN index
+        finally:
+            await owner.close()
+    finally:
+        await service.close()

@@ -49,7 +49,11 @@ COLUMNS = ("event_id", "ect_id", "aggregate_id", "aggregate_version", "source", 
 
 
 async def setup(conn: asyncpg.Connection) -> None:
-    await conn.execute(DDL)
+    # Made once: where a separate role owns the chained tables (ect_platform.ownership) it made
+    # this one, and the service's own role may not so much as add an index to it.
+    if await conn.fetchval("SELECT to_regclass(quote_ident(current_schema()) || '.audit_trail')"
+                           ) is None:
+        await conn.execute(DDL)
 
 
 async def apply(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> None:

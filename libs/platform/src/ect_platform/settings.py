@@ -19,6 +19,11 @@ class PlatformSettings(KafkaSecuritySettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     database_url: str = Field(description="postgresql:// URL of the platform's database")
+    database_owner_url: str | None = Field(
+        default=None, description="postgresql:// URL, on the same database, of the role that owns "
+        "the schemas and the hash-chained tables. Set, the service creates them as that role and "
+        "runs as DATABASE_URL's role, which can then neither disable nor drop the chain's "
+        "triggers (ect_platform.ownership)")
     kafka_bootstrap_servers: str = Field(description="host:port[,host:port] of the Kafka brokers")
     jwt_secret: SecretStr = Field(
         description="HMAC secret that signs and verifies bearer tokens; at least 32 bytes "

@@ -20,6 +20,7 @@ import httpx
 
 from ect_platform.database import ensure_database
 from ect_platform.embedded import EmbeddedKafka, EmbeddedPostgres, port_is_open
+from ect_platform.ownership import development_service_role
 
 
 def development_secret(path: Path) -> str:
@@ -136,8 +137,12 @@ def start_platform(
                     f"port {chosen[spec.name]} for {spec.name} is taken; set {spec.port_variable}"
                 )
         platform.env = dict(env)
+        service_url = None
+        if "DATABASE_OWNER_URL" not in env:  # the services run as a role that owns no chained table
+            service_url = asyncio.run(development_service_role(database_url))
         platform.env.update(
-            DATABASE_URL=database_url,
+            DATABASE_URL=service_url or database_url,
+            **({"DATABASE_OWNER_URL": database_url} if service_url else {}),
             KAFKA_BOOTSTRAP_SERVERS=bootstrap,
             JWT_SECRET=env["JWT_SECRET"],
             **{s.port_variable: str(chosen[s.name]) for s in SERVICES},

@@ -15,7 +15,7 @@ from faststream.kafka import KafkaBroker
 
 from contracts import EventEnvelope
 from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
-from ect_platform import chain, checkpoint, kafka_security
+from ect_platform import chain, checkpoint, kafka_security, ownership
 from ect_platform.database import create_pool, ensure_schema
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
@@ -112,16 +112,15 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
     clock = clock or SystemClock()
     policy = settings.policy()
     prefix = settings.kafka_topic_prefix
-    await ensure_schema(settings.database_url, settings.db_schema)
     # The other topics belong to other services, but this one may start first; creating them
     # (idempotently) means the consumer group is assigned their partitions from the start.
     await ensure_topics(settings.kafka(), [SCHEDULING, REPORTING, NOTIFICATIONS], prefix)
     key = settings.chain()  # the outbox is hash-chained: nothing could be recorded without it
+    outbox_log = chain.outbox_log(settings.db_schema)
+    await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,
+                            [outbox_log], key, outbox.setup)
     pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key)
     await setup_schema(pool)
-    outbox_log = chain.outbox_log(settings.db_schema)
-    async with pool.acquire() as conn:
-        await chain.install(conn, outbox_log, key)
     checkpoints = checkpoint.keepers(settings.chain_checkpoint_dir, key, pool, [outbox_log],
                                      settings.chain_checkpoint_seconds)
 

@@ -11,8 +11,8 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
-from ect_platform import chain, checkpoint, event_store, kafka_security
-from ect_platform.database import PostgresLocation, create_pool, ensure_schema
+from ect_platform import audit_trail, chain, checkpoint, event_store, kafka_security, ownership
+from ect_platform.database import PostgresLocation, create_pool
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
 from ect_platform.inbox import subscribe
@@ -52,7 +52,8 @@ def build_application(settings: ReportingSettings,
     location = PostgresLocation.from_url(settings.database_url)
     location.use_tls_for_event_stores()  # sslmode and the like, which eventsourcing cannot pass
     env = location.eventsourcing_env(settings.db_schema)
-    env["CREATE_TABLE"] = "y"
+    # with a separate owner, the owner created the events table (ect_platform.ownership)
+    env["CREATE_TABLE"] = "n" if settings.database_owner_url else "y"
     # scheduling's recorder: one round trip per save, and it hands the chain key to each insert
     env["APPLICATION_RECORDER_TOPIC"] = event_store.TOPIC
     app = ReportingApplication(env=env, clock=clock)
@@ -61,21 +62,31 @@ def build_application(settings: ReportingSettings,
     return app
 
 
+EVENTS_TABLE = f"{ReportingApplication.name}_events"  # as eventsourcing names it
+
+
 async def bootstrap(settings: ReportingSettings,
                     clock: Callable[[], date] = today_in_england) -> Reporting:
     prefix = settings.kafka_topic_prefix
     key = settings.chain()  # before anything starts: without it nothing could be stored
-    await ensure_schema(settings.database_url, settings.db_schema)
     await ensure_topics(settings.kafka(), [SCHEDULING, REPORTING, NOTIFICATIONS],
                         prefix)
+    logs = [chain.event_log(settings.db_schema, EVENTS_TABLE),
+            chain.audit_trail_log(settings.db_schema)]
+
+    async def create_chained_tables(conn: asyncpg.Connection) -> None:
+        owner = settings.database_owner_url
+        creator = settings.model_copy(update={"database_url": owner, "database_owner_url": None}
+                                      ) if owner else settings
+        build_application(creator, clock).close()  # eventsourcing creates its events table
+        await audit_trail.setup(conn)
+
+    await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,
+                            logs, key, create_chained_tables)
     app = build_application(settings, clock)
     pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key)
-    logs = [chain.event_log(settings.db_schema, app.recorder.events_table_name),  # type: ignore[attr-defined]
-            chain.audit_trail_log(settings.db_schema)]
     async with pool.acquire() as conn:
         await projections.setup(conn)
-        for log in logs:
-            await chain.install(conn, log, key)
     checkpoints = checkpoint.keepers(settings.chain_checkpoint_dir, key, pool, logs,
                                      settings.chain_checkpoint_seconds)
     producer = make_producer(settings.kafka())

@@ -114,8 +114,14 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
                 await consumer.drain()
                 await _refuse_if_shorter(conn, live, rebuild)
                 for table in TABLES:
+                    # the rebuilt table gets the live one's owner: a replay run as the database's
+                    # owner must not leave the service's own role locked out of its projections
+                    owner = await conn.fetchval(
+                        "SELECT quote_ident(tableowner) FROM pg_tables WHERE schemaname = $1 "
+                        "AND tablename = $2", live, table)
                     await conn.execute(f'DROP TABLE "{live}"."{table}"')
                     await conn.execute(f'ALTER TABLE "{rebuild}"."{table}" SET SCHEMA "{live}"')
+                    await conn.execute(f'ALTER TABLE "{live}"."{table}" OWNER TO {owner}')
                 await conn.execute(f'DROP SCHEMA "{rebuild}" CASCADE')
         finally:
             await live_pool.close()

@@ -9,8 +9,8 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from contracts.topics import REPORTING, SCHEDULING
-from ect_platform import chain, checkpoint, event_store, kafka_security
-from ect_platform.database import PostgresLocation, create_pool, ensure_schema
+from ect_platform import chain, checkpoint, event_store, kafka_security, ownership
+from ect_platform.database import PostgresLocation, create_pool
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
 from ect_platform.inbox import subscribe
@@ -47,7 +47,8 @@ def build_application(settings: SchedulingSettings) -> SchedulingApplication:
     location = PostgresLocation.from_url(settings.database_url)
     location.use_tls_for_event_stores()  # sslmode and the like, which eventsourcing cannot pass
     env = location.eventsourcing_env(settings.db_schema)
-    env["CREATE_TABLE"] = "y"
+    # with a separate owner, the owner created the events table (ect_platform.ownership)
+    env["CREATE_TABLE"] = "n" if settings.database_owner_url else "y"
     # Keep recently used aggregates in memory and fast-forward them from the store on every
     # get, so a command reads only the events since it last saw the ECT instead of replaying
     # its whole history; still correct with several processes writing.
@@ -64,16 +65,26 @@ def build_application(settings: SchedulingSettings) -> SchedulingApplication:
     return app
 
 
+EVENTS_TABLE = f"{SchedulingApplication.name}_events"  # as eventsourcing names it
+
+
+async def _create_events_table(settings: SchedulingSettings) -> None:
+    """eventsourcing creates its table, as the owner where there is one."""
+    owner = settings.database_owner_url
+    creator = settings.model_copy(update={"database_url": owner, "database_owner_url": None}
+                                  ) if owner else settings
+    build_application(creator).close()
+
+
 async def bootstrap(settings: SchedulingSettings) -> Scheduling:
     key = settings.chain()  # before anything starts: without it nothing could be stored
-    await ensure_schema(settings.database_url, settings.db_schema)
     await ensure_topics(settings.kafka(), [SCHEDULING, REPORTING],
                         settings.kafka_topic_prefix)
+    events = chain.event_log(settings.db_schema, EVENTS_TABLE)
+    await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,
+                            [events], key, lambda conn: _create_events_table(settings))
     app = build_application(settings)
     pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key)
-    events = chain.event_log(settings.db_schema, app.recorder.events_table_name)  # type: ignore[attr-defined]
-    async with pool.acquire() as conn:
-        await chain.install(conn, events, key)
     checkpoints = checkpoint.keepers(settings.chain_checkpoint_dir, key, pool, [events],
                                      settings.chain_checkpoint_seconds)
     producer = make_producer(settings.kafka())
