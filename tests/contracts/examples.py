@@ -55,6 +55,8 @@ PAYLOADS: list[EventPayload] = [
                   fte=1.0, induction_programme=InductionProgramme.SCHOOL_LED, induction_tutor_id="tutor-2"),
     v1.EctReleased(appropriate_body_id="ab-1", released_on=date(2024, 12, 20), reason="school moved AB",
                    terms_served=1.0),
+    v1.InductionOutcomeImported(outcome="passed", decided_on=date(2026, 7, 17),
+                                appropriate_body_id="ab-1", terms_served=6.0),
     v1.EctTransferred(from_school_id="URN-100001", to_school_id="URN-100002", effective_on=date(2025, 1, 6),
                       induction_tutor_id="tutor-2", previous_mentor_id=MENTOR_ID),
     v1.WorkingPatternChanged(fte=0.6, effective_from=date(2025, 1, 6)),

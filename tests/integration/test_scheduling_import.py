@@ -345,3 +345,37 @@ def _wait_started(server) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + 20
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+async def test_an_imported_pass_ends_the_induction_in_every_service(scheduling, client, stack):
+    """The AB decided before the platform held the record: scheduling publishes the outcome
+    (InductionOutcomeImported), so reporting's and notifications' folds close the induction
+    too, instead of chasing reports for a teacher who passed last summer."""
+    from notifications.induction import InductionState, evolve
+    from reporting.projections.history_fold import fold_history
+
+    done = row("3500001", **{"Induction period start date": "2024-09-02", "QTS date": "2024-07-15",
+                             "Induction period end date": "2026-07-17", "Number of terms": "6",
+                             "Outcome": "pass", "Registered on": "2024-08-20"})
+    answer = await upload(client, lead(scheduling), as_csv([done]))
+    assert answer.status_code == 201, answer.text
+    ect = held(scheduling, "3500001")
+    assert ect.status == "passed"
+    await _drain(scheduling)
+    messages = await read_topic(stack.bootstrap_servers,
+                                SCHEDULING.qualified(scheduling.settings.kafka_topic_prefix),
+                                at_least=3)
+    mine = [e for _, e in messages if e.ect_id == ect.id]
+    assert [e.event_type for e in mine] == ["EctRegistered", "EctReleased",
+                                             "InductionOutcomeImported"]
+    outcome = mine[-1]
+    assert (outcome.payload.outcome, outcome.payload.decided_on, outcome.payload.appropriate_body_id
+            ) == ("passed", date(2026, 7, 17), "ab-north")
+    assert outcome.payload.terms_served == 6.0 and outcome.imported is not None
+
+    history = fold_history(ect.id, mine)
+    assert history.outcome is not None and history.outcome.outcome == "passed"
+    state = InductionState(ect_id=ect.id)
+    for envelope in mine:
+        state = evolve(state, envelope)
+    assert (state.outcome, state.completed_on) == ("passed", date(2026, 7, 17))

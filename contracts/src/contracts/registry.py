@@ -31,6 +31,7 @@ _PAYLOADS: tuple[type[EventPayload], ...] = (
     scheduling_v1.TermDatesSet,
     scheduling_v1.EctClaimed,
     scheduling_v1.EctReleased,
+    scheduling_v1.InductionOutcomeImported,
     scheduling_v1.EctTransferred,
     scheduling_v1.WorkingPatternChanged,
     scheduling_v1.EctLeft,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -187,6 +187,22 @@ class EctReleased(EventPayload):
     terms_recorded: float | None = Field(
         default=None, ge=0, description="The number of terms the AB recorded for the period it "
         "closes (2.31), when it gave one: the period then counts as recorded.")
+
+
+class InductionOutcomeImported(EventPayload):
+    """An appropriate body's pass or fail, decided before the platform held the record and
+    loaded with it (``POST /imports/inductions``; the envelope's provenance carries the file).
+    Live decisions are reporting's InductionOutcomeRecorded; this one was never made here, so
+    it is not a decision to submit again, only the end of the induction."""
+
+    event_type: ClassVar[str] = "InductionOutcomeImported"
+    event_version: ClassVar[int] = 1
+
+    outcome: Literal["passed", "failed"] = Field(description="As reporting's Outcome spells it.")
+    decided_on: date
+    appropriate_body_id: str
+    terms_served: float = Field(description="FTE terms served, one decimal place, as the clock "
+                                "counts them with the AB's number of terms for the period.")
 
 
 class EctTransferred(EventPayload):

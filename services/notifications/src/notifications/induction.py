@@ -357,6 +357,12 @@ def _outcome(s: InductionState, p: reporting.InductionOutcomeRecorded, seq: int)
     _decided(s, p.decided_on, p.notice_due_by)
 
 
+def _outcome_imported(s: InductionState, p: scheduling.InductionOutcomeImported, seq: int) -> None:
+    # decided before the platform held the record: the induction is over, and no notice is
+    # owed from here, so nothing is reminded
+    s.outcome, s.completed_on = p.outcome, p.decided_on
+
+
 def _extended(s: InductionState, p: reporting.InductionExtended, seq: int) -> None:
     s.extensions.append(Decision(terms=Decimal(str(p.extension_terms)), decided_on=p.decided_on))
     _decided(s, p.decided_on, None)
@@ -380,6 +386,7 @@ _APPLY: dict[type[Any], Callable[[InductionState, Any, int], None]] = {
     scheduling.StatutoryLeaveExtensionGranted: _leave_extension,
     reporting.TermReportSubmitted: _report,
     reporting.InductionOutcomeRecorded: _outcome,
+    scheduling.InductionOutcomeImported: _outcome_imported,
     reporting.InductionExtended: _extended,
     reporting.InductionReduced: _reduced,
 }

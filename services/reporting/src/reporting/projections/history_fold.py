@@ -165,6 +165,13 @@ def _outcome(h: EctHistory, p: rv1.InductionOutcomeRecorded) -> None:
     _end_period(h, p.decided_on, p.outcome.value)
 
 
+def _outcome_imported(h: EctHistory, p: v1.InductionOutcomeImported) -> None:
+    """A decision made before the platform held the record: the induction ended with it, and
+    no notice is owed from here (it was given when the decision was made)."""
+    h.outcome = OutcomeFact(p.outcome, p.decided_on, p.appropriate_body_id, p.terms_served, None)
+    _end_period(h, p.decided_on, p.outcome)
+
+
 def _extended(h: EctHistory, p: rv1.InductionExtended) -> None:
     h.extensions.append(ExtensionFact(Decimal(repr(p.extension_terms)), p.reason, p.decided_on,
                                       p.appropriate_body_id))
@@ -183,7 +190,8 @@ _HANDLERS: dict[type[Any], Any] = {
     v1.CatchUpCompleted: _catch_up_done, v1.AbsenceRecorded: _absence,
     v1.StatutoryLeaveExtensionGranted: _statutory_leave, v1.TimetableRecorded: _timetable,
     rv1.TermReportSubmitted: _report, rv1.SupportPlanShared: _plan,
-    rv1.InductionOutcomeRecorded: _outcome, rv1.InductionExtended: _extended,
+    rv1.InductionOutcomeRecorded: _outcome, v1.InductionOutcomeImported: _outcome_imported,
+    rv1.InductionExtended: _extended,
     rv1.InductionReduced: _reduced,
 }
 HANDLED_TYPES = frozenset(cls.event_type for cls in _HANDLERS)

@@ -264,6 +264,23 @@ class Induction(Programme, InductionClock, Aggregate):
         self.status = outcome
         self.completed_on = decided_on
 
+    def import_outcome(self, outcome: str, decided_on: date, terms_served: float,
+                       provenance: Provenance) -> None:
+        """An AB's decision made before the platform held the record (an imported file): a
+        fact of its own, published, because reporting, which owns live decisions, never made
+        it. Like a learnt outcome, it closes the induction for good."""
+        if self.status in COMPLETED:
+            return
+        self._outcome_imported(outcome=outcome, decided_on=decided_on,
+                               appropriate_body_id=self.appropriate_body_id,
+                               terms_served=terms_served, provenance=provenance)
+
+    @event("InductionOutcomeImported")
+    def _outcome_imported(self, outcome: str, decided_on: date, appropriate_body_id: str,
+                          terms_served: float, provenance: Provenance) -> None:
+        self.status = outcome
+        self.completed_on = decided_on
+
     # -- mentoring -------------------------------------------------------------------------
 
     def assign_mentor(self, mentor_id: UUID, assigned_on: date, override_reason: str | None,

@@ -282,8 +282,9 @@ def _close(ect: Induction, row: InductionRow, calendars: CalendarFor, provenance
     reason = (f"imported: induction {row.outcome} on {row.end}" if row.outcome
               else f"imported: induction period ended on {row.end}")
     ect.release(row.end, reason, calendars, provenance, row.number_of_terms)
-    if row.outcome is not None:
-        ect.record_outcome(row.outcome, row.end, provenance)
+    if row.outcome is not None:  # published: reporting never made this decision, so must learn it
+        served = ect.timeline(calendars, row.end).terms_served
+        ect.import_outcome(row.outcome, row.end, float(served), provenance)
 
 
 def _error(row: InductionRow, column: str, reason: str) -> RowError:

@@ -61,6 +61,7 @@ to_integration_event = Translator(
         ev.EctRegistered: copied(v1.EctRegistered, happened="induction_start_date"),
         ev.EctClaimed: copied(v1.EctClaimed, happened="period_start_date"),
         ev.EctReleased: copied(v1.EctReleased, happened="released_on"),
+        ev.InductionOutcomeImported: copied(v1.InductionOutcomeImported, happened="decided_on"),
         ev.EctTransferred: copied(v1.EctTransferred, happened="effective_on"),
         ev.WorkingPatternChanged: copied(v1.WorkingPatternChanged, happened="effective_from"),
         ev.EctLeft: copied(v1.EctLeft, happened="left_on"),
