@@ -30,7 +30,8 @@ PUBLIC = {"/health/live", "/health/ready", "/openapi.json", "/docs", "/docs/oaut
           # the dashboard's sign-in checks the token it is given; sign-out and assets need none
           "/dashboard/login", "/dashboard/logout", "/dashboard/static/{name}"}
 GATE = "the token's role is"  # how the role gate words its refusal
-ROLES = [Role.HUB_LEAD, Role.MENTOR, Role.INDUCTION_TUTOR, Role.APPROPRIATE_BODY, Role.AUDITOR]
+ROLES = [Role.HUB_LEAD, Role.MENTOR, Role.INDUCTION_TUTOR, Role.APPROPRIATE_BODY, Role.AUDITOR,
+         Role.HEADTEACHER, Role.ECT]
 
 
 def services() -> dict[str, FastAPI]:
@@ -71,7 +72,9 @@ def concrete(path: str) -> str:
 
 
 def headers(role: Role) -> dict[str, str]:
-    token = ISSUER.issue("someone", role, schools=["100001"] if role == Role.INDUCTION_TUTOR else None)
+    user = str(uuid.uuid4()) if role == Role.ECT else "someone"  # an ECT's sub is their id
+    schools = ["100001"] if role in (Role.INDUCTION_TUTOR, Role.HEADTEACHER) else None
+    token = ISSUER.issue(user, role, schools=schools)
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -22,6 +22,8 @@ class Role(StrEnum):
     INDUCTION_TUTOR = "induction_tutor"
     APPROPRIATE_BODY = "appropriate_body"
     AUDITOR = "auditor"
+    HEADTEACHER = "headteacher"  # signs assessments, recommends at the end (scoped to schools)
+    ECT = "ect"  # the teacher whose induction it is: the token's sub is their ECT id
     SYSTEM = "system"  # the platform itself, e.g. a scheduler deciding a deadline passed
 
 

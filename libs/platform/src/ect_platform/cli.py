@@ -83,17 +83,28 @@ def up(
 @app.command()
 def token(
     role: Role = typer.Option(
-        ..., help="hub_lead, mentor, induction_tutor, appropriate_body, auditor"),
-    user: str = typer.Option(..., help="The user id the token speaks for (the JWT 'sub')."),
+        ..., help="hub_lead, mentor, induction_tutor, appropriate_body, auditor, headteacher, ect"),
+    user: str = typer.Option(..., help="The user id the token speaks for (the JWT 'sub'); for an "
+                             "ect, the ECT's id; for a mentor, the mentor's id."),
     ttl: int = typer.Option(8 * 3600, help="Lifetime in seconds."),
     school: list[str] = typer.Option(
         None, "--school", help="A school the user acts for (repeat for several). Required for an "
-        "induction tutor; a hub lead without any acts for every school."),
+        "induction tutor and a headteacher; a hub lead without any acts for every school."),
     ab: str | None = typer.Option(
         None, "--ab", help="The appropriate body an appropriate_body user acts for (default: --user)."),
 ) -> None:
     """Print a bearer token for development, signed with the platform's secret."""
     limit = int(os.environ.get("JWT_MAX_LIFETIME_SECONDS") or MAX_LIFETIME_SECONDS)
+    if role in (Role.INDUCTION_TUTOR, Role.HEADTEACHER) and not school:
+        raise typer.BadParameter(f"a {role.value.replace('_', ' ')} acts for schools: give --school URN")
+    if role == Role.ECT:
+        from uuid import UUID
+
+        try:
+            UUID(user)
+        except ValueError:
+            raise typer.BadParameter("an ECT's token speaks for the ECT: give their id (a UUID, as "
+                                     "POST /ects answered) as --user") from None
     try:
         typer.echo(TokenIssuer(jwt_secret(), max_lifetime_seconds=limit).issue(
             user, role, ttl_seconds=ttl, schools=school or None, appropriate_body_id=ab))

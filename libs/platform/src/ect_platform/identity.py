@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from uuid import UUID
 
 import jwt
 from fastapi import Depends, Request
@@ -68,6 +69,18 @@ class Principal:
 
     def acts_for_school(self, school_id: str) -> bool:
         return self.schools is None or school_id in self.schools
+
+    def is_ect(self, ect_id: object) -> bool:
+        """The caller is this ECT themself (an ``ect`` token whose sub is the ECT's id)."""
+        return self.role == Role.ECT and self.id == str(ect_id)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 VERIFIED_CACHE_SIZE = 4096
@@ -210,8 +223,10 @@ class TokenIssuer:
             isinstance(schools, list) and all(isinstance(x, str) for x in schools)
         ):
             raise NotAuthenticated("the token's schools claim must be a list of school ids")
-        if role == Role.INDUCTION_TUTOR and schools is None:
-            raise NotAuthenticated("an induction tutor's token must name their schools")
+        if role in (Role.INDUCTION_TUTOR, Role.HEADTEACHER) and schools is None:
+            raise NotAuthenticated(f"a {role.value.replace('_', ' ')}'s token must name their schools")
+        if role == Role.ECT and not _is_uuid(actor.id):
+            raise NotAuthenticated("an ECT's token must carry their ECT id as its sub")
         return Principal(
             actor=actor,
             schools=frozenset(schools) if schools is not None else None,

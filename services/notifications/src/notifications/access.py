@@ -18,6 +18,12 @@ from contracts import Role
 from ect_platform.identity import Forbidden, Principal
 from notifications.projections.notification import Scope
 
+# Who may call a route at all (each route declares it); the functions below then scope it.
+READERS = (Role.HUB_LEAD, Role.MENTOR, Role.INDUCTION_TUTOR, Role.APPROPRIATE_BODY, Role.AUDITOR,
+           Role.HEADTEACHER, Role.ECT)
+CONTACT_ROLES = (Role.HUB_LEAD, Role.MENTOR, Role.INDUCTION_TUTOR, Role.APPROPRIATE_BODY,
+                 Role.HEADTEACHER, Role.ECT)
+
 
 def check_may_manage_recipient(principal: Principal, recipient_id: str, *,
                                at_their_schools: bool = False, hub_lead_ids: Collection[str] = ()) -> None:
@@ -50,6 +56,6 @@ def notification_scope(principal: Principal) -> Scope:
     if role == Role.APPROPRIATE_BODY:
         ab = principal.appropriate_body_id or principal.id
         return Scope(recipient=(role.value, ab), ab=ab)
-    if role in (Role.INDUCTION_TUTOR, Role.HUB_LEAD):
+    if role in (Role.INDUCTION_TUTOR, Role.HUB_LEAD, Role.HEADTEACHER):
         return Scope(recipient=(role.value, principal.id), schools=tuple(sorted(principal.schools or ())))
     return Scope(recipient=(role.value, principal.id))

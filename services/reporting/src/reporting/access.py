@@ -6,6 +6,9 @@
   no schools acts for every school of the hub);
 - a mentor reads only the ECTs assigned to them;
 - an auditor reads everything and changes nothing;
+- a headteacher reads their schools' ECTs as the induction tutor does;
+- an ECT reads their own record and nobody else's;
+- any other role reads nothing (a role this module does not name is refused, never let by);
 - term reports are written by the induction tutor, never the mentor (guidance 2.55); support
   plans are shared by the induction tutor or the hub lead.
 """
@@ -17,6 +20,14 @@ from ect_platform.identity import Forbidden, Principal, require_role
 from reporting.domain.history import EctHistory
 
 SCHOOL_STAFF = (Role.INDUCTION_TUTOR, Role.HUB_LEAD)
+SCHOOL_READERS = (*SCHOOL_STAFF, Role.HEADTEACHER)
+
+# Who may call a route at all (each route declares it with ect_platform.identity.allow); the
+# functions below then check the scope.
+AB_READERS = (Role.APPROPRIATE_BODY, Role.HUB_LEAD, Role.INDUCTION_TUTOR, Role.HEADTEACHER,
+              Role.AUDITOR)
+READERS = (*AB_READERS, Role.MENTOR, Role.ECT)
+EXPORTERS = (Role.APPROPRIATE_BODY, Role.AUDITOR)
 
 
 def check_may_read(principal: Principal, ect: EctHistory) -> None:
@@ -28,13 +39,19 @@ def check_may_read(principal: Principal, ect: EctHistory) -> None:
         if principal.appropriate_body_id not in held_by:
             raise Forbidden(f"appropriate body {principal.appropriate_body_id} has never held this ECT's "
                             "induction, so may not read it")
-    elif role in SCHOOL_STAFF:
+    elif role in SCHOOL_READERS:
         if not principal.acts_for_school(ect.school_id or ""):
             raise Forbidden(f"{role.value} {principal.id} does not act for school {ect.school_id}, "
                             "so may not read this ECT")
-    elif role == Role.MENTOR and (ect.mentor_id is None or str(ect.mentor_id) != principal.id):
-        # an ECT with no mentor belongs to no mentor (a token whose sub is "None" matched it)
-        raise Forbidden(f"mentor {principal.id} is not assigned to this ECT, so may not read it")
+    elif role == Role.MENTOR:
+        if ect.mentor_id is None or str(ect.mentor_id) != principal.id:
+            # an ECT with no mentor belongs to no mentor (a token whose sub is "None" matched it)
+            raise Forbidden(f"mentor {principal.id} is not assigned to this ECT, so may not read it")
+    elif role == Role.ECT:
+        if not principal.is_ect(ect.ect_id):
+            raise Forbidden("an ECT may read only their own record")
+    else:
+        raise Forbidden(f"a {role.value} may not read an ECT's record")
 
 
 def check_may_report(principal: Principal, ect: EctHistory) -> None:
@@ -69,10 +86,14 @@ def list_scope(principal: Principal, school: str | None, ab: str | None) -> dict
             raise Forbidden(f"appropriate body {principal.appropriate_body_id} may list only its own "
                             f"ECTs, not those of {ab}")
         scope["ab"] = principal.appropriate_body_id
-    elif role in SCHOOL_STAFF and principal.schools is not None:
+    elif role in SCHOOL_READERS and principal.schools is not None:
         if school is not None and school not in principal.schools:
             raise Forbidden(f"{role.value} {principal.id} does not act for school {school}")
         scope["schools"] = sorted(principal.schools)
     elif role == Role.MENTOR:
         scope["mentor"] = principal.id
+    elif role == Role.ECT:
+        scope["ect"] = principal.id  # their own row, nothing else
+    elif role not in SCHOOL_READERS and role != Role.AUDITOR:
+        raise Forbidden(f"a {role.value} may not list ECTs")
     return scope

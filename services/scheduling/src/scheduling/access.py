@@ -8,7 +8,10 @@
 - a mentor's record (name, TRN, training) is read by the mentor, their school's staff, an
   appropriate body through an ECT it holds or held whose mentor they are, and an auditor;
 - an auditor reads everything and changes nothing (as in reporting: the audit needs the whole
-  record, mentors' eligibility and training included).
+  record, mentors' eligibility and training included);
+- a headteacher reads their schools' ECTs and mentors, and changes nothing here;
+- an ECT reads their own induction and their own mentor's record, nobody else's;
+- any other role reads nothing (a role this module does not name is refused, never let by).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ect_platform.identity import Forbidden, Principal
 from scheduling.domain.induction import Induction
 
 SCHOOL_STAFF = (Role.INDUCTION_TUTOR, Role.HUB_LEAD)
+SCHOOL_READERS = (*SCHOOL_STAFF, Role.HEADTEACHER)
 
 # Who may call a route at all (declared on each route with ect_platform.identity.allow);
 # the functions below then check the scope against the ECT itself.
@@ -27,7 +31,8 @@ STAFF = SCHOOL_STAFF
 AB = (Role.APPROPRIATE_BODY,)
 AB_OR_LEAD = (Role.APPROPRIATE_BODY, Role.HUB_LEAD)
 COACHES = (Role.MENTOR, Role.INDUCTION_TUTOR, Role.HUB_LEAD)
-READERS = (Role.APPROPRIATE_BODY, Role.INDUCTION_TUTOR, Role.HUB_LEAD, Role.MENTOR, Role.AUDITOR)
+READERS = (Role.APPROPRIATE_BODY, Role.INDUCTION_TUTOR, Role.HUB_LEAD, Role.MENTOR, Role.AUDITOR,
+           Role.HEADTEACHER, Role.ECT)
 
 
 def _school_rule(principal: Principal, school_id: str, action: str) -> None:
@@ -49,10 +54,16 @@ def check_may_read(principal: Principal, ect: Induction) -> None:
         return
     if role == Role.APPROPRIATE_BODY:
         _own_ab_rule(principal, ect, "read it")
-    elif role in SCHOOL_STAFF:
+    elif role in SCHOOL_READERS:
         _school_rule(principal, ect.school_id, "read this ECT")
-    elif role == Role.MENTOR and (ect.mentor_id is None or str(ect.mentor_id) != principal.id):
-        raise Forbidden(f"mentor {principal.id} is not assigned to this ECT, so may not read it")
+    elif role == Role.MENTOR:
+        if ect.mentor_id is None or str(ect.mentor_id) != principal.id:
+            raise Forbidden(f"mentor {principal.id} is not assigned to this ECT, so may not read it")
+    elif role == Role.ECT:
+        if not principal.is_ect(ect.id):
+            raise Forbidden("an ECT may read only their own induction")
+    else:
+        raise Forbidden(f"a {role.value} may not read an ECT's record")
 
 
 def check_may_read_mentor(principal: Principal, mentor_id: UUID, school_id: str | None,
@@ -74,8 +85,14 @@ def check_may_read_mentor(principal: Principal, mentor_id: UUID, school_id: str 
         if through.mentor_id != mentor_id:
             raise Forbidden(f"mentor {mentor_id} is not the mentor of ECT {through.id}, so appropriate "
                             f"body {principal.appropriate_body_id} may not read them")
-    elif role in SCHOOL_STAFF and school_id is not None:
-        _school_rule(principal, school_id, "read this mentor")
+    elif role == Role.ECT:
+        if through is None or not principal.is_ect(through.id) or through.mentor_id != mentor_id:
+            raise Forbidden("an ECT may read only their own mentor's record")
+    elif role in SCHOOL_READERS:
+        if school_id is not None:
+            _school_rule(principal, school_id, "read this mentor")
+    else:
+        raise Forbidden(f"a {role.value} may not read a mentor's record")
 
 
 def check_may_register(principal: Principal, appropriate_body_id: str, school_id: str) -> None:

@@ -65,7 +65,7 @@ class NotificationPage(BaseModel):
 
 
 # Who may call at all (the route gate); who may see whose details is decided per request.
-READERS = (Role.HUB_LEAD, Role.MENTOR, Role.INDUCTION_TUTOR, Role.APPROPRIATE_BODY, Role.AUDITOR)
+READERS = access.READERS
 
 
 def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Check] | None = None,

@@ -21,7 +21,7 @@ from notifications.clock import Clock
 from notifications.recipients import Recipient
 
 # auditors never see personal contact details; everyone else manages their own (rules below)
-CONTACT_ROLES = (Role.HUB_LEAD, Role.MENTOR, Role.INDUCTION_TUTOR, Role.APPROPRIATE_BODY)
+CONTACT_ROLES = access.CONTACT_ROLES
 
 # Deliberately plain: one @, something either side, a dot in the domain. The SMTP server is
 # the judge of deliverability; this only catches what is plainly not an address.

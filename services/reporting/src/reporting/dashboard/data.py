@@ -22,6 +22,7 @@ def _scoped(where: Where, scope: dict[str, Any]) -> None:
     where.add("e.appropriate_body_id = {}", scope.get("ab"))
     where.add("e.school_id = ANY({}::text[])", scope.get("schools"))
     where.add("e.mentor_id::text = {}", scope.get("mentor"))
+    where.add("e.ect_id::text = {}", scope.get("ect"))
 
 
 def _like(text: str) -> str:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from contracts import Role
 from ect_platform.identity import Caller, Forbidden, Principal, allow
+from reporting import access
 from reporting.projections import exports
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 Format = Literal["json", "csv"]
 Part = Annotated[int, Query(ge=1, description="CSV: which part of the DfE file (the DfE service takes "
                             "at most 1,000 rows and no TRN twice a file; JSON lists the parts)")]
-EXPORTERS = (Role.APPROPRIATE_BODY, Role.AUDITOR)
+EXPORTERS = access.EXPORTERS  # the role lists live in access
 
 
 def _check_may_export(caller: Principal, ab: str) -> None:

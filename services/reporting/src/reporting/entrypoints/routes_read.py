@@ -24,8 +24,7 @@ Status = Literal["green", "amber", "red"]
 InductionStatus = Literal["open", "released", "left", "passed", "failed"]
 SubmissionState = Literal["due", "on_time", "late", "missing", "postponed", "unscheduled"]
 Kind = Literal["progress_review", "formal_assessment", "interim_assessment"]
-AB_READERS = (Role.APPROPRIATE_BODY, Role.HUB_LEAD, Role.INDUCTION_TUTOR, Role.AUDITOR)
-READERS = (*AB_READERS, Role.MENTOR)
+AB_READERS, READERS = access.AB_READERS, access.READERS  # the role lists live in access
 
 
 def router(services: Services) -> APIRouter:

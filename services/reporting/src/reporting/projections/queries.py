@@ -43,6 +43,7 @@ def _scoped(where: Where, scope: dict[str, Any], prefix: str, *, mentor: bool = 
     where.add(prefix + "school_id = ANY({}::text[])", scope.get("schools"))
     if mentor:
         where.add(prefix + "mentor_id::text = {}", scope.get("mentor"))
+    where.add(prefix + "ect_id::text = {}", scope.get("ect"))
 
 
 def _page(rows: list[asyncpg.Record], items: list[dict[str, Any]], limit: int,

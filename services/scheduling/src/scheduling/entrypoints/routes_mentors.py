@@ -45,11 +45,14 @@ def router(commands: Commands) -> APIRouter:
             "An appropriate body reads a mentor through an ECT it holds or held whose mentor "
             "they are"))] = None,
     ) -> dict[str, Any]:
-        if caller.role == Role.APPROPRIATE_BODY:  # decided before the mentor is looked up
+        through_ect = caller.role in (Role.APPROPRIATE_BODY, Role.ECT)
+        if through_ect:  # decided before the mentor is looked up
+            if caller.role == Role.ECT:
+                ect_id = ect_id or UUID(caller.id)  # an ECT asks through their own induction
             through = await commands.read(app.get_induction, ect_id) if ect_id else None
             access.check_may_read_mentor(caller, mentor_id, None, through)
         mentor = await commands.read(app.get_mentor, mentor_id)
-        if caller.role != Role.APPROPRIATE_BODY:
+        if not through_ect:
             access.check_may_read_mentor(caller, mentor_id, mentor.school_id, None)
         return mentor_view(mentor)
 
