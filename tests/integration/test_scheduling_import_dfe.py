@@ -18,6 +18,8 @@ from scheduling.entrypoints.api import create_api
 from scheduling.imports import action_file, claim_file
 from scheduling.imports.action_file import FAIL_IN_BULK
 from scheduling.settings import SchedulingSettings
+from tests.integration.test_reporting_harness import AB as REPORTING_AB
+from tests.integration.test_reporting_harness import LEAD_P, open_hub
 from tests.integration.test_scheduling_import import SEPTEMBER, TODAY, as_csv, held, lead, row, token
 from tests.unit.scheduling_fixtures import Clock
 
@@ -383,3 +385,127 @@ async def test_an_errors_csv_row_keeps_its_line_past_a_blank_line(scheduling, cl
     assert download.status_code == 422
     table = list(csv.DictReader(io.StringIO(download.text)))
     assert [(r["TRN"], bool(r["Error message"])) for r in table] == [("4130001", False), ("4130002", True)]
+
+
+# -- a round trip: reporting's DfE exports, uploaded as they are -------------------------------
+
+
+async def test_reporting_s_dfe_exports_upload_again_as_they_are(scheduling, client, database_url):
+    """A hub that ran its ABs' inductions on the platform exports the DfE files; the same
+    files uploaded to a platform holding those teachers' open periods bring it to the same
+    periods, and uploaded again change nothing."""
+    hub = await open_hub(database_url, date(2025, 9, 1))
+    try:
+        ada = hub.register(trn="4200001", name="Ada Lovelace")
+        bob = hub.register(trn="4200002", name="Bob Returns")
+        hub.register(trn="4200003", name="Cy Young")
+        hub.on(date(2025, 12, 19))
+        hub.scheduling.release(bob, released_on=date(2025, 12, 19), reason="career break",
+                               provenance=LEAD_P)
+        hub.on(date(2027, 7, 13))
+        await hub.assessment(ada, 6, meeting=date(2027, 7, 9), sent=date(2027, 7, 13),
+                             recommendation="satisfactory")
+        hub.on(date(2027, 7, 21))
+        await hub.post(f"/ects/{ada}/outcome", {"outcome": "passed", "decided_on": "2027-07-21"},
+                       REPORTING_AB)
+        await hub.deliver()
+        exported = {}
+        for name in ("dfe-claims", "dfe-outcomes"):
+            answer = await hub.http.get(f"/exports/{name}", headers=REPORTING_AB,
+                                        params={"ab": "ab-1", "format": "csv"})
+            assert answer.status_code == 200, answer.text
+            exported[name] = answer.content
+    finally:
+        await hub.pool.close()
+    assert exported["dfe-claims"].decode().splitlines()[0] == ",".join(CLAIMS)
+    assert exported["dfe-outcomes"].decode().splitlines()[0] == ",".join(ACTIONS)
+    outcomes = list(csv.DictReader(io.StringIO(exported["dfe-outcomes"].decode())))
+    assert [(r["TRN"], r["Outcome"]) for r in outcomes] == [("4200001", "Pass"), ("4200002", "Release")]
+
+    # the other platform holds the three open periods, as the hub did before
+    scheduling.app.today = Clock(date(2027, 9, 1))
+    await hub_holds(client, scheduling, [
+        row(trn, **{"Name": name, "Date of birth": "1999-12-10", "QTS date": "2025-07-01",
+                    "Appropriate body": "ab-1", "Registered on": "2025-08-28",
+                    "Induction period start date": "2025-09-01", "School URN": "100001"})
+        for trn, name in (("4200001", "Ada Lovelace"), ("4200002", "Bob Returns"),
+                          ("4200003", "Cy Young"))])
+    ab_1 = token(scheduling, Role.APPROPRIATE_BODY, "ab-1")
+    answer = await upload(client, "claims", ab_1, exported["dfe-claims"], CLAIMS)
+    assert answer.status_code == 201, answer.text
+    assert (answer.json()["created"], answer.json()["unchanged"]) == (0, 3), "the claims it holds"
+    answer = await upload(client, "actions", ab_1, exported["dfe-outcomes"], ACTIONS)
+    assert answer.status_code == 201, answer.text
+    assert (answer.json()["created"], answer.json()["unchanged"]) == (2, 0)
+
+    assert (held(scheduling, "4200001").status, periods(scheduling, "4200001")) == (
+        "passed", [("ab-1", date(2025, 9, 1), date(2027, 7, 21))])
+    assert (held(scheduling, "4200002").status, periods(scheduling, "4200002")) == (
+        "released", [("ab-1", date(2025, 9, 1), date(2025, 12, 19))])
+    assert held(scheduling, "4200003").status == "open"
+    [bob_released] = [e for e in scheduling.app.events.get(held(scheduling, "4200002").id)
+                      if type(e).__name__ == "EctReleased"]
+    assert bob_released.terms_recorded == float(outcomes[1]["Number of terms"])
+
+    recorded = scheduling.app.recorder.max_notification_id()
+    for kind, columns in (("claims", CLAIMS), ("actions", ACTIONS)):
+        name = "dfe-claims" if kind == "claims" else "dfe-outcomes"
+        answer = await upload(client, kind, ab_1, exported[name], columns)
+        assert answer.status_code == 201 and answer.json()["created"] == 0, answer.text
+    assert scheduling.app.recorder.max_notification_id() == recorded
+
+
+# -- the command line --------------------------------------------------------------------------
+
+
+async def test_ect_import_claims_and_actions_upload_over_http(scheduling, client, tmp_path):
+    import asyncio
+    import threading
+
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from ect_platform.cli import app as ect
+    from ect_platform.embedded import free_port
+    from tests.integration.test_scheduling_import import _wait_started
+
+    await hub_holds(client, scheduling, [released("4300001"), released("4300002")])
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_api(scheduling.app, scheduling.issuer),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        await asyncio.to_thread(_wait_started, server)
+        bearer = scheduling.issuer.issue("lead-1", Role.HUB_LEAD)
+
+        def run(kind: str, *args: str):  # type: ignore[no-untyped-def]
+            return CliRunner().invoke(ect, ["import", kind, "--url", f"http://127.0.0.1:{port}",
+                                            "--token", bearer, *args])
+
+        claims = tmp_path / "claims.csv"
+        claims.write_bytes(as_csv([claim("4300001"), claim("4300002")], CLAIMS))
+        unnamed = await asyncio.to_thread(run, "claims", str(claims))
+        assert unnamed.exit_code == 1 and "--appropriate-body" in unnamed.output, unnamed.output
+        checked = await asyncio.to_thread(run, "claims", str(claims), "--dry-run",
+                                          "--appropriate-body", "ab-north")
+        assert checked.exit_code == 0 and "would record 2" in checked.output, checked.output
+        assert held(scheduling, "4300001").status == "released"
+        done = await asyncio.to_thread(run, "claims", str(claims), "--appropriate-body", "ab-north")
+        assert done.exit_code == 0 and "recorded 2" in done.output, done.output
+
+        actions = tmp_path / "actions.csv"
+        actions.write_bytes(as_csv([action("4300001", "Pass"), action("4300002", "Fail")], ACTIONS))
+        report = tmp_path / "errors.csv"
+        refused = await asyncio.to_thread(run, "actions", str(actions), "--appropriate-body", "ab-north",
+                                          "--errors-csv", str(report))
+        assert refused.exit_code == 1
+        assert f"Teacher 4300002 (TRN 4300002): Outcome: {FAIL_IN_BULK}" in refused.output
+        assert "Error message" in report.read_text() and held(scheduling, "4300001").status == "open"
+        actions.write_bytes(as_csv([action("4300001", "Pass"), action("4300002")], ACTIONS))
+        done = await asyncio.to_thread(run, "actions", str(actions), "--appropriate-body", "ab-north")
+        assert done.exit_code == 0 and "recorded 2" in done.output, done.output
+        assert held(scheduling, "4300001").status == "passed"
+    finally:
+        server.should_exit = True
+        await asyncio.to_thread(thread.join, 10)
