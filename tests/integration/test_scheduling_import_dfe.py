@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import time
 from datetime import date, timedelta
 
 import httpx
@@ -509,3 +510,34 @@ async def test_ect_import_claims_and_actions_upload_over_http(scheduling, client
     finally:
         server.should_exit = True
         await asyncio.to_thread(thread.join, 10)
+
+
+# -- at the DfE's limit -------------------------------------------------------------------------
+
+
+async def test_a_thousand_rows_of_each_dfe_file(scheduling, client):
+    """1,000 actions closing the hub's periods, then 1,000 claims by the teachers' next AB."""
+    await hub_holds(client, scheduling, [row(str(4400000 + n)) for n in range(1000)])
+    closes = [action(str(4400000 + n), "Release" if n % 10 else "Pass",
+                     **{"Induction period end date": "2026-11-20"}) for n in range(1000)]
+    started = time.perf_counter()
+    answer = await upload(client, "actions", north(scheduling), closes, ACTIONS)
+    took_actions = time.perf_counter() - started
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["created"] == 1000
+    claims_rows = [claim(str(4400000 + n), **{"Induction period start date": "2026-11-30"})
+                   for n in range(1000)]
+    south = token(scheduling, Role.APPROPRIATE_BODY, "ab-south")
+    started = time.perf_counter()
+    answer = await upload(client, "claims", south, claims_rows, CLAIMS)
+    took_claims = time.perf_counter() - started
+    assert answer.status_code == 422, "a tenth passed and can never be claimed again"
+    assert len(answer.json()["errors"]) == 100
+    started = time.perf_counter()
+    answer = await upload(client, "claims", south, [r for n, r in enumerate(claims_rows) if n % 10],
+                          CLAIMS)
+    took_claims_saved = time.perf_counter() - started
+    assert answer.status_code == 201 and answer.json()["created"] == 900, answer.text
+    print(f"1,000 actions in {took_actions:.1f} s; 1,000 claims checked in {took_claims:.1f} s; "
+          f"900 claims recorded in {took_claims_saved:.1f} s")
+    assert max(took_actions, took_claims, took_claims_saved) < 120
