@@ -195,7 +195,7 @@ def _uploaders_ab(caller: Principal, named: str | None) -> str:
     """The AB a DfE file is for: an AB's own (it may name itself, never another), or the one
     a hub lead names."""
     if caller.role == Role.APPROPRIATE_BODY:
-        if named is not None and named != caller.appropriate_body_id:
+        if named and named != caller.appropriate_body_id:
             raise Forbidden(f"appropriate body {caller.appropriate_body_id} may upload only its own "
                             f"files, not those of {named}")
         assert caller.appropriate_body_id is not None  # an AB's token always names its AB

@@ -1,7 +1,7 @@
 """Apply a DfE bulk action file: each row closes the uploading AB's open induction period of
 one teacher, by a pass or a release, with the AB's number of terms for the period.
 
-The close is the induction import's (``importer._close``): the ECT record's ``release`` with
+A period is closed as the induction import closes one: the ECT record's ``release`` with
 the AB's figure, which the clock then counts as recorded (2.31), and for a pass its
 ``record_outcome`` after it, so the teacher can never be claimed again. Reporting learns the
 release, not the pass, which stays its own decision, as for an imported outcome. Only the AB
