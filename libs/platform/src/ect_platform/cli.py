@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from contracts import Role
+from ect_platform.cli_uploads import upload
 from ect_platform.identity import MAX_LIFETIME_SECONDS, TokenIssuer
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -250,8 +251,16 @@ def replay() -> None:
     raise typer.Exit(_reporting(_running(), "replay").returncode)
 
 
-imports = typer.Typer(help="Load the records a hub already holds (inductions under way).")
+imports = typer.Typer(help="Load the records a hub already holds (inductions under way) and the "
+                      "DfE's bulk claim and action files.")
 app.add_typer(imports, name="import")
+
+SCHEDULING_URL = os.environ.get(
+    "SCHEDULING_URL", f"http://127.0.0.1:{os.environ.get('SCHEDULING_PORT', '8001')}")
+ERRORS_CSV_HELP = "Also write the file's rows with their errors in a column here."
+UPLOADER_HELP = "An appropriate body's or unscoped hub lead's token (default: $ECT_TOKEN)."
+FOR_AB_HELP = ("The appropriate body whose file it is: a hub lead must give it; an appropriate "
+               "body's token already says it.")
 
 
 @imports.command("inductions")
@@ -259,47 +268,44 @@ def import_inductions(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                                 help="The CSV, one row per induction period (see the README)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row, record nothing."),
-    errors_csv: Path | None = typer.Option(
-        None, "--errors-csv", help="Also write the file's rows with an Error column here."),
-    url: str = typer.Option(
-        os.environ.get("SCHEDULING_URL", f"http://127.0.0.1:{os.environ.get('SCHEDULING_PORT', '8001')}"),
-        help="The scheduling service (default: the one `ect up` runs)."),
-    bearer: str | None = typer.Option(
-        os.environ.get("ECT_TOKEN"), "--token",
-        help="An appropriate body's or unscoped hub lead's token (default: $ECT_TOKEN)."),
+    errors_csv: Path | None = typer.Option(None, "--errors-csv", help=ERRORS_CSV_HELP),
+    url: str = typer.Option(SCHEDULING_URL, help="The scheduling service (default: the one `ect up` runs)."),
+    bearer: str | None = typer.Option(os.environ.get("ECT_TOKEN"), "--token", help=UPLOADER_HELP),
 ) -> None:
     """Upload FILE to scheduling's POST /imports/inductions: all or nothing, row errors listed."""
-    import httpx  # only this command talks HTTP: the others need no client loaded
+    upload("inductions", file, dry_run, errors_csv, url, bearer, {})
 
-    if not bearer:
-        raise typer.BadParameter("give --token or set ECT_TOKEN, e.g. "
-                                 "--token \"$(ect token --role hub_lead --user lead-1)\"")
-    data = file.read_bytes()
-    headers = {"Authorization": f"Bearer {bearer}", "Content-Type": "text/csv"}
-    params = {"dry_run": "true"} if dry_run else {}
-    endpoint = url.rstrip("/") + "/imports/inductions"
-    try:
-        with httpx.Client(timeout=600) as client:
-            answer = client.post(endpoint, content=data, params=params, headers=headers)
-            if errors_csv is not None and answer.status_code == 422:
-                # the same checks again, answered as the file's rows with an Error column
-                table = client.post(endpoint, content=data, params={"dry_run": "true"},
-                                    headers={**headers, "Accept": "text/csv"})
-                errors_csv.write_text(table.text)
-    except httpx.HTTPError as exc:
-        raise typer.BadParameter(f"scheduling at {url} did not answer: {exc}") from exc
-    if answer.status_code in (401, 403):
-        typer.echo(f"refused ({answer.status_code}): {answer.text}", err=True)
-        raise typer.Exit(1)
-    body = answer.json()
-    for error in body.get("errors", []):
-        who = f"{error['name']} (TRN {error['trn']})" if error.get("trn") else "the file"
-        typer.echo(f"row {error['row']}: {who}: {error['field']}: {error['reason']}", err=True)
-    verb = "would record" if dry_run else "recorded"
-    typer.echo(f"{body.get('rows', 0)} row(s): {verb} {body.get('created', 0)}, "
-               f"{body.get('unchanged', 0)} already recorded, {len(body.get('errors', []))} error(s)"
-               + ("; nothing was recorded" if body.get("errors") else ""))
-    raise typer.Exit(0 if answer.is_success else 1)
+
+@imports.command("claims")
+def import_claims(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                help="The DfE's bulk claim CSV: TRN, Date of birth, Induction "
+                                "programme, Induction period start date."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check every row, record nothing."),
+    errors_csv: Path | None = typer.Option(None, "--errors-csv", help=ERRORS_CSV_HELP),
+    appropriate_body: str | None = typer.Option(None, "--appropriate-body", help=FOR_AB_HELP),
+    url: str = typer.Option(SCHEDULING_URL, help="The scheduling service (default: the one `ect up` runs)."),
+    bearer: str | None = typer.Option(os.environ.get("ECT_TOKEN"), "--token", help=UPLOADER_HELP),
+) -> None:
+    """Upload the DfE claim FILE to POST /imports/claims: each row opens a period with the AB."""
+    upload("claims", file, dry_run, errors_csv, url, bearer,
+           {"appropriate_body": appropriate_body} if appropriate_body else {})
+
+
+@imports.command("actions")
+def import_actions(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                help="The DfE's bulk action CSV: TRN, Date of birth, Induction "
+                                "period end date, Number of terms, Outcome (pass or release)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check every row, record nothing."),
+    errors_csv: Path | None = typer.Option(None, "--errors-csv", help=ERRORS_CSV_HELP),
+    appropriate_body: str | None = typer.Option(None, "--appropriate-body", help=FOR_AB_HELP),
+    url: str = typer.Option(SCHEDULING_URL, help="The scheduling service (default: the one `ect up` runs)."),
+    bearer: str | None = typer.Option(os.environ.get("ECT_TOKEN"), "--token", help=UPLOADER_HELP),
+) -> None:
+    """Upload the DfE action FILE to POST /imports/actions: each row closes the AB's open period."""
+    upload("actions", file, dry_run, errors_csv, url, bearer,
+           {"appropriate_body": appropriate_body} if appropriate_body else {})
 
 
 audit = typer.Typer(help="For auditors: the tamper evidence of the event logs.")

@@ -148,6 +148,11 @@ class Induction(Programme, InductionClock, Aggregate):
                 f"the ECT has an open induction with appropriate body {self.appropriate_body_id}, "
                 "which must release them first"
             )
+        if period_start_date < self.qts_date:
+            # asked before the overlap, so a start before QTS is refused for the statutory reason
+            raise StartBeforeQtsError(
+                f"induction cannot start on {period_start_date} before the QTS date "
+                f"{self.qts_date} (statutory guidance 2.10)")
         last = self.periods[-1]
         if period_start_date <= (last.end or last.start):
             # the release or leaving date is the last day in the old post: one post at a time

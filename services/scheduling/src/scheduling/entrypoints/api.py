@@ -47,6 +47,7 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     InvalidCalendarError: 422,
     InvalidAbsenceError: 422,
     InvalidWorkingPatternError: 422,
+    routes_imports.AppropriateBodyRequiredError: 422,
 }
 
 

@@ -4,8 +4,8 @@ A file format is a set of columns and a function from one row's ``Cells`` to a t
 ``Cells`` reads a column as text, a date, a number or a choice, and collects what is wrong
 with each cell instead of stopping at the first, so one upload reports every problem of a
 row at once, each naming the teacher (their name and TRN), as the DfE's service does. The
-induction file (``induction_file.py``) is one format; the DfE's bulk claim and outcome files
-would be others over the same machinery.
+induction file (``induction_file.py``) is one format; the DfE's bulk claim and action files
+(``claim_file.py``, ``action_file.py``) are two more over the same machinery.
 """
 
 from __future__ import annotations
@@ -17,13 +17,28 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 MAX_ROWS = 1000  # the DfE's own limit for one bulk upload
 MAX_BYTES = 1_000_000
 ERROR_COLUMN = "Error"  # the column the errors download adds; tolerated (and ignored) on upload
+DFE_ERROR_COLUMN = "Error message"  # the DfE service's errors download adds this one instead
+IGNORED_COLUMNS = (ERROR_COLUMN, DFE_ERROR_COLUMN)
 
 RowT = TypeVar("RowT")
+
+
+class FileRow(Protocol):
+    """What every typed row tells of itself, so a problem found later names its teacher."""
+
+    @property
+    def row(self) -> int: ...
+
+    @property
+    def trn(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,14 @@ class RowError:
     name: str
     field: str
     reason: str
+
+    @property
+    def teacher(self) -> str:
+        """Who the row is about, as a person reads it: their name and TRN (a DfE file gives no
+        name, and a teacher the caller may not be told about keeps theirs)."""
+        if self.name:
+            return f"{self.name} (TRN {self.trn})"
+        return f"the teacher with TRN {self.trn}" if self.trn else "the file"
 
     def as_dict(self) -> dict[str, object]:
         return {"row": self.row, "trn": self.trn, "name": self.name, "field": self.field,
@@ -61,6 +84,13 @@ class Cells:
 
     def fail(self, column: str, reason: str) -> None:
         self.errors.append(RowError(self.row, self.trn, self.name, column, reason))
+
+    def teacher_reference(self) -> str | None:
+        """The TRN: how every file names its teacher, and how the platform finds them."""
+        trn = self.text("TRN")
+        if trn is not None and not (len(trn) == 7 and trn.isdigit()):
+            self.fail("TRN", f"TRN '{trn}' is not a teacher reference number of 7 digits")
+        return trn
 
     def text(self, column: str, *, required: bool = True, max_length: int = 200) -> str | None:
         value = self.values.get(column, "")
@@ -129,12 +159,15 @@ class FileFormat(Generic[RowT]):
     name: str
     columns: tuple[str, ...]
     read_row: Callable[[Cells], RowT | None]
+    error_column: str = ERROR_COLUMN  # what the errors download calls its column of problems
+    one_row_per_trn: bool = False  # the DfE service refuses a file naming a teacher twice
 
 
 @dataclass
 class ParsedFile(Generic[RowT]):
     sha256: str
     raw_rows: list[dict[str, str]] = field(default_factory=list)  # as uploaded, for the errors CSV
+    lines: list[int] = field(default_factory=list)  # each raw row's row number, header being 1
     rows: list[RowT] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
@@ -151,6 +184,7 @@ def parse(data: bytes, fmt: FileFormat[RowT], today: date) -> ParsedFile[RowT]:
     """The file's rows, typed, and every problem found in reading them (no rule of the
     induction is checked here: that is the domain's, when the rows are applied)."""
     parsed: ParsedFile[RowT] = ParsedFile(sha256_of(data))
+    first_row_of: dict[str, int] = {}  # TRN -> the row that named it first
 
     def file_error(reason: str) -> ParsedFile[RowT]:
         parsed.errors.append(RowError(0, "", "", "file", reason))
@@ -174,19 +208,25 @@ def parse(data: bytes, fmt: FileFormat[RowT], today: date) -> ParsedFile[RowT]:
         for line, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line a spreadsheet left at the end
+            if len(cells) > len(header) and not any(c.strip() for c in cells[len(header):]):
+                cells = cells[:len(header)]  # a spreadsheet's trailing empty cells say nothing
             if len(cells) > len(header):
                 parsed.raw_rows.append(dict(zip(header, cells, strict=False)))
+                parsed.lines.append(line)
                 parsed.errors.append(RowError(line, "", "", "file",
                                               f"row {line} has more cells than the header has columns"))
                 continue
             values = {column: cell.strip() for column, cell in zip(header, cells, strict=False)}
             values = {column: values.get(column, "") for column in header}
             parsed.raw_rows.append(values)
+            parsed.lines.append(line)
             if len(parsed.raw_rows) > MAX_ROWS:
                 parsed.errors.append(RowError(0, "", "", "file",
                                               f"the file has more than {MAX_ROWS} rows; split it"))
                 return parsed
             row_cells = Cells(line, values, today)
+            if fmt.one_row_per_trn:
+                _once(row_cells, first_row_of)
             typed = fmt.read_row(row_cells)
             parsed.errors.extend(row_cells.errors)
             if typed is not None and not row_cells.errors:
@@ -198,8 +238,18 @@ def parse(data: bytes, fmt: FileFormat[RowT], today: date) -> ParsedFile[RowT]:
     return parsed
 
 
+def _once(cells: Cells, first_row_of: dict[str, int]) -> None:
+    trn = cells.trn
+    if not trn:
+        return
+    first = first_row_of.setdefault(trn, cells.row)
+    if first != cells.row:
+        cells.fail("TRN", f"TRN {trn} is also in row {first}: a file names each teacher once "
+                   "(put a second change for the same teacher in another file)")
+
+
 def _header_problem(header: Sequence[str], columns: Sequence[str]) -> str | None:
-    seen = [c for c in header if c != ERROR_COLUMN]
+    seen = [c for c in header if c not in IGNORED_COLUMNS]
     missing = [c for c in columns if c not in seen]
     unknown = [c for c in seen if c not in columns]
     twice = sorted({c for c in seen if seen.count(c) > 1})

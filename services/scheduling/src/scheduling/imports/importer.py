@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import InvalidOperation
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -32,7 +33,7 @@ from scheduling.domain import errors
 from scheduling.domain.clock import CalendarFor
 from scheduling.domain.induction import EctTrnIndex, Induction, Period, index_id
 from scheduling.domain.provenance import Provenance
-from scheduling.imports.files import ParsedFile, RowError
+from scheduling.imports.files import FileRow, ParsedFile, RowError
 from scheduling.imports.induction_file import InductionRow
 from statutory.absence import InvalidAbsenceError
 from statutory.calendar import InvalidCalendarError
@@ -46,13 +47,16 @@ MayKnow = Callable[[Induction], bool]
 REFUSALS = (errors.SchedulingError, InvalidCalendarError, InvalidAbsenceError,
             InvalidWorkingPatternError, InvalidOperation, ValueError)
 
+RowT = TypeVar("RowT", bound=FileRow)
+
 
 @dataclass
-class Teacher:
-    """One TRN's rows and the record they make, built in memory by ``check``."""
+class Teacher(Generic[RowT]):
+    """One TRN's rows and the record they make, built in memory by a file's ``check`` (this
+    module's for the induction file, ``claims``' and ``actions``' for the DfE's files)."""
 
     trn: str
-    rows: list[InductionRow]
+    rows: list[RowT]
     ect: Induction | None = None
     index: EctTrnIndex | None = None  # only for a teacher new to the platform
     created: int = 0
@@ -60,9 +64,9 @@ class Teacher:
 
 
 @dataclass
-class Plan:
-    parsed: ParsedFile[InductionRow]
-    teachers: list[Teacher] = field(default_factory=list)
+class Plan(Generic[RowT]):
+    parsed: ParsedFile[RowT]
+    teachers: list[Teacher[RowT]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -96,7 +100,7 @@ def import_provenance(actor_id: str, actor_role: str, correlation_id: UUID, sha2
 
 
 def check(app: SchedulingApplication, parsed: ParsedFile[InductionRow], *, provenance: Provenance,
-          may_import: MayImport, may_know: MayKnow) -> Plan:
+          may_import: MayImport, may_know: MayKnow) -> Plan[InductionRow]:
     plan = Plan(parsed, errors=list(parsed.errors))
     by_trn: dict[str, list[InductionRow]] = {}
     for row in parsed.rows:
@@ -119,7 +123,7 @@ def check(app: SchedulingApplication, parsed: ParsedFile[InductionRow], *, prove
     return plan
 
 
-def apply(app: SchedulingApplication, plan: Plan) -> list[RowError]:
+def apply(app: SchedulingApplication, plan: Plan[Any]) -> list[RowError]:
     """Save what ``check`` built, one induction per save; returns the teachers someone changed
     meanwhile (nothing of theirs was saved: upload the file again)."""
     if plan.errors:
@@ -139,7 +143,7 @@ def apply(app: SchedulingApplication, plan: Plan) -> list[RowError]:
     return clashes
 
 
-def name_schools(app: SchedulingApplication, plan: Plan, provenance: Provenance) -> int:
+def name_schools(app: SchedulingApplication, plan: Plan[InductionRow], provenance: Provenance) -> int:
     """Give each school the file names and the platform does not yet the file's name, so the
     screens say 'Oakwood Primary (URN 100001)' at once; a name already held is the hub's own
     and is kept. Returns how many schools were named."""
@@ -167,10 +171,10 @@ def _same_person(rows: list[InductionRow]) -> list[RowError]:
     return found
 
 
-def _build(app: SchedulingApplication, teacher: Teacher, calendars: CalendarFor,
+def _build(app: SchedulingApplication, teacher: Teacher[InductionRow], calendars: CalendarFor,
            provenance: Provenance, may_know: MayKnow) -> list[RowError]:
     """The teacher's record with the file's periods, as the live commands would make it."""
-    ect = _held(app, teacher.trn)
+    ect = record_of(app, teacher.trn)
     if ect is not None:
         problem = _not_the_teacher_held(ect, teacher.rows[0], may_know)
         if problem is not None:
@@ -228,7 +232,8 @@ def _after(previous: InductionRow | None) -> str:
             f"{previous.start}): ")
 
 
-def _held(app: SchedulingApplication, trn: str) -> Induction | None:
+def record_of(app: SchedulingApplication, trn: str) -> Induction | None:
+    """The record the platform holds for this TRN, if any."""
     try:
         index: EctTrnIndex = app.repository.get(index_id(trn))
     except AggregateNotFoundError:
@@ -250,7 +255,7 @@ def _not_the_teacher_held(ect: Induction, row: InductionRow, may_know: MayKnow) 
 
 def _matches_held(ect: Induction | None, period: Period, row: InductionRow, last_held: bool,
                   calendars: CalendarFor, provenance: Provenance, may_know: MayKnow,
-                  teacher: Teacher) -> bool:
+                  teacher: Teacher[InductionRow]) -> bool:
     """A row for a period already recorded: unchanged, or the held open period now closed."""
     assert ect is not None  # a period is held only on a record held
     if (period.appropriate_body_id, period.start) != (row.appropriate_body_id, row.start):
@@ -287,5 +292,5 @@ def _close(ect: Induction, row: InductionRow, calendars: CalendarFor, provenance
         ect.import_outcome(row.outcome, row.end, float(served), provenance)
 
 
-def _error(row: InductionRow, column: str, reason: str) -> RowError:
+def _error(row: FileRow, column: str, reason: str) -> RowError:
     return RowError(row.row, row.trn, row.name, column, reason)

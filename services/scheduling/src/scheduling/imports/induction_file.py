@@ -56,9 +56,7 @@ class InductionRow:
 
 
 def read_row(cells: Cells) -> InductionRow | None:
-    trn = cells.text("TRN")
-    if trn is not None and not (len(trn) == 7 and trn.isdigit()):
-        cells.fail("TRN", f"TRN '{trn}' is not a teacher reference number of 7 digits")
+    trn = cells.teacher_reference()
     name = cells.text("Name")
     date_of_birth = cells.date("Date of birth")
     school_id = cells.text("School URN", max_length=64)
