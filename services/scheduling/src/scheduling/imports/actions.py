@@ -3,8 +3,9 @@ one teacher, by a pass or a release, with the AB's number of terms for the perio
 
 A period is closed as the induction import closes one: the ECT record's ``release`` with
 the AB's figure, which the clock then counts as recorded (2.31), and for a pass its
-``record_outcome`` after it, so the teacher can never be claimed again. Reporting learns the
-release, not the pass, which stays its own decision, as for an imported outcome. Only the AB
+``import_outcome`` after it, so the teacher can never be claimed again, published as
+``InductionOutcomeImported`` (a decision made outside the platform), so reporting and
+notifications see the induction ended, as for an imported induction file. Only the AB
 holding the open period may close it; the end date may not be in the future (the reader's)
 nor before the period's post began (the record's). A fail never reaches here: the reader
 refuses it, as the DfE service does in bulk.
@@ -76,7 +77,8 @@ def _close(app: SchedulingApplication, ect: Induction, row: ActionRow, ab: str,
     try:
         ect.release(row.end, reason, calendars, provenance, row.number_of_terms)
         if row.outcome == PASS:
-            ect.record_outcome(PASS, row.end, provenance)
+            served = ect.timeline(calendars, row.end).terms_served
+            ect.import_outcome(PASS, row.end, float(served), provenance)
     except REFUSALS as exc:
         return _error(row, END_DATE, str(exc))
     teacher.created += 1

@@ -1,7 +1,7 @@
 """Apply an induction file to scheduling: every teacher's periods through the ECT aggregate.
 
 Two steps. ``check`` builds each teacher's record in memory as the live commands would
-(``Induction.register``, ``claim``, ``release``, ``record_outcome``), so every statutory
+(``Induction.register``, ``claim``, ``release``, ``import_outcome``), so every statutory
 refusal (QTS before the start, one open period at a time, nothing after a pass or fail) is
 the domain's own, and nothing is saved. ``apply`` then saves the records ``check`` built, one
 induction (its aggregate and its TRN index) per save: one save of the whole file would be
