@@ -74,6 +74,10 @@ def test_every_ect_is_the_colour_its_story_says_for_the_reason_it_says(rows: dic
             # the intended reason is there at the ECT's level, and nothing worse
             assert {"rule": story.rule, "level": story.expected} in [
                 {"rule": r["rule"], "level": r["level"]} for r in row["reasons"]], (name, row["reasons"])
+        if story.expected == "green":
+            # coaching kept up as reporting's own cadence counts it: every session owed held,
+            # or excused because the ECT was away
+            assert row["sessions_expected"] == row["sessions_held"] + row["sessions_missed"], name
     assert {row["status"] for row in rows.values()} == {"green", "amber", "red"}
 
 
