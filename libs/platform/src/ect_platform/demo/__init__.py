@@ -29,7 +29,9 @@ def describe(loaded: Loaded, hub: Hub = HUB) -> str:
     lines = [
         f"demo hub loaded in {loaded.seconds:.1f} s: {len(hub.schools)} schools, "
         f"{len(hub.appropriate_bodies)} appropriate bodies, {len(hub.mentors)} mentors, "
-        f"{len(loaded.ects)} ECTs",
+        f"{len(loaded.ects)} ECTs"
+        + (f" ({', '.join(f'{step} {secs:.1f} s' for step, secs in loaded.phases.items())})"
+           if loaded.phases else ""),
         f"  year 2 (since {loaded.cohort_starts[2]:%-d %B %Y}): {loaded.cohorts[2]} ECTs; "
         f"year 1 (since {loaded.cohort_starts[1]:%-d %B %Y}): {loaded.cohorts[1]} ECTs",
         f"  {loaded.sessions} coaching sessions, {loaded.missed_sessions} missed, "

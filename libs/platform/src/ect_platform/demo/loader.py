@@ -59,6 +59,7 @@ class Loaded:
     absences: int = 0
     statuses: dict[str, str] = field(default_factory=dict)  # TRN -> green / amber / red
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds each step took
 
     def status_counts(self) -> Counter[str]:
         return Counter(self.statuses.values())
@@ -105,11 +106,15 @@ async def load(platform: Running, issuer: TokenIssuer, today: date, hub: Hub = H
             loaded.already_present = True
             return loaded
         await _import(client, scheduling, cohort_file.first_file_rows(hub, dates))
+        loaded.phases["names and import"] = time.monotonic() - started
         mentors = await _register_mentors(client, scheduling, hub, dates)
         loaded.ects = await _ids_by_trn(client, reporting, hub)
+        loaded.phases["mentors and ids"] = time.monotonic() - started - sum(loaded.phases.values())
         history = _History(client, scheduling, reporting, hub, dates, mentors, loaded)
         await asyncio.gather(*(history.load(ect) for ect in hub.ects))
+        loaded.phases["history"] = time.monotonic() - started - sum(loaded.phases.values())
         await _wait_until_shown(client, reporting, hub, loaded, history.expected)
+        loaded.phases["reporting caught up"] = time.monotonic() - started - sum(loaded.phases.values())
     for cohort in (1, 2):
         loaded.cohorts[cohort] = len(hub.cohort(cohort))
         loaded.cohort_starts[cohort] = dates.cohort_start(cohort)
