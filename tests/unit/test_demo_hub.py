@@ -135,10 +135,13 @@ def test_the_story_decides_what_is_missed_and_what_never_happens() -> None:
     sick = Story("red", "absence", "", absence_days=32)
     absent = coaching.absence(sick, start, TODAY)
     assert absent is not None and absent.first_day == date(2026, 9, 14) and absent.days == 32
-    planned = coaching.plan(sick, posts, None, (start, TODAY), TODAY)
+    planned = coaching.plan(sick, posts, None, (start, TODAY), TODAY, absent)
     excused = [c.day for c in planned if c.kind == coaching.ECT_ABSENT]
     assert excused and all(absent.covers(d) for d in excused)
     assert all(not absent.covers(c.day) for c in planned if c.kind == coaching.HELD)
+    # the absence is the loader's to pass (it is recorded in the current period only)
+    unexcused = coaching.plan(sick, posts, None, (start, TODAY), TODAY)
+    assert coaching.ECT_ABSENT not in {c.kind for c in unexcused}
 
 
 def test_a_drop_in_each_term_that_has_reached_its_middle() -> None:

@@ -37,16 +37,16 @@ def absence(story: Story, start: date, today: date) -> AbsenceFact | None:
 
 
 def plan(story: Story, posts: list[tuple[date, date | None]], year_two: date | None,
-         period: tuple[date, date], today: date) -> list[Coaching]:
+         period: tuple[date, date], today: date, away: AbsenceFact | None = None) -> list[Coaching]:
     """The sessions owed from ``period``'s first day to its last (at most today), each held,
-    missed or left out as the story has it. ``posts``: every induction post so far (first and
-    last day, None while open), as the cadence counts weeks across them."""
+    missed or left out as the story has it; a week the ECT is ``away`` is missed, excused.
+    ``posts``: every induction post so far (first and last day, None while open), as the
+    cadence counts weeks across them."""
     first, last = period[0], min(period[1], today)
     schedule = CoachingSchedule([(CALENDAR, start, end) for start, end in posts], year_two)
     owed = schedule.expected(last)
     days = [schedule.week_owing(n, search_until=last) for n in range(1, owed + 1)]
     weeks = [d for d in days if d is not None and first <= d <= last]
-    away = absence(story, first, today)
     stopped = len(weeks) - story.stopped_weeks
     found: list[Coaching] = []
     for index, week_day in enumerate(weeks):

@@ -238,8 +238,10 @@ class _History:
         url = f"{scheduling}/ects/{ect_id}"
         await call("PUT", f"{url}/mentor", tutor, json={"mentor_id": mentor_id,
                                                         "assigned_on": first.isoformat()})
-        away = coaching.absence(ect.story, first, today)
-        if away is not None and index == len(self.dates.periods(ect)) - 1:
+        # the story's absence is in the period the ECT is in now, where it counts this year
+        current = index == len(self.dates.periods(ect)) - 1
+        away = coaching.absence(ect.story, first, today) if current else None
+        if away is not None:
             await call("POST", f"{url}/absences", tutor, json={
                 "request_id": "demo-absence", "first_day": away.first_day.isoformat(),
                 "days": away.days, "reason": away.reason.value})
@@ -249,7 +251,7 @@ class _History:
             await call("PUT", f"{url}/timetable/{record['induction_year']}", tutor,
                        json={"timetable_percent": ect.story.timetable_percent})
         year_two = date.fromisoformat(record["year_two_starts"]) if record["year_two_starts"] else None
-        for item in coaching.plan(ect.story, posts, year_two, (first, last), today):
+        for item in coaching.plan(ect.story, posts, year_two, (first, last), today, away):
             key = f"demo-{item.day.isoformat()}"
             if item.kind == coaching.HELD:
                 await call("POST", f"{url}/sessions", mentor, json={
