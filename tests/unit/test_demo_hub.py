@@ -17,6 +17,10 @@ import pytest
 from ect_platform.demo import Loaded, coaching, cohort_file, describe, reports
 from ect_platform.demo.hub import CALENDAR, HUB, LAKESIDE, PENNINE, Dates, Story, school_year
 from statutory.cadence import CadenceSchedule, CoachingSchedule
+from statutory.induction_facts import InductionFacts
+from statutory.service import ServicePeriod
+from statutory.terms_served import FteChange
+from statutory.timeline import induction_timeline
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 TODAY = date(2026, 12, 3)
@@ -216,3 +220,39 @@ def test_what_the_demo_prints_names_people_never_ids() -> None:
 def test_the_first_periods_terms_are_the_abs_own_figure() -> None:
     priya = next(e for e in HUB.ects if e.transfer is not None)
     assert priya.transfer is not None and priya.transfer.first_period_terms == Decimal("3.0")
+
+
+def _facts(ect_periods: list[tuple[date, date | None]], fte: float, terms: Decimal | None) -> InductionFacts:
+    periods = tuple(ServicePeriod(start, CALENDAR, end, recorded_terms=terms if end else None)
+                    for start, end in ect_periods)
+    return InductionFacts(periods=periods, fte_history=(FteChange(ect_periods[0][0], fte),))
+
+
+@pytest.mark.parametrize("today", [date(2026, 9, 1) + timedelta(weeks=n) for n in range(0, 53, 3)])
+def test_on_any_day_every_record_is_dated_in_its_period_and_never_in_the_future(today: date) -> None:
+    """What the services refuse of a client (a start in the future, a record outside the open
+    period or after today, a report before it is held) the demo never sends, whatever the day."""
+    dates = Dates(today)
+    for row in cohort_file.hub_file_rows(HUB, dates) + cohort_file.first_file_rows(HUB, dates):
+        start = row["Induction period start date"]
+        assert row["QTS date"] <= row["Registered on"] <= start <= today.isoformat()
+        assert row["Induction period end date"] == "" or row["Induction period end date"] < today.isoformat()
+    for ect in HUB.ects:
+        periods = dates.periods(ect)
+        terms = ect.transfer.first_period_terms if ect.transfer else None
+        timeline = induction_timeline(_facts(periods, ect.fte, terms), today)
+        for index, (first, end) in enumerate(periods):
+            last = end or today
+            away = coaching.absence(ect.story, first, today) if index == len(periods) - 1 else None
+            assert away is None or first <= away.first_day <= today
+            planned = coaching.plan(ect.story, periods[: index + 1], timeline.year_two_starts,
+                                    (first, last), today, away)
+            assert all(first <= c.day <= min(last, today) and _teaching(c.day) for c in planned)
+            assert all(first <= d <= min(last, today) for d in coaching.drop_in_days(first, last))
+        due = [{"kind": r.kind, "term_number": r.term_number, "held_on": r.held_on.isoformat(),
+                "due_on": r.due_on.isoformat(), "final": r.final} for r in timeline.reports]
+        held = reports.held_by(due, periods[0][0], today)
+        for report in reports.sent(ect.story, held, today):
+            item = next(i for i in held if (i["kind"], i["term_number"]) == (report.kind, report.term_number))
+            assert item["held_on"] <= report.submitted_on <= today
+            assert ("recommendation" in reports.body(report, ect.name, HUB.schools[0])) == item["final"]
