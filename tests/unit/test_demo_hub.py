@@ -15,7 +15,16 @@ from pathlib import Path
 import pytest
 
 from ect_platform.demo import Loaded, coaching, cohort_file, describe, reports
-from ect_platform.demo.hub import CALENDAR, HUB, LAKESIDE, PENNINE, Dates, Story, school_year
+from ect_platform.demo.hub import (
+    CALENDAR,
+    HUB,
+    LAKESIDE,
+    PENNINE,
+    Dates,
+    Story,
+    is_teaching_day,
+    school_year,
+)
 from statutory.cadence import CadenceSchedule, CoachingSchedule
 from statutory.induction_facts import InductionFacts
 from statutory.service import ServicePeriod
@@ -97,11 +106,6 @@ def test_the_files_have_the_readme_columns_and_the_hubs_periods() -> None:
     assert len(held) == 17 and closed in held and opened in held
 
 
-def _teaching(day: date) -> bool:
-    term = CALENDAR.term_at(day)
-    return term is not None and term.is_teaching_day(day)
-
-
 def test_a_kept_up_plan_holds_every_session_the_cadence_owes_one_a_teaching_week() -> None:
     start = date(2026, 9, 1)
     planned = coaching.plan(GREEN, [(start, None)], None, (start, TODAY), TODAY)
@@ -109,7 +113,7 @@ def test_a_kept_up_plan_holds_every_session_the_cadence_owes_one_a_teaching_week
     assert [c.kind for c in planned] == [coaching.HELD] * owed
     assert len(planned) == 13
     days = [c.day for c in planned]
-    assert all(_teaching(d) and start <= d <= TODAY for d in days)
+    assert all(is_teaching_day(d) and start <= d <= TODAY for d in days)
     assert len({d.isocalendar()[:2] for d in days}) == len(days)  # one a week
 
 
@@ -152,7 +156,7 @@ def test_a_drop_in_each_term_that_has_reached_its_middle() -> None:
     days = coaching.drop_in_days(date(2025, 9, 1), TODAY)
     assert [CALENDAR.term_at(d).label for d in days] == [  # type: ignore[union-attr]
         "2025-autumn", "2026-spring", "2026-summer", "2026-autumn"]
-    assert all(_teaching(d) for d in days)
+    assert all(is_teaching_day(d) for d in days)
     assert coaching.drop_in_days(date(2026, 9, 1), date(2026, 9, 20)) == []
 
 
@@ -187,7 +191,9 @@ def test_one_late_one_missing_one_not_on_track() -> None:
                                                 date(2026, 8, 5))] == [1, 3]
     planned = reports.sent(Story("amber", "not_on_track", "", not_on_track="plan"), due, TODAY)
     assert [r.on_track for r in planned] == [True, True, False]
-    assert planned[-1].support_plan_on == date(2026, 8, 7)
+    assert planned[-1].support_plan_on == date(2026, 9, 1)  # a week later, the term's first day
+    early = reports.sent(Story("amber", "not_on_track", "", not_on_track="plan"), due, date(2026, 8, 10))
+    assert early[-1].support_plan_on == date(2026, 8, 10)  # never after today
     unplanned = reports.sent(Story("red", "not_on_track", "", not_on_track="no plan"), due, TODAY)
     assert unplanned[-1].support_plan_on is None and not unplanned[-1].on_track
 
@@ -247,7 +253,7 @@ def test_on_any_day_every_record_is_dated_in_its_period_and_never_in_the_future(
             assert away is None or first <= away.first_day <= today
             planned = coaching.plan(ect.story, periods[: index + 1], timeline.year_two_starts,
                                     (first, last), today, away)
-            assert all(first <= c.day <= min(last, today) and _teaching(c.day) for c in planned)
+            assert all(first <= c.day <= min(last, today) and is_teaching_day(c.day) for c in planned)
             assert all(first <= d <= min(last, today) for d in coaching.drop_in_days(first, last))
         due = [{"kind": r.kind, "term_number": r.term_number, "held_on": r.held_on.isoformat(),
                 "due_on": r.due_on.isoformat(), "final": r.final} for r in timeline.reports]

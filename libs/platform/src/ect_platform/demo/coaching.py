@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ect_platform.demo.hub import CALENDAR, Story
+from ect_platform.demo.hub import CALENDAR, Story, is_teaching_day
 from statutory.absence import AbsenceFact, AbsenceReason
 from statutory.cadence import CoachingSchedule
 
@@ -77,9 +77,8 @@ def _midweek(week_day: date, index: int, last: date) -> date:
     """A session later in the week than its first teaching day, where that is still a
     teaching day of the same week and not after ``last``: coaching is not always on Mondays."""
     later = week_day + timedelta(days=index % 3)
-    term = CALENDAR.term_at(later)
     same_week = later.isocalendar()[:2] == week_day.isocalendar()[:2]
-    if same_week and later <= last and term is not None and term.is_teaching_day(later):
+    if same_week and later <= last and is_teaching_day(later):
         return later
     return week_day
 

@@ -205,6 +205,12 @@ HUB = Hub(
 )
 
 
+def is_teaching_day(day: date) -> bool:
+    """A day of a term, outside its half-term and the weekend, on the demo schools' calendar."""
+    term = CALENDAR.term_at(day)
+    return term is not None and term.is_teaching_day(day)
+
+
 def school_year(today: date) -> int:
     """The school year the hub is in: the one whose autumn term has begun by ``today``."""
     year = academic_year_of(today)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ect_platform.demo.hub import School, Story
+from ect_platform.demo.hub import School, Story, is_teaching_day
 
 LATE_BY = timedelta(days=21)
 MISSING_AFTER = timedelta(days=10)  # longer overdue than the AB's chasing allows (2.74): red
@@ -56,10 +56,19 @@ def sent(story: Story, due: list[dict[str, Any]], today: date) -> list[Report]:
         reports.append(Report(item["kind"], item["term_number"], on, True, bool(item["final"])))
     if story.not_on_track and reports:
         latest = reports[-1]
-        plan_on = min(latest.submitted_on + PLAN_AFTER, today) if story.not_on_track == "plan" else None
+        plan_on = _plan_day(latest.submitted_on, today) if story.not_on_track == "plan" else None
         reports[-1] = Report(latest.kind, latest.term_number, latest.submitted_on, False,
                              latest.final, plan_on)
     return reports
+
+
+def _plan_day(reported_on: date, today: date) -> date:
+    """A week after the report, on a teaching day (a plan is agreed in school, not in the
+    holidays), and never after today."""
+    day = reported_on + PLAN_AFTER
+    while day < today and not is_teaching_day(day):
+        day += timedelta(days=1)
+    return min(day, today)
 
 
 def body(report: Report, ect_name: str, school: School) -> dict[str, Any]:
