@@ -13,6 +13,7 @@ import asyncio
 import html
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -29,6 +30,12 @@ pytestmark = pytest.mark.e2e
 LEAD = {"Authorization": f"Bearer {ISSUER.issue('lead-1', Role.HUB_LEAD)}"}
 TODAY = today_in_england()  # the services enforce real dates, so the demo is loaded for today
 BY_NAME = {ect.name: ect for ect in HUB.ects}
+# the stories need some weeks of the year-1 cohort behind them (README, 'The demo hub'): in the
+# autumn term's first weeks, a mentor's time away or five weeks without coaching cannot have
+# happened yet, so the colours are checked from then on only
+YOUNG_YEAR = pytest.mark.skipif(
+    TODAY - Dates(TODAY).cohort_start(1) < timedelta(weeks=7),
+    reason="the year-1 cohort started less than seven weeks ago: too soon for every story's colour")
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +67,11 @@ def test_two_cohorts_of_the_intended_sizes_are_loaded_in_seconds(demo: Loaded, r
     # the full-timers of the year-2 cohort are in year 2; a 0.6 part-timer is still in year 1
     assert rows["Amelia Clarke"]["induction_year"] == 2
     assert rows["Joseph Nwosu"]["induction_year"] == 1
-    assert demo.sessions > 300 and demo.drop_ins > 0 and demo.reports > 0
+    assert demo.sessions > 200 and demo.drop_ins > 0 and demo.reports > 0
     print(f"\ndemo hub loaded in {demo.seconds:.1f} s\n{describe(demo)}")
 
 
+@YOUNG_YEAR
 def test_every_ect_is_the_colour_its_story_says_for_the_reason_it_says(rows: dict) -> None:  # type: ignore[type-arg]
     for name, row in rows.items():
         ect = BY_NAME[name]
@@ -132,6 +140,7 @@ def test_reviews_and_assessments_are_on_time_late_and_missing(platform: Any, row
     assert "missing" in states["Sophie Turner"]
 
 
+@YOUNG_YEAR
 def test_the_dashboard_overview_names_people_schools_and_abs_never_ids(platform: Any, demo: Loaded,
                                                                         rows: dict) -> None:  # type: ignore[type-arg]
     seen = set()
