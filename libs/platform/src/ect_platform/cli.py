@@ -22,7 +22,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 @app.command()
 def up(
-    demo: bool = typer.Option(False, "--demo", help="Also load a small demo hub."),
+    demo: bool = typer.Option(False, "--demo", help="Also load a demo hub in the middle of a "
+                              "school year (16 ECTs in two cohorts, 3 schools, 2 ABs)."),
     kafka_port: int = typer.Option(9092, help="Port of the embedded broker."),
 ) -> None:
     """Start PostgreSQL and Kafka (embedded unless configured) and the three services."""
@@ -52,11 +53,16 @@ def up(
         from datetime import datetime
         from zoneinfo import ZoneInfo
 
-        from ect_platform.demo import load_demo
+        from ect_platform.demo import DemoLoadError, describe, load_demo
 
-        summary = load_demo(platform, TokenIssuer(env["JWT_SECRET"]),
-                            datetime.now(ZoneInfo("Europe/London")).date())
-        typer.echo(f"demo hub loaded: {summary}")
+        typer.echo("loading the demo hub (an import, then each ECT's history)...")
+        try:
+            loaded = load_demo(platform, TokenIssuer(env["JWT_SECRET"]),
+                               datetime.now(ZoneInfo("Europe/London")).date())
+        except DemoLoadError as exc:  # the platform stays up; say what was refused
+            typer.echo(f"the demo hub could not be loaded: {exc}", err=True)
+        else:
+            typer.echo(describe(loaded))
     typer.echo(
         "\nThe ECT induction platform is running.\n"
         f"  scheduling     {platform.url('scheduling')}   (API docs: /docs)\n"
