@@ -20,6 +20,7 @@ SECRET = "a-development-secret-of-at-least-32-bytes"
 
 class FakePlatform:
     database_url, bootstrap_servers, mail_dir = "postgresql://db", "127.0.0.1:9092", None
+    env = {"CHAIN_CHECKPOINT_DIR": "/nonexistent/checkpoints"}  # what start_platform sets
 
     def url(self, service: str) -> str:
         return {"scheduling": "http://127.0.0.1:8001", "reporting": "http://127.0.0.1:8002",
