@@ -53,11 +53,15 @@ bench: $(STAMP)  ## benchmarks with ratios to raw baselines measured in the same
 schemas: $(STAMP)  ## regenerate contracts/schemas after an additive contract change
 	$(BIN)/python -m contracts.snapshots write
 
-lock:  ## re-pin requirements.lock from requirements.in
+lock:  ## re-pin requirements.lock from requirements.in, and the image's requirements-runtime.lock
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
 	.lockenv/bin/python -m pip install --quiet -r requirements.in
 	(echo "# Pinned by 'make lock' from requirements.in; do not edit by hand."; \
 	 .lockenv/bin/python -m pip freeze --all | grep -v '^pip==') > requirements.lock
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/python -m pip install --quiet -r requirements-runtime.in -c requirements.lock
+	(echo "# Pinned by 'make lock' from requirements-runtime.in at requirements.lock's versions; do not edit by hand."; \
+	 .lockenv/bin/python -m pip freeze --all | grep -v '^pip==') > requirements-runtime.lock
 	rm -rf .lockenv
 
 clean:

