@@ -36,6 +36,8 @@ QUEUE_TITLES = {
                "end of the period with the DfE",
     "claimed_by_another_ab": f"Now with another appropriate body (last "
                              f"{work_queue.LEAVERS_WINDOW_DAYS} days): pass their record on",
+    "claims_waiting": "Claims waiting for the induction to start: check the start date",
+    "no_qts": "ECTs with no QTS yet: confirm it is awarded before they start",
 }
 SUBMISSION_STATES = ("missing", "late", "due", "on_time", "postponed", "unscheduled")
 
