@@ -187,7 +187,7 @@ async def test_bad_uploads_get_a_clear_message_and_change_nothing(hub, schedulin
         unreachable = await upload(browser, good)
         assert unreachable.status_code == 503
         assert "could not be reached" in text_of(unreachable)
-        assert "nothing was recorded" in text_of(unreachable)
+        assert "Nothing was recorded." in text_of(unreachable)
     assert not recorded(hub, "4300001")
 
 
@@ -219,3 +219,24 @@ async def test_a_post_from_another_site_or_without_its_origin_is_refused(hub, sc
         browser.headers.pop("Origin")
         assert (await upload(browser, file)).status_code == 403
     assert not recorded(hub, "4500001")
+
+
+async def test_scheduling_not_answering_in_time_is_said_so_and_what_to_do(hub, monkeypatch):
+    monkeypatch.setattr(induction_import, "FORWARD_TIMEOUT_SECONDS", 0.3)
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(1000)  # takes the request and never answers
+        await asyncio.sleep(2)
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with dashboard(hub, f"http://127.0.0.1:{port}") as browser:
+            await signed_in(browser, Role.HUB_LEAD, "lead-1")
+            late = await upload(browser, as_csv(row("4600001", "Ivy Waiting")))
+    finally:
+        server.close()
+    assert late.status_code == 503
+    assert "did not answer in time" in text_of(late) and "upload it again" in text_of(late)
+    assert "Nothing was recorded." not in text_of(late)  # it may have been: that is not known

@@ -46,7 +46,13 @@ class UploadTooLarge(UploadRefused):
 
 
 class SchedulingUnavailable(RuntimeError):
-    """Scheduling could not be asked or did not answer as it documents."""
+    """Scheduling could not be asked or did not answer as it documents. ``nothing_recorded``:
+    whether that is certain (the file never reached it, or it answered a failure) or not (it
+    did not answer in time: the page then says to upload again, which records nothing twice)."""
+
+    def __init__(self, reason: str, *, nothing_recorded: bool = True) -> None:
+        super().__init__(reason)
+        self.nothing_recorded = nothing_recorded
 
 
 def may_import(caller: Principal) -> bool:
@@ -150,10 +156,6 @@ class ImportAnswer:
     errors: list[dict[str, Any]] = field(default_factory=list)
     refused: str = ""  # a refusal that is not about the rows (who may import, the token)
 
-    @property
-    def recorded(self) -> bool:
-        return self.status == 201
-
 
 def forwarded_authorization(request: Request, caller: Principal, issuer: TokenIssuer) -> str:
     """The bearer for scheduling: the caller's own header where they sent one; for a dashboard
@@ -180,14 +182,15 @@ async def _post(scheduling_url: str, authorization: str, data: bytes, dry_run: b
     except httpx.ConnectError as exc:
         raise SchedulingUnavailable(
             f"the scheduling service, which records imports, could not be reached at "
-            f"{scheduling_url}; nothing was recorded. Try again later") from exc
+            f"{scheduling_url}. Try again later") from exc
     except httpx.TimeoutException as exc:
         raise SchedulingUnavailable(
             "the scheduling service did not answer in time, so whether the file was recorded is "
-            "not known: upload it again, which records nothing twice") from exc
+            "not known: upload it again, which records nothing twice", nothing_recorded=False) from exc
     except httpx.HTTPError as exc:
-        raise SchedulingUnavailable(f"the scheduling service could not be asked ({exc}); "
-                                    "nothing was recorded") from exc
+        raise SchedulingUnavailable(
+            f"the scheduling service did not answer ({exc}), so whether the file was recorded is "
+            "not known: upload it again, which records nothing twice", nothing_recorded=False) from exc
 
 
 async def forward(scheduling_url: str, authorization: str, upload: Upload) -> ImportAnswer:
@@ -205,7 +208,7 @@ async def forward(scheduling_url: str, authorization: str, upload: Upload) -> Im
     if 400 <= response.status_code < 500:  # who may import, the token, the edge's own limits
         return ImportAnswer(response.status_code, refused=str(answer.get("detail", "refused")))
     raise SchedulingUnavailable(f"the scheduling service answered {response.status_code}: "
-                                f"{answer.get('detail', '')}; nothing was recorded")
+                                f"{answer.get('detail', '')}")
 
 
 async def errors_csv(scheduling_url: str, authorization: str, data: bytes) -> bytes:

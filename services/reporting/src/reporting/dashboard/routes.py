@@ -194,7 +194,8 @@ def router(services: Services, scheduling_url: str) -> APIRouter:
         except induction_import.UploadRefused as refused:
             return import_page(refused.status, {**context, "problem": str(refused)})
         except induction_import.SchedulingUnavailable as unavailable:
-            return import_page(503, {**context, "problem": str(unavailable)})
+            return import_page(503, {**context, "problem": str(unavailable),
+                                     "nothing_recorded": unavailable.nothing_recorded})
         returned = upload.data.decode("utf-8") if answer.errors and _is_utf8(upload.data) else ""
         return import_page(200 if answer.status in (200, 201) else answer.status, {
             **context, "answer": answer, "filename": upload.filename, "returned": returned})
@@ -213,7 +214,8 @@ def router(services: Services, scheduling_url: str) -> APIRouter:
         except induction_import.UploadRefused as refused:
             return import_page(refused.status, {**context, "problem": str(refused)})
         except induction_import.SchedulingUnavailable as unavailable:
-            return import_page(503, {**context, "problem": str(unavailable)})
+            return import_page(503, {**context, "problem": str(unavailable),
+                                     "nothing_recorded": unavailable.nothing_recorded})
         return Response(found, media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": 'attachment; filename="import-errors.csv"', "Cache-Control": "no-store"})
 

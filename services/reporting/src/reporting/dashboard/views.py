@@ -78,7 +78,8 @@ def induction_import_page(caller: Principal) -> dict[str, Any]:
                         "made by an appropriate body for its own ECTs or by a hub lead acting for "
                         "every school of the hub")
     return {"caller": who(caller), "title": "Import inductions", "answer": None, "problem": "",
-            "filename": "", "returned": "", "own_ab": caller.appropriate_body_id}
+            "filename": "", "returned": "", "own_ab": caller.appropriate_body_id,
+            "nothing_recorded": True}
 
 
 async def overview(services: Services, caller: Principal, *, q: str, school: str, ab: str, status: str,
