@@ -10,6 +10,7 @@ import pytest
 
 from contracts import Role
 from tests.integration.test_reporting_harness import AB, LEAD_P, Hub, headers, open_hub
+from tests.unit.scheduling_fixtures import ect_details
 
 pytestmark = pytest.mark.integration
 
@@ -110,3 +111,60 @@ async def test_a_task_done_leaves_the_queue(hub: Hub):
     await hub.review(cy, 1, date(2026, 1, 12))  # late, but in
     await hub.deliver()
     assert (await hub.get("/abs/ab-1/work-queue", AB))["tasks"]["reports_missing"]["count"] == 0
+
+
+async def test_claims_waiting_and_ects_with_no_qts_name_each_ect_until_its_start_and_its_qts(hub: Hub):
+    hub.register(trn="3200001", name="Hal Started")  # began on 1 September: nothing waits
+    christmas = date(2025, 12, 22)  # a holiday: a claim received now may start next term
+    hub.on(christmas)
+    spring = date(2026, 1, 5)
+    hub.register(trn="3200002", name="Fay Future", induction_start_date=spring, received_on=christmas)
+    # the school's hub lead names ab-1 for a trainee whose QTS is awarded on 2 January
+    hub.scheduling.register_ect(provenance=LEAD_P, received_on=christmas, **ect_details(
+        trn="3200003", name="Gus Trainee", school_id="100002", qts_date=date(2026, 1, 2),
+        induction_start_date=spring, induction_programme="school_led"))
+    hub.register(trn="3200004", name="Ivy Elsewhere", appropriate_body_id="ab-2",
+                 qts_date=date(2026, 1, 2), induction_start_date=spring, received_on=christmas)
+    hub.scheduling.name_school("100002", "Hillside Academy", provenance=LEAD_P)
+    await hub.deliver()
+
+    tasks = (await hub.get("/abs/ab-1/work-queue", AB))["tasks"]
+    waiting = {item["name"]: item for item in tasks["claims_waiting"]["items"]}
+    assert list(waiting) == ["Fay Future", "Gus Trainee"]
+    assert tasks["claims_waiting"]["count"] == 2
+    fay, gus = waiting["Fay Future"], waiting["Gus Trainee"]
+    assert (fay["trn"], fay["starts_on"], fay["days_to_start"], fay["claimed_by_role"]) == (
+        "3200002", "2026-01-05", 14, "appropriate_body")
+    assert (gus["school_id"], gus["induction_programme"], gus["claimed_by_role"], gus["claimed_by"]) == (
+        "100002", "school_led", "hub_lead", "lead-1")
+    [no_qts] = tasks["no_qts"]["items"]
+    assert (no_qts["name"], no_qts["trn"], no_qts["qts_date"], no_qts["starts_on"]) == (
+        "Gus Trainee", "3200003", "2026-01-02", "2026-01-05")
+    assert tasks["no_qts"]["count"] == 1
+
+    # the other AB sees its own only; a tutor of Hillside sees only Hillside's ECTs
+    theirs = (await hub.get("/abs/ab-2/work-queue", headers(Role.APPROPRIATE_BODY, "ab-2")))["tasks"]
+    assert [i["name"] for i in theirs["claims_waiting"]["items"]] == ["Ivy Elsewhere"]
+    assert [i["name"] for i in theirs["no_qts"]["items"]] == ["Ivy Elsewhere"]
+    hillside = (await hub.get("/abs/ab-1/work-queue",
+                              headers(Role.INDUCTION_TUTOR, "tutor-2", schools=["100002"])))["tasks"]
+    assert [i["name"] for i in hillside["claims_waiting"]["items"]] == ["Gus Trainee"]
+    assert [i["name"] for i in hillside["no_qts"]["items"]] == ["Gus Trainee"]
+
+    page = (await hub.http.get("/dashboard/abs/ab-1", headers={**AB, "Accept": "text/html"})).text
+    queue_html = page.split('id="queue-heading"', 1)[1].split("</section>", 1)[0]
+    waiting_html = queue_html.split('id="task-claims_waiting"', 1)[1].split("</details>", 1)[0]
+    assert "Claims waiting for the induction to start" in waiting_html
+    assert "Gus Trainee</a> (TRN 3200003), Hillside Academy (URN 100002): starts 5 Jan 2026" in \
+        " ".join(waiting_html.split())
+    assert "claimed for you by the school's hub lead" in waiting_html
+    assert "lead-1" not in waiting_html  # a person is never shown by a bare id
+    no_qts_html = queue_html.split('id="task-no_qts"', 1)[1].split("</details>", 1)[0]
+    assert "Gus Trainee</a> (TRN 3200003)" in no_qts_html and "QTS date 2 Jan 2026" in no_qts_html
+    assert "Fay Future" not in no_qts_html
+
+    hub.on(date(2026, 1, 2))  # QTS awarded today: held, so no longer missing
+    tasks = (await hub.get("/abs/ab-1/work-queue", AB))["tasks"]
+    assert tasks["no_qts"]["count"] == 0 and tasks["claims_waiting"]["count"] == 2
+    hub.on(spring)  # the periods begin: nothing waits any more
+    assert (await hub.get("/abs/ab-1/work-queue", AB))["tasks"]["claims_waiting"]["count"] == 0

@@ -155,6 +155,8 @@ def start_platform(
         # `ect up` runs a development platform on this machine: webhooks to a receiver here (plain
         # http on loopback) are allowed unless the environment says otherwise; production's
         # settings (https, global addresses only) are the services' own defaults
+        # reporting's dashboard sends uploaded imports on to scheduling: the one started here
+        platform.env["SCHEDULING_URL"] = f"http://127.0.0.1:{chosen['scheduling']}"
         platform.env.setdefault("NOTIFICATIONS_WEBHOOK_REQUIRE_HTTPS", "false")
         platform.env.setdefault("NOTIFICATIONS_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
         if "NOTIFICATIONS_SMTP_HOST" not in env:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -118,11 +118,16 @@ class BodyLimit(HttpMiddleware):
     Checks Content-Length up front, and counts the bytes of a chunked body as they arrive.
     """
 
-    def __init__(self, app: Any, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: Any, max_bytes: int = MAX_BODY_BYTES,
+                 own_checks: Collection[str] = ()) -> None:
         super().__init__(app)
         self.max_bytes = max_bytes
+        self.own_checks = frozenset(own_checks)
 
     async def http(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("path") in self.own_checks:
+            await self.app(scope, receive, send)
+            return
         length = dict(scope.get("headers") or ()).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
             await self._refuse(send)
@@ -156,7 +161,14 @@ class NoNulCharacter(HttpMiddleware):
     and fail there as a 500. JSON must escape it (``\\u0000``), and URLs must percent-encode it.
     """
 
+    def __init__(self, app: Any, own_checks: Collection[str] = ()) -> None:
+        super().__init__(app)
+        self.own_checks = frozenset(own_checks)
+
     async def http(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("path") in self.own_checks:
+            await self.app(scope, receive, send)
+            return
         target = (scope.get("raw_path") or b"") + b"?" + (scope.get("query_string") or b"")
         if b"%00" in target.lower() or b"\x00" in target or "\x00" in scope.get("path", ""):
             await _refuse_nul(send, "the URL")
@@ -191,11 +203,16 @@ async def _refuse_nul(send: Any, where: str) -> None:
                        kind="invalid-request")
 
 
-def install_edge(app: FastAPI) -> None:
+def install_edge(app: FastAPI, own_checks: Collection[str] = ()) -> None:
     """What every service's HTTP edge gets: correlation ids, a body size limit, no NUL text.
+
+    ``own_checks``: paths whose route reads its body itself, as a stream, with its own size
+    limit and its own checks of what it holds, and answers a refusal in its own form (the
+    dashboard's upload page, which a browser must see as a page, not a problem document).
 
     CORS stays closed: no CORS middleware is installed, so browsers on other origins are refused.
     """
     install_correlation(app)
-    app.add_middleware(NoNulCharacter)
-    app.add_middleware(BodyLimit)  # added last, so it runs first: a huge body is never buffered
+    app.add_middleware(NoNulCharacter, own_checks=own_checks)
+    # added last, so it runs first: a huge body is never buffered
+    app.add_middleware(BodyLimit, own_checks=own_checks)

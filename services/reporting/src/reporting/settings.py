@@ -42,6 +42,9 @@ class ReportingSettings(PlatformSettings):
                                 validation_alias="REPORTING_CONSUMER_GROUP")
     status: StatusThresholds = Field(default_factory=StatusThresholds,
                                      validation_alias="REPORTING_STATUS")
+    scheduling_url: str = Field(
+        default="http://127.0.0.1:8001", validation_alias="SCHEDULING_URL",
+        description="The scheduling service, where the dashboard's import page sends uploads")
     refresh_interval_seconds: float = Field(
         default=3600, gt=0, validation_alias="REPORTING_REFRESH_INTERVAL_SECONDS",
         description="How often the consumer recomputes statuses computed on an earlier day")

@@ -1,4 +1,5 @@
-"""The dashboard's routes: pages, their live fragments, sign-in, the change feed, exports.
+"""The dashboard's routes: pages, their live fragments, sign-in, the change feed, exports,
+and the upload of inductions (forwarded to scheduling).
 
 Every route declares its roles with the platform's ``allow`` (the route walk checks it) and
 then applies reporting's own finer rules (``reporting.access``): the same people see the same
@@ -7,21 +8,23 @@ ECTs here as through the JSON API.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
-from urllib.parse import parse_qs, urlsplit
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+from urllib.parse import parse_qs
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, StreamingResponse
 
-from ect_platform.identity import Caller, Forbidden, NotAuthenticated, allow, require_role
-from reporting.dashboard import data, views
+from contracts import Role
+from ect_platform.identity import Caller, Forbidden, NotAuthenticated, Principal, allow, require_role
+from reporting.dashboard import data, induction_import, views
 from reporting.dashboard.auth import (
     COOKIE,
     LOGIN_PATH,
     LOGOUT_PATH,
     SIGN_IN_FORM_HEADERS,
     DashboardRoute,
+    check_same_origin,
     cookie_is_secure,
 )
 from reporting.dashboard.live import ChangeFeed, event_stream
@@ -37,6 +40,11 @@ if TYPE_CHECKING:
 SIGN_IN_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 STATIC_TYPES = {"dashboard.css": "text/css", "live.js": "text/javascript"}
+IMPORT_PATH = "/dashboard/imports"
+STREAMED_UPLOADS = (IMPORT_PATH, IMPORT_PATH + "/errors.csv")
+"""Routes that read their body as a stream with their own limit (``induction_import``), so the
+platform's edge lets them through and a refusal is shown on the page."""
+IMPORTERS = (Role.APPROPRIATE_BODY, Role.HUB_LEAD)  # narrowed by views.induction_import_page
 EXPORTS = {"tra-return.csv": exports.TRA_COLUMNS, "dfe-claims.csv": exports.CLAIM_COLUMNS,
            "dfe-outcomes.csv": exports.OUTCOME_COLUMNS}
 
@@ -51,7 +59,16 @@ def _safe_next(target: str) -> str:
         else "/dashboard"
 
 
-def router(services: Services) -> APIRouter:
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def router(services: Services, scheduling_url: str) -> APIRouter:
+    """``scheduling_url``: where the import page sends uploads (setting ``SCHEDULING_URL``)."""
     sessions = DashboardSessions(services.pool)
 
     class Route(DashboardRoute):
@@ -76,9 +93,7 @@ def router(services: Services) -> APIRouter:
     @routes.post(LOGIN_PATH)
     async def sign_in(request: Request) -> Response:
         """Trades a posted token for a dashboard session: an opaque id in an HttpOnly cookie."""
-        origin = request.headers.get("origin")
-        if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
-            raise Forbidden("signing in must come from this dashboard's own sign-in page")
+        check_same_origin(request, "sign in")
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         bearer = (form.get("token") or [""])[0].strip()
         if not bearer:
@@ -154,6 +169,55 @@ def router(services: Services) -> APIRouter:
         return Response(exports.to_csv(EXPORTS[export], rows), media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}"',
                                  "Cache-Control": "no-store"})
+
+    def on_behalf_of(request: Request, caller: Principal) -> str:
+        return induction_import.forwarded_authorization(request, caller, request.app.state.token_issuer)
+
+    def import_page(status: int, context: dict[str, Any]) -> Response:
+        # same-origin referrers, so the browser's post carries this page's Origin (checked)
+        return page("import.html", status, SIGN_IN_FORM_HEADERS, **context)
+
+    @routes.get(IMPORT_PATH, dependencies=[allow(*IMPORTERS, action="import inductions")])
+    async def import_form(caller: Caller) -> Response:
+        """The upload form for a cohort already in induction (scheduling records it)."""
+        return import_page(200, views.induction_import_page(caller))
+
+    @routes.post(IMPORT_PATH, dependencies=[allow(*IMPORTERS, action="import inductions")])
+    async def import_upload(request: Request, caller: Caller) -> Response:
+        """Sends the file to scheduling's ``POST /imports/inductions`` as the signed-in user,
+        and shows its counts and row errors. A file refused here is sent nowhere."""
+        check_same_origin(request, "import inductions")
+        context = views.induction_import_page(caller)
+        try:
+            upload = await induction_import.read_upload(request)
+            answer = await induction_import.forward(scheduling_url, on_behalf_of(request, caller), upload)
+        except induction_import.UploadRefused as refused:
+            return import_page(refused.status, {**context, "problem": str(refused)})
+        except induction_import.SchedulingUnavailable as unavailable:
+            return import_page(503, {**context, "problem": str(unavailable),
+                                     "nothing_recorded": unavailable.nothing_recorded})
+        returned = upload.data.decode("utf-8") if answer.errors and _is_utf8(upload.data) else ""
+        return import_page(200 if answer.status in (200, 201) else answer.status, {
+            **context, "answer": answer, "filename": upload.filename, "returned": returned})
+
+    @routes.post(IMPORT_PATH + "/errors.csv", response_class=Response,
+                 dependencies=[allow(*IMPORTERS, action="import inductions")])
+    async def import_errors(request: Request, caller: Caller) -> Response:
+        """The uploaded file's rows with an Error column, checked again by scheduling as a dry
+        run (so nothing is recorded): the result page posts the file back for it."""
+        check_same_origin(request, "download the import's errors")
+        context = views.induction_import_page(caller)
+        try:
+            uploaded = await induction_import.read_returned_file(request)
+            found = await induction_import.errors_csv(scheduling_url, on_behalf_of(request, caller),
+                                                      uploaded)
+        except induction_import.UploadRefused as refused:
+            return import_page(refused.status, {**context, "problem": str(refused)})
+        except induction_import.SchedulingUnavailable as unavailable:
+            return import_page(503, {**context, "problem": str(unavailable),
+                                     "nothing_recorded": unavailable.nothing_recorded})
+        return Response(found, media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": 'attachment; filename="import-errors.csv"', "Cache-Control": "no-store"})
 
     @routes.get("/dashboard/events", dependencies=[allow(*READERS, action="watch the dashboard")],
                 response_class=StreamingResponse)

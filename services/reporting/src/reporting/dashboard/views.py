@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from contracts import Role
-from ect_platform.identity import Principal
+from ect_platform.identity import Forbidden, Principal
 from reporting import access
-from reporting.dashboard import chart, data, timeline
+from reporting.dashboard import chart, data, induction_import, timeline
 from reporting.dashboard.auth import BadFilter
 from reporting.entrypoints.routes_exports import EXPORTERS
 from reporting.entrypoints.routes_read import AB_READERS
@@ -36,6 +36,8 @@ QUEUE_TITLES = {
                "end of the period with the DfE",
     "claimed_by_another_ab": f"Now with another appropriate body (last "
                              f"{work_queue.LEAVERS_WINDOW_DAYS} days): pass their record on",
+    "claims_waiting": "Claims waiting for the induction to start: check the start date",
+    "no_qts": "ECTs with no QTS yet: confirm it is awarded before they start",
 }
 SUBMISSION_STATES = ("missing", "late", "due", "on_time", "postponed", "unscheduled")
 
@@ -65,7 +67,19 @@ def pages(path: str, answer: dict[str, Any], params: dict[str, Any]) -> dict[str
 
 def who(caller: Principal) -> dict[str, Any]:
     return {"id": caller.id, "role": caller.role.value.replace("_", " "),
-            "sees_abs": caller.role in AB_READERS, "ab": caller.appropriate_body_id}
+            "sees_abs": caller.role in AB_READERS, "ab": caller.appropriate_body_id,
+            "may_import": induction_import.may_import(caller)}
+
+
+def induction_import_page(caller: Principal) -> dict[str, Any]:
+    """The import page's context, for those scheduling lets import; a 403 naming the rule else."""
+    if not induction_import.may_import(caller):
+        raise Forbidden(f"{caller.role.value} {caller.id} may not import inductions: an import is "
+                        "made by an appropriate body for its own ECTs or by a hub lead acting for "
+                        "every school of the hub")
+    return {"caller": who(caller), "title": "Import inductions", "answer": None, "problem": "",
+            "filename": "", "returned": "", "own_ab": caller.appropriate_body_id,
+            "nothing_recorded": True}
 
 
 async def overview(services: Services, caller: Principal, *, q: str, school: str, ab: str, status: str,

@@ -88,11 +88,14 @@ class Services:
 
 def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssuer,
                projections: ReportingProjections, on_commit: Callable[[], None] = lambda: None,
-               readiness: dict[str, Any] | None = None) -> FastAPI:
+               readiness: dict[str, Any] | None = None,
+               scheduling_url: str = "http://127.0.0.1:8001") -> FastAPI:
+    """``scheduling_url``: where the dashboard's import page sends uploads (``SCHEDULING_URL``)."""
     api = FastAPI(title="ECT induction: reporting", version="1.0.0",
                   description="Progress reviews, assessments, support plans and outcomes; the "
                   "entitlement and appropriate-body submissions projections; TRA and DfE exports.")
-    install_edge(api)
+    # the import page streams its upload with its own 1 MB limit and shows refusals as a page
+    install_edge(api, own_checks=dashboard.STREAMED_UPLOADS)
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
     api.state.token_issuer = issuer
@@ -100,5 +103,5 @@ def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssue
     for module in (routes_reports, routes_decisions, routes_read, routes_exports):
         api.include_router(module.router(services))
     api.include_router(audit_trail.router(pool))  # every service's events, for auditors
-    api.include_router(dashboard.router(services))
+    api.include_router(dashboard.router(services, scheduling_url))
     return api

@@ -102,7 +102,8 @@ async def _run(part: Part) -> None:
         if part in (Part.ALL, Part.API):
             readiness = readiness_checks(service.pool, service.producer)
             api = create_api(service.app, service.pool, service.issuer, service.projections,
-                             on_commit=service.relay.nudge, readiness=readiness)
+                             on_commit=service.relay.nudge, readiness=readiness,
+                             scheduling_url=settings.scheduling_url)
         loops: list[Loop] = []
         if part in (Part.ALL, Part.RELAY):
             loops += [service.relay.run, *service.checkpoints]

@@ -33,6 +33,9 @@ CREATE TABLE IF NOT EXISTS facts (
     envelope          jsonb NOT NULL
 );
 CREATE INDEX IF NOT EXISTS facts_subject ON facts (subject_kind, subject);
+-- the AB's work queue finds ECTs whose QTS is still to come (an ISO date sorts as text)
+CREATE INDEX IF NOT EXISTS facts_qts_date ON facts ((envelope->'payload'->>'qts_date'))
+    WHERE event_type = 'EctRegistered';
 """
 
 ECT, MENTOR, SCHOOL = "ect", "mentor", "school"

@@ -17,9 +17,15 @@ Each task says what the AB must do, and leaves the queue by itself once it is do
   off after the window, by which time the DfE has been told.
 - **claimed by another AB**: an ECT whose period with this AB ended and whom another AB now
   holds, within the same window: their record goes to the new AB (2.62-2.63).
-
-What the DfE's service also lists, claims waiting for the AB and ECTs without QTS, cannot
-arise here: the AB makes the claim itself, and a claim without QTS before the start is refused.
+- **claims waiting**: a claim naming this AB whose induction period has not begun: the claim
+  is recorded (by the AB, or for it by the school's hub lead, which the item says) and the
+  start date is still ahead. Before it comes the AB checks the start it sets (2.12-2.13) and
+  that the ECT will hold QTS (2.10). A claim may start as late as the end of the term it was
+  received in, so this is where a claim waits. Done on the start date.
+- **no QTS**: an ECT this AB holds whose QTS date (on ``EctRegistered``, the date QTS is
+  awarded) is after today. A claim may not start before the QTS date, so this can only be a
+  claim not yet begun whose QTS is still to come: the AB confirms with the TRA that it was
+  awarded. Done on the QTS date.
 """
 
 from __future__ import annotations
@@ -33,6 +39,19 @@ from reporting.projections.queries import Where
 
 LEAVERS_WINDOW_DAYS = 90
 SHOWN = 100  # items listed per task; ``count`` is always the whole number
+_QTS = "f.envelope->'payload'->>'qts_date'"
+# Who recorded the claim that opened the period: its event's actor, kept in the facts (the
+# rows do not copy it). The AB itself, or a hub lead naming the AB for the school.
+_OPENED_BY = (
+    "LEFT JOIN LATERAL (SELECT f.envelope->'actor' AS actor FROM facts f "
+    "WHERE f.subject_kind = 'ect' AND f.subject = p.ect_id::text "
+    "AND f.event_type IN ('EctRegistered', 'EctClaimed') "
+    "ORDER BY f.aggregate_version DESC LIMIT 1) AS opened ON true")
+_CLAIMED_BY = "opened.actor->>'role' AS claimed_by_role, opened.actor->>'id' AS claimed_by"
+_CLAIMS = ("SELECT p.ect_id, p.name, p.trn, p.school_id, p.started_on AS starts_on, "  # noqa: S608
+           f"p.induction_programme, {_CLAIMED_BY} FROM ab_periods p {_OPENED_BY}")
+_NO_QTS = (f"SELECT p.ect_id, p.name, p.trn, p.school_id, ({_QTS})::date AS qts_date, "  # noqa: S608
+           "p.started_on AS starts_on FROM facts f JOIN ab_periods p ON p.ect_id::text = f.subject")
 
 
 def _where(ab: str, scope: dict[str, Any], alias: str = "") -> Where:
@@ -98,5 +117,21 @@ async def work_queue(pool: asyncpg.Pool, ab: str, scope: dict[str, Any], today: 
             conn, "SELECT p.ect_id, p.name, p.trn, p.school_id, p.ended_on, e.appropriate_body_id "
             "AS now_with FROM ab_periods p JOIN entitlement e USING (ect_id)", where,
             "p.ended_on DESC, p.name, p.ect_id")
+
+        where = _where(ab, scope, "p.")
+        where.clauses.append("p.ended_on IS NULL")
+        where.add("p.started_on > {}", today)
+        tasks["claims_waiting"] = await _task(
+            conn, _CLAIMS, where, "p.started_on, p.name, p.ect_id")
+        for item in tasks["claims_waiting"]["items"]:
+            item["days_to_start"] = (item["starts_on"] - today).days
+
+        where = _where(ab, scope, "p.")
+        where.clauses.append("p.ended_on IS NULL")
+        where.clauses.append("f.subject_kind = 'ect' AND f.event_type = 'EctRegistered'")
+        # ISO dates compare as text, in date order; so the partial index facts_qts_date serves it
+        where.add(f"{_QTS} > {{}}", today.isoformat())
+        tasks["no_qts"] = await _task(
+            conn, _NO_QTS, where, "qts_date, p.name, p.ect_id")
     return {"appropriate_body_id": ab, "as_of": today, "tasks": tasks,
             "total": sum(task["count"] for task in tasks.values())}
