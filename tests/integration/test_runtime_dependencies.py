@@ -9,6 +9,7 @@ here instead of in production.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import venv
@@ -37,8 +38,12 @@ def image_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     quiet = ["--quiet", "--disable-pip-version-check"]
     subprocess.run([python, "-m", "pip", "install", *quiet, "-r",
                     str(ROOT / "requirements-runtime.lock")], check=True, timeout=600)
-    subprocess.run([python, "-m", "pip", "install", *quiet, "--no-deps", "--no-build-isolation",
-                    *(str(ROOT / p) for p in PACKAGES)], check=True, timeout=600)
+    try:
+        subprocess.run([python, "-m", "pip", "install", *quiet, "--no-deps", "--no-build-isolation",
+                        *(str(ROOT / p) for p in PACKAGES)], check=True, timeout=600)
+    finally:  # setuptools builds inside each package: leave the checkout as it was
+        for package in PACKAGES:
+            shutil.rmtree(ROOT / package / "build", ignore_errors=True)
     return python
 
 

@@ -379,3 +379,22 @@ async def test_an_imported_pass_ends_the_induction_in_every_service(scheduling, 
     for envelope in mine:
         state = evolve(state, envelope)
     assert (state.outcome, state.completed_on) == ("passed", date(2026, 7, 17))
+
+
+async def test_a_file_up_to_the_megabyte_the_import_allows_gets_past_the_edge(scheduling, client):
+    """The platform's edge limits bodies to 256 KiB; the imports read their own, up to 1 MB."""
+    long = "Saint Bartholomew's Church of England Voluntary Aided Primary School and Nursery " * 4
+    rows = [row(str(3600000 + n), **{"School name": long[:190]}) for n in range(1000)]
+    data = as_csv(rows)
+    assert 262_144 < len(data) < 1_000_000, len(data)
+    answer = await upload(client, lead(scheduling), data, dry_run="true")
+    assert answer.status_code == 200, answer.text[:300]
+    assert answer.json()["created"] == 1000
+
+
+async def test_a_nul_character_in_a_file_is_refused_by_the_import_itself(scheduling, client):
+    data = as_csv([row("3600999", Name="Ada\x00Lovelace")])
+    answer = await upload(client, lead(scheduling), data)
+    assert answer.status_code == 422
+    assert "NUL character" in answer.json()["errors"][0]["reason"]
+    assert held(scheduling, "3600999") is None

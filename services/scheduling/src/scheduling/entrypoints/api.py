@@ -78,7 +78,8 @@ def create_api(app: SchedulingApplication, issuer: TokenIssuer,
                   description="The induction programme: ECTs and their induction periods, school "
                   "calendars, mentors, coaching sessions, drop-ins, hub training, absence.")
     api.state.token_issuer = issuer
-    install_edge(api)
+    # the imports read their own bodies, up to the 1 MB a file may hold, and check them
+    install_edge(api, own_checks=routes_imports.UPLOADS)
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
     commands = Commands(app, on_commit)

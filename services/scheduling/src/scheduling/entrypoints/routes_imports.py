@@ -58,6 +58,10 @@ def _body_of(fmt: FileFormat[Any]) -> dict[str, Any]:
         "schema": {"type": "string"}, "example": ",".join(fmt.columns)}}}}
 
 
+UPLOADS = ("/imports/inductions", "/imports/claims", "/imports/actions")
+"""Routes that read their own bodies (``_body``: up to the file limit) and check them."""
+
+
 def router(commands: Commands) -> APIRouter:
     routes = APIRouter(tags=["Imports"])
     app = commands.app

@@ -196,6 +196,9 @@ def parse(data: bytes, fmt: FileFormat[RowT], today: date) -> ParsedFile[RowT]:
         text = data.decode("utf-8-sig")  # a spreadsheet's "CSV UTF-8" starts with a BOM
     except UnicodeDecodeError:
         return file_error("the file is not UTF-8 text: save it from the spreadsheet as 'CSV UTF-8'")
+    if "\x00" in text:  # the edge's NUL check is this route's own (it reads its body itself)
+        return file_error("the file holds a NUL character, which no text file does: is it a "
+                          "spreadsheet workbook rather than a CSV?")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
