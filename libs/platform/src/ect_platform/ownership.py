@@ -54,6 +54,9 @@ async def prepare(owner_url: str | None, service_url: str, schema: str, logs: Se
     the service's role its share, when ``owner_url`` is given; otherwise as the service."""
     conn = await asyncpg.connect(owner_url or service_url)
     try:
+        # the services start together, and two GRANTs on one database at once fail ("tuple
+        # concurrently updated"): one preparation at a time, server-wide
+        await conn.execute("SELECT pg_advisory_lock(hashtext('ect.ownership.prepare'))")
         quoted = await conn.fetchval("SELECT quote_ident($1)", schema)
         await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quoted}")
         await conn.execute(f"SET search_path = {quoted}, public")
@@ -78,7 +81,7 @@ async def prepare(owner_url: str | None, service_url: str, schema: str, logs: Se
                                f"FROM {service}")
         await conn.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {quoted} TO {service}")
     finally:
-        await conn.close()
+        await conn.close()  # and with it the advisory lock
 
 
 
