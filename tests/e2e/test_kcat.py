@@ -31,3 +31,26 @@ async def test_kcat_reads_the_events_with_the_readme_options(platform, http):
     events = await eventually(read_with_kcat)
     assert events[0]["event_type"] == "EctRegistered"
     assert events[0]["payload"]["trn"].isdigit()
+
+
+@pytest.mark.skipif(shutil.which("kcat") is None, reason="kcat is not installed (Debian package kcat)")
+async def test_kcat_prints_the_cloudevents_headers(platform, http):
+    ect_id = await register_ect(http, platform)
+    topic = f"{platform.topic_prefix}ect.scheduling.events.v1"
+
+    async def headers_with_kcat() -> list[dict[str, str]]:
+        process = await asyncio.create_subprocess_exec(
+            "kcat", "-X", "api.version.request=false", "-X", "broker.version.fallback=0.9.0",
+            "-b", platform.bootstrap_servers, "-C", "-t", topic, "-o", "0", "-e", "-q",
+            "-f", "%k\t%h\n", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(process.communicate(), timeout=20)
+        found = []
+        for line in out.decode().splitlines():
+            key, _, headers = line.partition("\t")
+            if key == ect_id:
+                found.append(dict(pair.split("=", 1) for pair in headers.split(",") if "=" in pair))
+        return found
+
+    headers = await eventually(headers_with_kcat)
+    assert headers[0]["ce_type"] == "ect.scheduling.EctRegistered.v1", headers[0]
+    assert headers[0]["ce_subject"] == ect_id and headers[0]["ce_specversion"] == "1.0"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
+from contracts import decode
 from contracts.topics import SCHEDULING
+from ect_platform import cloudevents
 from ect_platform.relay import PositionStore, Relay
 from scheduling.bootstrap import Scheduling, bootstrap
 from scheduling.settings import SchedulingSettings
-from tests.support.kafka import read_topic
+from tests.support.kafka import read_records, read_topic
 from tests.unit.scheduling_fixtures import START, Clock, ect_details, mentor_details, provenance
 
 pytestmark = pytest.mark.integration
@@ -66,6 +68,28 @@ async def test_the_relay_publishes_every_public_event_once_in_order_keyed_by_ect
     versions = [e.aggregate_version for _, e in ect_messages]
     assert versions == sorted(versions), "one ECT's events must stay in order"
     assert await scheduling.relay._positions.get() == scheduling.app.recorder.max_notification_id()
+
+
+async def test_every_message_carries_its_cloudevents_attributes_in_headers(scheduling, stack):
+    """Binary content mode: a consumer knows what a message is from its headers alone."""
+    record_programme(scheduling, "1000002", sessions=2)
+    await drain(scheduling.relay)
+    records = await read_records(stack.bootstrap_servers, topic(scheduling), at_least=5)
+    assert records
+    for record in records:
+        envelope = decode(record.value)  # the value is still the whole envelope
+        headers = {name: value.decode() for name, value in record.headers}
+        assert headers["ce_specversion"] == "1.0"
+        assert headers["ce_id"] == str(envelope.event_id)
+        assert headers["ce_source"] == "/ect-platform/scheduling"
+        assert headers["ce_type"] == f"ect.scheduling.{envelope.event_type}.v{envelope.event_version}"
+        assert datetime.fromisoformat(headers["ce_time"]) == envelope.recorded_at
+        assert headers["ce_subject"] == str(envelope.ect_id or envelope.aggregate_id)
+        assert headers["content-type"] == "application/json"
+        version, trace, span, flags = headers["traceparent"].split("-")
+        assert (version, trace, span, flags) == ("00", envelope.correlation_id.hex,
+                                                 envelope.event_id.hex[:16], "01")
+        assert cloudevents.contract_of(record.headers) == (envelope.event_type, envelope.event_version)
 
 
 class CrashAfterPublish(PositionStore):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import ConsumerRecord
 
 from contracts import EventEnvelope, decode
 
@@ -13,6 +14,13 @@ async def read_topic(bootstrap: str, topic: str, *, at_least: int, within: float
                      partitions: int = 6
                      ) -> list[tuple[bytes, EventEnvelope]]:  # type: ignore[type-arg]
     """Every message on ``topic`` as (key, envelope), once at least ``at_least`` have arrived."""
+    return [(r.key, decode(r.value)) for r in await read_records(
+        bootstrap, topic, at_least=at_least, within=within, partitions=partitions)]
+
+
+async def read_records(bootstrap: str, topic: str, *, at_least: int, within: float = 20.0,
+                       partitions: int = 6) -> list[ConsumerRecord]:  # type: ignore[type-arg]
+    """Every record on ``topic``, headers and all, once at least ``at_least`` have arrived."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                                 auto_offset_reset="earliest")
     await consumer.start()
@@ -21,16 +29,16 @@ async def read_topic(bootstrap: str, topic: str, *, at_least: int, within: float
         tps = [TopicPartition(topic, p) for p in range(partitions)]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
-        seen: list[tuple[bytes, EventEnvelope]] = []  # type: ignore[type-arg]
+        seen: list[ConsumerRecord] = []  # type: ignore[type-arg]
         while len(seen) < at_least:
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError(f"only {len(seen)} of {at_least} messages on {topic}")
             batches = await consumer.getmany(timeout_ms=200)
             for records in batches.values():
-                seen.extend((r.key, decode(r.value)) for r in records)
+                seen.extend(records)
         # a short extra read, so a test can also see messages beyond what it waited for
         for records in (await consumer.getmany(timeout_ms=300)).values():
-            seen.extend((r.key, decode(r.value)) for r in records)
+            seen.extend(records)
         return seen
     finally:
         await consumer.stop()

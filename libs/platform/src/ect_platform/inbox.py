@@ -31,8 +31,9 @@ from aiokafka.structs import ConsumerRecord
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.middlewares import AckPolicy
 
-from contracts import ContractError, EventEnvelope, decode
+from contracts import REGISTRY, ContractError, EventEnvelope, decode
 from contracts.registry import UnknownPayload
+from ect_platform import cloudevents
 from ect_platform.dead_letters import DeadLetters
 
 log = logging.getLogger(__name__)
@@ -80,15 +81,26 @@ async def claim_new(conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[
 
 
 Pairs: TypeAlias = list[tuple[Record, EventEnvelope[Any]]]
+Wanted: TypeAlias = Callable[[str, int], bool]  # (event type, version) -> acted on?
 
 
-def decode_all(records: Sequence[Record]) -> tuple[Pairs, list[tuple[Record, str]], Pairs]:
+def decode_all(records: Sequence[Record], wanted: Wanted | None = None
+               ) -> tuple[Pairs, list[tuple[Record, str]], Pairs]:
     """(record, envelope) for the events this build reads, (record, why) for malformed ones,
-    and (record, envelope) for events of a type or version this build does not know."""
+    and (record, envelope) for events of a type or version this build does not know.
+
+    ``wanted``: the contracts the caller acts on. A message whose CloudEvents ``ce_type``
+    header names a contract this build knows and the caller does not want is passed over
+    without being decoded (one whose header names an unknown contract is decoded and comes
+    back unknown, to be parked, as one without headers is decoded)."""
     readable: Pairs = []
     malformed: list[tuple[Record, str]] = []
     unknown: Pairs = []
     for record in records:
+        if wanted is not None:
+            contract = cloudevents.contract_of(getattr(record, "headers", None))
+            if contract is not None and contract in REGISTRY and not wanted(*contract):
+                continue
         try:
             envelope = decode(record.value)
         except ContractError as exc:

@@ -29,6 +29,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
 from contracts import EventEnvelope, encode
+from ect_platform import cloudevents
 
 log = logging.getLogger(__name__)
 
@@ -162,20 +163,22 @@ class Relay:
             if envelope is None:
                 continue
             key, value = envelope.key, item.value if item.value is not None else encode(envelope)
+            headers = cloudevents.headers_for(envelope)
             partition = partition_of.get(key)
             if partition is None:
                 partition = partition_of[key] = _PARTITIONER(key, partitions, partitions)
             builder = open_batches.get(partition)
             if builder is None:
                 builder = open_batches[partition] = producer.create_batch()
-            if builder.append(key=key, value=value, timestamp=None) is None:
+            if builder.append(key=key, value=value, timestamp=None, headers=headers) is None:
                 # Full: queue it (after this partition's earlier ones) and start the next.
                 acks.append(await producer.send_batch(builder, topic, partition=partition))
                 builder = open_batches[partition] = producer.create_batch()
-                if builder.append(key=key, value=value, timestamp=None) is None:
+                if builder.append(key=key, value=value, timestamp=None, headers=headers) is None:
                     # Larger than a whole batch: on its own, still behind what came before.
                     del open_batches[partition]
-                    acks.append(await producer.send(topic, value=value, key=key, partition=partition))
+                    acks.append(await producer.send(topic, value=value, key=key, partition=partition,
+                                                    headers=headers))
             sent += 1
         for partition, builder in open_batches.items():
             acks.append(await producer.send_batch(builder, topic, partition=partition))

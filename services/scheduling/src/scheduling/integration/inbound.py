@@ -28,6 +28,11 @@ from scheduling.domain.provenance import Provenance
 log = logging.getLogger(__name__)
 
 LEARNT = (InductionOutcomeRecorded, InductionExtended, InductionReduced)
+_LEARNT_CONTRACTS = frozenset((c.event_type, c.event_version) for c in LEARNT)
+
+
+def _learnt(event_type: str, event_version: int) -> bool:
+    return (event_type, event_version) in _LEARNT_CONTRACTS
 
 
 class InboundFacts:
@@ -40,7 +45,8 @@ class InboundFacts:
         self.parked = 0  # malformed messages and events of a contract this build does not know
 
     async def handle(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
-        readable, malformed, unknown = decode_all(records)
+        # the rest of reporting's topic is passed over by its CloudEvents type, undecoded
+        readable, malformed, unknown = decode_all(records, wanted=_learnt)
         for record, why in malformed:
             await self._park(record, f"not a valid integration event: {why}")
         for record, unread in unknown:
