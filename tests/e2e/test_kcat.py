@@ -43,7 +43,7 @@ async def test_kcat_prints_the_cloudevents_headers(platform, http):
             "kcat", "-X", "api.version.request=false", "-X", "broker.version.fallback=0.9.0",
             "-b", platform.bootstrap_servers, "-C", "-t", topic, "-o", "0", "-e", "-q",
             "-f", "%k\t%h\n", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        out, err = await asyncio.wait_for(process.communicate(), timeout=20)
+        out, _ = await asyncio.wait_for(process.communicate(), timeout=20)
         found = []
         for line in out.decode().splitlines():
             key, _, headers = line.partition("\t")
