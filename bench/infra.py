@@ -72,6 +72,9 @@ def infrastructure() -> Iterator[Infra]:
     """DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS if set, else embedded servers in a temp dir."""
     postgres = kafka = None
     prefix = f"bench{uuid.uuid4().hex[:8]}."
+    # the stored logs are hash-chained under a key: the services measured (in process and as
+    # subprocesses, which inherit the environment) seal with this run's own
+    os.environ.setdefault("CHAIN_KEY", uuid.uuid4().hex + uuid.uuid4().hex)
     server_url = os.environ.get("DATABASE_URL")
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     with tempfile.TemporaryDirectory(prefix="ect-bench-") as tmp:
