@@ -129,10 +129,8 @@ async def _until_signalled(done: asyncio.Event) -> None:
             loop.remove_signal_handler(sig)
 
 
-def configure_logging(service: str) -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format=f"%(asctime)s {service} %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
-    logging.getLogger("faststream").setLevel(logging.WARNING)
+def configure_logging(service: str, part: str = "all") -> None:
+    """Readable lines, or JSON lines with LOG_FORMAT=json (``ect_platform.logs``)."""
+    from ect_platform import logs
+
+    logs.configure(service, part)

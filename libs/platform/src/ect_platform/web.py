@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from ect_platform import logs
 from ect_platform.problems import send_problem
 
 CORRELATION_HEADER = "X-Correlation-Id"
@@ -50,6 +51,7 @@ class Correlation(HttpMiddleware):
             correlation_id = uuid4()
         scope.setdefault("state", {})["correlation_id"] = correlation_id
         echoed = (CORRELATION_HEADER_BYTES, str(correlation_id).encode("latin-1"))
+        token = logs.CORRELATION.set(correlation_id)  # each log line of the request names it
 
         async def send_with_id(message: Any) -> None:
             if message["type"] == "http.response.start":
@@ -59,7 +61,10 @@ class Correlation(HttpMiddleware):
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            logs.CORRELATION.reset(token)
 
 
 CORRELATION_HEADER_BYTES = CORRELATION_HEADER.lower().encode("latin-1")

@@ -45,7 +45,7 @@ class Part(StrEnum):
 def run(part: Part = typer.Argument(Part.ALL, help="all, api, consumer, scheduler, delivery, "
                                     "mail-catcher, or refold (a one-off)")) -> None:
     """Start the service; one part alone runs one container per process."""
-    configure_logging("notifications")
+    configure_logging("notifications", part.value)
     if part is Part.REFOLD:
         emptied, events = asyncio.run(refold(NotificationsSettings()))  # type: ignore[call-arg]
         typer.echo(f"{emptied} ECT state(s) emptied; {events} event(s) will fold them again without "

@@ -41,7 +41,7 @@ def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay, consumer; o
     """Start the service (one part alone runs one container per process); `replay`: rebuild
     every projection from the topics into fresh tables and swap them in; `quarantine`: the
     ECTs whose rows could not be recomputed, as JSON lines (with --retry, retried first)."""
-    configure_logging("reporting")
+    configure_logging("reporting", part.value)
     if part == Part.REPLAY:
         _replay(after_republish)
         return

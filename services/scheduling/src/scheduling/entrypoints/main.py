@@ -26,7 +26,7 @@ class Role(StrEnum):
 @cli.command()
 def run(role: Role = typer.Argument(Role.ALL, help="all, api, relay or consumer")) -> None:
     """Start the service; one part alone runs one container per process."""
-    configure_logging("scheduling")
+    configure_logging("scheduling", role.value)
     asyncio.run(_run(role))
 
 
