@@ -133,6 +133,18 @@ class TermReport(Aggregate):
         self.submitted_on = submitted_on
         self.recommendation = recommendation
         self.fully_signed = fully_signed
+        # what was written, kept for the people the report is read by (GET /ects/{id}/term-reports)
+        self.evidence_summary = evidence_summary
+        self.targets = targets
+        self.appropriate_body_id = appropriate_body_id
+        self.assessor_id = assessor_id
+        self.assessor_role = assessor_role
+        self.ect_comments = ect_comments
+        self.assessment_meeting_on = assessment_meeting_on
+        self.sign_offs = [dict(s) for s in sign_offs or []]
+        self.submitted_by = provenance.actor_id
+        self.induction_served_terms = induction_served_terms
+        self.days_absent_since_last_assessment = days_absent_since_last_assessment
 
 
 def report_id(ect_id: UUID, kind: str, term_number: int) -> UUID:
