@@ -75,7 +75,8 @@ async def test_each_role_reads_what_was_written_about_the_ects_in_its_scope(hub:
         assert one == review, who
         plans = await hub.get(f"/ects/{ada}/support-plans", token)
         assert [p["summary"] for p in plans["items"]] == ["Weekly behaviour coaching"], who
-        assert plans["items"][0]["report_id"] == review["id"] and plans["items"][0]["ect_name"] == "Ada Lovelace"
+        plan = plans["items"][0]
+        assert plan["report_id"] == review["id"] and plan["ect_name"] == "Ada Lovelace"
     refused = {
         "another ECT": (ect_token(bo), "only their own"),
         "the mentor of another ECT": (headers(Role.MENTOR, "someone-else"), "not assigned to this ECT"),
