@@ -109,7 +109,8 @@ PAYLOADS: list[EventPayload] = [
     ),
     reporting_v1.TermReportDrafted(
         report_id=UUID("00000000-0000-4000-8000-00000000d001"), kind=TermReportKind.FORMAL_ASSESSMENT,
-        term_number=6, drafted_on=date(2026, 7, 6), drafted_by="tutor-1"),
+        term_number=6, drafted_on=date(2026, 7, 6), drafted_by="tutor-1",
+        headteacher_id="head-1"),
     reporting_v1.TermReportCorrected(
         report_id=UUID("00000000-0000-4000-8000-00000000d001"), kind=TermReportKind.FORMAL_ASSESSMENT,
         term_number=6, corrected_on=date(2026, 7, 7), corrected_by="tutor-1"),

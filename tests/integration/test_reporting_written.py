@@ -160,6 +160,7 @@ async def test_an_assessment_is_drafted_signed_by_the_ect_and_headteacher_and_su
                                              "TermReportSignedByEct", "TermReportSignedByHeadteacher",
                                              "TermReportSubmitted"]
     assert {str(e.payload.report_id) for e in steps} == {report}
+    assert steps[0].payload.headteacher_id == "head-1"  # the assessor, who is the headteacher
     assert steps[2].actor.id == str(ada) and steps[2].payload.comments == "A fair account"
     assert steps[3].payload.name == "H. Head" and steps[3].actor.id == "head-1"
     assert steps[4].payload.fully_signed is True and steps[4].payload.ect_comments == "A fair account"

@@ -74,6 +74,9 @@ class TermReportDrafted(EventPayload):
     term_number: int = Field(ge=1, description="Induction term the report covers (1-based).")
     drafted_on: date
     drafted_by: str = Field(description="The induction tutor who drafted it.")
+    headteacher_id: str | None = Field(
+        default=None, description="Assessments: the headteacher who is to sign it, when the school "
+        "named them (by default the assessor, when that is the headteacher).")
 
 
 class TermReportCorrected(EventPayload):

@@ -34,17 +34,14 @@ from reporting.domain.errors import (
     RecommendationRequiredError,
 )
 from reporting.domain.provenance import Provenance
+from statutory import signing
 
 PROGRESS_REVIEW, FORMAL_ASSESSMENT, INTERIM_ASSESSMENT = (
     "progress_review", "formal_assessment", "interim_assessment")
 KINDS = (PROGRESS_REVIEW, FORMAL_ASSESSMENT, INTERIM_ASSESSMENT)
 ASSESSORS = ("induction_tutor", "headteacher")
-SIGNATORIES = ("induction_tutor", "headteacher", "ect")
-REQUIRED_SIGNATURES = {
-    PROGRESS_REVIEW: frozenset({"induction_tutor"}),
-    FORMAL_ASSESSMENT: frozenset(SIGNATORIES),
-    INTERIM_ASSESSMENT: frozenset(SIGNATORIES),
-}
+SIGNATORIES = signing.SIGNATORIES
+REQUIRED_SIGNATURES = {kind: signing.signatures_required(kind) for kind in KINDS}  # statutory.signing
 
 
 def _check(kind: str, final: bool, recommendation: str | None, assessor_id: str,

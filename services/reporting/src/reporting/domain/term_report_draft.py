@@ -31,7 +31,8 @@ from reporting.domain.errors import (
     SigningOrderError,
 )
 from reporting.domain.provenance import Provenance
-from reporting.domain.term_report import PROGRESS_REVIEW, _check
+from reporting.domain.term_report import _check
+from statutory import signing
 
 # the fields the tutor writes, and corrects
 CONTENT = ("on_track", "evidence_summary", "targets", "recommendation", "assessor_id",
@@ -46,23 +47,32 @@ class TermReportDraft(Aggregate):
     @classmethod
     def start(cls, *, report_id: UUID, ect_id: UUID, kind: str, term_number: int, drafted_on: date,
               today: date, provenance: Provenance, mentor_id: str | None = None,
-              final: bool = False, **content: Any) -> TermReportDraft:
+              final: bool = False, headteacher_id: str | None = None,
+              **content: Any) -> TermReportDraft:
         """``content``: on_track, evidence_summary, targets, recommendation, assessor_id,
         assessor_role, assessment_meeting_on. The statutory checks a submission makes are made
         now (the assessor is never the mentor, a recommendation only on the final assessment);
-        the final term's start is checked again at submission."""
+        the final term's start is checked again at submission. ``headteacher_id``: who is to
+        sign an assessment (reminded while it waits for them); by default its assessor, when
+        that is the headteacher."""
         content = _content(content, provenance)
         _check(kind, final, content["recommendation"], content["assessor_id"], content["assessor_role"],
                mentor_id, content["assessment_meeting_on"], drafted_on, today)
+        if headteacher_id is None and content["assessor_role"] == signing.HEADTEACHER:
+            headteacher_id = content["assessor_id"]
+        if not signing.headteacher_signs(kind):
+            headteacher_id = None
         return cls(report_id=report_id, ect_id=ect_id, kind=kind, term_number=term_number,
-                   drafted_on=drafted_on, provenance=provenance, **content)
+                   drafted_on=drafted_on, provenance=provenance, headteacher_id=headteacher_id,
+                   **content)
 
     @event("TermReportDrafted")
     def __init__(self, *, report_id: UUID, ect_id: UUID, kind: str, term_number: int, drafted_on: date,
                  provenance: Provenance, on_track: bool, evidence_summary: str, targets: str,
                  recommendation: str | None, assessor_id: str, assessor_role: str,
-                 assessment_meeting_on: date | None) -> None:
+                 assessment_meeting_on: date | None, headteacher_id: str | None = None) -> None:
         self.report_id = report_id
+        self.headteacher_id = headteacher_id
         self.ect_id = ect_id
         self.kind = kind
         self.term_number = term_number
@@ -123,7 +133,7 @@ class TermReportDraft(Aggregate):
                             provenance: Provenance) -> None:
         self._check_open("signed")
         self._check_date(signed_on, today)
-        if self.kind == PROGRESS_REVIEW:
+        if not signing.headteacher_signs(self.kind):
             raise SignatureNotAllowedError(
                 "a progress review is signed by the ECT and the induction tutor; the headteacher "
                 "signs assessments (statutory guidance 2.55)")
@@ -157,13 +167,7 @@ class TermReportDraft(Aggregate):
     @property
     def step(self) -> str:
         """Whose turn it is: ect_to_sign, headteacher_to_sign, tutor_to_submit or submitted."""
-        if self.submitted_on is not None:
-            return "submitted"
-        if "ect" not in self.signatures:
-            return "ect_to_sign"
-        if self.kind != PROGRESS_REVIEW and "headteacher" not in self.signatures:
-            return "headteacher_to_sign"
-        return "tutor_to_submit"
+        return signing.next_step(self.kind, self.signatures, submitted=self.submitted_on is not None)
 
     def _about(self) -> dict[str, Any]:
         """What every step's event carries, so that each translates on its own (the relay sees

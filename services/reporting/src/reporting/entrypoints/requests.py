@@ -53,6 +53,10 @@ class SubmitTermReport(Strict):
     draft: bool = Field(default=False, description="Start a draft, which the ECT (and for an "
                         "assessment the headteacher) signs and the tutor then submits")
     drafted_on: date | None = Field(default=None, description="A draft's date (drafts only)")
+    headteacher_id: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="Drafts of assessments: the headteacher who is to sign it (reminded while it "
+        "waits for them); by default the assessor, when that is the headteacher")
 
     @model_validator(mode="after")
     def _one_way_or_the_other(self) -> SubmitTermReport:
@@ -66,8 +70,8 @@ class SubmitTermReport(Strict):
         else:
             if self.submitted_on is None:
                 raise ValueError("submitted_on is required (or send draft: true with drafted_on)")
-            if self.drafted_on is not None:
-                raise ValueError("drafted_on is for a draft (draft: true)")
+            if self.drafted_on is not None or self.headteacher_id is not None:
+                raise ValueError("drafted_on and headteacher_id are for a draft (draft: true)")
         return self
 
 

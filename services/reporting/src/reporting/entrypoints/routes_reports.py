@@ -38,7 +38,7 @@ def router(services: Services) -> APIRouter:
                 evidence_summary=body.evidence_summary, targets=body.targets,
                 recommendation=body.recommendation.value if body.recommendation else None,
                 assessor_id=body.assessor_id, assessor_role=body.assessor_role.value,
-                assessment_meeting_on=body.assessment_meeting_on)
+                assessment_meeting_on=body.assessment_meeting_on, headteacher_id=body.headteacher_id)
             response.headers["Location"] = f"/ects/{ect_id}/term-reports/{report_id}"
             return {"id": report_id, "step": "ect_to_sign"}
         assert body.submitted_on is not None  # the body's validator insists on it

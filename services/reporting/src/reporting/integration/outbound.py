@@ -40,7 +40,8 @@ def _term_report_submitted(e: Any) -> Translation:
 def _drafted(e: Any) -> Translation:
     payload = v1.TermReportDrafted(report_id=e.report_id, kind=v1.TermReportKind(e.kind),
                                    term_number=e.term_number, drafted_on=e.drafted_on,
-                                   drafted_by=e.provenance.actor_id)
+                                   drafted_by=e.provenance.actor_id,
+                                   headteacher_id=getattr(e, "headteacher_id", None))
     return Translation(payload, e.drafted_on, e.ect_id)
 
 
