@@ -1,6 +1,6 @@
 """What was written about an ECT, read back, and a report written and signed in steps, through
-reporting's routes, on PostgreSQL (the harness: scheduling's and reporting's real applications,
-reporting's real consumer and API)."""
+reporting's routes, on PostgreSQL: reporting's event store and projections there, its real
+consumer and API (the harness; scheduling's application feeds it in process)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from contracts import Role, decode
+from reporting.domain.term_report_draft import draft_id
 from tests.integration.test_reporting_harness import AB, AUDITOR, LEAD, TUTOR, Hub, headers, open_hub
 from tests.integration.test_reporting_scenarios import START
 
@@ -22,9 +23,10 @@ DAY = date(2025, 12, 15)
 
 @pytest.fixture
 async def hub(database_url):  # type: ignore[no-untyped-def]
-    hub = await open_hub(database_url, START)
+    hub = await open_hub(database_url, START, event_store_on_postgres=True)
     yield hub
     await hub.pool.close()
+    hub.reporting.close()
 
 
 def register(hub: Hub, **details: Any) -> uuid.UUID:
@@ -165,6 +167,9 @@ async def test_an_assessment_is_drafted_signed_by_the_ect_and_headteacher_and_su
     assert steps[3].payload.name == "H. Head" and steps[3].actor.id == "head-1"
     assert steps[4].payload.fully_signed is True and steps[4].payload.ect_comments == "A fair account"
     assert (await hub.entitlement(ada))["reports_submitted"] == 1  # the projections count it, as before
+    stored = await hub.pool.fetchval("SELECT count(*) FROM reporting_events WHERE originator_id = $1",
+                                     draft_id(uuid.UUID(report)))
+    assert stored == 5  # drafted, corrected, signed twice, submitted: in reporting's event store
     # once submitted, nothing more is corrected or signed here
     late = await hub.http.put(path, headers=TUTOR, json={
         "on_track": False, "evidence_summary": "x", "targets": "y", "corrected_on": DAY.isoformat()})
