@@ -134,7 +134,10 @@ async def test_an_assessment_is_drafted_signed_by_the_ect_and_headteacher_and_su
         "on_track": True, "evidence_summary": "Meets every standard", "targets": "Questioning",
         "corrected_on": DAY.isoformat(), "assessor_role": "headteacher", "assessor_id": "head-1",
         "assessment_meeting_on": DAY.isoformat()})
-    assert corrected.status_code == 200, corrected.text
+    assert corrected.status_code == 200 and corrected.json()["step"] == "ect_to_sign", corrected.text
+    named = await hub.http.post(f"{path}/sign", headers=ect_token(ada), json={
+        "signed_on": DAY.isoformat(), "name": "Someone Else"})
+    assert named.status_code == 422 and "the name on their record" in named.text
     signed = await hub.http.post(f"{path}/sign", headers=ect_token(ada), json={
         "signed_on": DAY.isoformat(), "comments": "A fair account"})
     assert signed.status_code == 200 and signed.json()["step"] == "headteacher_to_sign", signed.text

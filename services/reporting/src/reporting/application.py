@@ -108,10 +108,12 @@ class ReportingApplication(Application):
         return draft
 
     def correct_term_report(self, ect_id: UUID, report: UUID, *, corrected_on: date,
-                            provenance: Provenance, **content: Any) -> None:
+                            provenance: Provenance, **content: Any) -> str:
+        """Answers whose step it is now (the ECT's: a correction takes the signatures off)."""
         draft = self._draft(ect_id, report)
         draft.correct(corrected_on=corrected_on, today=self.today(), provenance=provenance, **content)
         self.save(draft)
+        return draft.step
 
     def sign_term_report(self, ect_id: UUID, report: UUID, *, as_role: str, name: str,
                          signed_on: date, provenance: Provenance, comments: str | None = None) -> str:

@@ -35,7 +35,7 @@ def router(services: Services) -> APIRouter:
         history, clock = await services.ect(ect_id)
         access.check_may_report(caller, history)
         draft = await services.read(app.get_draft, report_id)
-        await services.run(
+        step = await services.run(
             app.correct_term_report, ect_id, report_id, corrected_on=body.corrected_on,
             provenance=services.provenance(caller, request),
             mentor_id=str(history.mentor_id) if history.mentor_id else None,
@@ -44,7 +44,7 @@ def router(services: Services) -> APIRouter:
             recommendation=body.recommendation.value if body.recommendation else None,
             assessor_id=body.assessor_id, assessor_role=body.assessor_role.value,
             assessment_meeting_on=body.assessment_meeting_on)
-        return {"id": report_id, "step": "ect_to_sign"}
+        return {"id": report_id, "step": step}
 
     @routes.post("/ects/{ect_id}/term-reports/{report_id}/sign",
                  dependencies=[allow(*access.SIGNATORIES, action="sign a term report")])
@@ -54,6 +54,9 @@ def router(services: Services) -> APIRouter:
         history, _ = await services.ect(ect_id)
         access.check_may_sign(caller, history)
         if caller.role == Role.ECT:
+            if body.name is not None:
+                raise SignatureNotAllowedError("the ECT signs with the name on their record; send "
+                                               "no name")
             name = history.name or caller.id
         else:
             if body.comments is not None:
