@@ -12,7 +12,16 @@ import pytest
 
 from contracts import Role, decode
 from reporting.domain.term_report_draft import draft_id
-from tests.integration.test_reporting_harness import AB, AUDITOR, LEAD, TUTOR, Hub, headers, open_hub
+from tests.integration.test_reporting_harness import (
+    AB,
+    AUDITOR,
+    LEAD,
+    LEAD_P,
+    TUTOR,
+    Hub,
+    headers,
+    open_hub,
+)
 from tests.integration.test_reporting_scenarios import START
 
 pytestmark = pytest.mark.integration
@@ -59,6 +68,8 @@ async def two_ects_with_a_review_and_a_plan(hub: Hub) -> tuple[uuid.UUID, uuid.U
 
 async def test_each_role_reads_what_was_written_about_the_ects_in_its_scope(hub: Hub):
     ada, bo, grace = await two_ects_with_a_review_and_a_plan(hub)
+    hub.scheduling.name_school("100001", "Oakwood Primary School", LEAD_P)
+    hub.scheduling.name_appropriate_body("ab-1", "Northern Teaching School Hub AB", LEAD_P)
     readers = {
         "the ECT": ect_token(ada), "their mentor": headers(Role.MENTOR, str(grace)), "tutor": TUTOR,
         "headteacher": HEAD, "their AB": AB, "auditor": AUDITOR}
@@ -73,12 +84,15 @@ async def test_each_role_reads_what_was_written_about_the_ects_in_its_scope(hub:
         assert review["signatures"] == [{"role": "induction_tutor", "name": "T. Tutor",
                                          "signed_on": DAY.isoformat()}]
         assert review["assessor_name"] == "T. Tutor" and review["on_track"] is False
+        assert (review["school_name"], review["appropriate_body_name"]) == (
+            "Oakwood Primary School", "Northern Teaching School Hub AB")
         one = await hub.get(f"/ects/{ada}/term-reports/{review['id']}", token)
         assert one == review, who
         plans = await hub.get(f"/ects/{ada}/support-plans", token)
         assert [p["summary"] for p in plans["items"]] == ["Weekly behaviour coaching"], who
         plan = plans["items"][0]
         assert plan["report_id"] == review["id"] and plan["ect_name"] == "Ada Lovelace"
+        assert plan["school_name"] == "Oakwood Primary School"
     refused = {
         "another ECT": (ect_token(bo), "only their own"),
         "the mentor of another ECT": (headers(Role.MENTOR, "someone-else"), "not assigned to this ECT"),

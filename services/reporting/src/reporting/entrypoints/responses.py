@@ -1,5 +1,6 @@
 """Typed answers of the reads of what was written: term reports (with their signatures) and
-support plans. People are named: the ECT by name and TRN, each signature by the signer's name."""
+support plans. People are named: the ECT by name and TRN, each signature by the signer's name,
+the school and the AB by theirs."""
 
 from __future__ import annotations
 
@@ -18,11 +19,20 @@ class Signature(BaseModel):
     signed_on: date
 
 
-class TermReportView(BaseModel):
-    id: UUID
+class Named(BaseModel):
+    """The ECT, their school and the AB, by name (None where not known yet) beside the ids."""
+
     ect_id: UUID
     ect_name: str | None
     ect_trn: str | None
+    school_id: str | None
+    school_name: str | None
+    appropriate_body_id: str | None
+    appropriate_body_name: str | None
+
+
+class TermReportView(Named):
+    id: UUID
     kind: Literal["progress_review", "formal_assessment", "interim_assessment"]
     term_number: int
     status: Literal["draft", "submitted"]
@@ -42,7 +52,6 @@ class TermReportView(BaseModel):
                                       "it needs is on it (2.74)")
     drafted_on: date | None
     submitted_on: date | None
-    appropriate_body_id: str | None
     induction_served_terms: float | None
     days_absent_since_last_assessment: float | None
 
@@ -54,16 +63,12 @@ class TermReportPage(BaseModel):
     offset: int
 
 
-class SupportPlanView(BaseModel):
+class SupportPlanView(Named):
     id: UUID
-    ect_id: UUID
-    ect_name: str | None
-    ect_trn: str | None
     report_id: UUID | None = Field(description="The review that found the ECT not on track")
     shared_on: date
     summary: str
     review_on: date | None
-    appropriate_body_id: str | None
     shared_by_role: str
 
 

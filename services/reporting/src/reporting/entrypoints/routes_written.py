@@ -7,6 +7,7 @@ the facts (their ids cannot be derived), as soon as the consumer has filed them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
@@ -25,7 +26,7 @@ from reporting.entrypoints.responses import (
     TermReportPage,
     TermReportView,
 )
-from reporting.projections import support_plans
+from reporting.projections import directory, support_plans
 
 if TYPE_CHECKING:
     from reporting.entrypoints.api import Services
@@ -48,7 +49,8 @@ def router(services: Services) -> APIRouter:
         access.check_may_read_content(caller, history)
         found = await services.read(app.term_reports_of, ect_id)
         drafts = access.may_read_drafts(caller)
-        views = sorted((view(history, report, draft) for report, draft in found
+        names = await naming(services, history, [r.appropriate_body_id for r, _ in found if r])
+        views = sorted((view(names, report, draft) for report, draft in found
                         if report is not None or drafts), key=lambda v: (v.term_number, v.kind))
         return TermReportPage(items=views[offset:offset + limit], total=len(views), limit=limit,
                               offset=offset)
@@ -62,7 +64,8 @@ def router(services: Services) -> APIRouter:
         if report is None and not access.may_read_drafts(caller):
             raise Forbidden(f"the report is a draft: a {caller.role.value} reads it once the induction "
                             "tutor has submitted it to the appropriate body")
-        return view(history, report, draft)
+        sent_to = [report.appropriate_body_id] if report else []
+        return view(await naming(services, history, sent_to), report, draft)
 
     @routes.get("/ects/{ect_id}/support-plans", dependencies=[READ])
     async def list_support_plans(ect_id: UUID, caller: Caller, limit: Limit = 50,
@@ -71,7 +74,9 @@ def router(services: Services) -> APIRouter:
         history, _ = await services.ect(ect_id)
         access.check_may_read_content(caller, history)
         plans = await support_plans.of_ect(services.pool, ect_id)
-        items = [SupportPlanView(ect_name=history.name, ect_trn=history.trn, **plan) for plan in plans]
+        names = await naming(services, history)
+        items = [SupportPlanView(**({k: v for k, v in names.items() if k != AB_NAMES} | plan))
+                 for plan in plans]
         return SupportPlanPage(items=items[offset:offset + limit], total=len(items), limit=limit,
                                offset=offset)
 
@@ -93,10 +98,30 @@ def one_report(services: Services, ect_id: UUID, report_id: UUID
     return report, draft
 
 
-def view(history: EctHistory, report: TermReport | None, draft: TermReportDraft | None) -> TermReportView:
-    common: dict[str, Any] = {"ect_id": history.ect_id, "ect_name": history.name,
-                              "ect_trn": history.trn, "drafted_on": draft.drafted_on if draft else None}
+async def naming(services: Services, history: EctHistory,
+                 sent_to: Iterable[str | None] = ()) -> dict[str, Any]:
+    """The ECT by name and TRN, their current school and AB by name, for every view; and the
+    names of the ABs reports went to (``sent_to``), under ``AB_NAMES``."""
+    async with services.pool.acquire() as conn:
+        found = await directory.look_up(conn, schools=[history.school_id],
+                                        appropriate_bodies=[history.appropriate_body_id, *sent_to])
+    return {"ect_id": history.ect_id, "ect_name": history.name, "ect_trn": history.trn,
+            "school_id": history.school_id, "school_name": found.schools.get(history.school_id or ""),
+            "appropriate_body_id": history.appropriate_body_id,
+            "appropriate_body_name": found.appropriate_bodies.get(history.appropriate_body_id or ""),
+            AB_NAMES: found.appropriate_bodies}
+
+
+AB_NAMES = "ab_names"  # not a field of the views: they take the AB a report went to from it
+
+
+def view(names: dict[str, Any], report: TermReport | None, draft: TermReportDraft | None) -> TermReportView:
+    """A submitted report names the AB it went to; a draft, the AB holding the ECT now."""
+    common = {k: v for k, v in names.items() if k != AB_NAMES}
+    common["drafted_on"] = draft.drafted_on if draft else None
     if report is not None:
+        common["appropriate_body_id"] = report.appropriate_body_id
+        common["appropriate_body_name"] = names[AB_NAMES].get(report.appropriate_body_id or "")
         signatures = [Signature(role=s["role"], name=s["name"], signed_on=s["signed_on"])
                       for s in report.sign_offs]
         return TermReportView(
@@ -107,7 +132,6 @@ def view(history: EctHistory, report: TermReport | None, draft: TermReportDraft 
             assessor_name=_assessor_name(report.assessor_role, signatures),
             assessment_meeting_on=report.assessment_meeting_on, ect_comments=report.ect_comments,
             signatures=signatures, fully_signed=report.fully_signed, submitted_on=report.submitted_on,
-            appropriate_body_id=report.appropriate_body_id,
             induction_served_terms=report.induction_served_terms,
             days_absent_since_last_assessment=report.days_absent_since_last_assessment, **common)
     assert draft is not None
@@ -122,8 +146,7 @@ def view(history: EctHistory, report: TermReport | None, draft: TermReportDraft 
         assessor_role=content["assessor_role"],
         assessor_name=_assessor_name(content["assessor_role"], signatures),
         assessment_meeting_on=content["assessment_meeting_on"], ect_comments=draft.ect_comments,
-        signatures=signatures, fully_signed=None, submitted_on=None,
-        appropriate_body_id=history.appropriate_body_id, induction_served_terms=None,
+        signatures=signatures, fully_signed=None, submitted_on=None, induction_served_terms=None,
         days_absent_since_last_assessment=None, **common)
 
 
