@@ -107,6 +107,19 @@ PAYLOADS: list[EventPayload] = [
         assessment_meeting_on=date(2026, 7, 3), ect_comments="A good year.",
         signed_off_by=["ect", "headteacher", "induction_tutor"], fully_signed=True,
     ),
+    reporting_v1.TermReportDrafted(
+        report_id=UUID("00000000-0000-4000-8000-00000000d001"), kind=TermReportKind.FORMAL_ASSESSMENT,
+        term_number=6, drafted_on=date(2026, 7, 6), drafted_by="tutor-1",
+        headteacher_id="head-1"),
+    reporting_v1.TermReportCorrected(
+        report_id=UUID("00000000-0000-4000-8000-00000000d001"), kind=TermReportKind.FORMAL_ASSESSMENT,
+        term_number=6, corrected_on=date(2026, 7, 7), corrected_by="tutor-1"),
+    reporting_v1.TermReportSignedByEct(
+        report_id=UUID("00000000-0000-4000-8000-00000000d001"), kind=TermReportKind.FORMAL_ASSESSMENT,
+        term_number=6, signed_on=date(2026, 7, 8), name="Ada Lovelace", comments="A good year."),
+    reporting_v1.TermReportSignedByHeadteacher(
+        report_id=UUID("00000000-0000-4000-8000-00000000d001"), kind=TermReportKind.FORMAL_ASSESSMENT,
+        term_number=6, signed_on=date(2026, 7, 9), name="Mary Somerville", headteacher_id="head-1"),
     notifications_v1.NotificationSent(
         notification_id=UUID("00000000-0000-4000-8000-0000000a0001"), rule="report_due",
         recipient_role=Role.INDUCTION_TUTOR, recipient_id="tutor-1", statutory=True,

@@ -23,10 +23,12 @@ from contracts import Role, encode
 from ect_platform.database import create_pool, ensure_schema
 from ect_platform.identity import TokenIssuer
 from reporting.application import ReportingApplication
+from reporting.bootstrap import build_application
 from reporting.entrypoints.api import create_api
 from reporting.integration.outbound import to_integration_event as reporting_translator
 from reporting.projections import consumer as projections
 from reporting.projections.consumer import ReportingConsumer, ReportingProjections
+from reporting.settings import ReportingSettings
 from scheduling.domain.provenance import Provenance
 from scheduling.integration.outbound import to_integration_event as scheduling_translator
 from tests.unit.scheduling_fixtures import Clock, ect_details, in_memory_app, mentor_details
@@ -62,12 +64,14 @@ LEAD_P = by("hub_lead", "lead-1")
 
 
 class Hub:
-    def __init__(self, database_url: str, pool: asyncpg.Pool, clock: Clock) -> None:
+    def __init__(self, database_url: str, pool: asyncpg.Pool, clock: Clock,
+                 reporting: ReportingApplication | None = None) -> None:
         self.database_url = database_url
         self.pool = pool
         self.clock = clock
         self.scheduling = in_memory_app(clock)
-        self.reporting = ReportingApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
+        self.reporting = reporting or ReportingApplication(
+            env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
         self.projections = ReportingProjections(clock)
         self.consumer = ReportingConsumer(pool, self.projections, name="scenario")
         self.api = create_api(self.reporting, pool, ISSUER, self.projections)
@@ -194,12 +198,20 @@ def record(value: bytes, offset: int) -> Any:
     return SimpleNamespace(topic="t", partition=0, offset=offset, key=None, value=value, headers=())
 
 
-async def open_hub(database_url: str, start: date) -> Hub:
+async def open_hub(database_url: str, start: date, *, event_store_on_postgres: bool = False) -> Hub:
+    """``event_store_on_postgres``: reporting's own records in its PostgreSQL event store, as
+    deployed, rather than in memory (the projections are on PostgreSQL either way)."""
     await ensure_schema(database_url, "reporting")
     pool = await create_pool(database_url, "reporting")
     async with pool.acquire() as conn:
         await projections.setup(conn)
-    hub = Hub(database_url, pool, Clock(start))
+    clock = Clock(start)
+    reporting = None
+    if event_store_on_postgres:
+        settings = ReportingSettings(database_url=database_url, kafka_bootstrap_servers="unused:9092",
+                                     jwt_secret="unused-here-but-at-least-32-bytes-long")
+        reporting = build_application(settings, clock)
+    hub = Hub(database_url, pool, clock, reporting)
     await hub.consumer.setup()
     return hub
 

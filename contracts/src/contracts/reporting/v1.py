@@ -62,6 +62,65 @@ class TermReportSubmitted(EventPayload):
         "assessment, from the induction clock (2.63).")
 
 
+class TermReportDrafted(EventPayload):
+    """The induction tutor drafted a report; the ECT comments and signs it next (and, for an
+    assessment, the headteacher), then the tutor submits it (``TermReportSubmitted``)."""
+
+    event_type: ClassVar[str] = "TermReportDrafted"
+    event_version: ClassVar[int] = 1
+
+    report_id: UUID = Field(description="The id the report keeps when it is submitted.")
+    kind: TermReportKind
+    term_number: int = Field(ge=1, description="Induction term the report covers (1-based).")
+    drafted_on: date
+    drafted_by: str = Field(description="The induction tutor who drafted it.")
+    headteacher_id: str | None = Field(
+        default=None, description="Assessments: the headteacher who is to sign it, when the school "
+        "named them (by default the assessor, when that is the headteacher).")
+
+
+class TermReportCorrected(EventPayload):
+    """The tutor corrected a draft before submitting it; every signature on it is taken off (the
+    corrected text is signed again)."""
+
+    event_type: ClassVar[str] = "TermReportCorrected"
+    event_version: ClassVar[int] = 1
+
+    report_id: UUID
+    kind: TermReportKind
+    term_number: int = Field(ge=1)
+    corrected_on: date
+    corrected_by: str
+
+
+class TermReportSignedByEct(EventPayload):
+    """The ECT added their comments to a draft and signed it."""
+
+    event_type: ClassVar[str] = "TermReportSignedByEct"
+    event_version: ClassVar[int] = 1
+
+    report_id: UUID
+    kind: TermReportKind
+    term_number: int = Field(ge=1)
+    signed_on: date
+    name: str = Field(description="The ECT's name, as signed.")
+    comments: str | None = None
+
+
+class TermReportSignedByHeadteacher(EventPayload):
+    """The headteacher signed an assessment the ECT had signed; the tutor submits it next."""
+
+    event_type: ClassVar[str] = "TermReportSignedByHeadteacher"
+    event_version: ClassVar[int] = 1
+
+    report_id: UUID
+    kind: TermReportKind
+    term_number: int = Field(ge=1)
+    signed_on: date
+    name: str = Field(description="The headteacher's name, as signed.")
+    headteacher_id: str
+
+
 class SupportPlanShared(EventPayload):
     """An ECT not on track has a support plan, shared with the appropriate body (4.1)."""
 

@@ -30,6 +30,7 @@ from contracts import EventEnvelope
 from contracts.reporting import v1 as reporting
 from contracts.scheduling import v1 as scheduling
 from notifications.message import Contacts
+from statutory import signing
 from statutory.absence import AbsenceFact, AbsenceReason
 from statutory.calendar import SchoolCalendar
 from statutory.service import END, START, TRANSFER, PostChange, service_periods
@@ -94,6 +95,22 @@ class SubmittedReport(_Fact):
     submitted_on: date
 
 
+class DraftReport(_Fact):
+    """A report the school is writing and signing (reporting's draft), until it is submitted:
+    who has signed decides whose step it is (``statutory.signing``)."""
+
+    report_id: UUID
+    kind: str
+    term_number: int
+    drafted_on: date
+    headteacher_id: str | None = None  # who is to sign an assessment, when the school named them
+    signed: tuple[str, ...] = ()  # ect, headteacher: sorted, so the stored JSON is stable
+
+    @property
+    def step(self) -> str:
+        return signing.next_step(self.kind, self.signed)
+
+
 class InductionState(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -120,6 +137,7 @@ class InductionState(BaseModel):
     outcome: str | None = None  # passed / failed: induction is over
     completed_on: date | None = None  # the outcome's decision date
     reports: list[SubmittedReport] = Field(default_factory=list)
+    drafts: dict[str, DraftReport] = Field(default_factory=dict)  # by report id, until submitted
     recommendation_received_on: date | None = None  # the final assessment's recommendation
     decided_on: date | None = None  # the AB's latest decision (outcome or extension)
     notice_due_by: date | None = None
@@ -216,6 +234,14 @@ class InductionState(BaseModel):
 
     def submitted(self, kind: str, term_number: int) -> bool:
         return any(r.kind == kind and r.term_number == term_number for r in self.reports)
+
+    def draft_for(self, kind: str, term_number: int | None) -> DraftReport | None:
+        """The report of this kind and term the school is writing, if any (an interim
+        assessment: the earliest drafted, as interims are matched by kind)."""
+        found = sorted((d for d in self.drafts.values() if d.kind == kind and (
+            term_number is None or kind == reporting.TermReportKind.INTERIM_ASSESSMENT.value
+            or d.term_number == term_number)), key=lambda d: (d.drafted_on, str(d.report_id)))
+        return found[0] if found else None
 
     def interims_submitted_since(self, day: date) -> int:
         """Interim assessments that went to the AB on or after ``day`` (matched by kind, 2.62)."""
@@ -340,7 +366,35 @@ def _leave_extension(s: InductionState, p: scheduling.StatutoryLeaveExtensionGra
     s.leave_extensions.append(LeaveExtension(requested_on=p.requested_on, days=p.extension_days))
 
 
+def _drafted(s: InductionState, p: reporting.TermReportDrafted, seq: int) -> None:
+    s.drafts[str(p.report_id)] = DraftReport(report_id=p.report_id, kind=p.kind.value,
+                                             term_number=p.term_number, drafted_on=p.drafted_on,
+                                             headteacher_id=p.headteacher_id)
+
+
+def _signed(s: InductionState, report_id: UUID, signatory: str | None) -> None:
+    """A signature added (or, ``None``, every signature taken off by a correction). One topic
+    gives a report's steps in order, so they apply as they come."""
+    draft = s.drafts.get(str(report_id))
+    if draft is not None:
+        signed = tuple(sorted({*draft.signed, signatory})) if signatory else ()
+        s.drafts[str(report_id)] = draft.model_copy(update={"signed": signed})
+
+
+def _corrected(s: InductionState, p: reporting.TermReportCorrected, seq: int) -> None:
+    _signed(s, p.report_id, None)
+
+
+def _signed_by_ect(s: InductionState, p: reporting.TermReportSignedByEct, seq: int) -> None:
+    _signed(s, p.report_id, signing.ECT)
+
+
+def _signed_by_headteacher(s: InductionState, p: reporting.TermReportSignedByHeadteacher, seq: int) -> None:
+    _signed(s, p.report_id, signing.HEADTEACHER)
+
+
 def _report(s: InductionState, p: reporting.TermReportSubmitted, seq: int) -> None:
+    s.drafts.pop(str(p.report_id), None)  # submitted: nobody's step any more
     s.reports.append(SubmittedReport(kind=p.kind.value, term_number=p.term_number,
                                      submitted_on=p.submitted_on))
     if p.recommendation is not None:
@@ -385,6 +439,10 @@ _APPLY: dict[type[Any], Callable[[InductionState, Any, int], None]] = {
     scheduling.AbsenceRecorded: _absence,
     scheduling.StatutoryLeaveExtensionGranted: _leave_extension,
     reporting.TermReportSubmitted: _report,
+    reporting.TermReportDrafted: _drafted,
+    reporting.TermReportCorrected: _corrected,
+    reporting.TermReportSignedByEct: _signed_by_ect,
+    reporting.TermReportSignedByHeadteacher: _signed_by_headteacher,
     reporting.InductionOutcomeRecorded: _outcome,
     scheduling.InductionOutcomeImported: _outcome_imported,
     reporting.InductionExtended: _extended,

@@ -36,6 +36,8 @@ class Rule(StrEnum):
     ECT_LEFT = "ect_left"
     REPORT_DUE = "report_due"
     REPORT_LATE = "report_late"
+    REPORT_ECT_SIGNATURE_DUE = "report_ect_signature_due"
+    REPORT_HEADTEACHER_SIGNATURE_DUE = "report_headteacher_signature_due"
     ENTITLEMENT_AT_RISK = "entitlement_at_risk"
     ENTITLEMENT_ESCALATED = "entitlement_escalated"
     OUTCOME_DECISION_DUE = "outcome_decision_due"
@@ -58,6 +60,9 @@ RULES: Mapping[Rule, RuleInfo] = {
     Rule.ECT_LEFT: RuleInfo(statutory=True, audience=(AB,)),  # 2.62-2.63
     Rule.REPORT_DUE: RuleInfo(statutory=True, audience=(TUTOR,)),  # 2.48, 2.55-2.61
     Rule.REPORT_LATE: RuleInfo(statutory=True, audience=(AB,)),  # 2.74: the AB chases
+    # a due report in draft: whoever's step it is hears instead of the tutor (statutory.signing)
+    Rule.REPORT_ECT_SIGNATURE_DUE: RuleInfo(statutory=True, audience=(Role.ECT,)),  # 2.74
+    Rule.REPORT_HEADTEACHER_SIGNATURE_DUE: RuleInfo(statutory=True, audience=(Role.HEADTEACHER,)),
     # Coaching cadence is hub policy, not statute: recipients may opt out of these.
     Rule.ENTITLEMENT_AT_RISK: RuleInfo(statutory=False, audience=(MENTOR, TUTOR)),
     Rule.ENTITLEMENT_ESCALATED: RuleInfo(statutory=False, audience=(LEAD,)),

@@ -13,7 +13,9 @@ is reminded of afresh.
 
 - Reviews and assessments, interim assessments included (``Timeline.reports``): those the
   current AB holds and has not received; the tutor of the post is reminded, the AB hears
-  once when one is late.
+  once when one is late. A report the school has in draft is chased, on the same occasions,
+  with whoever's step it is (``statutory.signing``): the ECT to comment and sign, then for
+  an assessment the headteacher named on it, then the tutor to submit it.
 - The AB's outcome clocks (``statutory.end_of_induction``): the decision within 20 working
   days of the final recommendation (2.67), written notice within 3 working days of it (2.69).
 - Entitlement (hub policy): a coaching session owed in a teaching week of the current post
@@ -30,9 +32,10 @@ from datetime import date, timedelta
 
 from contracts import Role
 from notifications import people
-from notifications.induction import InductionState, timeline_of
+from notifications.induction import DraftReport, InductionState, timeline_of
 from notifications.message import Message, Notification, Rule, address, long_date, when
 from notifications.policy import Policy
+from statutory import signing
 from statutory.calendar import SchoolCalendar
 from statutory.end_of_induction import (
     DECISION_WORKING_DAYS,
@@ -56,6 +59,8 @@ class Deadline:
     opens_on: date  # nobody is reminded of it before this day
     chase_overdue: bool  # weekly reminders after the due date (something will say it is done)
     tutor_id: str | None = None  # the tutor who owes it, if not the current one (an earlier post)
+    kind: str = ""  # a report's kind and term: which draft of it the school may be writing
+    term_number: int | None = None
 
 
 def current_occasion(deadline: Deadline, today: date, policy: Policy) -> str | None:
@@ -121,7 +126,7 @@ def report_deadlines(state: InductionState, timeline: Timeline) -> list[Deadline
         deadlines.append(Deadline(
             subject_key=f"{state.ect_id}/report/{_subject(report)}", what=_what(report),
             due_on=report.due_on, opens_on=opens, chase_overdue=True,
-            tutor_id=state.tutor_at(report.held_on)))
+            tutor_id=state.tutor_at(report.held_on), kind=report.kind, term_number=report.term_number))
     return deadlines
 
 
@@ -141,14 +146,18 @@ def _report_messages(state: InductionState, timeline: Timeline, today: date,
     for deadline in report_deadlines(state, timeline):
         occasion = current_occasion(deadline, today, policy)
         known = {Role.INDUCTION_TUTOR: deadline.tutor_id} if deadline.tutor_id else {}
-        if occasion and policy.enabled(Rule.REPORT_DUE):
+        draft = state.draft_for(deadline.kind, deadline.term_number)
+        step = _step_message(state, deadline, draft, occasion, today, policy) if draft else None
+        if step is not None:
+            messages.append(step)
+        elif occasion and policy.enabled(Rule.REPORT_DUE):
             overdue = today > deadline.due_on
             messages.append(Message(
                 Rule.REPORT_DUE, deadline.subject_key, occasion,
                 title=f"{_capital(deadline.what)} is {'overdue' if overdue else 'due'} "
                       f"(due {long_date(deadline.due_on)})",
                 body=(f"{_capital(deadline.what)} of {people.ect(state)} is due "
-                      f"{when(deadline.due_on, today)}. "
+                      f"{when(deadline.due_on, today)}. " + _draft_standing(draft)
                       + ("It is overdue: please submit it to the appropriate body now; they are "
                          "told when a report is late (guidance 2.74). " if overdue else
                          "Please submit it to the appropriate body by then. ")
@@ -164,6 +173,51 @@ def _report_messages(state: InductionState, timeline: Timeline, today: date,
                       "(guidance 2.74)."),
                 due_on=deadline.due_on, known=known))
     return messages
+
+
+def _step_message(state: InductionState, deadline: Deadline, draft: DraftReport, occasion: str | None,
+                  today: date, policy: Policy) -> Message | None:
+    """A due report in draft waiting for a signature: the ECT, or the headteacher, hears on the
+    occasions the tutor would (same subject and occasion, so each hears each occasion once).
+    None when it is the tutor's step (submitting), or the headteacher's and nobody named them:
+    the tutor is reminded then."""
+    step = draft.step
+    if occasion is None:
+        return None
+    overdue = today > deadline.due_on
+    urgency = ("It is overdue at the appropriate body, which chases unsigned and late reports "
+               "(guidance 2.74). " if overdue else "")
+    due = f"The report is due at the appropriate body {when(deadline.due_on, today)}. "
+    if step == signing.ECT_TO_SIGN and policy.enabled(Rule.REPORT_ECT_SIGNATURE_DUE):
+        return Message(
+            Rule.REPORT_ECT_SIGNATURE_DUE, deadline.subject_key, occasion,
+            title=f"Please read and sign {deadline.what} (due {long_date(deadline.due_on)})",
+            body=(f"Your induction tutor has written {deadline.what} of {people.ect(state)}. Please "
+                  "read it, add your comments and sign it, so that it can go to the appropriate "
+                  f"body. {due}{urgency}You will be reminded until you have signed it."),
+            due_on=deadline.due_on, known={Role.ECT: str(state.ect_id)})
+    if (step == signing.HEADTEACHER_TO_SIGN and draft.headteacher_id
+            and policy.enabled(Rule.REPORT_HEADTEACHER_SIGNATURE_DUE)):
+        return Message(
+            Rule.REPORT_HEADTEACHER_SIGNATURE_DUE, deadline.subject_key, occasion,
+            title=f"Your signature: {deadline.what} of {people.ect(state)}",
+            body=(f"{_capital(deadline.what)} of {people.ect(state)} is signed by the ECT and waits "
+                  f"for your signature as headteacher. {due}{urgency}You will be reminded until you "
+                  "have signed it."),
+            due_on=deadline.due_on, known={Role.HEADTEACHER: draft.headteacher_id})
+    return None
+
+
+def _draft_standing(draft: DraftReport | None) -> str:
+    """What the tutor is told of a draft that waits for them."""
+    if draft is None:
+        return ""
+    if draft.step == signing.HEADTEACHER_TO_SIGN:
+        return ("The draft is signed by the ECT and waits for the headteacher's signature; no "
+                "headteacher was named on it, so please have them sign it. ")
+    if draft.step == signing.TUTOR_TO_SUBMIT:
+        return "The draft is signed and ready to submit. "
+    return ""
 
 
 # -- the appropriate body's outcome clocks -----------------------------------------------

@@ -10,7 +10,13 @@
 - an ECT reads their own record and nobody else's;
 - any other role reads nothing (a role this module does not name is refused, never let by);
 - term reports are written by the induction tutor, never the mentor (guidance 2.55); support
-  plans are shared by the induction tutor or the hub lead.
+  plans are shared by the induction tutor or the hub lead;
+- what was written about an ECT (reports, their signatures, support plans) is read by the ECT,
+  their current mentor, their school's tutor and headteacher, an AB that holds or held them
+  (it receives every review, 2.54) and an auditor: not by a hub lead, who watches the
+  programme's delivery, not what is written about a teacher. A draft is the school's and the
+  ECT's until it is submitted: the mentor and the AB read reports once submitted;
+- a draft is signed by the ECT it is about and by a headteacher of their school.
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ AB_READERS = (Role.APPROPRIATE_BODY, Role.HUB_LEAD, Role.INDUCTION_TUTOR, Role.H
               Role.AUDITOR)
 READERS = (*AB_READERS, Role.MENTOR, Role.ECT)
 EXPORTERS = (Role.APPROPRIATE_BODY, Role.AUDITOR)
+CONTENT_READERS = (Role.ECT, Role.MENTOR, Role.INDUCTION_TUTOR, Role.HEADTEACHER,
+                   Role.APPROPRIATE_BODY, Role.AUDITOR)
+DRAFT_READERS = (Role.ECT, Role.INDUCTION_TUTOR, Role.HEADTEACHER, Role.AUDITOR)
+SIGNATORIES = (Role.ECT, Role.HEADTEACHER)
 
 
 def check_may_read(principal: Principal, ect: EctHistory) -> None:
@@ -60,6 +70,26 @@ def check_may_report(principal: Principal, ect: EctHistory) -> None:
     if not principal.acts_for_school(ect.school_id or ""):
         raise Forbidden(f"induction tutor {principal.id} does not act for school {ect.school_id}, "
                         "so may not report on this ECT")
+
+
+def check_may_read_content(principal: Principal, ect: EctHistory) -> None:
+    """What was written about the ECT: ``check_may_read``'s scope, for ``CONTENT_READERS``."""
+    require_role(principal, CONTENT_READERS, "read what was written about an ECT")
+    check_may_read(principal, ect)
+
+
+def may_read_drafts(principal: Principal) -> bool:
+    return principal.role in DRAFT_READERS
+
+
+def check_may_sign(principal: Principal, ect: EctHistory) -> None:
+    require_role(principal, SIGNATORIES, "sign a term report")
+    if principal.role == Role.ECT:
+        if not principal.is_ect(ect.ect_id):
+            raise Forbidden("an ECT signs only their own reports")
+    elif not principal.acts_for_school(ect.school_id or ""):
+        raise Forbidden(f"headteacher {principal.id} does not act for school {ect.school_id}, so may "
+                        "not sign this ECT's reports")
 
 
 def check_may_share_plan(principal: Principal, ect: EctHistory) -> None:

@@ -19,11 +19,18 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from ect_platform.outbox import register_transcodings
-from reporting.domain.errors import TermReportAlreadySubmittedError, TermReportNotFoundError
+from reporting.domain.errors import (
+    TermReportAlreadyDraftedError,
+    TermReportAlreadySubmittedError,
+    TermReportNotFoundError,
+)
 from reporting.domain.outcome import InductionDecision, decision_id
 from reporting.domain.provenance import Provenance
 from reporting.domain.support_plan import SupportPlan, plan_id
-from reporting.domain.term_report import TermReport, report_id
+from reporting.domain.term_report import KINDS, TermReport, report_id
+from reporting.domain.term_report_draft import TermReportDraft, draft_id
+
+MAX_TERM = 18  # the highest induction term a report may cover (as the request bodies check)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -53,6 +60,8 @@ class ReportingApplication(Application):
         ect_comments, assessment_meeting_on, sign_offs (see ``TermReport.submit``)."""
         if self.recorder.select_events(report_id(ect_id, kind, term_number), limit=1):
             raise TermReportAlreadySubmittedError(kind, term_number)
+        if self._exists(draft_id(report_id(ect_id, kind, term_number))):
+            raise TermReportAlreadyDraftedError(kind, term_number)
         report = TermReport.submit(
             ect_id=ect_id, kind=kind, term_number=term_number, on_track=on_track,
             evidence_summary=evidence_summary, targets=targets, submitted_on=submitted_on,
@@ -64,6 +73,99 @@ class ReportingApplication(Application):
         except IntegrityError:  # a concurrent submission of the same report won
             raise TermReportAlreadySubmittedError(kind, term_number) from None
         return report.id
+
+    # -- a report written and signed in steps (see domain.term_report_draft) ------------------------
+
+    def draft_term_report(self, ect_id: UUID, *, kind: str, term_number: int, drafted_on: date,
+                          provenance: Provenance, **content: Any) -> UUID:
+        """The report's id (the draft's derives from it). ``content``: see ``TermReportDraft.start``,
+        with mentor_id and final."""
+        report = report_id(ect_id, kind, term_number)
+        if self._exists(report):
+            raise TermReportAlreadySubmittedError(kind, term_number)
+        if self._exists(draft_id(report)):
+            raise TermReportAlreadyDraftedError(kind, term_number)
+        draft = TermReportDraft.start(report_id=report, ect_id=ect_id, kind=kind, term_number=term_number,
+                                      drafted_on=drafted_on, today=self.today(), provenance=provenance,
+                                      **content)
+        try:
+            self.save(draft)
+        except IntegrityError:  # a concurrent draft of the same report won
+            raise TermReportAlreadyDraftedError(kind, term_number) from None
+        return report
+
+    def get_draft(self, report: UUID) -> TermReportDraft | None:
+        try:
+            found: TermReportDraft = self.repository.get(draft_id(report))
+        except AggregateNotFoundError:
+            return None
+        return found
+
+    def _draft(self, ect_id: UUID, report: UUID) -> TermReportDraft:
+        draft = self.get_draft(report)
+        if draft is None or draft.ect_id != ect_id:
+            raise TermReportNotFoundError(report)
+        return draft
+
+    def correct_term_report(self, ect_id: UUID, report: UUID, *, corrected_on: date,
+                            provenance: Provenance, **content: Any) -> str:
+        """Answers whose step it is now (the ECT's: a correction takes the signatures off)."""
+        draft = self._draft(ect_id, report)
+        draft.correct(corrected_on=corrected_on, today=self.today(), provenance=provenance, **content)
+        self.save(draft)
+        return draft.step
+
+    def sign_term_report(self, ect_id: UUID, report: UUID, *, as_role: str, name: str,
+                         signed_on: date, provenance: Provenance, comments: str | None = None) -> str:
+        """``as_role``: ect or headteacher. Answers whose step it is now."""
+        draft = self._draft(ect_id, report)
+        if as_role == "ect":
+            draft.sign_as_ect(name=name, comments=comments, signed_on=signed_on, today=self.today(),
+                              provenance=provenance)
+        else:
+            draft.sign_as_headteacher(name=name, signed_on=signed_on, today=self.today(),
+                                      provenance=provenance)
+        self.save(draft)
+        return draft.step
+
+    def submit_draft(self, ect_id: UUID, report: UUID, *, submitted_on: date, tutor_name: str,
+                     appropriate_body_id: str | None, provenance: Provenance, **details: Any) -> UUID:
+        """The draft goes to the AB: a ``TermReport`` (TermReportSubmitted) with its content, the
+        ECT's comments and every signature, the tutor's with today's submission, in one save.
+        ``details``: final, final_term_starts, mentor_id, interim_figures."""
+        draft = self._draft(ect_id, report)
+        draft.mark_submitted(submitted_on=submitted_on, provenance=provenance)
+        tutor = {"role": "induction_tutor", "name": tutor_name, "signed_on": submitted_on,
+                 "signed_by": provenance.actor_id}
+        content = dict(draft.content)
+        submitted = TermReport.submit(
+            ect_id=ect_id, kind=draft.kind, term_number=draft.term_number,
+            on_track=content.pop("on_track"), evidence_summary=content.pop("evidence_summary"),
+            targets=content.pop("targets"), recommendation=content.pop("recommendation"),
+            submitted_on=submitted_on, appropriate_body_id=appropriate_body_id, provenance=provenance,
+            today=self.today(), ect_comments=draft.ect_comments,
+            sign_offs=[tutor, *draft.signatures.values()], **content, **details)
+        try:
+            self.save(draft, submitted)
+        except IntegrityError:
+            raise TermReportAlreadySubmittedError(draft.kind, draft.term_number) from None
+        return submitted.id
+
+    def term_reports_of(self, ect_id: UUID) -> list[tuple[TermReport | None, TermReportDraft | None]]:
+        """Every report on the ECT, submitted or in draft, as (report, its draft): the ids derive
+        from the ECT, the kind and the term, so each is looked up rather than searched for."""
+        found = []
+        for kind in KINDS:
+            for term in range(1, MAX_TERM + 1):
+                report = report_id(ect_id, kind, term)
+                submitted = self.get_term_report(report) if self._exists(report) else None
+                draft = self.get_draft(report) if self._exists(draft_id(report)) else None
+                if submitted or draft:
+                    found.append((submitted, draft))
+        return found
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
 
     def get_term_report(self, report: UUID) -> TermReport:
         try:

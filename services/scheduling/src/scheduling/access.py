@@ -11,6 +11,10 @@
   record, mentors' eligibility and training included);
 - a headteacher reads their schools' ECTs and mentors, and changes nothing here;
 - an ECT reads their own induction and their own mentor's record, nobody else's;
+- what was written in coaching (sessions' action steps, drop-ins' strengths, development areas
+  and next steps) is read by the ECT, their current mentor, their school's tutor and
+  headteacher, an AB that claimed them and an auditor: not by a hub lead, who watches that the
+  programme is delivered, not what is written about a teacher;
 - any other role reads nothing (a role this module does not name is refused, never let by).
 """
 
@@ -33,6 +37,8 @@ AB_OR_LEAD = (Role.APPROPRIATE_BODY, Role.HUB_LEAD)
 COACHES = (Role.MENTOR, Role.INDUCTION_TUTOR, Role.HUB_LEAD)
 READERS = (Role.APPROPRIATE_BODY, Role.INDUCTION_TUTOR, Role.HUB_LEAD, Role.MENTOR, Role.AUDITOR,
            Role.HEADTEACHER, Role.ECT)
+# what mentors and tutors wrote (action steps, strengths, development areas): not the hub lead's
+CONTENT_READERS = tuple(role for role in READERS if role != Role.HUB_LEAD)
 
 
 def _school_rule(principal: Principal, school_id: str, action: str) -> None:
@@ -64,6 +70,14 @@ def check_may_read(principal: Principal, ect: Induction) -> None:
             raise Forbidden("an ECT may read only their own induction")
     else:
         raise Forbidden(f"a {role.value} may not read an ECT's record")
+
+
+def check_may_read_content(principal: Principal, ect: Induction) -> None:
+    """What was written in coaching: ``check_may_read``'s scope, for ``CONTENT_READERS``."""
+    if principal.role not in CONTENT_READERS:
+        raise Forbidden(f"only {', '.join(r.value for r in CONTENT_READERS)} may read what was "
+                        f"written about an ECT; the token's role is {principal.role.value}")
+    check_may_read(principal, ect)
 
 
 def check_may_read_mentor(principal: Principal, mentor_id: UUID, school_id: str | None,

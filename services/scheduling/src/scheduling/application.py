@@ -334,6 +334,16 @@ class SchedulingApplication(Application):
             raise EctNotFoundError(ect_id)
         return ect
 
+    def coaching_events(self, ect_id: UUID) -> list[Any]:
+        """The ECT's stored events, for what was written in them (``scheduling.coaching_record``)."""
+        return list(self.repository.event_store.get(ect_id))
+
+    def mentor_name(self, mentor_id: UUID) -> str | None:
+        try:
+            return self.get_mentor(mentor_id).name
+        except MentorNotFoundError:
+            return None
+
     def timeline_of(self, ect: Induction, as_of: date) -> Timeline:
         """The induction clock for ``ect`` on ``as_of``, on the calendar of every school it served at."""
         return ect.timeline(self.calendars(), as_of)

@@ -75,3 +75,23 @@ class ReductionNotAllowedError(ReportingError):
 
 class InductionNotOpenError(ReportingError):
     """The ECT's induction is closed (left, released, passed or failed)."""
+
+
+class TermReportAlreadyDraftedError(ReportingError):
+    """One report per ECT, kind and term: a draft of it is corrected, signed and submitted."""
+
+    def __init__(self, kind: str, term_number: int) -> None:
+        super().__init__(f"a {kind.replace('_', ' ')} for term {term_number} is already drafted: "
+                         "correct it (PUT), have it signed and submit it")
+
+
+class ReportNotDraftError(ReportingError):
+    """A report that has gone to the appropriate body is no longer corrected or signed here."""
+
+
+class SignatureNotAllowedError(ReportingError):
+    """Who signs which report: the ECT every one, the headteacher assessments only (2.55, 2.58)."""
+
+
+class SigningOrderError(ReportingError):
+    """The ECT comments and signs first; the headteacher signs what the ECT signed."""

@@ -34,17 +34,14 @@ from reporting.domain.errors import (
     RecommendationRequiredError,
 )
 from reporting.domain.provenance import Provenance
+from statutory import signing
 
 PROGRESS_REVIEW, FORMAL_ASSESSMENT, INTERIM_ASSESSMENT = (
     "progress_review", "formal_assessment", "interim_assessment")
 KINDS = (PROGRESS_REVIEW, FORMAL_ASSESSMENT, INTERIM_ASSESSMENT)
 ASSESSORS = ("induction_tutor", "headteacher")
-SIGNATORIES = ("induction_tutor", "headteacher", "ect")
-REQUIRED_SIGNATURES = {
-    PROGRESS_REVIEW: frozenset({"induction_tutor"}),
-    FORMAL_ASSESSMENT: frozenset(SIGNATORIES),
-    INTERIM_ASSESSMENT: frozenset(SIGNATORIES),
-}
+SIGNATORIES = signing.SIGNATORIES
+REQUIRED_SIGNATURES = {kind: signing.signatures_required(kind) for kind in KINDS}  # statutory.signing
 
 
 def _check(kind: str, final: bool, recommendation: str | None, assessor_id: str,
@@ -133,6 +130,18 @@ class TermReport(Aggregate):
         self.submitted_on = submitted_on
         self.recommendation = recommendation
         self.fully_signed = fully_signed
+        # what was written, kept for the people the report is read by (GET /ects/{id}/term-reports)
+        self.evidence_summary = evidence_summary
+        self.targets = targets
+        self.appropriate_body_id = appropriate_body_id
+        self.assessor_id = assessor_id
+        self.assessor_role = assessor_role
+        self.ect_comments = ect_comments
+        self.assessment_meeting_on = assessment_meeting_on
+        self.sign_offs = [dict(s) for s in sign_offs or []]
+        self.submitted_by = provenance.actor_id
+        self.induction_served_terms = induction_served_terms
+        self.days_absent_since_last_assessment = days_absent_since_last_assessment
 
 
 def report_id(ect_id: UUID, kind: str, term_number: int) -> UUID:

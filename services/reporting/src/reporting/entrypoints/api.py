@@ -22,7 +22,14 @@ from reporting.domain import errors
 from reporting.domain.history import EctHistory
 from reporting.domain.induction_clock import InductionClock
 from reporting.domain.provenance import Provenance
-from reporting.entrypoints import routes_decisions, routes_exports, routes_read, routes_reports
+from reporting.entrypoints import (
+    routes_decisions,
+    routes_exports,
+    routes_read,
+    routes_reports,
+    routes_signing,
+    routes_written,
+)
 from reporting.projections import facts
 from reporting.projections.consumer import ReportingProjections
 from reporting.projections.exports import NoSuchPartError, UnknownTermError
@@ -37,6 +44,10 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     errors.UnknownEctError: 404,
     errors.TermReportNotFoundError: 404,
     errors.TermReportAlreadySubmittedError: 409,
+    errors.TermReportAlreadyDraftedError: 409,
+    errors.ReportNotDraftError: 409,
+    errors.SigningOrderError: 409,
+    errors.SignatureNotAllowedError: 422,
     errors.OutcomeAlreadyRecordedError: 409,
     errors.NoFinalRecommendationError: 409,
     errors.InductionNotOpenError: 409,
@@ -74,6 +85,11 @@ class Services:
         self.on_commit()
         return result
 
+    @staticmethod
+    async def read(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """A read of reporting's own records, in a worker thread (the store is synchronous)."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
     async def ect(self, ect_id: UUID) -> tuple[EctHistory, InductionClock]:
         """The ECT as reporting knows it from scheduling's events; 404 when it does not."""
         history, calendars = await facts.ect_history(self.pool, ect_id)
@@ -101,6 +117,8 @@ def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssue
     api.state.token_issuer = issuer
     services = Services(app, pool, projections, on_commit)
     for module in (routes_reports, routes_decisions, routes_read, routes_exports):
+        api.include_router(module.router(services))
+    for module in (routes_written, routes_signing):  # what was written, and its signing
         api.include_router(module.router(services))
     api.include_router(audit_trail.router(pool))  # every service's events, for auditors
     api.include_router(dashboard.router(services, scheduling_url))

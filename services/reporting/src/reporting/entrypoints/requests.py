@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.reporting.v1 import Outcome, Recommendation, TermReportKind
 
@@ -39,7 +39,7 @@ class SubmitTermReport(Strict):
     on_track: bool
     evidence_summary: str = Field(min_length=1, max_length=10000)
     targets: str = Field(min_length=1, max_length=10000)
-    submitted_on: date
+    submitted_on: date | None = Field(default=None, description="Required unless this is a draft")
     recommendation: Recommendation | None = Field(
         default=None, description="Only, and always, on the final formal assessment (2.60)")
     assessor_id: str | None = Field(
@@ -50,6 +50,57 @@ class SubmitTermReport(Strict):
         default=None, description="The report is due within 10 working days of it (2.61)")
     ect_comments: str | None = Field(default=None, max_length=10000)
     sign_offs: list[SignOff] = Field(default_factory=list, max_length=3)
+    draft: bool = Field(default=False, description="Start a draft, which the ECT (and for an "
+                        "assessment the headteacher) signs and the tutor then submits")
+    drafted_on: date | None = Field(default=None, description="A draft's date (drafts only)")
+    headteacher_id: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="Drafts of assessments: the headteacher who is to sign it (reminded while it "
+        "waits for them); by default the assessor, when that is the headteacher")
+
+    @model_validator(mode="after")
+    def _one_way_or_the_other(self) -> SubmitTermReport:
+        if self.draft:
+            if self.drafted_on is None:
+                raise ValueError("a draft needs drafted_on")
+            if self.submitted_on is not None or self.sign_offs or self.ect_comments is not None:
+                raise ValueError("a draft has no submitted_on, sign_offs or ect_comments: the ECT "
+                                 "comments and signs it (POST .../sign) and the tutor submits it "
+                                 "(POST .../submit)")
+        else:
+            if self.submitted_on is None:
+                raise ValueError("submitted_on is required (or send draft: true with drafted_on)")
+            if self.drafted_on is not None or self.headteacher_id is not None:
+                raise ValueError("drafted_on and headteacher_id are for a draft (draft: true)")
+        return self
+
+
+class CorrectTermReport(Strict):
+    """The draft's content as corrected: every field the tutor writes, sent whole."""
+
+    on_track: bool
+    evidence_summary: str = Field(min_length=1, max_length=10000)
+    targets: str = Field(min_length=1, max_length=10000)
+    corrected_on: date
+    recommendation: Recommendation | None = None
+    assessor_id: str | None = Field(default=None, min_length=1, max_length=200)
+    assessor_role: Assessor = Assessor.INDUCTION_TUTOR
+    assessment_meeting_on: date | None = None
+
+
+class SignTermReport(Strict):
+    signed_on: date
+    name: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="The headteacher's name as signed (required of the headteacher); the ECT "
+        "signs with the name on their record")
+    comments: str | None = Field(default=None, min_length=1, max_length=10000,
+                                 description="The ECT's comments on the report (the ECT only)")
+
+
+class SubmitDraft(Strict):
+    submitted_on: date
+    name: str = Field(min_length=1, max_length=200, description="The induction tutor's name as signed")
 
 
 class ShareSupportPlan(Strict):

@@ -25,9 +25,23 @@ def router(services: Services) -> APIRouter:
                                       "assessment (never the mentor: guidance 2.55)")])
     async def submit_term_report(ect_id: UUID, body: SubmitTermReport, caller: Caller,
                                  request: Request, response: Response) -> dict[str, Any]:
-        """A progress review, formal or interim assessment, as it reaches the AB (signed)."""
+        """A progress review, formal or interim assessment, as it reaches the AB (signed); or,
+        with ``draft: true``, a draft the ECT and headteacher sign and the tutor then submits."""
         history, clock = await services.ect(ect_id)
         access.check_may_report(caller, history)
+        if body.draft:
+            report_id = await services.run(
+                app.draft_term_report, ect_id, kind=body.kind.value, term_number=body.term_number,
+                drafted_on=body.drafted_on, provenance=services.provenance(caller, request),
+                mentor_id=str(history.mentor_id) if history.mentor_id else None,
+                final=body.term_number == clock.final_assessment_term(), on_track=body.on_track,
+                evidence_summary=body.evidence_summary, targets=body.targets,
+                recommendation=body.recommendation.value if body.recommendation else None,
+                assessor_id=body.assessor_id, assessor_role=body.assessor_role.value,
+                assessment_meeting_on=body.assessment_meeting_on, headteacher_id=body.headteacher_id)
+            response.headers["Location"] = f"/ects/{ect_id}/term-reports/{report_id}"
+            return {"id": report_id, "step": "ect_to_sign"}
+        assert body.submitted_on is not None  # the body's validator insists on it
         # an interim assessment records the induction served and the days absent since the last
         # assessment (2.63): the clock's figures on the day it is sent, never typed in
         served, absent = clock.timeline.interim_figures(min(body.submitted_on, clock.as_of))

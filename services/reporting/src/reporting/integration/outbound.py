@@ -1,7 +1,8 @@
 """reporting's domain events -> public integration events (contracts v1).
 
 Private events have no contract: ``InductionDecision.Opened`` only opens an ECT's decision
-record (its id derives from the ECT's) and carries nothing a subscriber needs.
+record (its id derives from the ECT's) and carries nothing a subscriber needs;
+``TermReportDraft.DraftSubmitted`` closes a draft whose report publishes TermReportSubmitted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ect_platform.outbox import Translation, Translator
 from reporting.domain.outcome import InductionDecision
 from reporting.domain.support_plan import SupportPlan
 from reporting.domain.term_report import TermReport
+from reporting.domain.term_report_draft import TermReportDraft
 
 SOURCE = "reporting"
 
@@ -33,6 +35,35 @@ def _term_report_submitted(e: Any) -> Translation:
         fully_signed=getattr(e, "fully_signed", None),
     )
     return Translation(payload, e.submitted_on, e.ect_id)
+
+
+def _drafted(e: Any) -> Translation:
+    payload = v1.TermReportDrafted(report_id=e.report_id, kind=v1.TermReportKind(e.kind),
+                                   term_number=e.term_number, drafted_on=e.drafted_on,
+                                   drafted_by=e.provenance.actor_id,
+                                   headteacher_id=getattr(e, "headteacher_id", None))
+    return Translation(payload, e.drafted_on, e.ect_id)
+
+
+def _corrected(e: Any) -> Translation:
+    payload = v1.TermReportCorrected(report_id=e.report_id, kind=v1.TermReportKind(e.kind),
+                                     term_number=e.term_number, corrected_on=e.corrected_on,
+                                     corrected_by=e.provenance.actor_id)
+    return Translation(payload, e.corrected_on, e.ect_id)
+
+
+def _signed_by_ect(e: Any) -> Translation:
+    payload = v1.TermReportSignedByEct(report_id=e.report_id, kind=v1.TermReportKind(e.kind),
+                                       term_number=e.term_number, signed_on=e.signed_on, name=e.name,
+                                       comments=e.comments)
+    return Translation(payload, e.signed_on, e.ect_id)
+
+
+def _signed_by_headteacher(e: Any) -> Translation:
+    payload = v1.TermReportSignedByHeadteacher(
+        report_id=e.report_id, kind=v1.TermReportKind(e.kind), term_number=e.term_number,
+        signed_on=e.signed_on, name=e.name, headteacher_id=e.provenance.actor_id)
+    return Translation(payload, e.signed_on, e.ect_id)
 
 
 def _support_plan_shared(e: Any) -> Translation:
@@ -71,6 +102,7 @@ def _extended(e: Any) -> Translation:
 
 # The @event decorator creates these classes (mypy cannot see them).
 report_ev: Any = TermReport
+draft_ev: Any = TermReportDraft
 plan_ev: Any = SupportPlan
 decision_ev: Any = InductionDecision
 
@@ -78,6 +110,10 @@ to_integration_event = Translator(
     SOURCE,
     {
         report_ev.TermReportSubmitted: _term_report_submitted,
+        draft_ev.TermReportDrafted: _drafted,
+        draft_ev.TermReportCorrected: _corrected,
+        draft_ev.TermReportSignedByEct: _signed_by_ect,
+        draft_ev.TermReportSignedByHeadteacher: _signed_by_headteacher,
         plan_ev.SupportPlanShared: _support_plan_shared,
         decision_ev.InductionOutcomeRecorded: _outcome_recorded,
         decision_ev.InductionExtended: _extended,
@@ -88,5 +124,7 @@ to_integration_event = Translator(
 PRIVATE_EVENTS: dict[type, str] = {
     decision_ev.Opened: "opens an ECT's decision record (its id derives from the ECT's); the "
     "decisions that follow are InductionOutcomeRecorded, InductionExtended and InductionReduced",
+    draft_ev.DraftSubmitted: "closes a draft; the TermReport created in the same save publishes "
+    "TermReportSubmitted, the event the appropriate body and every subscriber read",
 }
 """Stored events with no contract, and why."""

@@ -16,6 +16,7 @@ from scheduling.domain import errors
 from scheduling.domain.provenance import Provenance
 from scheduling.entrypoints import (
     routes_calendars,
+    routes_coaching,
     routes_directory,
     routes_ects,
     routes_imports,
@@ -86,4 +87,5 @@ def create_api(app: SchedulingApplication, issuer: TokenIssuer,
     for module in (routes_ects, routes_programme, routes_mentors, routes_calendars, routes_directory):
         api.include_router(module.router(commands))
     api.include_router(routes_imports.router(commands))
+    api.include_router(routes_coaching.router(commands))  # what was written in coaching
     return api

@@ -1,0 +1,92 @@
+"""A term report written and signed in steps: the tutor corrects a draft, the ECT comments and
+signs, the headteacher signs (assessments), the tutor submits it to the AB.
+
+The draft is started by ``POST /ects/{id}/term-reports`` with ``draft: true`` (routes_reports).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+
+from contracts import Role
+from ect_platform.identity import Caller, allow
+from reporting import access
+from reporting.domain.errors import SignatureNotAllowedError
+from reporting.entrypoints.requests import CorrectTermReport, SignTermReport, SubmitDraft
+
+if TYPE_CHECKING:
+    from reporting.entrypoints.api import Services
+
+TUTOR = allow(Role.INDUCTION_TUTOR, action="correct or submit a term report (never the mentor: "
+              "guidance 2.55)")
+
+
+def router(services: Services) -> APIRouter:
+    routes = APIRouter(tags=["Term reports"])
+    app = services.app
+
+    @routes.put("/ects/{ect_id}/term-reports/{report_id}", dependencies=[TUTOR])
+    async def correct_term_report(ect_id: UUID, report_id: UUID, body: CorrectTermReport,
+                                  caller: Caller, request: Request) -> dict[str, Any]:
+        """Correct a draft until it is submitted; the corrected text is signed again."""
+        history, clock = await services.ect(ect_id)
+        access.check_may_report(caller, history)
+        draft = await services.read(app.get_draft, report_id)
+        step = await services.run(
+            app.correct_term_report, ect_id, report_id, corrected_on=body.corrected_on,
+            provenance=services.provenance(caller, request),
+            mentor_id=str(history.mentor_id) if history.mentor_id else None,
+            final=draft is not None and draft.term_number == clock.final_assessment_term(),
+            on_track=body.on_track, evidence_summary=body.evidence_summary, targets=body.targets,
+            recommendation=body.recommendation.value if body.recommendation else None,
+            assessor_id=body.assessor_id, assessor_role=body.assessor_role.value,
+            assessment_meeting_on=body.assessment_meeting_on)
+        return {"id": report_id, "step": step}
+
+    @routes.post("/ects/{ect_id}/term-reports/{report_id}/sign",
+                 dependencies=[allow(*access.SIGNATORIES, action="sign a term report")])
+    async def sign_term_report(ect_id: UUID, report_id: UUID, body: SignTermReport, caller: Caller,
+                               request: Request) -> dict[str, Any]:
+        """The ECT signs (with their comments), then, for an assessment, the headteacher."""
+        history, _ = await services.ect(ect_id)
+        access.check_may_sign(caller, history)
+        if caller.role == Role.ECT:
+            if body.name is not None:
+                raise SignatureNotAllowedError("the ECT signs with the name on their record; send "
+                                               "no name")
+            name = history.name or caller.id
+        else:
+            if body.comments is not None:
+                raise SignatureNotAllowedError("comments on a report are the ECT's; the headteacher signs")
+            if body.name is None:
+                raise SignatureNotAllowedError("the headteacher signs with their name: send name")
+            name = body.name
+        step = await services.run(
+            app.sign_term_report, ect_id, report_id, as_role=caller.role.value, name=name,
+            signed_on=body.signed_on, comments=body.comments,
+            provenance=services.provenance(caller, request))
+        return {"id": report_id, "step": step}
+
+    @routes.post("/ects/{ect_id}/term-reports/{report_id}/submit", dependencies=[TUTOR])
+    async def submit_draft(ect_id: UUID, report_id: UUID, body: SubmitDraft, caller: Caller,
+                           request: Request) -> dict[str, Any]:
+        """The tutor signs and sends the draft to the AB: ``TermReportSubmitted``, as a one-step
+        submission publishes it (``fully_signed: false`` if a signature it needs is missing)."""
+        history, clock = await services.ect(ect_id)
+        access.check_may_report(caller, history)
+        draft = await services.read(app.get_draft, report_id)
+        served, absent = clock.timeline.interim_figures(min(body.submitted_on, clock.as_of))
+        submitted = await services.run(
+            app.submit_draft, ect_id, report_id, submitted_on=body.submitted_on, tutor_name=body.name,
+            appropriate_body_id=history.appropriate_body_id,
+            provenance=services.provenance(caller, request),
+            final=draft is not None and draft.term_number == clock.final_assessment_term(),
+            final_term_starts=clock.timeline.final_term_starts,
+            mentor_id=str(history.mentor_id) if history.mentor_id else None,
+            interim_figures=(float(served), absent))
+        return {"id": submitted, "step": "submitted"}
+
+    return routes
