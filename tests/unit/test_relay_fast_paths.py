@@ -121,7 +121,9 @@ class FakeBatch:
         self.room = room
         self.records: list[tuple[bytes, bytes]] = []
 
-    def append(self, *, key: bytes, value: bytes, timestamp: int | None) -> object | None:
+    def append(self, *, key: bytes, value: bytes, timestamp: int | None,
+               headers: list[tuple[str, bytes]]) -> object | None:
+        assert dict(headers)["ce_id"], "every message carries its CloudEvents attributes"
         if len(self.records) >= self.room:
             return None
         self.records.append((key, value))
@@ -155,7 +157,8 @@ class FakeProducer:
         self.log[partition].extend(batch.records)
         return self._ack()
 
-    async def send(self, topic: str, *, value: bytes, key: bytes, partition: int) -> asyncio.Future[None]:
+    async def send(self, topic: str, *, value: bytes, key: bytes, partition: int,
+                   headers: list[tuple[str, bytes]]) -> asyncio.Future[None]:
         self.log[partition].append((key, value))
         return self._ack()
 
