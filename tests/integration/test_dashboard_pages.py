@@ -365,3 +365,44 @@ async def test_api_clients_get_problem_details_from_the_dashboard_routes(hub: Hu
     mentor = {"Authorization": f"Bearer {token(Role.MENTOR, 'm-1')}"}
     refused = await client.get("/dashboard/abs/ab-1", headers=mentor)
     assert refused.status_code == 403 and refused.json()["type"].endswith("/forbidden")
+
+
+async def test_the_ect_page_shows_what_was_written_to_those_who_may_read_it(hub: Hub):
+    """Reports with their signatures, action steps and drop-in feedback: read back by the ECT,
+    their mentor, school and AB and an auditor; the hub lead sees the programme, not the words."""
+    from tests.integration.test_reporting_harness import LEAD_P
+
+    ects = await three_ects(hub)
+    coached = hub_uuid(ects["coached"])
+    hub.scheduling.record_session(coached, request_id="written-1", held_on=date(2025, 12, 16),
+                                  minutes=60, observation_included=False,
+                                  action_step="Use cold calling to check every pupil's understanding",
+                                  provenance=LEAD_P)
+    hub.scheduling.record_drop_in(coached, request_id="drop-1", observed_on=date(2025, 12, 17),
+                                  focus_area="Adaptive teaching", strengths="Clear modelling of fractions",
+                                  development_areas="Pace in the independent task",
+                                  next_step="Plan two hinge questions", provenance=LEAD_P)
+    await hub.review(coached, 1, DEC, evidence_summary="Secure subject knowledge shown in Year 5 maths",
+                     targets="Build in more retrieval practice")
+    await hub.deliver()
+    written = ("Use cold calling to check every pupil", "Clear modelling of fractions",
+               "Plan two hinge questions", "Secure subject knowledge shown in Year 5 maths",
+               "Build in more retrieval practice", "T. Tutor (induction tutor)")
+    readers = [as_(Role.ECT, ects["coached"]), as_(Role.MENTOR, ects["mentor"]),
+               as_(Role.INDUCTION_TUTOR, "tutor-1", schools=["100001"]),
+               as_(Role.HEADTEACHER, "head-1", schools=["100001"]), as_(Role.APPROPRIATE_BODY, "ab-1"),
+               as_(Role.AUDITOR, "audit-1")]
+    for who in readers:
+        page = await hub.http.get(f"/dashboard/ects/{coached}", headers=who)
+        assert page.status_code == 200, page.text[:300]
+        for text in written:
+            assert text.replace("'", "&#39;") in page.text, (who, text)
+    lead = await hub.http.get(f"/dashboard/ects/{coached}", headers=LEAD)
+    assert lead.status_code == 200 and "What was written" not in lead.text
+    assert not any(text in lead.text for text in written[:5])
+    # another ECT and another school's headteacher see nothing of it
+    other = await hub.http.get(f"/dashboard/ects/{coached}", headers=as_(Role.ECT, ects["alone"]))
+    elsewhere = await hub.http.get(f"/dashboard/ects/{coached}",
+                                   headers=as_(Role.HEADTEACHER, "head-2", schools=["100002"]))
+    for refused in (other, elsewhere):
+        assert refused.status_code == 403 and written[0] not in refused.text

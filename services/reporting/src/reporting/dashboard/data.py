@@ -8,6 +8,7 @@ Scoping follows ``reporting.access.list_scope`` exactly as ``queries`` applies i
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID
 
@@ -85,3 +86,24 @@ async def signature(pool: asyncpg.Pool) -> str:
         row = await conn.fetchrow(
             "SELECT count(*) AS n, coalesce(max(xmin::text::bigint), 0) AS x FROM entitlement")
     return f"{row['n']}-{row['x']}"
+
+
+async def coaching_written(pool: asyncpg.Pool, ect_id: UUID) -> dict[str, list[dict[str, Any]]]:
+    """What mentors and observers wrote about the ECT, from the facts filed: each session's
+    action step and each drop-in's feedback, newest first (the mentor is named by the page)."""
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT event_type, envelope->'payload' AS payload FROM facts WHERE subject_kind = 'ect' "
+            "AND subject = $1 AND event_type = ANY($2::text[])", str(ect_id),
+            ["SessionHeld", "DropInRecorded"])
+    sessions, drop_ins = [], []
+    for row in rows:
+        payload = json.loads(row["payload"]) if isinstance(row["payload"], str) else row["payload"]
+        if row["event_type"] == "SessionHeld":
+            if payload.get("action_step"):
+                sessions.append(payload)
+        else:
+            drop_ins.append(payload)
+    sessions.sort(key=lambda p: p["held_on"], reverse=True)
+    drop_ins.sort(key=lambda p: p["observed_on"], reverse=True)
+    return {"action_steps": sessions, "drop_ins": drop_ins}

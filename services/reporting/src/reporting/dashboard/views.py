@@ -16,9 +16,18 @@ from ect_platform.identity import Forbidden, Principal
 from reporting import access
 from reporting.dashboard import chart, data, induction_import, timeline
 from reporting.dashboard.auth import BadFilter
+from reporting.domain.history import EctHistory
 from reporting.entrypoints.routes_exports import EXPORTERS
 from reporting.entrypoints.routes_read import AB_READERS
-from reporting.projections import backlog, directory, entitlement, exports, queries, work_queue
+from reporting.projections import (
+    backlog,
+    directory,
+    entitlement,
+    exports,
+    queries,
+    support_plans,
+    work_queue,
+)
 from statutory.calendar import SchoolCalendar
 
 if TYPE_CHECKING:
@@ -141,11 +150,30 @@ async def ect(services: Services, caller: Principal, ect_id: UUID) -> dict[str, 
         names = await directory.look_up(conn, schools=history.school_ids,
                                         appropriate_bodies=[p.appropriate_body_id for p in history.periods])
     return {"caller": who(caller), "ect": row or {}, "history": history, "weeks": weeks,
-            "directory": names,
+            "directory": names, "written": await written(services, caller, history),
             "chart": chart.draw(weeks),
             "timeline": timeline.entries(history, (row or {}).get("mentor_name"), names),
             "signature": signature,
             "fragment_url": f"/dashboard/ects/{ect_id}?fragment=live"}
+
+
+async def written(services: Services, caller: Principal, history: EctHistory) -> dict[str, Any] | None:
+    """What was written about the ECT (reports and their signatures, support plans, action steps,
+    drop-in feedback), for those who may read it (``access.CONTENT_READERS``): the ECT, their
+    mentor, their school's tutor and headteacher, their AB and an auditor. None for the others."""
+    if caller.role not in access.CONTENT_READERS:
+        return None
+    from reporting.entrypoints import routes_written  # the API's own views of the reports
+
+    found = await services.read(services.app.term_reports_of, history.ect_id)
+    drafts = access.may_read_drafts(caller)
+    names = await routes_written.naming(services, history,
+                                        [r.appropriate_body_id for r, _ in found if r])
+    reports = sorted((routes_written.view(names, report, draft) for report, draft in found
+                      if report is not None or drafts), key=lambda v: (v.term_number, v.kind))
+    coaching = await data.coaching_written(services.pool, history.ect_id)
+    return {"reports": reports, "plans": await support_plans.of_ect(services.pool, history.ect_id),
+            **coaching}
 
 
 def current_term(today: date) -> str:
