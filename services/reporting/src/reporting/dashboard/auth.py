@@ -27,7 +27,7 @@ from ect_platform.identity import PRINCIPAL_SCOPE_KEY, Forbidden, NotAuthenticat
 from ect_platform.problems import problem
 from reporting.dashboard.render import page
 from reporting.dashboard.sessions import DashboardSessions
-from reporting.domain.errors import UnknownEctError
+from reporting.domain.errors import ReportingError, UnknownEctError
 from reporting.projections.exports import UnknownTermError
 
 COOKIE = "ect_dashboard"
@@ -99,6 +99,9 @@ REFUSALS: dict[type[Exception], tuple[int, str]] = {
     UnknownTermError: (400, "Unknown term"),
     BadFilter: (400, "Unknown filter"),
     RequestValidationError: (422, "Invalid request"),
+    # a form's step the record refuses (signed out of turn, already submitted, ...): said on
+    # the page; after the more specific errors above, which are ReportingErrors too
+    ReportingError: (409, "Not done"),
 }
 
 

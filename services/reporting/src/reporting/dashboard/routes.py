@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Stre
 
 from contracts import Role
 from ect_platform.identity import Caller, Forbidden, NotAuthenticated, Principal, allow, require_role
+from reporting import access
 from reporting.dashboard import data, induction_import, views
 from reporting.dashboard.auth import (
     COOKIE,
@@ -30,6 +31,8 @@ from reporting.dashboard.auth import (
 from reporting.dashboard.live import ChangeFeed, event_stream
 from reporting.dashboard.render import PAGE_HEADERS, STATIC, page, render
 from reporting.dashboard.sessions import DashboardSessions
+from reporting.domain.errors import SignatureNotAllowedError
+from reporting.entrypoints import signing_steps
 from reporting.entrypoints.routes_exports import EXPORTERS
 from reporting.entrypoints.routes_read import AB_READERS, READERS
 from reporting.projections import exports
@@ -57,6 +60,12 @@ def _safe_next(target: str) -> str:
     # only ever back into the dashboard: never an open redirect to another site
     return target if target.startswith("/dashboard") and "//" not in target and "\\" not in target \
         else "/dashboard"
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """A small url-encoded form (the edge has limited its size), one value per field."""
+    body = (await request.body()).decode("utf-8", errors="replace")
+    return {key: values[-1] for key, values in parse_qs(body).items()}
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -135,7 +144,37 @@ def router(services: Services, scheduling_url: str) -> APIRouter:
         context = await views.ect(services, caller, ect_id)
         if fragment:
             return _fragment("_ect_live.html", context)
-        return page("ect.html", title=context["ect"].get("name") or "ECT", **context)
+        # same-origin referrers: its signing forms' posts carry this page's Origin (checked)
+        return page("ect.html", 200, SIGN_IN_FORM_HEADERS, title=context["ect"].get("name") or "ECT",
+                    **context)
+
+    @routes.post("/dashboard/ects/{ect_id}/reports/{report_id}/sign",
+                 dependencies=[allow(*access.SIGNATORIES, action="sign a term report")])
+    async def sign_report(request: Request, caller: Caller, ect_id: UUID, report_id: UUID) -> Response:
+        """The ECT signs with their comments, or the headteacher with their name (the form on
+        the ECT's page); then back to the report."""
+        check_same_origin(request, "sign a term report")
+        form = await _form(request)
+        await signing_steps.sign(services, caller, ect_id, report_id, name=form.get("name") or None,
+                                 comments=form.get("comments") if caller.role == Role.ECT else None,
+                                 signed_on=services.projections.clock(),
+                                 provenance=services.provenance(caller, request))
+        return RedirectResponse(f"/dashboard/ects/{ect_id}#report-{report_id}", status_code=303)
+
+    @routes.post("/dashboard/ects/{ect_id}/reports/{report_id}/submit",
+                 dependencies=[allow(Role.INDUCTION_TUTOR, action="submit a term report")])
+    async def submit_report(request: Request, caller: Caller, ect_id: UUID, report_id: UUID) -> Response:
+        """The tutor signs and sends the draft to the AB; then back to the report."""
+        check_same_origin(request, "submit a term report")
+        form = await _form(request)
+        name = (form.get("name") or "").strip()
+        if not name:
+            raise SignatureNotAllowedError("the induction tutor signs the report with their name: "
+                                           "give it")
+        await signing_steps.submit(services, caller, ect_id, report_id, name=name,
+                                   submitted_on=services.projections.clock(),
+                                   provenance=services.provenance(caller, request))
+        return RedirectResponse(f"/dashboard/ects/{ect_id}#report-{report_id}", status_code=303)
 
     @routes.get("/dashboard/abs/{ab}", dependencies=[allow(*AB_READERS, action="read AB submissions")])
     async def appropriate_body(caller: Caller, ab: str, term: str = "", state: str = "",

@@ -75,7 +75,7 @@ def pages(path: str, answer: dict[str, Any], params: dict[str, Any]) -> dict[str
 
 
 def who(caller: Principal) -> dict[str, Any]:
-    return {"id": caller.id, "role": caller.role.value.replace("_", " "),
+    return {"id": caller.id, "role": caller.role.value.replace("_", " "), "role_id": caller.role.value,
             "sees_abs": caller.role in AB_READERS, "ab": caller.appropriate_body_id,
             "may_import": induction_import.may_import(caller)}
 

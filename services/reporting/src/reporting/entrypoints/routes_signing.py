@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from contracts import Role
 from ect_platform.identity import Caller, allow
 from reporting import access
-from reporting.domain.errors import SignatureNotAllowedError
+from reporting.entrypoints import signing_steps
 from reporting.entrypoints.requests import CorrectTermReport, SignTermReport, SubmitDraft
 
 if TYPE_CHECKING:
@@ -51,23 +51,9 @@ def router(services: Services) -> APIRouter:
     async def sign_term_report(ect_id: UUID, report_id: UUID, body: SignTermReport, caller: Caller,
                                request: Request) -> dict[str, Any]:
         """The ECT signs (with their comments), then, for an assessment, the headteacher."""
-        history, _ = await services.ect(ect_id)
-        access.check_may_sign(caller, history)
-        if caller.role == Role.ECT:
-            if body.name is not None:
-                raise SignatureNotAllowedError("the ECT signs with the name on their record; send "
-                                               "no name")
-            name = history.name or caller.id
-        else:
-            if body.comments is not None:
-                raise SignatureNotAllowedError("comments on a report are the ECT's; the headteacher signs")
-            if body.name is None:
-                raise SignatureNotAllowedError("the headteacher signs with their name: send name")
-            name = body.name
-        step = await services.run(
-            app.sign_term_report, ect_id, report_id, as_role=caller.role.value, name=name,
-            signed_on=body.signed_on, comments=body.comments,
-            provenance=services.provenance(caller, request))
+        step = await signing_steps.sign(services, caller, ect_id, report_id, name=body.name,
+                                        comments=body.comments, signed_on=body.signed_on,
+                                        provenance=services.provenance(caller, request))
         return {"id": report_id, "step": step}
 
     @routes.post("/ects/{ect_id}/term-reports/{report_id}/submit", dependencies=[TUTOR])
@@ -75,18 +61,9 @@ def router(services: Services) -> APIRouter:
                            request: Request) -> dict[str, Any]:
         """The tutor signs and sends the draft to the AB: ``TermReportSubmitted``, as a one-step
         submission publishes it (``fully_signed: false`` if a signature it needs is missing)."""
-        history, clock = await services.ect(ect_id)
-        access.check_may_report(caller, history)
-        draft = await services.read(app.get_draft, report_id)
-        served, absent = clock.timeline.interim_figures(min(body.submitted_on, clock.as_of))
-        submitted = await services.run(
-            app.submit_draft, ect_id, report_id, submitted_on=body.submitted_on, tutor_name=body.name,
-            appropriate_body_id=history.appropriate_body_id,
-            provenance=services.provenance(caller, request),
-            final=draft is not None and draft.term_number == clock.final_assessment_term(),
-            final_term_starts=clock.timeline.final_term_starts,
-            mentor_id=str(history.mentor_id) if history.mentor_id else None,
-            interim_figures=(float(served), absent))
+        submitted = await signing_steps.submit(services, caller, ect_id, report_id, name=body.name,
+                                               submitted_on=body.submitted_on,
+                                               provenance=services.provenance(caller, request))
         return {"id": submitted, "step": "submitted"}
 
     return routes
