@@ -101,6 +101,12 @@ class InductionOutcomeRecorded(EventPayload):
     reason: str | None = Field(
         default=None, description="Why the AB decided against the headteacher's recommendation, "
         "when it did (2.67).")
+    representations_received_on: date | None = Field(
+        default=None, description="When the ECT's written representations on the recommendation "
+        "reached the AB (the latest, if several), considered with the decision; none when the ECT "
+        "made none (Regulations, Schedule 3).")
+    representations_due_by: date | None = Field(
+        default=None, description="10 working days after the recommendation (Schedule 3).")
 
 
 class InductionExtended(EventPayload):
@@ -119,6 +125,12 @@ class InductionExtended(EventPayload):
         default=None, description="20 working days after the final recommendation (2.67).")
     notice_due_by: date | None = Field(
         default=None, description="Written notice within 3 working days of the decision (2.69).")
+    representations_received_on: date | None = Field(
+        default=None, description="When the ECT's written representations on the recommendation "
+        "reached the AB (the latest, if several), considered with the decision; none when the ECT "
+        "made none (Regulations, Schedule 3).")
+    representations_due_by: date | None = Field(
+        default=None, description="10 working days after the recommendation (Schedule 3).")
 
 
 class InductionReduced(EventPayload):

@@ -75,3 +75,26 @@ class ReductionNotAllowedError(ReportingError):
 
 class InductionNotOpenError(ReportingError):
     """The ECT's induction is closed (left, released, passed or failed)."""
+
+
+class NoDecisionYetError(ReportingError):
+    """Written notice is of a decision: none can be recorded before the AB decides (2.69)."""
+
+
+class RepresentationsClosedError(ReportingError):
+    """The ECT's representations answer a recommendation the AB has not yet decided on
+    (Schedule 3); after the decision, the ECT's remedy is an appeal (regulation 17)."""
+
+
+class NoticeNotAllowedError(ReportingError):
+    """Notice goes to the ECT, the headteacher, the employer, and the TRA only for a fail or an
+    extension (2.69), once to each."""
+
+
+class AppealNotAllowedError(ReportingError):
+    """Only a fail or an extension may be appealed, once the ECT has notice of it, and once
+    (regulation 17)."""
+
+
+class NoAppealError(ReportingError):
+    """An appeal outcome answers an appeal lodged and not yet decided (regulation 17)."""
