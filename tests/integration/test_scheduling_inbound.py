@@ -132,7 +132,8 @@ async def test_an_appeal_allowed_or_extended_by_the_tra_reopens_the_induction_on
             appeal_id=uuid.uuid4(), appeal_outcome=outcome, decided_on=date(2027, 10, 1),
             decision=Decision.FAILED, appropriate_body_id="ab-1", extension_terms=terms))
 
-    await publish_twice(scheduling, stack, failed(allowed_ect), appeal(allowed_ect, AppealOutcome.ALLOWED, None),
+    await publish_twice(scheduling, stack,
+                        failed(allowed_ect), appeal(allowed_ect, AppealOutcome.ALLOWED, None),
                         failed(extended_ect), appeal(extended_ect, AppealOutcome.EXTENDED, 2.0))
     await scheduling.broker.start()
     try:

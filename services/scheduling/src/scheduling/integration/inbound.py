@@ -20,7 +20,12 @@ from uuid import UUID
 from aiokafka.structs import ConsumerRecord
 
 from contracts import EventEnvelope
-from contracts.reporting.v1 import AppealDecided, InductionExtended, InductionOutcomeRecorded, InductionReduced
+from contracts.reporting.v1 import (
+    AppealDecided,
+    InductionExtended,
+    InductionOutcomeRecorded,
+    InductionReduced,
+)
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.inbox import decode_all, not_known
 from scheduling.application import SchedulingApplication
