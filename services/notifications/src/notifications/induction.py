@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from contracts import EventEnvelope
 from contracts.reporting import v1 as reporting
 from contracts.scheduling import v1 as scheduling
-from notifications.message import Contacts
+from notifications.message import Contacts, headteacher_of
 from statutory.absence import AbsenceFact, AbsenceReason
 from statutory.calendar import SchoolCalendar
 from statutory.service import END, START, TRANSFER, PostChange, service_periods
@@ -123,6 +123,11 @@ class InductionState(BaseModel):
     recommendation_received_on: date | None = None  # the final assessment's recommendation
     decided_on: date | None = None  # the AB's latest decision (outcome or extension)
     notice_due_by: date | None = None
+    decision: str | None = None  # passed / failed / extended: the latest decision's kind
+    representations_on: list[date] = Field(default_factory=list)  # recommendations answered
+    noticed: list[str] = Field(default_factory=list)  # told of the latest decision (2.69)
+    appeal_due_by: date | None = None  # from the ECT's notice of a fail or extension
+    appeal_lodged_on: date | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -190,7 +195,8 @@ class InductionState(BaseModel):
     @property
     def contacts(self) -> Contacts:
         return Contacts(mentor_id=self.mentor_id, induction_tutor_id=self.induction_tutor_id,
-                        appropriate_body_id=self.appropriate_body_id)
+                        appropriate_body_id=self.appropriate_body_id, ect_id=str(self.ect_id),
+                        headteacher_id=headteacher_of(self.school_id))
 
     @property
     def registered(self) -> bool:
@@ -347,14 +353,17 @@ def _report(s: InductionState, p: reporting.TermReportSubmitted, seq: int) -> No
         s.recommendation_received_on = max(filter(None, [s.recommendation_received_on, p.submitted_on]))
 
 
-def _decided(s: InductionState, decided_on: date, notice_due_by: date | None) -> None:
+def _decided(s: InductionState, decided_on: date, notice_due_by: date | None,
+             decision: str | None = None) -> None:
     if s.decided_on is None or decided_on >= s.decided_on:
-        s.decided_on, s.notice_due_by = decided_on, notice_due_by
+        s.decided_on, s.notice_due_by, s.decision = decided_on, notice_due_by, decision
+        # a new decision: its own notice and appeal window (2.69, regulation 17)
+        s.noticed, s.appeal_due_by, s.appeal_lodged_on = [], None, None
 
 
 def _outcome(s: InductionState, p: reporting.InductionOutcomeRecorded, seq: int) -> None:
     s.outcome, s.completed_on = p.outcome.value, p.decided_on
-    _decided(s, p.decided_on, p.notice_due_by)
+    _decided(s, p.decided_on, p.notice_due_by, p.outcome.value)
 
 
 def _outcome_imported(s: InductionState, p: scheduling.InductionOutcomeImported, seq: int) -> None:
@@ -365,12 +374,37 @@ def _outcome_imported(s: InductionState, p: scheduling.InductionOutcomeImported,
 
 def _extended(s: InductionState, p: reporting.InductionExtended, seq: int) -> None:
     s.extensions.append(Decision(terms=Decimal(str(p.extension_terms)), decided_on=p.decided_on))
-    _decided(s, p.decided_on, None)
+    _decided(s, p.decided_on, p.notice_due_by, "extended")
 
 
 def _reduced(s: InductionState, p: reporting.InductionReduced, seq: int) -> None:
     # Not a decision on the outcome: no written notice is due of it (2.69).
     s.reductions.append(Decision(terms=Decimal(str(p.reduction_terms)), decided_on=p.decided_on))
+
+
+def _representations(s: InductionState, p: reporting.EctRepresentationsMade, seq: int) -> None:
+    if p.recommendation_received_on is not None:
+        s.representations_on = sorted({*s.representations_on, p.recommendation_received_on})
+
+
+def _notice(s: InductionState, p: reporting.DecisionNoticeRecorded, seq: int) -> None:
+    if p.decided_on != s.decided_on:
+        return  # notice of a decision since superseded: nothing is owed of it any more
+    s.noticed = sorted({*s.noticed, *(r.value for r in p.recipients)})
+    s.appeal_due_by = p.appeal_due_by or s.appeal_due_by
+
+
+def _appeal_lodged(s: InductionState, p: reporting.AppealLodged, seq: int) -> None:
+    s.appeal_lodged_on = p.lodged_on
+
+
+def _appeal_decided(s: InductionState, p: reporting.AppealDecided, seq: int) -> None:
+    if p.appeal_outcome == reporting.AppealOutcome.DISMISSED:
+        return
+    # allowed or extended: the decision is set aside and the induction goes on (regulation 17)
+    s.outcome, s.completed_on = None, None
+    if p.extension_terms is not None:
+        s.extensions.append(Decision(terms=Decimal(str(p.extension_terms)), decided_on=p.decided_on))
 
 
 _APPLY: dict[type[Any], Callable[[InductionState, Any, int], None]] = {
@@ -389,4 +423,8 @@ _APPLY: dict[type[Any], Callable[[InductionState, Any, int], None]] = {
     scheduling.InductionOutcomeImported: _outcome_imported,
     reporting.InductionExtended: _extended,
     reporting.InductionReduced: _reduced,
+    reporting.EctRepresentationsMade: _representations,
+    reporting.DecisionNoticeRecorded: _notice,
+    reporting.AppealLodged: _appeal_lodged,
+    reporting.AppealDecided: _appeal_decided,
 }
