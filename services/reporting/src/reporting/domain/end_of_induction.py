@@ -16,6 +16,7 @@ The clocks are ``statutory.end_of_induction``'s; this module only decides what m
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -46,6 +47,13 @@ from statutory.end_of_induction import (
 )
 
 
+@dataclass(frozen=True)
+class Appeal:
+    appeal_id: UUID
+    lodged_on: date
+    outcome: str | None = None  # allowed, dismissed, extended: the TRA's decision
+
+
 class EndOfInduction(Aggregate):
     """State and commands of the steps around the decision; ``_decided`` is called by the
     decision events (``InductionOutcomeRecorded``, ``InductionExtended``) as they apply."""
@@ -56,34 +64,25 @@ class EndOfInduction(Aggregate):
         extension_terms: Decimal
         last_extended_on: date | None
 
-    # representations on each recommendation, by the day the recommendation was received
-    @property
-    def representations(self) -> dict[date, list[date]]:
-        return self.__dict__.setdefault("_representations", {})  # type: ignore[no-any-return]
-
-    @property
-    def decision(self) -> tuple[str, date] | None:
-        """The current decision: (passed/failed/extended, decided_on)."""
-        return self.__dict__.get("_decision")
-
-    @property
-    def notices(self) -> dict[str, date]:
-        """Who has had written notice of the current decision, and when."""
-        return self.__dict__.setdefault("_notices", {})  # type: ignore[no-any-return]
-
-    @property
-    def appeal(self) -> dict[str, object] | None:
-        return self.__dict__.get("_appeal")
+    def start_end_of_induction(self) -> None:
+        """Called by the record's creating event (so every stored record replays into it)."""
+        # representations on each recommendation, by the day the recommendation was received
+        self.representations: dict[date, list[date]] = {}
+        self.decision: tuple[str, date] | None = None  # (passed/failed/extended, decided_on)
+        self.decided_recommendation: date | None = None  # the recommendation it decided on
+        self.notices: dict[str, date] = {}  # who has notice of the current decision, and when
+        self.appeal: Appeal | None = None
 
     def _decided(self, decision: str, decided_on: date, on_recommendation: date | None) -> None:
-        self.__dict__["_decision"] = (decision, decided_on)
-        self.__dict__["_decided_recommendation"] = on_recommendation
-        self.__dict__["_notices"] = {}
-        self.__dict__["_appeal"] = None
+        self.decision = (decision, decided_on)
+        self.decided_recommendation = on_recommendation
+        self.notices = {}
+        self.appeal = None
 
     def representations_on(self, recommendation_received_on: date | None) -> list[date]:
-        return list(self.representations.get(recommendation_received_on, [])) \
-            if recommendation_received_on else []
+        if recommendation_received_on is None:
+            return []
+        return list(self.representations.get(recommendation_received_on, []))
 
     @staticmethod
     def _not_after_today(day: date, today: date, what: str) -> None:
@@ -100,8 +99,7 @@ class EndOfInduction(Aggregate):
             raise NoFinalRecommendationError(
                 "the ECT's representations answer the final assessment's recommendation, and none "
                 "has reached the appropriate body (Regulations, Schedule 3)")
-        decided_on = self.__dict__.get("_decided_recommendation")
-        if self.decision is not None and decided_on == recommendation_received_on:
+        if self.decision is not None and self.decided_recommendation == recommendation_received_on:
             raise RepresentationsClosedError(
                 f"the appropriate body decided ({self.decision[0]}) on {self.decision[1]} on the "
                 f"recommendation received on {recommendation_received_on}; representations can no "
@@ -183,7 +181,7 @@ class EndOfInduction(Aggregate):
         if self.appeal is not None:
             raise AppealNotAllowedError(
                 f"an appeal against this {decision} decision was already lodged on "
-                f"{self.appeal['lodged_on']}")
+                f"{self.appeal.lodged_on}")
         notified = self.notices.get(ECT)
         if notified is None:
             raise AppealNotAllowedError(
@@ -203,7 +201,7 @@ class EndOfInduction(Aggregate):
     def _appeal_lodged(self, *, ect_id: UUID, appeal_id: UUID, decision: str, lodged_on: date,
                        grounds: str, appropriate_body_id: str, appeal_due_by: date, late: bool,
                        provenance: Provenance) -> None:
-        self.__dict__["_appeal"] = {"appeal_id": appeal_id, "lodged_on": lodged_on, "outcome": None}
+        self.appeal = Appeal(appeal_id, lodged_on)
 
     def decide_appeal(self, *, appeal_outcome: str, decided_on: date, appropriate_body_id: str,
                       extension_terms: Decimal | None, reason: str | None, today: date,
@@ -211,22 +209,21 @@ class EndOfInduction(Aggregate):
         if appeal_outcome not in APPEAL_OUTCOMES:
             raise ValueError(f"unknown appeal outcome {appeal_outcome!r}")
         appeal = self.appeal
-        if appeal is None or appeal["outcome"] is not None or self.decision is None:
+        if appeal is None or appeal.outcome is not None or self.decision is None:
             raise NoAppealError(
                 "no appeal is waiting for the TRA's decision"
-                + (f" (the appeal was {appeal['outcome']})" if appeal else "")
+                + (f" (the appeal was {appeal.outcome})" if appeal else "")
                 + " (regulation 17)")
         if (appeal_outcome == "extended") != (extension_terms is not None):
             raise ValueError("an extended appeal outcome needs its length in FTE terms, and only it")
         if extension_terms is not None and extension_terms <= 0:
             raise ValueError("an extension is a positive number of FTE terms")
-        lodged_on = appeal["lodged_on"]
         self._not_after_today(decided_on, today, "an appeal outcome")
-        if isinstance(lodged_on, date) and decided_on < lodged_on:
-            raise DateNotAllowedError(
-                f"the appeal outcome on {decided_on} cannot precede the appeal lodged on {lodged_on}")
+        if decided_on < appeal.lodged_on:
+            raise DateNotAllowedError(f"the appeal outcome on {decided_on} cannot precede the appeal "
+                                      f"lodged on {appeal.lodged_on}")
         self._appeal_decided(
-            ect_id=self.ect_id, appeal_id=appeal["appeal_id"], appeal_outcome=appeal_outcome,
+            ect_id=self.ect_id, appeal_id=appeal.appeal_id, appeal_outcome=appeal_outcome,
             decided_on=decided_on, decision=self.decision[0], appropriate_body_id=appropriate_body_id,
             extension_terms=str(extension_terms) if extension_terms is not None else None,
             reason=reason, provenance=provenance)
@@ -235,9 +232,8 @@ class EndOfInduction(Aggregate):
     def _appeal_decided(self, *, ect_id: UUID, appeal_id: UUID, appeal_outcome: str, decided_on: date,
                         decision: str, appropriate_body_id: str, extension_terms: str | None,
                         reason: str | None, provenance: Provenance) -> None:
-        appeal = dict(self.appeal or {})
-        appeal["outcome"] = appeal_outcome
-        self.__dict__["_appeal"] = appeal
+        if self.appeal is not None:
+            self.appeal = Appeal(self.appeal.appeal_id, self.appeal.lodged_on, appeal_outcome)
         if appeal_outcome == "dismissed":
             return
         # allowed or extended: the decision appealed no longer stands, so the induction is open

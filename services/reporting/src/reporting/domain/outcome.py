@@ -61,6 +61,7 @@ class InductionDecision(EndOfInduction):
         self.extension_terms = Decimal(0)
         self.last_extended_on: date | None = None
         self.reductions: list[Decimal] = []
+        self.start_end_of_induction()
 
     def _check_dates(self, decided_on: date, received_on: date | None, today: date) -> None:
         if decided_on > today:
@@ -112,7 +113,7 @@ class InductionDecision(EndOfInduction):
             notice_due_by=notice_due_by(decided_on), provenance=provenance, reason=reason,
             **self._representations_considered(recommendation_received_on))
 
-    def _representations_considered(self, received_on: date | None) -> dict[str, object]:
+    def _representations_considered(self, received_on: date | None) -> dict[str, date | None]:
         """What the decision records of the ECT's representations on its recommendation."""
         if received_on is None:
             return {}
