@@ -56,11 +56,11 @@ def test_representations_need_a_recommendation_and_a_date_on_or_after_it_schedul
         reporting.make_representations(ect, received_on=RECEIVED, recommendation_received_on=None,
                                        provenance=AB, **details)
     with pytest.raises(DateNotAllowedError, match="cannot precede"):
-        reporting.make_representations(ect, received_on=date(2027, 7, 12), recommendation_received_on=RECEIVED,
-                                       provenance=AB, **details)
+        reporting.make_representations(ect, received_on=date(2027, 7, 12),
+                                       recommendation_received_on=RECEIVED, provenance=AB, **details)
     with pytest.raises(DateNotAllowedError, match="after today"):
-        reporting.make_representations(ect, received_on=date(2027, 7, 22), recommendation_received_on=RECEIVED,
-                                       provenance=AB, **details)
+        reporting.make_representations(ect, received_on=date(2027, 7, 22),
+                                       recommendation_received_on=RECEIVED, provenance=AB, **details)
     assert versions(reporting, ect) == 0
 
 
