@@ -82,6 +82,10 @@ async def test_a_fail_is_decided_on_the_ects_representations_noticed_and_appeale
 
     # notice: to the ECT and the TRA first; the headteacher and the employer still owed it
     hub.on(date(2027, 7, 22))
+    body_notice = {"recipients": ["ect"], "given_on": "2027-07-22", "method": "email"}
+    other_ab = await hub.post(f"/ects/{ect}/outcome/notice", body_notice, OTHER_AB, expect=403)
+    assert "does not hold this ECT's induction" in other_ab["detail"]
+    await hub.post(f"/ects/{ect}/outcome/notice", body_notice, ect_token(ect), expect=403)
     noticed = await hub.post(f"/ects/{ect}/outcome/notice", {
         "recipients": ["ect", "tra"], "given_on": "2027-07-22", "method": "email"}, AB)
     notice = noticed["end_of_induction"]["notice"]
@@ -113,6 +117,7 @@ async def test_a_fail_is_decided_on_the_ects_representations_noticed_and_appeale
     assert (lodged["end_of_induction"]["appeal"]["state"], lodged["end_of_induction"]["appeal"]["late"]) == (
         "on_time", False)
     await hub.post(f"/ects/{ect}/appeal", appeal, AB, expect=409)
+    await hub.post(f"/ects/{ect}/appeal", appeal, ect_token(other), expect=403)
     await hub.post(f"/ects/{ect}/appeal/outcome", {"appeal_outcome": "allowed", "decided_on": "2027-10-01"},
                    ect_token(ect), expect=403)
 
