@@ -93,6 +93,9 @@ async def test_a_fail_is_decided_on_the_ects_representations_noticed_and_appeale
     assert (notice["due_by"], notice["owed"], notice["state"]) == (
         "2027-07-26", ["headteacher", "employer"], "due")
     assert noticed["end_of_induction"]["appeal"]["due_by"] == "2027-08-19"
+    owed = (await hub.get("/abs/ab-1/work-queue", AB))["tasks"]["notices_owed"]
+    assert [(i["name"], i["trn"], i["notice_owed"], i["overdue"]) for i in owed["items"]] == [
+        ("Ada Lovelace", "1234567", ["headteacher", "employer"], False)]
     again = await hub.post(f"/ects/{ect}/outcome/notice", {
         "recipients": ["ect"], "given_on": "2027-07-22", "method": "post"}, AB, expect=422)
     assert "already recorded for ect" in again["detail"]
@@ -101,6 +104,7 @@ async def test_a_fail_is_decided_on_the_ects_representations_noticed_and_appeale
         "recipients": ["headteacher", "employer"], "given_on": "2027-07-27", "method": "hand"}, AB)
     assert (late["end_of_induction"]["notice"]["owed"], late["end_of_induction"]["notice"]["state"]) == (
         [], "late")
+    assert (await hub.get("/abs/ab-1/work-queue", AB))["tasks"]["notices_owed"]["count"] == 0
     notices = published(hub, "DecisionNoticeRecorded")
     assert [(n.payload.recipients, n.payload.late, n.payload.recipients_owed) for n in notices] == [
         (["ect", "tra"], False, ["headteacher", "employer"]), (["headteacher", "employer"], True, [])]
