@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from contracts.reporting import v1 as reporting
+from notifications.decision_steps import DecisionSteps
 from notifications.induction import evolve
 from notifications.message import Rule
 from tests.unit.test_notification_induction import ECT as FOLDED_ECT
@@ -39,15 +40,16 @@ def test_the_ect_is_told_once_of_the_right_to_make_representations_schedule_3():
     assert schedule(sent) == [(date(2026, 7, 13), "representations_due", str(ECT))]
     assert "Ada Lovelace (TRN 1234567)" in sent[0][1].body
     assert "within 10 working days, in 11 days, on Friday 24 July 2026" in sent[0][1].body
-    made = ect(recommendation_received_on=date(2026, 7, 10), representations_on=[date(2026, 7, 10)])
+    made = ect(recommendation_received_on=date(2026, 7, 10),
+               steps=DecisionSteps(representations_on=[date(2026, 7, 10)]))
     decided = ect(recommendation_received_on=date(2026, 7, 10), decided_on=date(2026, 7, 14))
     for quiet in (made, decided):
         assert fired(quiet, date(2026, 7, 10), date(2026, 8, 31), rules={Rule.REPRESENTATIONS_DUE}) == []
 
 
-def fail(**fields):  # type: ignore[no-untyped-def]
-    return ect(outcome="failed", decision="failed", recommendation_received_on=date(2026, 7, 10),
-               decided_on=date(2026, 8, 3), completed_on=date(2026, 8, 3), **fields)
+def fail(**steps):  # type: ignore[no-untyped-def]
+    return ect(outcome="failed", recommendation_received_on=date(2026, 7, 10), decided_on=date(2026, 8, 3),
+               completed_on=date(2026, 8, 3), steps=DecisionSteps(decision="failed", **steps))
 
 
 def test_the_ect_is_told_once_of_the_right_of_appeal_after_a_fail_regulation_17():
@@ -57,7 +59,8 @@ def test_the_ect_is_told_once_of_the_right_of_appeal_after_a_fail_regulation_17(
     assert sent[0][1].subject == "By Tuesday 1 September 2026: an appeal to the Teaching Regulation Agency"
     assert "Ada Lovelace (TRN 1234567)" in sent[0][1].body and "(failed)" in sent[0][1].body
     lodged = fail(noticed=["ect"], appeal_due_by=date(2026, 9, 1), appeal_lodged_on=date(2026, 8, 4))
-    passed = ect(outcome="passed", decision="passed", decided_on=date(2026, 8, 3), noticed=["ect"])
+    passed = ect(outcome="passed", decided_on=date(2026, 8, 3),
+                 steps=DecisionSteps(decision="passed", noticed=["ect"]))
     for quiet in (lodged, passed):
         assert fired(quiet, date(2026, 8, 4), date(2026, 9, 30), rules={Rule.APPEAL_WINDOW}) == []
 
@@ -94,8 +97,9 @@ def test_notice_representations_and_an_allowed_appeal_fold_into_the_state():
             appeal_id=FOLDED_ECT, decision=reporting.Decision.FAILED, lodged_on=date(2027, 8, 10),
             grounds="g", appropriate_body_id="ab-1")),
     )
-    assert (state.representations_on, state.decision, state.noticed, state.appeal_due_by,
-            state.appeal_lodged_on, state.outcome) == (
+    steps = state.steps
+    assert (steps.representations_on, steps.decision, steps.noticed, steps.appeal_due_by,
+            steps.appeal_lodged_on, state.outcome) == (
         [date(2027, 7, 13)], "failed", ["ect"], date(2027, 8, 19), date(2027, 8, 10), "failed")
     allowed = evolve(state, reported(reporting.AppealDecided(
         appeal_id=FOLDED_ECT, appeal_outcome=reporting.AppealOutcome.ALLOWED, decided_on=date(2027, 10, 1),

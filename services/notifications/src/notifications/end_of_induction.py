@@ -38,9 +38,9 @@ _RECIPIENT = {"ect": "the ECT", "headteacher": "the headteacher", "employer": "t
 def owed_notice(state: InductionState) -> tuple[str, ...]:
     """Who is still owed written notice of the latest decision (all of them if its kind is not
     known: a decision folded before this service kept it)."""
-    if state.decision is None:
+    if state.steps.decision is None:
         return ("ect", "headteacher", "employer", "tra")
-    return recipients_owed(state.decision, set(state.noticed))
+    return recipients_owed(state.steps.decision, set(state.steps.noticed))
 
 
 def listed(recipients: tuple[str, ...]) -> str:
@@ -90,16 +90,16 @@ def rights_deadlines(state: InductionState) -> list[tuple[Rule, Deadline]]:
     found = []
     received, decided = state.recommendation_received_on, state.decided_on
     if (received is not None and (decided is None or decided < received)
-            and received not in state.representations_on):
+            and received not in state.steps.representations_on):
         found.append((Rule.REPRESENTATIONS_DUE, Deadline(
             subject_key=f"{state.ect_id}/representations/{received.isoformat()}",
             what="your written representations on the recommendation",
             due_on=representations_due_by(received), opens_on=received, chase_overdue=False)))
-    if (state.appeal_due_by is not None and state.appeal_lodged_on is None and decided is not None
-            and state.decision is not None and appealable(state.decision)):
+    if (state.steps.appeal_due_by is not None and state.steps.appeal_lodged_on is None and decided is not None
+            and state.steps.decision is not None and appealable(state.steps.decision)):
         found.append((Rule.APPEAL_WINDOW, Deadline(
             subject_key=f"{state.ect_id}/appeal/{decided.isoformat()}",
-            what="an appeal to the Teaching Regulation Agency", due_on=state.appeal_due_by,
+            what="an appeal to the Teaching Regulation Agency", due_on=state.steps.appeal_due_by,
             opens_on=decided, chase_overdue=False)))
     return found
 
@@ -118,7 +118,7 @@ def rights_messages(state: InductionState, today: date, policy: Policy) -> list[
                     "Schedule 3); the appropriate body considers them with its decision.")
         else:
             body = (f"{_capital(people.ect(state))}: the appropriate body's decision on your "
-                    f"induction ({state.decision}) may be appealed to the Teaching Regulation "
+                    f"induction ({state.steps.decision}) may be appealed to the Teaching Regulation "
                     f"Agency within {APPEAL_WORKING_DAYS} working days of your written notice, "
                     f"{when(deadline.due_on, today)} (the Induction Regulations, regulation 17).")
         messages.append(Message(rule, deadline.subject_key, f"window@{deadline.due_on.isoformat()}",

@@ -29,6 +29,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from contracts import EventEnvelope
 from contracts.reporting import v1 as reporting
 from contracts.scheduling import v1 as scheduling
+from notifications.decision_steps import DecisionSteps
+from notifications.induction_facts import (
+    AbsenceEntry,
+    Decision,
+    FteEntry,
+    LeaveExtension,
+    PostEntry,
+    SubmittedReport,
+)
 from notifications.message import Contacts, headteacher_of
 from statutory.absence import AbsenceFact, AbsenceReason
 from statutory.calendar import SchoolCalendar
@@ -44,54 +53,6 @@ FACTS_VERSION = 1
 # Fields every state stored before then has (they were all dumped), and none has since.
 _LEGACY_FIELDS = frozenset({"start", "period_start", "terms_reported", "absence_days_by_year",
                             "sessions_in_period"})
-
-
-class _Fact(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class PostEntry(_Fact):
-    """A change of post (``statutory.service.PostChange``) and the tutor it brings."""
-
-    kind: str  # start, transfer, end
-    on: date
-    appropriate_body_id: str = ""
-    school_id: str = ""
-    induction_tutor_id: str | None = None
-    recorded_terms: Decimal | None = None  # an end: the AB's figure for the period (2.31)
-    seq: int = 0  # the ECT record's version at scheduling: the order the changes happened in
-
-
-class FteEntry(_Fact):
-    effective_from: date
-    fte: float
-    seq: int = 0
-
-
-class AbsenceEntry(_Fact):
-    first_day: date
-    days: float
-    reason: str
-
-
-class LeaveExtension(_Fact):
-    """Days the ECT chose to extend by after statutory leave (3.7), and when they asked."""
-
-    requested_on: date
-    days: float
-
-
-class Decision(_Fact):
-    """An AB's extension (3.8) or reduction (3.2-3.4): FTE terms, and when it was decided."""
-
-    terms: Decimal
-    decided_on: date
-
-
-class SubmittedReport(_Fact):
-    kind: str  # progress_review, formal_assessment, interim_assessment
-    term_number: int
-    submitted_on: date
 
 
 class InductionState(BaseModel):
@@ -123,11 +84,7 @@ class InductionState(BaseModel):
     recommendation_received_on: date | None = None  # the final assessment's recommendation
     decided_on: date | None = None  # the AB's latest decision (outcome or extension)
     notice_due_by: date | None = None
-    decision: str | None = None  # passed / failed / extended: the latest decision's kind
-    representations_on: list[date] = Field(default_factory=list)  # recommendations answered
-    noticed: list[str] = Field(default_factory=list)  # told of the latest decision (2.69)
-    appeal_due_by: date | None = None  # from the ECT's notice of a fail or extension
-    appeal_lodged_on: date | None = None
+    steps: DecisionSteps = Field(default_factory=DecisionSteps)  # around the latest decision
 
     @model_validator(mode="before")
     @classmethod
@@ -356,9 +313,8 @@ def _report(s: InductionState, p: reporting.TermReportSubmitted, seq: int) -> No
 def _decided(s: InductionState, decided_on: date, notice_due_by: date | None,
              decision: str | None = None) -> None:
     if s.decided_on is None or decided_on >= s.decided_on:
-        s.decided_on, s.notice_due_by, s.decision = decided_on, notice_due_by, decision
-        # a new decision: its own notice and appeal window (2.69, regulation 17)
-        s.noticed, s.appeal_due_by, s.appeal_lodged_on = [], None, None
+        s.decided_on, s.notice_due_by = decided_on, notice_due_by
+        s.steps.decided(decision)
 
 
 def _outcome(s: InductionState, p: reporting.InductionOutcomeRecorded, seq: int) -> None:
@@ -380,22 +336,6 @@ def _extended(s: InductionState, p: reporting.InductionExtended, seq: int) -> No
 def _reduced(s: InductionState, p: reporting.InductionReduced, seq: int) -> None:
     # Not a decision on the outcome: no written notice is due of it (2.69).
     s.reductions.append(Decision(terms=Decimal(str(p.reduction_terms)), decided_on=p.decided_on))
-
-
-def _representations(s: InductionState, p: reporting.EctRepresentationsMade, seq: int) -> None:
-    if p.recommendation_received_on is not None:
-        s.representations_on = sorted({*s.representations_on, p.recommendation_received_on})
-
-
-def _notice(s: InductionState, p: reporting.DecisionNoticeRecorded, seq: int) -> None:
-    if p.decided_on != s.decided_on:
-        return  # notice of a decision since superseded: nothing is owed of it any more
-    s.noticed = sorted({*s.noticed, *(r.value for r in p.recipients)})
-    s.appeal_due_by = p.appeal_due_by or s.appeal_due_by
-
-
-def _appeal_lodged(s: InductionState, p: reporting.AppealLodged, seq: int) -> None:
-    s.appeal_lodged_on = p.lodged_on
 
 
 def _appeal_decided(s: InductionState, p: reporting.AppealDecided, seq: int) -> None:
@@ -423,8 +363,8 @@ _APPLY: dict[type[Any], Callable[[InductionState, Any, int], None]] = {
     scheduling.InductionOutcomeImported: _outcome_imported,
     reporting.InductionExtended: _extended,
     reporting.InductionReduced: _reduced,
-    reporting.EctRepresentationsMade: _representations,
-    reporting.DecisionNoticeRecorded: _notice,
-    reporting.AppealLodged: _appeal_lodged,
+    reporting.EctRepresentationsMade: lambda s, p, seq: s.steps.representations_made(p),
+    reporting.DecisionNoticeRecorded: lambda s, p, seq: s.steps.notice_recorded(p, s.decided_on),
+    reporting.AppealLodged: lambda s, p, seq: s.steps.appeal_lodged(p),
     reporting.AppealDecided: _appeal_decided,
 }

@@ -179,14 +179,14 @@ def _outcome_messages(state: InductionState, today: date, policy: Policy) -> lis
                     f"within {DECISION_WORKING_DAYS} working days, {when(deadline.due_on, today)} "
                     f"(guidance 2.67); written notice follows within {NOTICE_WORKING_DAYS} working "
                     "days of it.")
-        elif state.decision is None:  # decided before this service kept the decision's kind
+        elif state.steps.decision is None:  # decided before this service kept the decision's kind
             body = (f"You decided on the induction of {people.ect(state)} on "
                     f"{long_date(deadline.opens_on)}. Written notice to the ECT, the headteacher, "
                     f"the employer and the TRA is due within {NOTICE_WORKING_DAYS} working days, "
                     f"{when(deadline.due_on, today)} (guidance 2.69).")
         else:
             body = (f"You decided on the induction of {people.ect(state)} on "
-                    f"{long_date(deadline.opens_on)} ({state.decision}). Written notice is due "
+                    f"{long_date(deadline.opens_on)} ({state.steps.decision}). Written notice is due "
                     f"within {NOTICE_WORKING_DAYS} working days, {when(deadline.due_on, today)} "
                     f"(guidance 2.69); still owed it: {listed(owed_notice(state))}.")
         messages.append(Message(rule, deadline.subject_key, occasion,
