@@ -1,6 +1,6 @@
-"""The end of induction on PostgreSQL: the ECT's representations (Schedule 3), the AB's
+"""The end of induction on PostgreSQL: the ECT's representations (regulation 11(4)), the AB's
 decision considering them (2.67), written notice (2.69), the appeal to the TRA and its outcome
-(regulation 17); each clock shown to the ECT (entitlement) and the AB (``GET /outcomes``).
+(regulation 14); each clock shown to the ECT (entitlement) and the AB (``GET /outcomes``).
 
 Calendar: see test_reporting_scenarios. Working days exclude English bank holidays.
 """
@@ -43,7 +43,7 @@ async def to_final_recommendation(hub: Hub, ect: UUID, recommendation: str) -> N
                          on_track=recommendation == "satisfactory", recommendation=recommendation)
 
 
-async def test_a_fail_is_decided_on_the_ects_representations_noticed_and_appealed_schedule_3_regulation_17(
+async def test_a_fail_is_decided_on_representations_noticed_and_appealed_regulations_11_and_14(
         hub: Hub):
     ect = hub.register()
     other = hub.register(trn="7654321", name="Grace Hopper")
@@ -78,7 +78,7 @@ async def test_a_fail_is_decided_on_the_ects_representations_noticed_and_appeale
     assert (decided.payload.representations_received_on, decided.payload.representations_due_by) == (
         date(2027, 7, 20), date(2027, 7, 27))
     closed = await hub.post(f"/ects/{ect}/representations", body, AB, expect=409)
-    assert "regulation 17" in closed["detail"]
+    assert "regulation 14" in closed["detail"]
 
     # notice: to the ECT and the TRA first; the headteacher and the employer still owed it
     hub.on(date(2027, 7, 22))
@@ -165,7 +165,7 @@ async def test_a_pass_owes_no_notice_to_the_tra_and_cannot_be_appealed_guidance_
     assert "once" in str(bad)
 
 
-async def test_an_appeal_outcome_of_extended_extends_the_induction_regulation_17(hub: Hub):
+async def test_an_appeal_outcome_of_extended_extends_the_induction_regulation_14(hub: Hub):
     ect = hub.register()
     await to_final_recommendation(hub, ect, "unsatisfactory")
     await hub.post(f"/ects/{ect}/outcome", {"outcome": "failed", "decided_on": "2027-07-13"}, AB)

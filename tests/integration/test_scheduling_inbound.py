@@ -118,7 +118,7 @@ async def test_an_ab_extension_and_reduction_from_reporting_are_counted_once_par
     assert sum(t.endswith(("InductionExtended", "InductionReduced")) for t in learnt) == 2
 
 
-async def test_an_appeal_allowed_or_extended_by_the_tra_reopens_the_induction_once_regulation_17(
+async def test_an_appeal_allowed_or_extended_by_the_tra_reopens_the_induction_once_regulation_14(
         scheduling, stack):
     allowed_ect = scheduling.app.register_ect(provenance=provenance(), **ect_details(trn="3100004"))
     extended_ect = scheduling.app.register_ect(provenance=provenance(), **ect_details(trn="3100005"))

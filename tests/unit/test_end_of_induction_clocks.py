@@ -68,28 +68,28 @@ def test_the_recommendation_is_due_10_working_days_after_completion_statutory_ru
 
 @CHECK
 @given(days)
-def test_representations_are_due_10_working_days_after_the_recommendation_schedule_3(
+def test_representations_are_due_10_working_days_after_the_recommendation_regulation_11_4(
         received_on: date) -> None:
     assert representations_due_by(received_on) == reference(received_on, 10)
 
 
 @CHECK
 @given(days)
-def test_the_decision_is_due_20_working_days_after_the_recommendation_regulation_12_guidance_2_67(
+def test_the_decision_is_due_20_working_days_after_the_recommendation_regulation_11_5_guidance_2_67(
         received_on: date) -> None:
     assert decision_due_by(received_on) == reference(received_on, 20)
 
 
 @CHECK
 @given(days)
-def test_notice_is_due_3_working_days_after_the_decision_regulation_13_guidance_2_69(
+def test_notice_is_due_3_working_days_after_the_decision_regulation_11_guidance_2_69(
         decided_on: date) -> None:
     assert notice_due_by(decided_on) == reference(decided_on, 3)
 
 
 @CHECK
 @given(days)
-def test_an_appeal_is_due_20_working_days_after_the_notice_regulation_17(notice_on: date) -> None:
+def test_an_appeal_is_due_20_working_days_after_the_notice_regulation_14(notice_on: date) -> None:
     assert appeal_due_by(notice_on) == reference(notice_on, 20)
 
 

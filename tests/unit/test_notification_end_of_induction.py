@@ -1,6 +1,6 @@
 """Reminders of the end of induction to the party whose step it is, worked day by day (see
 ``test_notification_reminders`` for ``fired``): the headteacher's recommendation (2.61, 2.65),
-the ECT's representations (Schedule 3) and appeal (regulation 17), the AB's notice until every
+the ECT's representations (regulation 11(4)) and appeal (regulation 14), the AB's notice until every
 recipient owed it has it (2.69). Each names the teacher by name and TRN and is sent once.
 
 England default calendar, 2026/27: summer term ends Friday 16 July 2027.
@@ -33,7 +33,7 @@ def test_the_headteacher_is_reminded_of_the_recommendation_10_working_days_after
     assert fired(submitted, date(2027, 7, 1), date(2027, 8, 10), rules={Rule.RECOMMENDATION_DUE}) == []
 
 
-def test_the_ect_is_told_once_of_the_right_to_make_representations_schedule_3():
+def test_the_ect_is_told_once_of_the_right_to_make_representations_regulation_11_4():
     state = ect(recommendation_received_on=date(2026, 7, 10))
     sent = fired(state, date(2026, 7, 13), date(2026, 8, 31), rules={Rule.REPRESENTATIONS_DUE})
     # received Friday 10 July 2026 (first run on Monday 13th): due Friday 24 July, told once
@@ -52,7 +52,7 @@ def fail(**steps):  # type: ignore[no-untyped-def]
                completed_on=date(2026, 8, 3), steps=DecisionSteps(decision="failed", **steps))
 
 
-def test_the_ect_is_told_once_of_the_right_of_appeal_after_a_fail_regulation_17():
+def test_the_ect_is_told_once_of_the_right_of_appeal_after_a_fail_regulation_14():
     sent = fired(fail(noticed=["ect"], appeal_due_by=date(2026, 9, 1)), date(2026, 8, 4), date(2026, 9, 30),
                  rules={Rule.APPEAL_WINDOW})
     assert schedule(sent) == [(date(2026, 8, 4), "appeal_window", str(ECT))]

@@ -1,7 +1,7 @@
 """The decision record's steps around the decision refuse what the Regulations do not allow
 and record nothing then: representations answer a recommendation not yet decided on
-(Schedule 3), notice follows a decision and goes to those owed it once (2.69), an appeal
-follows the ECT's notice of a fail or an extension, once (regulation 17)."""
+(regulation 11(4)), notice follows a decision and goes to those owed it once (2.69), an appeal
+follows the ECT's notice of a fail or an extension, once (regulation 14)."""
 
 from __future__ import annotations
 
@@ -48,11 +48,11 @@ def notice(reporting: ReportingApplication, ect: uuid.UUID, *recipients: str,
                             appropriate_body_id="ab-1", provenance=AB)
 
 
-def test_representations_need_a_recommendation_and_a_date_on_or_after_it_schedule_3():
+def test_representations_need_a_recommendation_and_a_date_on_or_after_it_regulation_11_4():
     reporting, ect = app(), uuid.uuid4()
     details = {"summary": "s", "recorded_on_behalf": True, "appropriate_body_id": "ab-1",
                "recommendation": "unsatisfactory"}
-    with pytest.raises(NoFinalRecommendationError, match="Schedule 3"):
+    with pytest.raises(NoFinalRecommendationError, match=r"regulation 11\(4\)"):
         reporting.make_representations(ect, received_on=RECEIVED, recommendation_received_on=None,
                                        provenance=AB, **details)
     with pytest.raises(DateNotAllowedError, match="cannot precede"):
@@ -78,7 +78,7 @@ def test_notice_follows_the_decision_never_precedes_it_and_goes_to_each_recipien
     assert versions(reporting, ect) == before + 1
 
 
-def test_an_appeal_follows_the_ects_notice_once_and_its_outcome_follows_it_regulation_17():
+def test_an_appeal_follows_the_ects_notice_once_and_its_outcome_follows_it_regulation_14():
     reporting, ect = app(), uuid.uuid4()
     appeal = {"grounds": "g", "appropriate_body_id": "ab-1", "provenance": AB}
     fail(reporting, ect)

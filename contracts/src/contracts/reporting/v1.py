@@ -104,9 +104,9 @@ class InductionOutcomeRecorded(EventPayload):
     representations_received_on: date | None = Field(
         default=None, description="When the ECT's written representations on the recommendation "
         "reached the AB (the latest, if several), considered with the decision; none when the ECT "
-        "made none (Regulations, Schedule 3).")
+        "made none (regulation 11(4)).")
     representations_due_by: date | None = Field(
-        default=None, description="10 working days after the recommendation (Schedule 3).")
+        default=None, description="10 working days after the recommendation (regulation 11(4)).")
 
 
 class InductionExtended(EventPayload):
@@ -128,9 +128,9 @@ class InductionExtended(EventPayload):
     representations_received_on: date | None = Field(
         default=None, description="When the ECT's written representations on the recommendation "
         "reached the AB (the latest, if several), considered with the decision; none when the ECT "
-        "made none (Regulations, Schedule 3).")
+        "made none (regulation 11(4)).")
     representations_due_by: date | None = Field(
-        default=None, description="10 working days after the recommendation (Schedule 3).")
+        default=None, description="10 working days after the recommendation (regulation 11(4)).")
 
 
 class InductionReduced(EventPayload):
@@ -172,7 +172,7 @@ class NoticeMethod(StrEnum):
 
 
 class AppealOutcome(StrEnum):
-    """What the TRA decided on an appeal (regulation 17)."""
+    """What the TRA decided on an appeal (regulation 14)."""
 
     ALLOWED = "allowed"
     DISMISSED = "dismissed"
@@ -180,7 +180,7 @@ class AppealOutcome(StrEnum):
 
 
 class EctRepresentationsMade(EventPayload):
-    """The ECT's written representations on the final recommendation reached the AB (Schedule 3):
+    """The ECT's written representations on the final recommendation reached the AB (regulation 11(4)):
     due within 10 working days of the recommendation; a late one is received, and marked late."""
 
     event_type: ClassVar[str] = "EctRepresentationsMade"
@@ -197,7 +197,7 @@ class EctRepresentationsMade(EventPayload):
         default=None, description="The final recommendation they answer.")
     recommendation_received_on: date | None = None
     representations_due_by: date | None = Field(
-        default=None, description="10 working days after the recommendation (Schedule 3).")
+        default=None, description="10 working days after the recommendation (regulation 11(4)).")
     late: bool = Field(default=False, description="Received after representations_due_by.")
 
 
@@ -221,11 +221,11 @@ class DecisionNoticeRecorded(EventPayload):
         default_factory=list, description="Those still owed notice once this one is recorded.")
     appeal_due_by: date | None = Field(
         default=None, description="For a fail or an extension, once the ECT has notice: the "
-        "appeal reaches the TRA within 20 working days of it (regulation 17).")
+        "appeal reaches the TRA within 20 working days of it (regulation 14).")
 
 
 class AppealLodged(EventPayload):
-    """The ECT appealed a fail or an extension to the TRA (regulation 17), within 20 working
+    """The ECT appealed a fail or an extension to the TRA (regulation 14), within 20 working
     days of the notice; recorded by the ECT or the AB. A late one is recorded, and marked late."""
 
     event_type: ClassVar[str] = "AppealLodged"
@@ -237,12 +237,12 @@ class AppealLodged(EventPayload):
     grounds: str = Field(description="The grounds of appeal, in summary.")
     appropriate_body_id: str
     appeal_due_by: date | None = Field(
-        default=None, description="20 working days after the notice to the ECT (regulation 17).")
+        default=None, description="20 working days after the notice to the ECT (regulation 14).")
     late: bool = False
 
 
 class AppealDecided(EventPayload):
-    """The TRA's decision on an appeal (regulation 17): allowed (the AB's decision is set aside
+    """The TRA's decision on an appeal (regulation 14): allowed (the AB's decision is set aside
     and the induction record is open again), dismissed (the decision stands), or extended (the
     induction is extended by ``extension_terms``, as an AB extension would)."""
 

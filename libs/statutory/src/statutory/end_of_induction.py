@@ -1,17 +1,23 @@
 """The end of induction's clocks, in working days in England (statutory rule 8, 2.61-2.69;
-the Induction Regulations 2012, regulations 11-13 and Schedule 3).
+the Induction Regulations 2012, regulation 11, and regulation 14 with Schedule 3 for appeals).
 
 - the headteacher's recommendation reaches the AB within 10 working days of the induction's
-  completion, the final assessment meeting (2.61, 2.65): ``statutory.timeline`` gives that due
-  date with every other report, and ``recommendation_due_by`` is the same count;
+  completion, the final assessment meeting (regulation 11(3), 2.61, 2.65): ``statutory.timeline``
+  gives that due date with every other report, and ``recommendation_due_by`` is the same count;
 - the ECT may make written representations within 10 working days of receiving the
-  recommendation (Schedule 3); late ones are still received, and marked late;
+  recommendation (regulation 11(4)); late ones are still received, and marked late;
 - the AB decides pass, extension or fail within 20 working days of receiving the final
-  recommendation (2.67), having considered any representations;
+  recommendation (regulation 11(5), 2.67), having considered any representations;
 - written notice of the decision within 3 working days of it, to the ECT, the headteacher,
   the employer, and the TRA for a fail or an extension (2.69);
 - a fail or an extension may be appealed to the TRA within 20 working days of the notice
-  (regulation 17); the TRA allows it, dismisses it, or extends the induction.
+  (regulation 14); the TRA allows it, dismisses it, or extends the induction.
+
+Every count is ``working_days.add_working_days``'s: the day a clock runs from is not counted.
+The Regulations word their periods "within 10 working days beginning with the date on which
+...", which in legislation usually counts that day itself; if so, each last day here is one
+working day late. That convention is the kernel's for every clock, so it is changed there or
+not at all (see docs/rules.md).
 """
 
 from __future__ import annotations
@@ -22,10 +28,10 @@ from datetime import date
 from statutory.working_days import add_working_days
 
 RECOMMENDATION_WORKING_DAYS = 10  # 2.61, 2.65
-REPRESENTATIONS_WORKING_DAYS = 10  # Schedule 3
+REPRESENTATIONS_WORKING_DAYS = 10  # regulation 11(4)
 DECISION_WORKING_DAYS = 20  # 2.67
 NOTICE_WORKING_DAYS = 3  # 2.69
-APPEAL_WORKING_DAYS = 20  # regulation 17
+APPEAL_WORKING_DAYS = 20  # regulation 14
 
 PASSED, FAILED, EXTENDED = "passed", "failed", "extended"
 # who is owed written notice of a decision (2.69); the TRA only of a fail or an extension
@@ -61,7 +67,7 @@ def is_late(done_on: date, due_by: date) -> bool:
 
 
 def appealable(decision: str) -> bool:
-    """A fail or an extension may be appealed to the TRA (regulation 17); a pass may not."""
+    """A fail or an extension may be appealed to the TRA (regulation 14); a pass may not."""
     return decision in (FAILED, EXTENDED)
 
 

@@ -1,6 +1,6 @@
 """What notifications knows of the steps around the AB's latest decision: the ECT's
-representations (Schedule 3), who has written notice of it (2.69), the appeal window and the
-appeal (regulation 17). Facts only, folded from reporting's events; the reminders ask
+representations (regulation 11(4)), who has written notice of it (2.69), the appeal window and the
+appeal (regulation 14). Facts only, folded from reporting's events; the reminders ask
 ``statutory.end_of_induction`` what they mean (``notifications.end_of_induction``).
 """
 

@@ -1,8 +1,8 @@
 """Reminders of the steps at the end of induction that are not the AB's: the headteacher's
 recommendation (the final assessment, due 10 working days after the final assessment meeting,
 2.61/2.65), and the ECT's rights: written representations within 10 working days of the
-recommendation (Schedule 3), an appeal to the TRA against a fail or an extension within 20
-working days of the notice (regulation 17). Also who is still owed the AB's notice (2.69).
+recommendation (regulation 11(4)), an appeal to the TRA against a fail or an extension within 20
+working days of the notice (regulation 14). Also who is still owed the AB's notice (2.69).
 
 A duty (the recommendation) is reminded on the usual occasions and chased while overdue; a
 right is told once, when its window opens (or on the first day the scheduler runs inside it),
@@ -115,12 +115,12 @@ def rights_messages(state: InductionState, today: date, policy: Policy) -> list[
                     f"induction reached the appropriate body on {long_date(deadline.opens_on)}. You "
                     f"may make written representations on it within {REPRESENTATIONS_WORKING_DAYS} "
                     f"working days, {when(deadline.due_on, today)} (the Induction Regulations, "
-                    "Schedule 3); the appropriate body considers them with its decision.")
+                    "regulation 11(4)); the appropriate body considers them with its decision.")
         else:
             body = (f"{_capital(people.ect(state))}: the appropriate body's decision on your "
                     f"induction ({state.steps.decision}) may be appealed to the Teaching Regulation "
                     f"Agency within {APPEAL_WORKING_DAYS} working days of your written notice, "
-                    f"{when(deadline.due_on, today)} (the Induction Regulations, regulation 17).")
+                    f"{when(deadline.due_on, today)} (the Induction Regulations, regulation 14).")
         messages.append(Message(rule, deadline.subject_key, f"window@{deadline.due_on.isoformat()}",
                                 title=f"By {long_date(deadline.due_on)}: {deadline.what}",
                                 body=body, due_on=deadline.due_on))

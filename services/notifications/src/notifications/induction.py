@@ -341,7 +341,7 @@ def _reduced(s: InductionState, p: reporting.InductionReduced, seq: int) -> None
 def _appeal_decided(s: InductionState, p: reporting.AppealDecided, seq: int) -> None:
     if p.appeal_outcome == reporting.AppealOutcome.DISMISSED:
         return
-    # allowed or extended: the decision is set aside and the induction goes on (regulation 17)
+    # allowed or extended: the decision is set aside and the induction goes on (regulation 14)
     s.outcome, s.completed_on = None, None
     if p.extension_terms is not None:
         s.extensions.append(Decision(terms=Decimal(str(p.extension_terms)), decided_on=p.decided_on))

@@ -68,8 +68,8 @@ RULES: Mapping[Rule, RuleInfo] = {
     Rule.OUTCOME_DECISION_DUE: RuleInfo(statutory=True, audience=(AB,)),  # 2.67
     Rule.OUTCOME_NOTICE_DUE: RuleInfo(statutory=True, audience=(AB,)),  # 2.69
     Rule.RECOMMENDATION_DUE: RuleInfo(statutory=True, audience=(HEAD,)),  # 2.61, 2.65
-    Rule.REPRESENTATIONS_DUE: RuleInfo(statutory=True, audience=(ECT,)),  # Schedule 3
-    Rule.APPEAL_WINDOW: RuleInfo(statutory=True, audience=(ECT,)),  # regulation 17
+    Rule.REPRESENTATIONS_DUE: RuleInfo(statutory=True, audience=(ECT,)),  # regulation 11(4)
+    Rule.APPEAL_WINDOW: RuleInfo(statutory=True, audience=(ECT,)),  # regulation 14
 }
 
 

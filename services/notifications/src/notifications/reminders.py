@@ -19,8 +19,8 @@ is reminded of afresh.
   until every recipient owed it has it.
 - The other parties' steps at the end of induction: the headteacher's recommendation (the
   final assessment, due 10 working days after the final assessment meeting, 2.61/2.65); the
-  ECT's right to make representations within 10 working days of it (Schedule 3) and to appeal
-  a fail or an extension within 20 working days of the notice (regulation 17). A right is
+  ECT's right to make representations within 10 working days of it (regulation 11(4)) and to appeal
+  a fail or an extension within 20 working days of the notice (regulation 14). A right is
   told once, when its window opens (or the first day the scheduler runs inside it).
 - Entitlement (hub policy): a coaching session owed in a teaching week of the current post
   (``Timeline.plan.coaching``) and not held by the end of that week plus the grace days puts

@@ -301,7 +301,7 @@ class SchedulingApplication(Application):
                              decided_on: date, extension_terms: float | None,
                              provenance: Provenance) -> bool:
         """Reporting published the TRA's decision on an appeal: allowed or extended reopens the
-        induction record, extended also lengthens it (regulation 17)."""
+        induction record, extended also lengthens it (regulation 14)."""
         return self.change_ect(ect_id, allow_all, lambda ect: ect.learn_appeal_outcome(
             decision_id, appeal_outcome, decided_on, extension_terms, provenance))
 

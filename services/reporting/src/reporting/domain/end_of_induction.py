@@ -2,13 +2,13 @@
 which mixes this in) so every step of the end of induction is in one ordered history:
 
 - the ECT's written representations on the final recommendation, within 10 working days of
-  it (Schedule 3): a late one is received, and marked late; none once the AB has decided on
+  it (regulation 11(4)): a late one is received, and marked late; none once the AB has decided on
   that recommendation (the remedy then is an appeal);
 - written notice of the decision within 3 working days, to the ECT, the headteacher, the
   employer, and the TRA for a fail or an extension (2.69): to whom, when and how, with who is
   still owed it; never before the decision;
 - an appeal to the TRA against a fail or an extension within 20 working days of the ECT's
-  notice (regulation 17), and its outcome: allowed (the decision is set aside and the induction
+  notice (regulation 14), and its outcome: allowed (the decision is set aside and the induction
   record is open again), dismissed, or extended (an extension, as the AB's would be).
 
 The clocks are ``statutory.end_of_induction``'s; this module only decides what may be recorded.
@@ -89,7 +89,7 @@ class EndOfInduction(Aggregate):
         if day > today:
             raise DateNotAllowedError(f"{what} cannot be dated {day}, after today ({today})")
 
-    # -- the ECT's representations (Schedule 3) ---------------------------------------------
+    # -- the ECT's representations (regulation 11(4)) ---------------------------------------------
 
     def make_representations(self, *, representations_id: UUID, received_on: date, summary: str,
                              recorded_on_behalf: bool, appropriate_body_id: str,
@@ -98,13 +98,13 @@ class EndOfInduction(Aggregate):
         if recommendation_received_on is None:
             raise NoFinalRecommendationError(
                 "the ECT's representations answer the final assessment's recommendation, and none "
-                "has reached the appropriate body (Regulations, Schedule 3)")
+                "has reached the appropriate body (the Induction Regulations, regulation 11(4))")
         if self.decision is not None and self.decided_recommendation == recommendation_received_on:
             raise RepresentationsClosedError(
                 f"the appropriate body decided ({self.decision[0]}) on {self.decision[1]} on the "
                 f"recommendation received on {recommendation_received_on}; representations can no "
                 "longer be considered, and a fail or an extension may be appealed to the TRA "
-                "(regulation 17)")
+                "(regulation 14)")
         self._not_after_today(received_on, today, "representations")
         if received_on < recommendation_received_on:
             raise DateNotAllowedError(
@@ -168,13 +168,13 @@ class EndOfInduction(Aggregate):
         for recipient in recipients:
             self.notices[recipient] = given_on
 
-    # -- the appeal to the TRA (regulation 17) ----------------------------------------------
+    # -- the appeal to the TRA (regulation 14) ----------------------------------------------
 
     def lodge_appeal(self, *, appeal_id: UUID, lodged_on: date, grounds: str,
                      appropriate_body_id: str, today: date, provenance: Provenance) -> None:
         if self.decision is None or not appealable(self.decision[0]):
             raise AppealNotAllowedError(
-                "only a fail or an extension may be appealed to the TRA (regulation 17); "
+                "only a fail or an extension may be appealed to the TRA (regulation 14); "
                 + ("no decision has been recorded" if self.decision is None
                    else f"the decision was {self.decision[0]}"))
         decision, _ = self.decision
@@ -186,7 +186,7 @@ class EndOfInduction(Aggregate):
         if notified is None:
             raise AppealNotAllowedError(
                 "the appeal window runs from the ECT's written notice of the decision, and none is "
-                "recorded: record the notice first (regulation 17, guidance 2.69)")
+                "recorded: record the notice first (regulation 14, guidance 2.69)")
         self._not_after_today(lodged_on, today, "an appeal")
         if lodged_on < notified:
             raise DateNotAllowedError(
@@ -213,7 +213,7 @@ class EndOfInduction(Aggregate):
             raise NoAppealError(
                 "no appeal is waiting for the TRA's decision"
                 + (f" (the appeal was {appeal.outcome})" if appeal else "")
-                + " (regulation 17)")
+                + " (regulation 14)")
         if (appeal_outcome == "extended") != (extension_terms is not None):
             raise ValueError("an extended appeal outcome needs its length in FTE terms, and only it")
         if extension_terms is not None and extension_terms <= 0:

@@ -2,9 +2,9 @@
 
 The steps and their parties: the headteacher's recommendation (the final assessment report,
 due 10 working days after the final assessment meeting, 2.61/2.65), the ECT's representations
-(10 working days, Schedule 3), the AB's decision (20 working days, 2.67), the AB's written
+(10 working days, regulation 11(4)), the AB's decision (20 working days, 2.67), the AB's written
 notice (3 working days, to each of those owed it, 2.69) and the ECT's appeal to the TRA
-(20 working days of the notice, after a fail or an extension, regulation 17). Every last day
+(20 working days of the notice, after a fail or an extension, regulation 14). Every last day
 is the kernel's (``statutory.timeline`` for the report, ``statutory.end_of_induction`` for the
 rest); this module only reads the facts against them. Shown on the ECT's entitlement record
 and on the AB's ``GET /outcomes``.

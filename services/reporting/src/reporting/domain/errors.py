@@ -83,7 +83,7 @@ class NoDecisionYetError(ReportingError):
 
 class RepresentationsClosedError(ReportingError):
     """The ECT's representations answer a recommendation the AB has not yet decided on
-    (Schedule 3); after the decision, the ECT's remedy is an appeal (regulation 17)."""
+    (regulation 11(4)); after the decision, the ECT's remedy is an appeal (regulation 14)."""
 
 
 class NoticeNotAllowedError(ReportingError):
@@ -93,8 +93,8 @@ class NoticeNotAllowedError(ReportingError):
 
 class AppealNotAllowedError(ReportingError):
     """Only a fail or an extension may be appealed, once the ECT has notice of it, and once
-    (regulation 17)."""
+    (regulation 14)."""
 
 
 class NoAppealError(ReportingError):
-    """An appeal outcome answers an appeal lodged and not yet decided (regulation 17)."""
+    """An appeal outcome answers an appeal lodged and not yet decided (regulation 14)."""

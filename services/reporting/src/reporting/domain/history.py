@@ -107,7 +107,7 @@ class ReductionFact:
 
 @dataclass(frozen=True)
 class RepresentationsFact:
-    """The ECT's written representations on a recommendation (Schedule 3)."""
+    """The ECT's written representations on a recommendation (regulation 11(4))."""
 
     received_on: date
     recommendation_received_on: date | None
@@ -130,7 +130,7 @@ class NoticeFact:
 
 @dataclass(frozen=True)
 class AppealFact:
-    """An appeal to the TRA against a fail or an extension, and its outcome (regulation 17)."""
+    """An appeal to the TRA against a fail or an extension, and its outcome (regulation 14)."""
 
     decision: str
     lodged_on: date

@@ -94,7 +94,7 @@ class ExtendInduction(Strict):
 
 class MakeRepresentations(Strict):
     received_on: date = Field(description="When the AB received them; due within 10 working days "
-                              "of the recommendation (Schedule 3), accepted late and marked so")
+                              "of the recommendation (regulation 11(4)), accepted late and marked so")
     summary: str = Field(min_length=1, max_length=10000, description="What the ECT said, in summary")
 
 
@@ -114,7 +114,7 @@ class RecordNotice(Strict):
 
 class LodgeAppeal(Strict):
     lodged_on: date = Field(description="When the appeal reached the TRA; within 20 working days of "
-                            "the ECT's notice (regulation 17), recorded late and marked so")
+                            "the ECT's notice (regulation 14), recorded late and marked so")
     grounds: str = Field(min_length=1, max_length=10000)
 
 

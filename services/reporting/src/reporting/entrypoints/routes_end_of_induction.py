@@ -1,5 +1,5 @@
-"""The steps around the AB's decision: the ECT's representations (Schedule 3), written notice
-of the decision (2.69), the appeal to the TRA and its outcome (regulation 17).
+"""The steps around the AB's decision: the ECT's representations (regulation 11(4)), written notice
+of the decision (2.69), the appeal to the TRA and its outcome (regulation 14).
 
 Each answer names the teacher and repeats the clock it was judged against; the rules are the
 decision record's (``reporting.domain.end_of_induction``) and the clocks the kernel's.
@@ -42,7 +42,7 @@ def router(services: Services) -> APIRouter:
 
     @routes.post("/ects/{ect_id}/representations", status_code=status.HTTP_201_CREATED,
                  dependencies=[allow(Role.ECT, Role.APPROPRIATE_BODY,
-                                     action="make written representations (Schedule 3)")])
+                                     action="make written representations (regulation 11(4))")])
     async def make_representations(ect_id: UUID, body: MakeRepresentations, caller: Caller,
                                    request: Request) -> dict[str, Any]:
         """The ECT's written representations on the final recommendation, by the ECT or recorded
@@ -78,7 +78,7 @@ def router(services: Services) -> APIRouter:
 
     @routes.post("/ects/{ect_id}/appeal", status_code=status.HTTP_201_CREATED,
                  dependencies=[allow(Role.ECT, Role.APPROPRIATE_BODY,
-                                     action="record an appeal to the TRA (regulation 17)")])
+                                     action="record an appeal to the TRA (regulation 14)")])
     async def lodge_appeal(ect_id: UUID, body: LodgeAppeal, caller: Caller,
                            request: Request) -> dict[str, Any]:
         """An appeal against a fail or an extension, lodged with the TRA within 20 working days
@@ -93,7 +93,7 @@ def router(services: Services) -> APIRouter:
 
     @routes.post("/ects/{ect_id}/appeal/outcome", status_code=status.HTTP_201_CREATED,
                  dependencies=[allow(Role.APPROPRIATE_BODY,
-                                     action="record the TRA's decision on an appeal (regulation 17)")])
+                                     action="record the TRA's decision on an appeal (regulation 14)")])
     async def decide_appeal(ect_id: UUID, body: DecideAppeal, caller: Caller,
                             request: Request) -> dict[str, Any]:
         """The TRA's decision: allowed (the decision is set aside and the induction open again),

@@ -271,7 +271,7 @@ class Induction(Programme, InductionClock, Aggregate):
 
     def learn_appeal_outcome(self, decision_id: UUID, appeal_outcome: str, decided_on: date,
                              extension_terms: float | None, provenance: Provenance) -> bool:
-        """The TRA's decision on an appeal, learnt from reporting (regulation 17): allowed or
+        """The TRA's decision on an appeal, learnt from reporting (regulation 14): allowed or
         extended sets the AB's fail or extension aside, so a closed record is open again (the ECT
         continues, or can be claimed); extended also lengthens the induction, as an AB extension
         does. False when this decision was already learnt (a redelivery) or changes nothing."""

@@ -2,7 +2,7 @@
 
 The outcome (which closes the induction and refuses a second claim), the extensions
 (3.8) and reductions (3.2-3.4) the clock lengthens or shortens the induction by, and the
-TRA's decision on an appeal (regulation 17): allowed or extended reopens the record, extended
+TRA's decision on an appeal (regulation 14): allowed or extended reopens the record, extended
 also lengthens the induction. Each fact
 becomes a command on the ECT's aggregate, which makes it idempotent (a redelivered decision
 changes nothing), so offsets can be committed after the command and a crash in between only
