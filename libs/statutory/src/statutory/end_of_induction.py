@@ -1,5 +1,5 @@
 """The end of induction's clocks, in working days in England (statutory rule 8, 2.61-2.69;
-the Induction Regulations 2012, regulation 11, and regulation 14 with Schedule 3 for appeals).
+the Induction Regulations 2012: regulation 11, and regulation 14 for appeals).
 
 - the headteacher's recommendation reaches the AB within 10 working days of the induction's
   completion, the final assessment meeting (regulation 11(3), 2.61, 2.65): ``statutory.timeline``
