@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from statutory.calendar import SchoolCalendar
 from statutory.end_of_induction import (
     appeal_due_by,
     appealable,
@@ -26,6 +27,9 @@ from statutory.end_of_induction import (
     recommendation_due_by,
     representations_due_by,
 )
+from statutory.service import START, PostChange, service_periods
+from statutory.terms_served import FteChange
+from statutory.timeline import InductionFacts, induction_timeline
 
 CHECK = settings(max_examples=200, deadline=None, derandomize=True)
 
@@ -136,3 +140,16 @@ def test_notice_of_a_fail_or_an_extension_goes_to_the_tra_too_guidance_2_69() ->
 def test_notice_of_a_decision_on_christmas_eve_skips_the_bank_holidays_guidance_2_69() -> None:
     # Thursday 24 Dec 2026: Friday 25, Monday 28 (Boxing Day's substitute) do not count
     assert notice_due_by(date(2026, 12, 24)) == date(2026, 12, 31)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.dates(date(2024, 9, 1), date(2026, 6, 30)), st.sampled_from([1.0, 0.8, 0.5]))
+def test_the_recommendation_is_due_when_the_clock_says_the_final_assessment_is_regulation_11_3(
+        start: date, fte: float) -> None:
+    """One clock: the headteacher's recommendation comes with the final assessment, and the
+    kernel's timeline gives that report the same last day as ``recommendation_due_by``."""
+    posts = service_periods([PostChange(START, start, "ab-1", "100001")], lambda school: SchoolCalendar())
+    timeline = induction_timeline(InductionFacts(posts, (FteChange(start, fte),)), start)
+    final = timeline.final_assessment
+    assert final is not None
+    assert final.due_on == recommendation_due_by(final.postponed_until or final.held_on)
