@@ -99,6 +99,29 @@ PAYLOADS: list[EventPayload] = [
     reporting_v1.InductionReduced(reduction_terms=2.0, reason="Two years teaching in an independent school",
                                   ect_consented_on=date(2024, 9, 2), decided_on=date(2024, 9, 3),
                                   appropriate_body_id="ab-1", terms_required=4.0),
+    reporting_v1.EctRepresentationsMade(
+        representations_id=UUID("00000000-0000-4000-8000-00000000d101"), received_on=date(2026, 7, 20),
+        summary="The ECT disagrees that the targets set in term 5 were not met.",
+        recorded_on_behalf=False, appropriate_body_id="ab-1",
+        recommendation=Recommendation.UNSATISFACTORY, recommendation_received_on=date(2026, 7, 10),
+        representations_due_by=date(2026, 7, 24), late=False),
+    reporting_v1.DecisionNoticeRecorded(
+        notice_id=UUID("00000000-0000-4000-8000-00000000d102"), decision=reporting_v1.Decision.FAILED,
+        decided_on=date(2026, 7, 27), recipients=[reporting_v1.NoticeRecipient.ECT,
+                                                  reporting_v1.NoticeRecipient.TRA],
+        given_on=date(2026, 7, 28), method=reporting_v1.NoticeMethod.EMAIL, appropriate_body_id="ab-1",
+        notice_due_by=date(2026, 7, 30), late=False,
+        recipients_owed=[reporting_v1.NoticeRecipient.HEADTEACHER, reporting_v1.NoticeRecipient.EMPLOYER],
+        appeal_due_by=date(2026, 8, 25)),
+    reporting_v1.AppealLodged(
+        appeal_id=UUID("00000000-0000-4000-8000-00000000d103"), decision=reporting_v1.Decision.FAILED,
+        lodged_on=date(2026, 8, 10), grounds="The support plan agreed in term 4 was never put in place.",
+        appropriate_body_id="ab-1", appeal_due_by=date(2026, 8, 25), late=False),
+    reporting_v1.AppealDecided(
+        appeal_id=UUID("00000000-0000-4000-8000-00000000d103"),
+        appeal_outcome=reporting_v1.AppealOutcome.EXTENDED, decided_on=date(2026, 10, 5),
+        decision=reporting_v1.Decision.FAILED, appropriate_body_id="ab-1", extension_terms=2.0,
+        reason="Support the ECT was owed was not given."),
     TermReportSubmitted(
         report_id=UUID("00000000-0000-4000-8000-00000000d001"), kind=TermReportKind.FORMAL_ASSESSMENT,
         term_number=6, on_track=True, evidence_summary="Meets the Teachers' Standards.",

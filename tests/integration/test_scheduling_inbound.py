@@ -11,7 +11,15 @@ import pytest
 
 from contracts import Actor, EventEnvelope, Role, encode
 from contracts.base import EventPayload
-from contracts.reporting.v1 import InductionExtended, InductionOutcomeRecorded, InductionReduced, Outcome
+from contracts.reporting.v1 import (
+    AppealDecided,
+    AppealOutcome,
+    Decision,
+    InductionExtended,
+    InductionOutcomeRecorded,
+    InductionReduced,
+    Outcome,
+)
 from contracts.topics import REPORTING
 from ect_platform.dead_letters import dlq_topic
 from ect_platform.kafka import make_producer
@@ -108,6 +116,37 @@ async def test_an_ab_extension_and_reduction_from_reporting_are_counted_once_par
     learnt = [n.topic for n in scheduling.app.recorder.select_notifications(start=1, limit=100)
               if n.originator_id == ect_id]
     assert sum(t.endswith(("InductionExtended", "InductionReduced")) for t in learnt) == 2
+
+
+async def test_an_appeal_allowed_or_extended_by_the_tra_reopens_the_induction_once_regulation_14(
+        scheduling, stack):
+    allowed_ect = scheduling.app.register_ect(provenance=provenance(), **ect_details(trn="3100004"))
+    extended_ect = scheduling.app.register_ect(provenance=provenance(), **ect_details(trn="3100005"))
+
+    def failed(ect_id: uuid.UUID) -> EventEnvelope[EventPayload]:
+        return reporting_event(ect_id, InductionOutcomeRecorded(
+            outcome=Outcome.FAILED, decided_on=date(2027, 7, 20), appropriate_body_id="ab-1"))
+
+    def appeal(ect_id: uuid.UUID, outcome: AppealOutcome, terms: float | None) -> EventEnvelope[EventPayload]:
+        return reporting_event(ect_id, AppealDecided(
+            appeal_id=uuid.uuid4(), appeal_outcome=outcome, decided_on=date(2027, 10, 1),
+            decision=Decision.FAILED, appropriate_body_id="ab-1", extension_terms=terms))
+
+    await publish_twice(scheduling, stack,
+                        failed(allowed_ect), appeal(allowed_ect, AppealOutcome.ALLOWED, None),
+                        failed(extended_ect), appeal(extended_ect, AppealOutcome.EXTENDED, 2.0))
+    await scheduling.broker.start()
+    try:
+        await eventually(lambda: scheduling.inbound.applied == 8)
+    finally:
+        await scheduling.broker.stop()
+    for ect_id in (allowed_ect, extended_ect):
+        assert scheduling.app.get_induction(ect_id).status == "open", "the fail is set aside"
+        learnt = [n.topic for n in scheduling.app.recorder.select_notifications(start=1, limit=200)
+                  if n.originator_id == ect_id]
+        assert sum(t.endswith("InductionReopened") for t in learnt) == 1, "once, though delivered twice"
+    assert view(scheduling.app, allowed_ect)["terms_required"] == 6.0
+    assert view(scheduling.app, extended_ect)["terms_required"] == 8.0, "six, and the TRA's two, once"
 
 
 async def test_a_malformed_message_and_an_unknown_contract_on_reportings_topic_are_parked_not_dropped(

@@ -55,6 +55,10 @@ _PAYLOADS: tuple[type[EventPayload], ...] = (
     reporting_v1.InductionOutcomeRecorded,
     reporting_v1.InductionExtended,
     reporting_v1.InductionReduced,
+    reporting_v1.EctRepresentationsMade,
+    reporting_v1.DecisionNoticeRecorded,
+    reporting_v1.AppealLodged,
+    reporting_v1.AppealDecided,
     notifications_v1.NotificationSent, notifications_v1.NotificationFailed,
 )
 

@@ -160,6 +160,12 @@ class InductionOutcomeRecorded(EventPayload):
     reason: str | None = Field(
         default=None, description="Why the AB decided against the headteacher's recommendation, "
         "when it did (2.67).")
+    representations_received_on: date | None = Field(
+        default=None, description="When the ECT's written representations on the recommendation "
+        "reached the AB (the latest, if several), considered with the decision; none when the ECT "
+        "made none (regulation 11(4)).")
+    representations_due_by: date | None = Field(
+        default=None, description="10 working days after the recommendation (regulation 11(4)).")
 
 
 class InductionExtended(EventPayload):
@@ -178,6 +184,12 @@ class InductionExtended(EventPayload):
         default=None, description="20 working days after the final recommendation (2.67).")
     notice_due_by: date | None = Field(
         default=None, description="Written notice within 3 working days of the decision (2.69).")
+    representations_received_on: date | None = Field(
+        default=None, description="When the ECT's written representations on the recommendation "
+        "reached the AB (the latest, if several), considered with the decision; none when the ECT "
+        "made none (regulation 11(4)).")
+    representations_due_by: date | None = Field(
+        default=None, description="10 working days after the recommendation (regulation 11(4)).")
 
 
 class InductionReduced(EventPayload):
@@ -193,3 +205,114 @@ class InductionReduced(EventPayload):
     decided_on: date
     appropriate_body_id: str
     terms_required: float = Field(description="Terms the ECT must now serve in all (at least 1.0).")
+
+
+class Decision(StrEnum):
+    """The AB's decision at the end of induction (2.67): an extension is one too (3.8)."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    EXTENDED = "extended"
+
+
+class NoticeRecipient(StrEnum):
+    """Who written notice of the decision goes to (2.69); the TRA only for a fail or extension."""
+
+    ECT = "ect"
+    HEADTEACHER = "headteacher"
+    EMPLOYER = "employer"
+    TRA = "tra"
+
+
+class NoticeMethod(StrEnum):
+    EMAIL = "email"
+    POST = "post"
+    HAND = "hand"
+
+
+class AppealOutcome(StrEnum):
+    """What the TRA decided on an appeal (regulation 14)."""
+
+    ALLOWED = "allowed"
+    DISMISSED = "dismissed"
+    EXTENDED = "extended"
+
+
+class EctRepresentationsMade(EventPayload):
+    """The ECT's written representations on the final recommendation reached the AB (regulation 11(4)):
+    due within 10 working days of the recommendation; a late one is received, and marked late."""
+
+    event_type: ClassVar[str] = "EctRepresentationsMade"
+    event_version: ClassVar[int] = 1
+
+    representations_id: UUID
+    received_on: date = Field(description="When the AB received the representations.")
+    summary: str = Field(description="What the ECT said, in summary.")
+    recorded_on_behalf: bool = Field(
+        description="True when the AB recorded representations the ECT sent it; false when the "
+        "ECT made them here themself.")
+    appropriate_body_id: str
+    recommendation: Recommendation | None = Field(
+        default=None, description="The final recommendation they answer.")
+    recommendation_received_on: date | None = None
+    representations_due_by: date | None = Field(
+        default=None, description="10 working days after the recommendation (regulation 11(4)).")
+    late: bool = Field(default=False, description="Received after representations_due_by.")
+
+
+class DecisionNoticeRecorded(EventPayload):
+    """The AB gave written notice of its decision (2.69): to whom, when and how; due within 3
+    working days of the decision. ``recipients_owed`` is who is still to be told after this."""
+
+    event_type: ClassVar[str] = "DecisionNoticeRecorded"
+    event_version: ClassVar[int] = 1
+
+    notice_id: UUID
+    decision: Decision
+    decided_on: date
+    recipients: list[NoticeRecipient] = Field(min_length=1)
+    given_on: date
+    method: NoticeMethod
+    appropriate_body_id: str
+    notice_due_by: date = Field(description="3 working days after the decision (2.69).")
+    late: bool = Field(default=False, description="Given after notice_due_by.")
+    recipients_owed: list[NoticeRecipient] = Field(
+        default_factory=list, description="Those still owed notice once this one is recorded.")
+    appeal_due_by: date | None = Field(
+        default=None, description="For a fail or an extension, once the ECT has notice: the "
+        "appeal reaches the TRA within 20 working days of it (regulation 14).")
+
+
+class AppealLodged(EventPayload):
+    """The ECT appealed a fail or an extension to the TRA (regulation 14), within 20 working
+    days of the notice; recorded by the ECT or the AB. A late one is recorded, and marked late."""
+
+    event_type: ClassVar[str] = "AppealLodged"
+    event_version: ClassVar[int] = 1
+
+    appeal_id: UUID
+    decision: Decision = Field(description="The decision appealed: failed or extended.")
+    lodged_on: date
+    grounds: str = Field(description="The grounds of appeal, in summary.")
+    appropriate_body_id: str
+    appeal_due_by: date | None = Field(
+        default=None, description="20 working days after the notice to the ECT (regulation 14).")
+    late: bool = False
+
+
+class AppealDecided(EventPayload):
+    """The TRA's decision on an appeal (regulation 14): allowed (the AB's decision is set aside
+    and the induction record is open again), dismissed (the decision stands), or extended (the
+    induction is extended by ``extension_terms``, as an AB extension would)."""
+
+    event_type: ClassVar[str] = "AppealDecided"
+    event_version: ClassVar[int] = 1
+
+    appeal_id: UUID
+    appeal_outcome: AppealOutcome
+    decided_on: date
+    decision: Decision = Field(description="The decision that was appealed.")
+    appropriate_body_id: str
+    extension_terms: float | None = Field(
+        default=None, gt=0, description="For an extended outcome: the length in FTE terms.")
+    reason: str | None = None

@@ -18,7 +18,7 @@ order they arrive in; a refold (``begin_refold``) relies on it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from contracts import EventEnvelope
 from contracts.reporting import v1 as reporting
 from contracts.scheduling import v1 as scheduling
+from notifications.decision_steps import DecisionSteps
 from notifications.induction_entries import (
     AbsenceEntry,
     Decision,
@@ -38,14 +39,11 @@ from notifications.induction_entries import (
     PostEntry,
     SubmittedReport,
 )
-from notifications.message import Contacts
+from notifications.message import Contacts, headteacher_of
 from statutory import signing
-from statutory.absence import AbsenceFact, AbsenceReason
 from statutory.calendar import SchoolCalendar
-from statutory.service import END, START, TRANSFER, PostChange, service_periods
-from statutory.terms_served import FteChange
-from statutory.timeline import InductionFacts, TermsDecision, Timeline, induction_timeline
-from statutory.timeline import LeaveExtension as LeaveExtensionFact
+from statutory.service import END, START, TRANSFER
+from statutory.timeline import InductionFacts
 
 # The shape of the facts kept. A state stored before the facts were kept (version 0: no
 # posts, absences only as totals) loads, but the clock cannot be asked about it: it is
@@ -86,6 +84,7 @@ class InductionState(BaseModel):
     recommendation_received_on: date | None = None  # the final assessment's recommendation
     decided_on: date | None = None  # the AB's latest decision (outcome or extension)
     notice_due_by: date | None = None
+    steps: DecisionSteps = Field(default_factory=DecisionSteps)  # around the latest decision
 
     @model_validator(mode="before")
     @classmethod
@@ -153,7 +152,8 @@ class InductionState(BaseModel):
     @property
     def contacts(self) -> Contacts:
         return Contacts(mentor_id=self.mentor_id, induction_tutor_id=self.induction_tutor_id,
-                        appropriate_body_id=self.appropriate_body_id)
+                        appropriate_body_id=self.appropriate_body_id, ect_id=str(self.ect_id),
+                        headteacher_id=headteacher_of(self.school_id))
 
     @property
     def registered(self) -> bool:
@@ -192,36 +192,6 @@ class InductionState(BaseModel):
         """Interim assessments that went to the AB on or after ``day`` (matched by kind, 2.62)."""
         return sum(1 for r in self.reports
                    if r.kind == reporting.TermReportKind.INTERIM_ASSESSMENT.value and r.submitted_on >= day)
-
-
-def induction_facts(state: InductionState,
-                    calendar_for: Callable[[str], SchoolCalendar]) -> InductionFacts:
-    """What the induction clock computes with, from the state alone (pure).
-
-    The same fold of the same events as scheduling's and reporting's: claims and
-    registrations start a post, a transfer moves it, a release or leaving ends it
-    (``statutory.service.service_periods``), each on its school's calendar.
-    """
-    posts = [PostChange(p.kind, p.on, p.appropriate_body_id, p.school_id, p.recorded_terms)
-             for p in state.posts]
-    absences = (AbsenceFact(a.first_day, a.days, AbsenceReason(a.reason)) for a in state.absences.values())
-    # each list as its one topic gave it, in order, as scheduling and reporting keep theirs
-    return InductionFacts(
-        periods=service_periods(posts, calendar_for),
-        fte_history=tuple(FteChange(f.effective_from, f.fte) for f in state.fte_history),
-        absences=tuple(sorted(absences, key=lambda a: (a.first_day, a.days))),
-        leave_extensions=tuple(LeaveExtensionFact(x.requested_on, x.days) for x in state.leave_extensions),
-        extensions=tuple(TermsDecision(d.terms, d.decided_on) for d in state.extensions),
-        reductions=tuple(TermsDecision(d.terms, d.decided_on) for d in state.reductions),
-        completed_on=state.completed_on,
-    )
-
-
-def timeline_of(state: InductionState, calendars: Mapping[str, SchoolCalendar], as_of: date) -> Timeline:
-    """The induction clock for the ECT, each post on its school's calendar (England's default
-    for a school that set no term dates)."""
-    facts = induction_facts(state, lambda school: calendars.get(school) or SchoolCalendar())
-    return induction_timeline(facts, as_of)
 
 
 def evolve(state: InductionState, envelope: EventEnvelope[Any]) -> InductionState:
@@ -346,14 +316,16 @@ def _report(s: InductionState, p: reporting.TermReportSubmitted, seq: int) -> No
         s.recommendation_received_on = max(filter(None, [s.recommendation_received_on, p.submitted_on]))
 
 
-def _decided(s: InductionState, decided_on: date, notice_due_by: date | None) -> None:
+def _decided(s: InductionState, decided_on: date, notice_due_by: date | None,
+             decision: str | None = None) -> None:
     if s.decided_on is None or decided_on >= s.decided_on:
         s.decided_on, s.notice_due_by = decided_on, notice_due_by
+        s.steps.decided(decision)
 
 
 def _outcome(s: InductionState, p: reporting.InductionOutcomeRecorded, seq: int) -> None:
     s.outcome, s.completed_on = p.outcome.value, p.decided_on
-    _decided(s, p.decided_on, p.notice_due_by)
+    _decided(s, p.decided_on, p.notice_due_by, p.outcome.value)
 
 
 def _outcome_imported(s: InductionState, p: scheduling.InductionOutcomeImported, seq: int) -> None:
@@ -364,12 +336,21 @@ def _outcome_imported(s: InductionState, p: scheduling.InductionOutcomeImported,
 
 def _extended(s: InductionState, p: reporting.InductionExtended, seq: int) -> None:
     s.extensions.append(Decision(terms=Decimal(str(p.extension_terms)), decided_on=p.decided_on))
-    _decided(s, p.decided_on, None)
+    _decided(s, p.decided_on, p.notice_due_by, "extended")
 
 
 def _reduced(s: InductionState, p: reporting.InductionReduced, seq: int) -> None:
     # Not a decision on the outcome: no written notice is due of it (2.69).
     s.reductions.append(Decision(terms=Decimal(str(p.reduction_terms)), decided_on=p.decided_on))
+
+
+def _appeal_decided(s: InductionState, p: reporting.AppealDecided, seq: int) -> None:
+    if p.appeal_outcome == reporting.AppealOutcome.DISMISSED:
+        return
+    # allowed or extended: the decision is set aside and the induction goes on (regulation 14)
+    s.outcome, s.completed_on = None, None
+    if p.extension_terms is not None:
+        s.extensions.append(Decision(terms=Decimal(str(p.extension_terms)), decided_on=p.decided_on))
 
 
 _APPLY: dict[type[Any], Callable[[InductionState, Any, int], None]] = {
@@ -392,4 +373,12 @@ _APPLY: dict[type[Any], Callable[[InductionState, Any, int], None]] = {
     scheduling.InductionOutcomeImported: _outcome_imported,
     reporting.InductionExtended: _extended,
     reporting.InductionReduced: _reduced,
+    reporting.EctRepresentationsMade: lambda s, p, seq: s.steps.representations_made(p),
+    reporting.DecisionNoticeRecorded: lambda s, p, seq: s.steps.notice_recorded(p, s.decided_on),
+    reporting.AppealLodged: lambda s, p, seq: s.steps.appeal_lodged(p),
+    reporting.AppealDecided: _appeal_decided,
 }
+
+
+# the clock's answer from this state lives beside it; importers read it from here too
+from notifications.induction_clock import induction_facts, timeline_of  # noqa: E402, F401

@@ -42,6 +42,9 @@ class Rule(StrEnum):
     ENTITLEMENT_ESCALATED = "entitlement_escalated"
     OUTCOME_DECISION_DUE = "outcome_decision_due"
     OUTCOME_NOTICE_DUE = "outcome_notice_due"
+    RECOMMENDATION_DUE = "recommendation_due"
+    REPRESENTATIONS_DUE = "representations_due"
+    APPEAL_WINDOW = "appeal_window"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class RuleInfo:
 
 
 AB, TUTOR, MENTOR, LEAD = Role.APPROPRIATE_BODY, Role.INDUCTION_TUTOR, Role.MENTOR, Role.HUB_LEAD
+HEAD, ECT = Role.HEADTEACHER, Role.ECT
 
 RULES: Mapping[Rule, RuleInfo] = {
     Rule.MENTOR_ASSIGNED: RuleInfo(statutory=False, audience=(MENTOR,)),
@@ -68,6 +72,9 @@ RULES: Mapping[Rule, RuleInfo] = {
     Rule.ENTITLEMENT_ESCALATED: RuleInfo(statutory=False, audience=(LEAD,)),
     Rule.OUTCOME_DECISION_DUE: RuleInfo(statutory=True, audience=(AB,)),  # 2.67
     Rule.OUTCOME_NOTICE_DUE: RuleInfo(statutory=True, audience=(AB,)),  # 2.69
+    Rule.RECOMMENDATION_DUE: RuleInfo(statutory=True, audience=(HEAD,)),  # 2.61, 2.65
+    Rule.REPRESENTATIONS_DUE: RuleInfo(statutory=True, audience=(ECT,)),  # regulation 11(4)
+    Rule.APPEAL_WINDOW: RuleInfo(statutory=True, audience=(ECT,)),  # regulation 14
 }
 
 
@@ -115,10 +122,19 @@ class Contacts:
     mentor_id: str | None = None
     induction_tutor_id: str | None = None
     appropriate_body_id: str | None = None
+    # the ECT themself: their recipient id is their ECT id, as their token's sub is
+    ect_id: str | None = None
+    # the headteacher of the ECT's school: no event names them, so they are the recipient
+    # registered as "headteacher:<school id>" (docs/notifications.md)
+    headteacher_id: str | None = None
 
     def holder(self, role: Role) -> str | None:
         return {MENTOR: self.mentor_id, TUTOR: self.induction_tutor_id,
-                AB: self.appropriate_body_id}.get(role)
+                AB: self.appropriate_body_id, ECT: self.ect_id, HEAD: self.headteacher_id}.get(role)
+
+
+def headteacher_of(school_id: str | None) -> str | None:
+    return f"headteacher:{school_id}" if school_id else None
 
 
 def notification_id(rule: Rule, subject_key: str, occasion: str, recipient_role: Role,

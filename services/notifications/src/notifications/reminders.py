@@ -17,7 +17,13 @@ is reminded of afresh.
   with whoever's step it is (``statutory.signing``): the ECT to comment and sign, then for
   an assessment the headteacher named on it, then the tutor to submit it.
 - The AB's outcome clocks (``statutory.end_of_induction``): the decision within 20 working
-  days of the final recommendation (2.67), written notice within 3 working days of it (2.69).
+  days of the final recommendation (2.67), written notice within 3 working days of it (2.69),
+  until every recipient owed it has it.
+- The other parties' steps at the end of induction: the headteacher's recommendation (the
+  final assessment, due 10 working days after the final assessment meeting, 2.61/2.65); the
+  ECT's right to make representations within 10 working days of it (regulation 11(4)) and to appeal
+  a fail or an extension within 20 working days of the notice (regulation 14). A right is
+  told once, when its window opens (or the first day the scheduler runs inside it).
 - Entitlement (hub policy): a coaching session owed in a teaching week of the current post
   (``Timeline.plan.coaching``) and not held by the end of that week plus the grace days puts
   the entitlement at risk: the mentor and the induction tutor hear; a second window missed
@@ -32,8 +38,10 @@ from datetime import date, timedelta
 
 from contracts import Role
 from notifications import people
+from notifications.end_of_induction import listed, owed_notice, recommendation_messages, rights_messages
 from notifications.induction import DraftReport, InductionState, timeline_of
 from notifications.message import Message, Notification, Rule, address, long_date, when
+from notifications.occasions import Deadline, current_occasion
 from notifications.policy import Policy
 from statutory import signing
 from statutory.calendar import SchoolCalendar
@@ -51,44 +59,14 @@ ONE_DAY = timedelta(days=1)
 _KIND = {PROGRESS_REVIEW: "progress review", FORMAL_ASSESSMENT: "formal assessment"}
 
 
-@dataclass(frozen=True)
-class Deadline:
-    subject_key: str  # what it is about, e.g. "<ect>/report/term-3"
-    what: str  # "the formal assessment for term 3"
-    due_on: date
-    opens_on: date  # nobody is reminded of it before this day
-    chase_overdue: bool  # weekly reminders after the due date (something will say it is done)
-    tutor_id: str | None = None  # the tutor who owes it, if not the current one (an earlier post)
-    kind: str = ""  # a report's kind and term: which draft of it the school may be writing
-    term_number: int | None = None
-
-
-def current_occasion(deadline: Deadline, today: date, policy: Policy) -> str | None:
-    """The latest reminder occasion on or before ``today``, or None if none has come."""
-    due, opens = deadline.due_on, deadline.opens_on
-    if today < opens or due < opens:
-        return None
-    if today > due:
-        if not deadline.chase_overdue:
-            return None
-        periods = (today - due).days // policy.overdue_every_days
-        if periods >= 1:
-            return f"overdue-{periods}@{due.isoformat()}"
-    come = [days for days in policy.days_before if opens <= due - timedelta(days=days) <= today]
-    if not come:
-        return None
-    days = min(come)
-    label = "on-the-day" if days == 0 else f"{days}-days-before"
-    return f"{label}@{due.isoformat()}"
-
-
 def reminders_for(state: InductionState, calendars: Mapping[str, SchoolCalendar], today: date,
                   policy: Policy) -> list[Notification]:
     """Every notification ``today`` calls for; recording them twice changes nothing."""
-    messages = _outcome_messages(state, today, policy)
+    messages = [*_outcome_messages(state, today, policy), *rights_messages(state, today, policy)]
     if state.in_progress:
         timeline = timeline_of(state, calendars, today)
         messages = [*_report_messages(state, timeline, today, policy), *messages,
+                    *recommendation_messages(state, timeline, today, policy),
                     *_entitlement_messages(state, timeline, today, policy)]
     notifications = []
     for message in messages:
@@ -231,7 +209,7 @@ def outcome_deadlines(state: InductionState) -> list[tuple[Rule, Deadline]]:
             subject_key=f"{state.ect_id}/outcome-decision/{received.isoformat()}",
             what="your decision on the induction (pass, extend or fail)",
             due_on=decision_due_by(received), opens_on=received, chase_overdue=True)))
-    if decided is not None:
+    if decided is not None and owed_notice(state):
         due = state.notice_due_by or notice_due_by(decided)
         # Nothing tells this service that notice went out, so it is not chased once due.
         deadlines.append((Rule.OUTCOME_NOTICE_DUE, Deadline(
@@ -253,11 +231,16 @@ def _outcome_messages(state: InductionState, today: date, policy: Policy) -> lis
                     f"within {DECISION_WORKING_DAYS} working days, {when(deadline.due_on, today)} "
                     f"(guidance 2.67); written notice follows within {NOTICE_WORKING_DAYS} working "
                     "days of it.")
-        else:
+        elif state.steps.decision is None:  # decided before this service kept the decision's kind
             body = (f"You decided on the induction of {people.ect(state)} on "
                     f"{long_date(deadline.opens_on)}. Written notice to the ECT, the headteacher, "
                     f"the employer and the TRA is due within {NOTICE_WORKING_DAYS} working days, "
                     f"{when(deadline.due_on, today)} (guidance 2.69).")
+        else:
+            body = (f"You decided on the induction of {people.ect(state)} on "
+                    f"{long_date(deadline.opens_on)} ({state.steps.decision}). Written notice is due "
+                    f"within {NOTICE_WORKING_DAYS} working days, {when(deadline.due_on, today)} "
+                    f"(guidance 2.69); still owed it: {listed(owed_notice(state))}.")
         messages.append(Message(rule, deadline.subject_key, occasion,
                                 title=f"Due {long_date(deadline.due_on)}: {deadline.what}",
                                 body=body, due_on=deadline.due_on))

@@ -9,6 +9,8 @@
 - a headteacher reads their schools' ECTs as the induction tutor does;
 - an ECT reads their own record and nobody else's;
 - any other role reads nothing (a role this module does not name is refused, never let by);
+- the ECT's own steps at the end of induction (representations, an appeal) are the ECT's, or
+  the AB's recording them on the ECT's behalf; notice and the appeal's outcome are the AB's;
 - term reports are written by the induction tutor, never the mentor (guidance 2.55); support
   plans are shared by the induction tutor or the hub lead;
 - what was written about an ECT (reports, their signatures, support plans) is read by the ECT,
@@ -127,3 +129,15 @@ def list_scope(principal: Principal, school: str | None, ab: str | None) -> dict
     elif role not in SCHOOL_READERS and role != Role.AUDITOR:
         raise Forbidden(f"a {role.value} may not list ECTs")
     return scope
+
+
+def check_may_act_for_ect(principal: Principal, ect: EctHistory, action: str) -> None:
+    """The ECT's own steps (representations, an appeal): the ECT themself, or the AB that holds
+    the induction recording them on the ECT's behalf."""
+    require_role(principal, (Role.ECT, Role.APPROPRIATE_BODY), action)
+    if principal.role == Role.ECT:
+        if not principal.is_ect(ect.ect_id):
+            raise Forbidden(f"an ECT may {action} only for themself")
+    elif principal.appropriate_body_id != ect.appropriate_body_id:
+        raise Forbidden(f"appropriate body {principal.appropriate_body_id} does not hold this ECT's "
+                        f"induction, so may not {action} for them")

@@ -236,3 +236,36 @@ class ReportingApplication(Application):
                         terms_required=terms_required, today=self.today(), provenance=provenance)
         self.save(decision)
         return decision.id
+
+    # -- the steps around the decision (``reporting.domain.end_of_induction``) ----------------
+    # Each answers the events it recorded, so the caller can answer with the record as the
+    # command left it, before the projection has learnt them.
+
+    def _step(self, ect_id: UUID, provenance: Provenance, step: Callable[[InductionDecision], None]
+              ) -> list[Any]:
+        decision = self._decision(ect_id, provenance)
+        step(decision)
+        recorded = list(decision.pending_events)
+        self.save(decision)
+        return recorded
+
+    def make_representations(self, ect_id: UUID, *, provenance: Provenance, **details: Any) -> list[Any]:
+        """``details``: received_on, summary, recorded_on_behalf, appropriate_body_id,
+        recommendation, recommendation_received_on (see ``EndOfInduction``)."""
+        return self._step(ect_id, provenance, lambda d: d.make_representations(
+            representations_id=uuid4(), today=self.today(), provenance=provenance, **details))
+
+    def record_notice(self, ect_id: UUID, *, provenance: Provenance, **details: Any) -> list[Any]:
+        """``details``: recipients, given_on, method, appropriate_body_id."""
+        return self._step(ect_id, provenance, lambda d: d.record_notice(
+            notice_id=uuid4(), today=self.today(), provenance=provenance, **details))
+
+    def lodge_appeal(self, ect_id: UUID, *, provenance: Provenance, **details: Any) -> list[Any]:
+        """``details``: lodged_on, grounds, appropriate_body_id."""
+        return self._step(ect_id, provenance, lambda d: d.lodge_appeal(
+            appeal_id=uuid4(), today=self.today(), provenance=provenance, **details))
+
+    def decide_appeal(self, ect_id: UUID, *, provenance: Provenance, **details: Any) -> list[Any]:
+        """``details``: appeal_outcome, decided_on, appropriate_body_id, extension_terms, reason."""
+        return self._step(ect_id, provenance, lambda d: d.decide_appeal(
+            today=self.today(), provenance=provenance, **details))

@@ -297,6 +297,14 @@ class SchedulingApplication(Application):
         return self.change_ect(ect_id, allow_all, lambda ect: ect.record_outcome(
             outcome, decided_on, provenance))
 
+    def learn_appeal_outcome(self, ect_id: UUID, *, decision_id: UUID, appeal_outcome: str,
+                             decided_on: date, extension_terms: float | None,
+                             provenance: Provenance) -> bool:
+        """Reporting published the TRA's decision on an appeal: allowed or extended reopens the
+        induction record, extended also lengthens it (regulation 14)."""
+        return self.change_ect(ect_id, allow_all, lambda ect: ect.learn_appeal_outcome(
+            decision_id, appeal_outcome, decided_on, extension_terms, provenance))
+
     def record_extension(self, ect_id: UUID, *, decision_id: UUID, extension_terms: float,
                          decided_on: date, provenance: Provenance) -> bool:
         """Reporting published the AB's extension (3.8): the clock lengthens the induction."""

@@ -47,6 +47,7 @@ QUEUE_TITLES = {
                              f"{work_queue.LEAVERS_WINDOW_DAYS} days): pass their record on",
     "claims_waiting": "Claims waiting for the induction to start: check the start date",
     "no_qts": "ECTs with no QTS yet: confirm it is awarded before they start",
+    "notices_owed": "Written notice of a decision still owed (within 3 working days, 2.69)",
 }
 SUBMISSION_STATES = ("missing", "late", "due", "on_time", "postponed", "unscheduled")
 

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from reporting.domain import entitlement_rules as rules
+from reporting.domain.end_of_induction_steps import end_of_induction_steps
 from reporting.domain.induction_clock import InductionClock
 from reporting.domain.submissions import Submission
 from statutory.absence import THRESHOLD_DAYS
@@ -108,6 +109,8 @@ def to_date(clock: InductionClock, items: list[Submission], training: dict[str, 
         "reports_missing": sum(1 for i in items if i.state == "missing"),
         "status": verdict.status,
         "reasons": verdict.reasons,
+        # the ECT's own record shows every step of the end of induction and whose it is
+        "end_of_induction": end_of_induction_steps(history, clock.final_assessment(), clock.today),
     }
 
 

@@ -95,3 +95,26 @@ class SignatureNotAllowedError(ReportingError):
 
 class SigningOrderError(ReportingError):
     """The ECT comments and signs first; the headteacher signs what the ECT signed."""
+
+
+class NoDecisionYetError(ReportingError):
+    """Written notice is of a decision: none can be recorded before the AB decides (2.69)."""
+
+
+class RepresentationsClosedError(ReportingError):
+    """The ECT's representations answer a recommendation the AB has not yet decided on
+    (regulation 11(4)); after the decision, the ECT's remedy is an appeal (regulation 14)."""
+
+
+class NoticeNotAllowedError(ReportingError):
+    """Notice goes to the ECT, the headteacher, the employer, and the TRA only for a fail or an
+    extension (2.69), once to each."""
+
+
+class AppealNotAllowedError(ReportingError):
+    """Only a fail or an extension may be appealed, once the ECT has notice of it, and once
+    (regulation 14)."""
+
+
+class NoAppealError(ReportingError):
+    """An appeal outcome answers an appeal lodged and not yet decided (regulation 14)."""

@@ -105,6 +105,41 @@ class ReductionFact:
     appropriate_body_id: str
 
 
+@dataclass(frozen=True)
+class RepresentationsFact:
+    """The ECT's written representations on a recommendation (regulation 11(4))."""
+
+    received_on: date
+    recommendation_received_on: date | None
+    late: bool
+    recorded_on_behalf: bool
+
+
+@dataclass(frozen=True)
+class NoticeFact:
+    """Written notice of a decision to some of those owed it (2.69)."""
+
+    decision: str
+    decided_on: date
+    recipients: tuple[str, ...]
+    given_on: date
+    method: str
+    late: bool
+    appeal_due_by: date | None
+
+
+@dataclass(frozen=True)
+class AppealFact:
+    """An appeal to the TRA against a fail or an extension, and its outcome (regulation 14)."""
+
+    decision: str
+    lodged_on: date
+    appeal_due_by: date | None
+    late: bool
+    outcome: str | None = None
+    decided_on: date | None = None
+
+
 @dataclass
 class EctHistory:
     ect_id: UUID
@@ -138,6 +173,9 @@ class EctHistory:
     extensions: list[ExtensionFact] = field(default_factory=list)
     reductions: list[ReductionFact] = field(default_factory=list)
     outcome: OutcomeFact | None = None
+    representations: list[RepresentationsFact] = field(default_factory=list)
+    notices: list[NoticeFact] = field(default_factory=list)
+    appeals: list[AppealFact] = field(default_factory=list)
 
     @property
     def registered(self) -> bool:

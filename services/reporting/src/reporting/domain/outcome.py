@@ -19,8 +19,9 @@ from datetime import date
 from decimal import Decimal
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from reporting.domain.end_of_induction import EndOfInduction
 from reporting.domain.errors import (
     DateNotAllowedError,
     NoCurrentFinalAssessmentError,
@@ -31,7 +32,7 @@ from reporting.domain.errors import (
 )
 from reporting.domain.provenance import Provenance
 from statutory.end_of_induction import decision_due_by as _decision_due_by
-from statutory.end_of_induction import notice_due_by
+from statutory.end_of_induction import notice_due_by, representations_due_by
 from statutory.errors import StatutoryRuleError
 from statutory.terms_served import reduced_length
 
@@ -44,7 +45,7 @@ def decision_due_by(recommendation_received_on: date | None) -> date | None:
     return _decision_due_by(recommendation_received_on) if recommendation_received_on else None
 
 
-class InductionDecision(Aggregate):
+class InductionDecision(EndOfInduction):
     @staticmethod
     def create_id(ect_id: UUID) -> UUID:
         return decision_id(ect_id)
@@ -60,6 +61,7 @@ class InductionDecision(Aggregate):
         self.extension_terms = Decimal(0)
         self.last_extended_on: date | None = None
         self.reductions: list[Decimal] = []
+        self.start_end_of_induction()
 
     def _check_dates(self, decided_on: date, received_on: date | None, today: date) -> None:
         if decided_on > today:
@@ -108,15 +110,27 @@ class InductionDecision(Aggregate):
             terms_served=terms_served, recommendation=recommendation,
             recommendation_received_on=recommendation_received_on,
             decision_due_by=decision_due_by(recommendation_received_on),
-            notice_due_by=notice_due_by(decided_on), provenance=provenance, reason=reason)
+            notice_due_by=notice_due_by(decided_on), provenance=provenance, reason=reason,
+            **self._representations_considered(recommendation_received_on))
+
+    def _representations_considered(self, received_on: date | None) -> dict[str, date | None]:
+        """What the decision records of the ECT's representations on its recommendation."""
+        if received_on is None:
+            return {}
+        made = self.representations_on(received_on)
+        return {"representations_received_on": max(made) if made else None,
+                "representations_due_by": representations_due_by(received_on)}
 
     @event("InductionOutcomeRecorded")
     def _outcome_recorded(self, *, ect_id: UUID, outcome: str, decided_on: date, appropriate_body_id: str,
                           terms_served: float | None, recommendation: str | None,
                           recommendation_received_on: date | None, decision_due_by: date | None,
-                          notice_due_by: date, provenance: Provenance, reason: str | None = None) -> None:
-        # ``reason`` defaults so the events stored before it existed still read
+                          notice_due_by: date, provenance: Provenance, reason: str | None = None,
+                          representations_received_on: date | None = None,
+                          representations_due_by: date | None = None) -> None:
+        # the fields after ``reason`` default so the events stored before them still read
         self.outcome = outcome
+        self._decided(outcome, decided_on, recommendation_received_on)
 
     def extend(self, *, extension_terms: Decimal, reason: str, decided_on: date,
                appropriate_body_id: str, recommendation_received_on: date | None, today: date,
@@ -131,14 +145,18 @@ class InductionDecision(Aggregate):
             appropriate_body_id=appropriate_body_id,
             recommendation_received_on=recommendation_received_on,
             decision_due_by=decision_due_by(recommendation_received_on),
-            notice_due_by=notice_due_by(decided_on), provenance=provenance)
+            notice_due_by=notice_due_by(decided_on), provenance=provenance,
+            **self._representations_considered(recommendation_received_on))
 
     @event("InductionExtended")
     def _extended(self, *, ect_id: UUID, extension_terms: str, reason: str, decided_on: date,
                   appropriate_body_id: str, recommendation_received_on: date | None,
-                  decision_due_by: date | None, notice_due_by: date, provenance: Provenance) -> None:
+                  decision_due_by: date | None, notice_due_by: date, provenance: Provenance,
+                  representations_received_on: date | None = None,
+                  representations_due_by: date | None = None) -> None:
         self.extension_terms += Decimal(extension_terms)
         self.last_extended_on = max(filter(None, [self.last_extended_on, decided_on]))
+        self._decided("extended", decided_on, recommendation_received_on)
 
     def reduce(self, *, reduction_terms: Decimal, reason: str, ect_consented_on: date, decided_on: date,
                appropriate_body_id: str, terms_required: Decimal, today: date,

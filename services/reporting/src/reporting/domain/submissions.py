@@ -24,8 +24,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
+from reporting.domain.end_of_induction_steps import end_of_induction_steps
 from reporting.domain.history import EctHistory, ReportFact
 from reporting.domain.induction_clock import InductionClock
 from statutory.end_of_induction import decision_due_by, notice_due_by
@@ -57,6 +59,9 @@ class OutcomeDue:
     decision: str | None  # passed, failed, extended
     state: str  # due, missing, on_time, late
     notice_due_by: date | None
+    # every step of the end of induction (``end_of_induction_steps``): representations, notice
+    # and the recipients still owed it, the appeal window
+    steps: dict[str, Any] | None = None
 
 
 def _state(due_on: date | None, received_on: date | None, today: date, postponed: bool) -> str:
@@ -119,7 +124,8 @@ def _row(item: ReportDue, report: ReportFact | None, today: date) -> Submission:
     )
 
 
-def outcome_due(history: EctHistory, today: date) -> OutcomeDue | None:
+def outcome_due(history: EctHistory, today: date,
+                final_assessment: ReportDue | None = None) -> OutcomeDue | None:
     """The AB's decision on the final recommendation, if one was received."""
     finals = sorted((r for r in history.reports.values() if r.recommendation is not None),
                     key=lambda r: r.submitted_on)
@@ -144,4 +150,5 @@ def outcome_due(history: EctHistory, today: date) -> OutcomeDue | None:
         recommendation_received_on=final.submitted_on, decision_due_by=due_by, decided_on=decided_on,
         decision=decision, state=state,
         notice_due_by=notice_due_by(decided_on) if decided_on else None,
+        steps=end_of_induction_steps(history, final_assessment, today),
     )

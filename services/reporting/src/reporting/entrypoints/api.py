@@ -24,6 +24,7 @@ from reporting.domain.induction_clock import InductionClock
 from reporting.domain.provenance import Provenance
 from reporting.entrypoints import (
     routes_decisions,
+    routes_end_of_induction,
     routes_exports,
     routes_read,
     routes_reports,
@@ -64,6 +65,11 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     UnknownTermError: 422,
     NoSuchPartError: 404,
     StatutoryRuleError: 422,
+    errors.NoDecisionYetError: 409,
+    errors.RepresentationsClosedError: 409,
+    errors.NoticeNotAllowedError: 422,
+    errors.AppealNotAllowedError: 409,
+    errors.NoAppealError: 409,
 }
 
 
@@ -116,7 +122,8 @@ def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssue
     api.include_router(health_router(readiness or {}))
     api.state.token_issuer = issuer
     services = Services(app, pool, projections, on_commit)
-    for module in (routes_reports, routes_decisions, routes_read, routes_exports):
+    for module in (routes_reports, routes_decisions, routes_end_of_induction, routes_read,
+                   routes_exports):
         api.include_router(module.router(services))
     for module in (routes_written, routes_signing):  # what was written, and its signing
         api.include_router(module.router(services))

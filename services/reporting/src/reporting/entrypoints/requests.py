@@ -9,7 +9,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from contracts.reporting.v1 import Outcome, Recommendation, TermReportKind
+from contracts.reporting.v1 import (
+    AppealOutcome,
+    NoticeMethod,
+    NoticeRecipient,
+    Outcome,
+    Recommendation,
+    TermReportKind,
+)
 
 
 class Strict(BaseModel):
@@ -134,3 +141,44 @@ class ExtendInduction(Strict):
                                      description="Length in FTE terms, one decimal place (3.8)")
     reason: str = Field(min_length=1, max_length=2000)
     decided_on: date
+
+
+class MakeRepresentations(Strict):
+    received_on: date = Field(description="When the AB received them; due within 10 working days "
+                              "of the recommendation (regulation 11(4)), accepted late and marked so")
+    summary: str = Field(min_length=1, max_length=10000, description="What the ECT said, in summary")
+
+
+class RecordNotice(Strict):
+    recipients: list[NoticeRecipient] = Field(
+        min_length=1, max_length=4, description="Who this notice went to: ect, headteacher, employer, "
+        "and tra for a fail or an extension (2.69)")
+    given_on: date
+    method: NoticeMethod
+
+    @model_validator(mode="after")
+    def _each_recipient_once(self) -> RecordNotice:
+        if len(set(self.recipients)) != len(self.recipients):
+            raise ValueError("recipients names each recipient once")
+        return self
+
+
+class LodgeAppeal(Strict):
+    lodged_on: date = Field(description="When the appeal reached the TRA; within 20 working days of "
+                            "the ECT's notice (regulation 14), recorded late and marked so")
+    grounds: str = Field(min_length=1, max_length=10000)
+
+
+class DecideAppeal(Strict):
+    appeal_outcome: AppealOutcome
+    decided_on: date
+    extension_terms: Decimal | None = Field(
+        default=None, gt=0, le=6, decimal_places=1,
+        description="For an extended outcome only: its length in FTE terms")
+    reason: str | None = Field(default=None, min_length=1, max_length=2000)
+
+    @model_validator(mode="after")
+    def _length_only_when_extended(self) -> DecideAppeal:
+        if (self.appeal_outcome == AppealOutcome.EXTENDED) != (self.extension_terms is not None):
+            raise ValueError("extension_terms is given for an extended appeal outcome, and only then")
+        return self

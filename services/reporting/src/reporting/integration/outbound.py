@@ -11,6 +11,7 @@ from typing import Any
 
 from contracts.reporting import v1
 from ect_platform.outbox import Translation, Translator
+from reporting.domain.end_of_induction import EndOfInduction
 from reporting.domain.outcome import InductionDecision
 from reporting.domain.support_plan import SupportPlan
 from reporting.domain.term_report import TermReport
@@ -79,7 +80,7 @@ def _outcome_recorded(e: Any) -> Translation:
         terms_served=e.terms_served,
         recommendation=v1.Recommendation(e.recommendation) if e.recommendation else None,
         recommendation_received_on=e.recommendation_received_on, decision_due_by=e.decision_due_by,
-        notice_due_by=e.notice_due_by, reason=getattr(e, "reason", None))
+        notice_due_by=e.notice_due_by, reason=getattr(e, "reason", None), **_representations(e))
     return Translation(payload, e.decided_on, e.ect_id)
 
 
@@ -96,7 +97,52 @@ def _extended(e: Any) -> Translation:
         extension_terms=float(e.extension_terms), reason=e.reason, decided_on=e.decided_on,
         appropriate_body_id=e.appropriate_body_id,
         recommendation_received_on=e.recommendation_received_on, decision_due_by=e.decision_due_by,
-        notice_due_by=e.notice_due_by)
+        notice_due_by=e.notice_due_by, **_representations(e))
+    return Translation(payload, e.decided_on, e.ect_id)
+
+
+def _representations(e: Any) -> dict[str, Any]:
+    # stored decisions from before representations were recorded carry neither
+    return {"representations_received_on": getattr(e, "representations_received_on", None),
+            "representations_due_by": getattr(e, "representations_due_by", None)}
+
+
+def _representations_made(e: Any) -> Translation:
+    payload = v1.EctRepresentationsMade(
+        representations_id=e.representations_id, received_on=e.received_on, summary=e.summary,
+        recorded_on_behalf=e.recorded_on_behalf, appropriate_body_id=e.appropriate_body_id,
+        recommendation=v1.Recommendation(e.recommendation) if e.recommendation else None,
+        recommendation_received_on=e.recommendation_received_on,
+        representations_due_by=e.representations_due_by, late=e.late)
+    return Translation(payload, e.received_on, e.ect_id)
+
+
+def _notice_recorded(e: Any) -> Translation:
+    payload = v1.DecisionNoticeRecorded(
+        notice_id=e.notice_id, decision=v1.Decision(e.decision), decided_on=e.decided_on,
+        recipients=[v1.NoticeRecipient(r) for r in e.recipients], given_on=e.given_on,
+        method=v1.NoticeMethod(e.method), appropriate_body_id=e.appropriate_body_id,
+        notice_due_by=e.notice_due_by, late=e.late,
+        recipients_owed=[v1.NoticeRecipient(r) for r in e.recipients_owed],
+        appeal_due_by=e.appeal_due_by)
+    return Translation(payload, e.given_on, e.ect_id)
+
+
+def _appeal_lodged(e: Any) -> Translation:
+    payload = v1.AppealLodged(
+        appeal_id=e.appeal_id, decision=v1.Decision(e.decision), lodged_on=e.lodged_on,
+        grounds=e.grounds, appropriate_body_id=e.appropriate_body_id, appeal_due_by=e.appeal_due_by,
+        late=e.late)
+    return Translation(payload, e.lodged_on, e.ect_id)
+
+
+def _appeal_decided(e: Any) -> Translation:
+    payload = v1.AppealDecided(
+        appeal_id=e.appeal_id, appeal_outcome=v1.AppealOutcome(e.appeal_outcome),
+        decided_on=e.decided_on, decision=v1.Decision(e.decision),
+        appropriate_body_id=e.appropriate_body_id,
+        extension_terms=float(e.extension_terms) if e.extension_terms is not None else None,
+        reason=e.reason)
     return Translation(payload, e.decided_on, e.ect_id)
 
 
@@ -105,6 +151,7 @@ report_ev: Any = TermReport
 draft_ev: Any = TermReportDraft
 plan_ev: Any = SupportPlan
 decision_ev: Any = InductionDecision
+steps_ev: Any = EndOfInduction  # its events keep the mixin's name, whichever record they are on
 
 to_integration_event = Translator(
     SOURCE,
@@ -118,6 +165,10 @@ to_integration_event = Translator(
         decision_ev.InductionOutcomeRecorded: _outcome_recorded,
         decision_ev.InductionExtended: _extended,
         decision_ev.InductionReduced: _reduced,
+        steps_ev.EctRepresentationsMade: _representations_made,
+        steps_ev.DecisionNoticeRecorded: _notice_recorded,
+        steps_ev.AppealLodged: _appeal_lodged,
+        steps_ev.AppealDecided: _appeal_decided,
     },
 )
 

@@ -176,7 +176,8 @@ class ReportingProjections:
             items = submissions(history, clock)
             computed.append(Computed(history, to_date(clock, items, training, self.thresholds),
                                      per_term(clock, items, self.thresholds), items,
-                                     outcome_due(history, today), period_rows(history, clock)))
+                                     outcome_due(history, today, clock.final_assessment()),
+                                     period_rows(history, clock)))
         return computed
 
     async def _compute(self, conn: asyncpg.Connection, ect_id: UUID, today: date,

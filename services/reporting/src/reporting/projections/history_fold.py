@@ -18,14 +18,17 @@ from contracts import EventEnvelope
 from contracts.reporting import v1 as rv1
 from contracts.scheduling import v1
 from reporting.domain.history import (
+    AppealFact,
     CatchUpFact,
     EctHistory,
     ExtensionFact,
     MissedFact,
+    NoticeFact,
     OutcomeFact,
     Period,
     ReductionFact,
     ReportFact,
+    RepresentationsFact,
     SessionFact,
     SupportPlanFact,
     TrainingFact,
@@ -49,6 +52,13 @@ def fold_history(ect_id: UUID, envelopes: Iterable[Envelope]) -> EctHistory:
         if handler is not None:
             handler(history, envelope.payload)
     return history
+
+
+def learn(history: EctHistory, payload: Any) -> None:
+    """One more fact, as a command just recorded it (the fold does the same on delivery)."""
+    handler = _HANDLERS.get(type(payload))
+    if handler is not None:
+        handler(history, payload)
 
 
 def _end_period(h: EctHistory, end: date, reason: str) -> None:
@@ -182,6 +192,40 @@ def _reduced(h: EctHistory, p: rv1.InductionReduced) -> None:
                                       p.decided_on, p.appropriate_body_id))
 
 
+def _representations(h: EctHistory, p: rv1.EctRepresentationsMade) -> None:
+    h.representations.append(RepresentationsFact(p.received_on, p.recommendation_received_on, p.late,
+                                                  p.recorded_on_behalf))
+
+
+def _notice(h: EctHistory, p: rv1.DecisionNoticeRecorded) -> None:
+    h.notices.append(NoticeFact(p.decision.value, p.decided_on, tuple(r.value for r in p.recipients),
+                                p.given_on, p.method.value, p.late, p.appeal_due_by))
+
+
+def _appeal_lodged(h: EctHistory, p: rv1.AppealLodged) -> None:
+    h.appeals.append(AppealFact(p.decision.value, p.lodged_on, p.appeal_due_by, p.late))
+
+
+def _appeal_decided(h: EctHistory, p: rv1.AppealDecided) -> None:
+    if h.appeals:
+        last = h.appeals[-1]
+        h.appeals[-1] = AppealFact(last.decision, last.lodged_on, last.appeal_due_by, last.late,
+                                   p.appeal_outcome.value, p.decided_on)
+    if p.appeal_outcome == rv1.AppealOutcome.DISMISSED:
+        return
+    # allowed or extended: the decision appealed is set aside and the induction is open again
+    if h.outcome is not None:
+        h.outcome = None
+        if h.periods and h.periods[-1].end_reason in ("passed", "failed"):
+            last_period = h.periods[-1]
+            h.periods[-1] = Period(last_period.appropriate_body_id, last_period.start,
+                                   last_period.induction_programme)
+    if p.appeal_outcome == rv1.AppealOutcome.EXTENDED and p.extension_terms is not None:
+        h.extensions.append(ExtensionFact(Decimal(repr(p.extension_terms)),
+                                          p.reason or "extended on appeal by the TRA", p.decided_on,
+                                          p.appropriate_body_id))
+
+
 _HANDLERS: dict[type[Any], Any] = {
     v1.EctRegistered: _registered, v1.EctClaimed: _claimed, v1.EctReleased: _released,
     v1.EctTransferred: _transferred, v1.WorkingPatternChanged: _pattern, v1.EctLeft: _left,
@@ -193,6 +237,8 @@ _HANDLERS: dict[type[Any], Any] = {
     rv1.InductionOutcomeRecorded: _outcome, v1.InductionOutcomeImported: _outcome_imported,
     rv1.InductionExtended: _extended,
     rv1.InductionReduced: _reduced,
+    rv1.EctRepresentationsMade: _representations, rv1.DecisionNoticeRecorded: _notice,
+    rv1.AppealLodged: _appeal_lodged, rv1.AppealDecided: _appeal_decided,
 }
 HANDLED_TYPES = frozenset(cls.event_type for cls in _HANDLERS)
 

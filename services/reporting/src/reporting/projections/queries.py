@@ -140,7 +140,8 @@ async def submission_summary(pool: asyncpg.Pool, *, ab: str | None, term: str | 
 
 OUTCOME_COLUMNS = ("ect_id", "trn", "name", "appropriate_body_id", "school_id", "recommendation",
                    "recommendation_received_on", "decision_due_by", "decided_on", "decision", "state",
-                   "notice_due_by")
+                   "notice_due_by", "representations_due_by", "notice_owed", "appeal_due_by",
+                   "end_of_induction")
 
 
 async def list_outcomes(pool: asyncpg.Pool, *, ab: str | None, state: str | None,
@@ -153,7 +154,15 @@ async def list_outcomes(pool: asyncpg.Pool, *, ab: str | None, state: str | None
            f"{where.sql()} ORDER BY decision_due_by, ect_id {where.page(limit, offset)}")
     async with pool.acquire() as conn:
         rows = await conn.fetch(sql, *where.args)
-    return _page(rows, [{k: r[k] for k in OUTCOME_COLUMNS} for r in rows], limit, offset)
+    return _page(rows, [_outcome_item(r) for r in rows], limit, offset)
+
+
+def _outcome_item(row: asyncpg.Record) -> dict[str, Any]:
+    item = {k: row[k] for k in OUTCOME_COLUMNS}
+    # every step around the decision, for the AB (the same record the ECT's entitlement shows)
+    item["end_of_induction"] = json.loads(row["end_of_induction"]) if row["end_of_induction"] else None
+    item["notice_owed"] = list(row["notice_owed"] or [])
+    return item
 
 
 PERIOD_COLUMNS = ("ect_id", "period_index", "trn", "name", "appropriate_body_id", "school_id",

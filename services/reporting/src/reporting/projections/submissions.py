@@ -10,6 +10,7 @@ Three tables, all recomputed per ECT from the facts (``refresh``):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -54,6 +55,11 @@ CREATE TABLE IF NOT EXISTS ab_outcomes (
     notice_due_by               date
 );
 CREATE INDEX IF NOT EXISTS ab_outcomes_ab ON ab_outcomes (appropriate_body_id);
+-- the steps around the decision (representations, notice, appeal), added to the first shape
+ALTER TABLE ab_outcomes ADD COLUMN IF NOT EXISTS representations_due_by date;
+ALTER TABLE ab_outcomes ADD COLUMN IF NOT EXISTS notice_owed text[];
+ALTER TABLE ab_outcomes ADD COLUMN IF NOT EXISTS appeal_due_by date;
+ALTER TABLE ab_outcomes ADD COLUMN IF NOT EXISTS end_of_induction jsonb;
 CREATE TABLE IF NOT EXISTS ab_periods (
     ect_id               uuid NOT NULL,
     period_index         integer NOT NULL,
@@ -84,7 +90,8 @@ SUBMISSION_COLUMNS = ("ect_id", "kind", "term_number", "appropriate_body_id", "s
                       "days_late", "fully_signed")
 OUTCOME_COLUMNS = ("ect_id", "appropriate_body_id", "school_id", "trn", "name", "recommendation",
                    "recommendation_received_on", "decision_due_by", "decided_on", "decision", "state",
-                   "notice_due_by")
+                   "notice_due_by", "representations_due_by", "notice_owed", "appeal_due_by",
+                   "end_of_induction")
 PERIOD_COLUMNS = ("ect_id", "period_index", "appropriate_body_id", "school_id", "trn", "name",
                   "date_of_birth", "induction_programme", "started_on", "ended_on", "end_reason",
                   "terms_served", "extended_terms", "extended_on")
@@ -124,9 +131,13 @@ def _submission_rows(history: EctHistory, items: list[Submission]) -> list[tuple
 
 
 def _outcome_row(history: EctHistory, outcome: OutcomeDue) -> tuple[Any, ...]:
+    steps = outcome.steps
     return (history.ect_id, outcome.appropriate_body_id, history.school_id, history.trn, history.name,
             outcome.recommendation, outcome.recommendation_received_on, outcome.decision_due_by,
-            outcome.decided_on, outcome.decision, outcome.state, outcome.notice_due_by)
+            outcome.decided_on, outcome.decision, outcome.state, outcome.notice_due_by,
+            steps["representations"]["due_by"] if steps else None,
+            steps["notice"]["owed"] if steps else None, steps["appeal"]["due_by"] if steps else None,
+            json.dumps(steps, default=str, sort_keys=True) if steps else None)
 
 
 def _period_rows(history: EctHistory, periods: list[PeriodRow]) -> list[tuple[Any, ...]]:

@@ -7,6 +7,11 @@ Each task says what the AB must do, and leaves the queue by itself once it is do
 
 - **decisions due**: a final recommendation received and no decision yet (due within 20
   working days of receipt, 2.67); overdue ones first. Done when the AB records its decision.
+- **notices owed**: a decision (pass, fail, extension) decided within the last
+  ``LEAVERS_WINDOW_DAYS`` of which someone owed written notice (the ECT, the headteacher, the
+  employer, the TRA for a fail or an extension) has not had it (due within 3 working days,
+  2.69); overdue ones first. Done when the AB records the last notice. The window keeps
+  decisions recorded before notices were, which no notice will ever follow here, off it.
 - **reports missing**: a review or assessment past its due date and not received (2.54, 2.61).
   Done when the school submits it.
 - **reports not fully signed**: received without every signature (2.58). A report is
@@ -87,6 +92,15 @@ async def work_queue(pool: asyncpg.Pool, ab: str, scope: dict[str, Any], today: 
             "decision_due_by FROM ab_outcomes", where, "decision_due_by, name, ect_id")
         for item in tasks["decisions_due"]["items"]:
             item["overdue"] = item["decision_due_by"] < today
+
+        where = _where(ab, scope)
+        where.clauses.append("decided_on IS NOT NULL AND cardinality(notice_owed) > 0")
+        where.add("decided_on >= {}", since)
+        tasks["notices_owed"] = await _task(
+            conn, "SELECT ect_id, name, trn, school_id, decision, decided_on, notice_due_by, "
+            "notice_owed FROM ab_outcomes", where, "notice_due_by, name, ect_id")
+        for item in tasks["notices_owed"]["items"]:
+            item["overdue"] = item["notice_due_by"] < today
 
         where = _where(ab, scope)
         where.clauses.append("state = 'missing'")

@@ -269,6 +269,28 @@ class Induction(Programme, InductionClock, Aggregate):
         self.status = outcome
         self.completed_on = decided_on
 
+    def learn_appeal_outcome(self, decision_id: UUID, appeal_outcome: str, decided_on: date,
+                             extension_terms: float | None, provenance: Provenance) -> bool:
+        """The TRA's decision on an appeal, learnt from reporting (regulation 14): allowed or
+        extended sets the AB's fail or extension aside, so a closed record is open again (the ECT
+        continues, or can be claimed); extended also lengthens the induction, as an AB extension
+        does. False when this decision was already learnt (a redelivery) or changes nothing."""
+        if decision_id in self.decisions_learnt or appeal_outcome == "dismissed":
+            return False
+        if appeal_outcome == "extended" and extension_terms is not None:
+            self.record_extension(decision_id, extension_terms, decided_on, provenance)
+        if self.status in COMPLETED:
+            self._reopened(decision_id=decision_id, appeal_outcome=appeal_outcome,
+                           decided_on=decided_on, provenance=provenance)
+        return True
+
+    @event("InductionReopened")
+    def _reopened(self, decision_id: UUID, appeal_outcome: str, decided_on: date,
+                  provenance: Provenance) -> None:
+        self.decisions_learnt.add(decision_id)
+        self.status = Status.OPEN
+        self.completed_on = None
+
     def import_outcome(self, outcome: str, decided_on: date, terms_served: float,
                        provenance: Provenance) -> None:
         """An AB's decision made before the platform held the record (an imported file): a

@@ -1,7 +1,9 @@
 """Facts scheduling learns from other services' topics: the AB's decisions, from reporting.
 
-The outcome (which closes the induction and refuses a second claim), and the extensions
-(3.8) and reductions (3.2-3.4) the clock lengthens or shortens the induction by. Each fact
+The outcome (which closes the induction and refuses a second claim), the extensions
+(3.8) and reductions (3.2-3.4) the clock lengthens or shortens the induction by, and the
+TRA's decision on an appeal (regulation 14): allowed or extended reopens the record, extended
+also lengthens the induction. Each fact
 becomes a command on the ECT's aggregate, which makes it idempotent (a redelivered decision
 changes nothing), so offsets can be committed after the command and a crash in between only
 means redelivery.
@@ -18,7 +20,12 @@ from uuid import UUID
 from aiokafka.structs import ConsumerRecord
 
 from contracts import EventEnvelope
-from contracts.reporting.v1 import InductionExtended, InductionOutcomeRecorded, InductionReduced
+from contracts.reporting.v1 import (
+    AppealDecided,
+    InductionExtended,
+    InductionOutcomeRecorded,
+    InductionReduced,
+)
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.inbox import decode_all, not_known
 from scheduling.application import SchedulingApplication
@@ -27,7 +34,7 @@ from scheduling.domain.provenance import Provenance
 
 log = logging.getLogger(__name__)
 
-LEARNT = (InductionOutcomeRecorded, InductionExtended, InductionReduced)
+LEARNT = (InductionOutcomeRecorded, InductionExtended, InductionReduced, AppealDecided)
 _LEARNT_CONTRACTS = frozenset((c.event_type, c.event_version) for c in LEARNT)
 
 
@@ -85,6 +92,12 @@ class InboundFacts:
             self._app.record_extension(ect_id, decision_id=envelope.event_id,
                                        extension_terms=payload.extension_terms,
                                        decided_on=payload.decided_on, provenance=provenance)
+        elif isinstance(payload, AppealDecided):
+            self._app.learn_appeal_outcome(ect_id, decision_id=envelope.event_id,
+                                           appeal_outcome=payload.appeal_outcome.value,
+                                           decided_on=payload.decided_on,
+                                           extension_terms=payload.extension_terms,
+                                           provenance=provenance)
         else:
             self._app.record_reduction(ect_id, decision_id=envelope.event_id,
                                        reduction_terms=payload.reduction_terms,

@@ -95,6 +95,8 @@ PRIVATE_EVENTS: dict[type, str] = {
     ab_ev.Started: "opens an appropriate body's record; AppropriateBodyRegistered carries its name",
     ev.InductionCompleted: "scheduling's copy of reporting's InductionOutcomeRecorded, kept to refuse "
     "a second claim; republishing it would only echo reporting's event",
+    ev.InductionReopened: "scheduling's copy of reporting's AppealDecided (allowed or extended), "
+    "kept to let the ECT continue or be claimed; republishing it would only echo reporting's event",
     clock_ev.InductionExtended: "scheduling's copy of reporting's InductionExtended, a fact its clock "
     "needs; republishing it would only echo reporting's event",
     clock_ev.InductionReduced: "scheduling's copy of reporting's InductionReduced, a fact its clock "
