@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from contracts import Role
+from ect_platform import asyncapi_page
 from ect_platform.identity import Caller, TokenIssuer, allow
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import Check, health_router, install_edge
@@ -21,6 +22,7 @@ from notifications import access
 from notifications.adapters.webhook import WebhookGuard
 from notifications.clock import Clock, SystemClock
 from notifications.entrypoints import routes_recipients
+from notifications.integration import asyncapi
 from notifications.message import Rule
 from notifications.projections import notification
 
@@ -110,4 +112,5 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
             raise HTTPException(404, "Notification not found")
         return NotificationDetail(**row)
 
+    api.include_router(asyncapi_page.router(asyncapi.document))  # public, like /openapi.json
     return api

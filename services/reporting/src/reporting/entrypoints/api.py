@@ -12,7 +12,7 @@ import asyncpg
 from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
 
-from ect_platform import audit_trail
+from ect_platform import asyncapi_page, audit_trail
 from ect_platform.identity import Principal, TokenIssuer
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import correlation_id, health_router, install_edge
@@ -23,6 +23,7 @@ from reporting.domain.history import EctHistory
 from reporting.domain.induction_clock import InductionClock
 from reporting.domain.provenance import Provenance
 from reporting.entrypoints import routes_decisions, routes_exports, routes_read, routes_reports
+from reporting.integration import asyncapi
 from reporting.projections import facts
 from reporting.projections.consumer import ReportingProjections
 from reporting.projections.exports import NoSuchPartError, UnknownTermError
@@ -104,4 +105,5 @@ def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssue
         api.include_router(module.router(services))
     api.include_router(audit_trail.router(pool))  # every service's events, for auditors
     api.include_router(dashboard.router(services, scheduling_url))
+    api.include_router(asyncapi_page.router(asyncapi.document))  # public, like /openapi.json
     return api

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
+from ect_platform import asyncapi_page
 from ect_platform.identity import Principal, TokenIssuer
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import correlation_id, health_router, install_edge
@@ -22,6 +23,7 @@ from scheduling.entrypoints import (
     routes_mentors,
     routes_programme,
 )
+from scheduling.integration import asyncapi
 from statutory.absence import InvalidAbsenceError
 from statutory.calendar import InvalidCalendarError
 from statutory.terms_served import InvalidWorkingPatternError
@@ -86,4 +88,5 @@ def create_api(app: SchedulingApplication, issuer: TokenIssuer,
     for module in (routes_ects, routes_programme, routes_mentors, routes_calendars, routes_directory):
         api.include_router(module.router(commands))
     api.include_router(routes_imports.router(commands))
+    api.include_router(asyncapi_page.router(asyncapi.document))  # public, like /openapi.json
     return api
