@@ -4,6 +4,7 @@ without a token, and the page needs nothing from outside the service (no CDN).""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import httpx
 import pytest
@@ -12,8 +13,10 @@ from contracts.registry import produced_by
 from ect_platform.asyncapi import message_name
 from notifications.integration import asyncapi as notifications
 from reporting.integration import asyncapi as reporting
+from scheduling.entrypoints.api import create_api as scheduling_api
 from scheduling.integration import asyncapi as scheduling
-from tests.architecture.test_route_access import services
+from tests.architecture.test_route_access import ISSUER, services
+from tests.unit.scheduling_fixtures import Clock, in_memory_app
 
 DOCUMENTS = {"scheduling": scheduling, "reporting": reporting, "notifications": notifications}
 
@@ -46,3 +49,12 @@ async def test_the_asyncapi_page_lists_every_message_and_loads_nothing_from_else
         assert f"ect.{service}.{payload_cls.event_type}.v{payload_cls.event_version}" in html
     assert not re.search(r"<(script|link|img)\b", html), "the page must stand alone: no CDN"
     assert 'href="asyncapi.json"' in html
+
+
+async def test_a_prefixed_environment_serves_its_own_topic_names() -> None:
+    api = scheduling_api(in_memory_app(Clock(date(2025, 9, 10))), ISSUER, topic_prefix="staging.")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://test") as http:
+        served = (await http.get("/asyncapi.json")).json()
+
+    assert {channel["address"] for channel in served["channels"].values()} == {
+        "staging.ect.scheduling.events.v1", "staging.ect.reporting.events.v1"}

@@ -72,9 +72,11 @@ READERS = access.READERS
 
 def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Check] | None = None,
                clock: Clock | None = None, webhook_allowed_hosts: Sequence[str] = (),
-               hub_lead_ids: Sequence[str] = (), webhook_guard: WebhookGuard | None = None) -> FastAPI:
+               hub_lead_ids: Sequence[str] = (), webhook_guard: WebhookGuard | None = None,
+               topic_prefix: str = "") -> FastAPI:
     """``webhook_guard``: where webhooks may go (production's rules when not given, with
-    ``webhook_allowed_hosts`` as the allow-list)."""
+    ``webhook_allowed_hosts`` as the allow-list); ``topic_prefix``: the environment's
+    ``KAFKA_TOPIC_PREFIX``, for ``/asyncapi.json``."""
     api = FastAPI(title="ECT induction: notifications", version="1.0.0",
                   description="Who was told what, why and whether it arrived: every notification, "
                   "recorded once and delivered once; recipients' contact details and preferences.")
@@ -112,5 +114,5 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
             raise HTTPException(404, "Notification not found")
         return NotificationDetail(**row)
 
-    api.include_router(asyncapi_page.router(asyncapi.document))  # public, like /openapi.json
+    api.include_router(asyncapi_page.router(lambda: asyncapi.document(topic_prefix)))  # public
     return api

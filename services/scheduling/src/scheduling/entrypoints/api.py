@@ -75,7 +75,8 @@ class Commands:
 
 def create_api(app: SchedulingApplication, issuer: TokenIssuer,
                on_commit: Callable[[], None] = lambda: None,
-               readiness: dict[str, Any] | None = None) -> FastAPI:
+               readiness: dict[str, Any] | None = None, topic_prefix: str = "") -> FastAPI:
+    """``topic_prefix``: the environment's ``KAFKA_TOPIC_PREFIX``, for ``/asyncapi.json``."""
     api = FastAPI(title="ECT induction: scheduling", version="1.0.0",
                   description="The induction programme: ECTs and their induction periods, school "
                   "calendars, mentors, coaching sessions, drop-ins, hub training, absence.")
@@ -88,5 +89,5 @@ def create_api(app: SchedulingApplication, issuer: TokenIssuer,
     for module in (routes_ects, routes_programme, routes_mentors, routes_calendars, routes_directory):
         api.include_router(module.router(commands))
     api.include_router(routes_imports.router(commands))
-    api.include_router(asyncapi_page.router(asyncapi.document))  # public, like /openapi.json
+    api.include_router(asyncapi_page.router(lambda: asyncapi.document(topic_prefix)))  # public
     return api
