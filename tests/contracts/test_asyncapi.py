@@ -22,6 +22,7 @@ from ect_platform.asyncapi import Document, message_name, render
 from notifications.integration import asyncapi as notifications
 from reporting.integration import asyncapi as reporting
 from scheduling.integration import asyncapi as scheduling
+from tests.architecture.test_compose import _consumed_topics
 from tests.contracts.examples import PAYLOADS, envelope_of
 
 ASYNCAPI_DIR = Path(__file__).resolve().parents[2] / "contracts" / "asyncapi"
@@ -148,6 +149,11 @@ def test_each_message_documents_the_cloudevents_headers_and_the_key_the_relay_se
         if "const" in schema:
             assert sent[header].decode() == schema["const"], header
     assert sent["ce_subject"] == envelope.key  # the subject is the key
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_document_reads_exactly_the_topics_the_services_bootstrap_subscribes_to(service: str) -> None:
+    assert {topic.name for topic in SERVICES[service].SUBSCRIBES} == _consumed_topics(service)
 
 
 SUBSCRIPTIONS = [(service, topic) for service, module in SERVICES.items() for topic in module.SUBSCRIBES]

@@ -29,8 +29,9 @@ from pydantic.json_schema import models_json_schema
 from contracts import EventEnvelope, EventPayload, Topic
 from contracts.registry import produced_by
 from contracts.topics import ALL_TOPICS
-from ect_platform import cloudevents
+from ect_platform import cloudevents, kafka_security
 from ect_platform.inbox import Record, subscribe
+from ect_platform.kafka_security import KafkaConnection
 
 Document = dict[str, Any]
 _SCHEMAS = "#/components/schemas/"
@@ -75,10 +76,13 @@ def document(service: str, description: str, publishes: Topic, subscribes: Seque
     """The service's document: what it publishes on its topic and what it reads."""
     # faststream lists channels per server, so one is named: docker-compose's broker. Each
     # environment sets its own (KAFKA_BOOTSTRAP_SERVERS); the channels are the same everywhere.
-    broker = KafkaBroker(specification_url=SERVER, protocol="kafka", protocol_version="3.x",
-                         description="As in docker-compose.yml; each environment sets its own "
-                                     "KAFKA_BOOTSTRAP_SERVERS and may prefix every topic's name "
-                                     "(KAFKA_TOPIC_PREFIX).")
+    # Built like every other client (kafka_security), plain: it never connects, and the
+    # committed document must not depend on this process's security settings.
+    broker = kafka_security.broker(KafkaConnection(SERVER), logger=None,
+                                   specification_url=SERVER, protocol="kafka", protocol_version="3.x",
+                                   description="As in docker-compose.yml; each environment sets its own "
+                                               "KAFKA_BOOTSTRAP_SERVERS and may prefix every "
+                                               "topic's name (KAFKA_TOPIC_PREFIX).")
     declare_publisher(broker, publishes, prefix)
     if subscribes:
         subscribe(broker, _Unread(), *(topic.qualified(prefix) for topic in subscribes),

@@ -29,7 +29,7 @@ from notifications.adapters.email import SmtpChannel, SmtpSettings
 from notifications.adapters.webhook import WebhookChannel
 from notifications.clock import Clock, SystemClock
 from notifications.delivery import Delivery, RetryPolicy
-from notifications.integration import asyncapi, outbox
+from notifications.integration import outbox
 from notifications.policy import Policy
 from notifications.projections import induction, notification
 from notifications.rules import ASKS_THE_CLOCK, notifications_for
@@ -155,7 +155,7 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
     await consumer.setup()
     broker = kafka_security.broker(settings.kafka(), client_id="notifications", logger=None)
     subscribe(broker, _ThenNudge(consumer, scheduler.nudge, delivery.nudge),
-              *(topic.qualified(prefix) for topic in asyncapi.SUBSCRIBES),
+              SCHEDULING.qualified(prefix), REPORTING.qualified(prefix),
               group_id=prefix + settings.consumer_group,
               session_timeout_ms=settings.kafka_session_timeout_ms)
     return Notifications(settings, pool, consumer, broker,

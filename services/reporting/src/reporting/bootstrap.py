@@ -21,7 +21,6 @@ from ect_platform.outbox import notification_reader
 from ect_platform.relay import PositionStore, Relay
 from ect_platform.runtime import Loop
 from reporting.application import ReportingApplication, today_in_england
-from reporting.integration import asyncapi
 from reporting.integration.outbound import to_integration_event
 from reporting.projections import consumer as projections
 from reporting.projections.consumer import ReportingConsumer, ReportingProjections
@@ -103,7 +102,8 @@ async def bootstrap(settings: ReportingSettings,
                                  dead_letters=DeadLetters(producer))
     await consumer.setup()
     broker = kafka_security.broker(settings.kafka(), client_id="reporting", logger=None)
-    subscribe(broker, consumer, *(topic.qualified(prefix) for topic in asyncapi.SUBSCRIBES),
+    subscribe(broker, consumer, SCHEDULING.qualified(prefix), REPORTING.qualified(prefix),
+              NOTIFICATIONS.qualified(prefix),
               group_id=prefix + settings.consumer_group,
               session_timeout_ms=settings.kafka_session_timeout_ms)
     return Reporting(settings, app, pool, producer, relay, consumer, read_models, broker,

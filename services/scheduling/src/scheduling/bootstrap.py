@@ -20,7 +20,6 @@ from ect_platform.relay import PositionStore, Relay
 from ect_platform.runtime import Loop
 from scheduling.application import SchedulingApplication
 from scheduling.domain.mentor_policy import MentorPolicy
-from scheduling.integration import asyncapi
 from scheduling.integration.inbound import InboundFacts
 from scheduling.integration.outbound import to_integration_event
 from scheduling.settings import SchedulingSettings
@@ -101,7 +100,7 @@ async def bootstrap(settings: SchedulingSettings) -> Scheduling:
     broker = kafka_security.broker(settings.kafka(), client_id="scheduling", logger=None)
     prefix = settings.kafka_topic_prefix
     inbound = InboundFacts(app, DeadLetters(producer))
-    subscribe(broker, inbound, *(topic.qualified(prefix) for topic in asyncapi.SUBSCRIBES),
+    subscribe(broker, inbound, REPORTING.qualified(prefix),
               group_id=prefix + settings.inbound_consumer_group,
               session_timeout_ms=settings.kafka_session_timeout_ms)
     return Scheduling(settings, app, pool, producer, relay, broker, inbound,

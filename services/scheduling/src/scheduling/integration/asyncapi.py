@@ -1,7 +1,7 @@
 """scheduling's AsyncAPI document: the topic it publishes and the ones it reads.
 
-``SUBSCRIBES`` is what bootstrap subscribes to, so the document cannot name other topics
-than the running service reads.
+``SUBSCRIBES`` names the topics bootstrap subscribes to; tests/contracts/test_asyncapi.py
+fails when the two differ, so the document cannot name other topics than the service reads.
 """
 
 from __future__ import annotations
