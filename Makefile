@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PACKAGES := contracts libs/statutory libs/platform services/scheduling services/reporting services/notifications
 ARGS ?=
 
-.PHONY: run test test-fast lint bench schemas lock clean browser kcat
+.PHONY: run test test-fast lint bench schemas asyncapi lock clean browser kcat
 
 $(STAMP): requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -50,8 +50,19 @@ lint: $(STAMP)
 bench: $(STAMP)  ## benchmarks with ratios to raw baselines measured in the same run
 	$(BIN)/python -m bench $(ARGS)
 
-schemas: $(STAMP)  ## regenerate contracts/schemas after an additive contract change
+schemas: $(STAMP)  ## regenerate contracts/schemas and contracts/asyncapi after an additive contract change
 	$(BIN)/python -m contracts.snapshots write
+	$(MAKE) asyncapi
+
+# Each service's AsyncAPI 3 document, as its code declares it (faststream writes it; see
+# libs/platform/src/ect_platform/asyncapi.py). tests/contracts/test_asyncapi.py fails on drift.
+asyncapi: $(STAMP)  ## regenerate contracts/asyncapi/<service>.json from each service's declared channels
+	@mkdir -p contracts/asyncapi
+	@for service in scheduling reporting notifications; do \
+	  $(BIN)/python -m $$service.integration.asyncapi > contracts/asyncapi/$$service.json.tmp && \
+	  mv contracts/asyncapi/$$service.json.tmp contracts/asyncapi/$$service.json && \
+	  echo "wrote contracts/asyncapi/$$service.json" || exit 1; \
+	done
 
 lock:  ## re-pin requirements.lock from requirements.in, and the image's requirements-runtime.lock
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv

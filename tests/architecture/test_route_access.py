@@ -28,7 +28,9 @@ from tests.unit.scheduling_fixtures import Clock, in_memory_app
 ISSUER = TokenIssuer("route-walk-secret-of-at-least-32-bytes")
 PUBLIC = {"/health/live", "/health/ready", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
           # the dashboard's sign-in checks the token it is given; sign-out and assets need none
-          "/dashboard/login", "/dashboard/logout", "/dashboard/static/{name}"}
+          "/dashboard/login", "/dashboard/logout", "/dashboard/static/{name}",
+          # what is on the topics, not what is in them: like /openapi.json
+          "/asyncapi.json", "/asyncapi"}
 GATE = "the token's role is"  # how the role gate words its refusal
 ROLES = [Role.HUB_LEAD, Role.MENTOR, Role.INDUCTION_TUTOR, Role.APPROPRIATE_BODY, Role.AUDITOR,
          Role.HEADTEACHER, Role.ECT]

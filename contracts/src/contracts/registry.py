@@ -67,6 +67,11 @@ REGISTRY: dict[tuple[str, int], type[EventPayload]] = {
 }
 
 
+def produced_by(source: str) -> list[type[EventPayload]]:
+    """The contracts ``source`` publishes, in registry order: each lives in ``contracts.<source>``."""
+    return [cls for cls in REGISTRY.values() if cls.__module__.split(".")[1:2] == [source]]
+
+
 # Each version's envelope class, made once: ``EventEnvelope[cls]`` looks its class up in
 # pydantic's generic cache on every use, a measurable share of decoding a batch.
 _ENVELOPES: dict[tuple[str, int], type[EventEnvelope[Any]]] = {

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from contracts import Role
+from ect_platform import asyncapi_page
 from ect_platform.identity import Caller, TokenIssuer, allow
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import Check, health_router, install_edge
@@ -21,6 +22,7 @@ from notifications import access
 from notifications.adapters.webhook import WebhookGuard
 from notifications.clock import Clock, SystemClock
 from notifications.entrypoints import routes_recipients
+from notifications.integration import asyncapi
 from notifications.message import Rule
 from notifications.projections import notification
 
@@ -70,9 +72,11 @@ READERS = access.READERS
 
 def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Check] | None = None,
                clock: Clock | None = None, webhook_allowed_hosts: Sequence[str] = (),
-               hub_lead_ids: Sequence[str] = (), webhook_guard: WebhookGuard | None = None) -> FastAPI:
+               hub_lead_ids: Sequence[str] = (), webhook_guard: WebhookGuard | None = None,
+               topic_prefix: str = "") -> FastAPI:
     """``webhook_guard``: where webhooks may go (production's rules when not given, with
-    ``webhook_allowed_hosts`` as the allow-list)."""
+    ``webhook_allowed_hosts`` as the allow-list); ``topic_prefix``: the environment's
+    ``KAFKA_TOPIC_PREFIX``, for ``/asyncapi.json``."""
     api = FastAPI(title="ECT induction: notifications", version="1.0.0",
                   description="Who was told what, why and whether it arrived: every notification, "
                   "recorded once and delivered once; recipients' contact details and preferences.")
@@ -110,4 +114,5 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
             raise HTTPException(404, "Notification not found")
         return NotificationDetail(**row)
 
+    api.include_router(asyncapi_page.router(lambda: asyncapi.document(topic_prefix)))  # public
     return api

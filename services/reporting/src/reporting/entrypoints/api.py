@@ -12,7 +12,7 @@ import asyncpg
 from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
 
-from ect_platform import audit_trail
+from ect_platform import asyncapi_page, audit_trail
 from ect_platform.identity import Principal, TokenIssuer
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import correlation_id, health_router, install_edge
@@ -31,6 +31,7 @@ from reporting.entrypoints import (
     routes_signing,
     routes_written,
 )
+from reporting.integration import asyncapi
 from reporting.projections import facts
 from reporting.projections.consumer import ReportingProjections
 from reporting.projections.exports import NoSuchPartError, UnknownTermError
@@ -111,8 +112,9 @@ class Services:
 def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssuer,
                projections: ReportingProjections, on_commit: Callable[[], None] = lambda: None,
                readiness: dict[str, Any] | None = None,
-               scheduling_url: str = "http://127.0.0.1:8001") -> FastAPI:
-    """``scheduling_url``: where the dashboard's import page sends uploads (``SCHEDULING_URL``)."""
+               scheduling_url: str = "http://127.0.0.1:8001", topic_prefix: str = "") -> FastAPI:
+    """``scheduling_url``: where the dashboard's import page sends uploads (``SCHEDULING_URL``);
+    ``topic_prefix``: the environment's ``KAFKA_TOPIC_PREFIX``, for ``/asyncapi.json``."""
     api = FastAPI(title="ECT induction: reporting", version="1.0.0",
                   description="Progress reviews, assessments, support plans and outcomes; the "
                   "entitlement and appropriate-body submissions projections; TRA and DfE exports.")
@@ -129,4 +131,5 @@ def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssue
         api.include_router(module.router(services))
     api.include_router(audit_trail.router(pool))  # every service's events, for auditors
     api.include_router(dashboard.router(services, scheduling_url))
+    api.include_router(asyncapi_page.router(lambda: asyncapi.document(topic_prefix)))  # public
     return api

@@ -103,7 +103,8 @@ async def _run(part: Part) -> None:
             readiness = readiness_checks(service.pool, service.producer)
             api = create_api(service.app, service.pool, service.issuer, service.projections,
                              on_commit=service.relay.nudge, readiness=readiness,
-                             scheduling_url=settings.scheduling_url)
+                             scheduling_url=settings.scheduling_url,
+                             topic_prefix=settings.kafka_topic_prefix)
         loops: list[Loop] = []
         if part in (Part.ALL, Part.RELAY):
             loops += [service.relay.run, *service.checkpoints]

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
+from ect_platform import asyncapi_page
 from ect_platform.identity import Principal, TokenIssuer
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import correlation_id, health_router, install_edge
@@ -23,6 +24,7 @@ from scheduling.entrypoints import (
     routes_mentors,
     routes_programme,
 )
+from scheduling.integration import asyncapi
 from statutory.absence import InvalidAbsenceError
 from statutory.calendar import InvalidCalendarError
 from statutory.terms_served import InvalidWorkingPatternError
@@ -74,7 +76,8 @@ class Commands:
 
 def create_api(app: SchedulingApplication, issuer: TokenIssuer,
                on_commit: Callable[[], None] = lambda: None,
-               readiness: dict[str, Any] | None = None) -> FastAPI:
+               readiness: dict[str, Any] | None = None, topic_prefix: str = "") -> FastAPI:
+    """``topic_prefix``: the environment's ``KAFKA_TOPIC_PREFIX``, for ``/asyncapi.json``."""
     api = FastAPI(title="ECT induction: scheduling", version="1.0.0",
                   description="The induction programme: ECTs and their induction periods, school "
                   "calendars, mentors, coaching sessions, drop-ins, hub training, absence.")
@@ -88,4 +91,5 @@ def create_api(app: SchedulingApplication, issuer: TokenIssuer,
         api.include_router(module.router(commands))
     api.include_router(routes_imports.router(commands))
     api.include_router(routes_coaching.router(commands))  # what was written in coaching
+    api.include_router(asyncapi_page.router(lambda: asyncapi.document(topic_prefix)))  # public
     return api

@@ -38,7 +38,8 @@ async def _run(role: Role) -> None:
         api = None
         if role in (Role.ALL, Role.API):
             api = create_api(service.app, service.issuer, on_commit=service.relay.nudge,
-                             readiness=readiness_checks(service.pool, service.producer))
+                             readiness=readiness_checks(service.pool, service.producer),
+                             topic_prefix=settings.kafka_topic_prefix)
         loops: list[Loop] = []
         if role in (Role.ALL, Role.RELAY):
             loops += [service.relay.run, *service.checkpoints]
