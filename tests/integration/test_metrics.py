@@ -13,15 +13,26 @@ from prometheus_client.parser import text_string_to_metric_families
 from contracts import Role
 from contracts.topics import SCHEDULING
 from ect_platform.metrics import metrics_only_app, serving
+from notifications import metrics as notifications_metrics
+from notifications.entrypoints.api import create_api as create_notifications_api
 from reporting import metrics as reporting_metrics
 from reporting.bootstrap import bootstrap as bootstrap_reporting
 from reporting.settings import ReportingSettings
 from scheduling import metrics as scheduling_metrics
 from scheduling.entrypoints.api import create_api
 from tests.integration.test_entitlement_consumer import publish, scheduling_events
+from tests.integration.test_notifications_delivery import (  # the fixtures, and how they record
+    clock as clock,
+)
+from tests.integration.test_notifications_delivery import (
+    notifications as notifications,
+)
+from tests.integration.test_notifications_delivery import record, register
+from tests.integration.test_notifications_delivery import smtp as smtp
 from tests.integration.test_relay import drain, record_programme
 from tests.integration.test_relay import scheduling as scheduling
 from tests.support import eventually
+from tests.unit.test_notification_rules import MENTOR_ID, mentor_assigned
 
 pytestmark = pytest.mark.integration
 
@@ -133,3 +144,31 @@ async def test_a_consumer_only_process_shows_events_applied_and_its_lag_on_its_m
         finally:
             await reporting.broker.stop()
     assert metrics_only_app(exposed).state.metrics is exposed
+
+
+async def test_notifications_metrics_show_what_waits_what_was_sent_and_the_outbox_relay(
+        notifications):  # type: ignore[no-untyped-def]
+    exposed = notifications_metrics.exposition(notifications, consumer=False, delivery=True)
+    api = create_notifications_api(notifications.pool, notifications.issuer)
+    served, _ = serving(api, exposed, notifications.settings.port, None)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=served), base_url="http://n") as http:
+        async def scrape() -> str:
+            return (await http.get("/metrics")).text
+
+        await record(notifications, mentor_assigned())
+        await register(notifications, str(MENTOR_ID), email="grace@school.example", name="Grace Hopper")
+        waiting = await scrape()
+        assert sample(waiting, "ect_notifications_waiting", status="pending") == 1.0
+        assert sample(waiting, "ect_notifications_delivered_total", outcome="sent") == 0.0
+
+        assert await notifications.delivery.run_once() == 1
+        sent = await scrape()
+        assert sample(sent, "ect_notifications_waiting", status="pending") == 0.0
+        assert sample(sent, "ect_notifications_delivered_total", outcome="sent") == 1.0
+        assert sample(sent, "ect_relay_lag_events", relay="notifications") == 1.0  # its outcome
+        assert "grace@school.example" not in sent and str(MENTOR_ID) not in sent
+
+        await notifications.relay.pump_once()
+        relayed = await scrape()
+        assert sample(relayed, "ect_relay_lag_events", relay="notifications") == 0.0
+        assert sample(relayed, "ect_relay_published_events_total", relay="notifications") == 1.0
