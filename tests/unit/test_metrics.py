@@ -153,3 +153,23 @@ async def test_a_process_without_the_api_serves_metrics_alone_on_its_metrics_por
     assert samples(text, "ect_relay_published_events_total") == {(("relay", "notifications"),): 0.0}
     assert serving(None, exposition, 8003, None) == (None, 8003)
     assert metrics_only_app(exposition).state.metrics is exposition
+
+
+class Inbound:
+    """Shaped as scheduling's inbound facts: the ECT aggregate is its idempotence, so it keeps
+    no duplicate count; here without a dead-letter topic either."""
+
+    name = "scheduling.inbound"
+    applied = 2
+    dead_letters = None
+
+
+async def test_a_consumer_without_duplicates_or_dead_letters_shows_what_it_has() -> None:
+    exposition = Exposition()
+    count_consumer(exposition, Inbound())
+    text = (await exposition.render()).decode()
+    assert samples(text, "ect_consumer_events_applied_total") == {
+        (("consumer", "scheduling.inbound"),): 2.0}
+    assert "ect_consumer_events_duplicate_total" not in text
+    assert "ect_dead_letters_parked_total" not in text
+    assert "ect_metrics_probe_success" not in text  # no probe, no probe figure
