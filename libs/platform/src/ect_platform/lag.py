@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -70,7 +71,9 @@ def consumer_lag(broker: Any) -> Probe:
             if not assigned:
                 continue
             ends = await consumer.end_offsets(assigned)
-            committed = {tp: await consumer.committed(tp) for tp in assigned}
+            # one request a partition (aiokafka's public call), sent together rather than in turn
+            offsets = await asyncio.gather(*(consumer.committed(tp) for tp in assigned))
+            committed = dict(zip(assigned, offsets, strict=True))
             for tp, lag in partition_lags(ends, committed).items():
                 family.add_metric([subscriber.group_id or "", tp.topic, str(tp.partition)], float(lag))
         return [family]
