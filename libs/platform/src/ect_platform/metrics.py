@@ -131,7 +131,9 @@ def install_metrics(api: FastAPI, service: str) -> None:
     exposition (``attach``), ``/metrics`` holds the HTTP and process metrics alone.
 
     Added after the edge middleware, so it runs first: a request the edge refuses (413) is
-    counted and timed too."""
+    counted and timed too. The series stay bounded whatever callers send: paths are route
+    templates or ``__unknown__``, and the method is one uvicorn's HTTP parser (llhttp) knows,
+    as it answers 400 to any other before the app sees it."""
     api.add_middleware(PrometheusMiddleware, app_name=service, prefix="http",
                        group_paths=True, filter_unhandled_paths=False, group_unhandled_paths=True,
                        skip_paths=[PATH])
