@@ -24,6 +24,7 @@ from bench.report import Measurement, Row
 from contracts.topics import Topic
 from ect_platform import kafka_security
 from ect_platform.kafka import make_producer
+from reporting import metrics as reporting_metrics
 from reporting.bootstrap import bootstrap
 from reporting.settings import ReportingSettings
 
@@ -47,6 +48,8 @@ async def measure_ingest(infra: Infra, events: int, seed: int,
                                                         kafka_session_timeout_ms=3000)
     prefix, events, workload = settings.kafka_topic_prefix, len(messages), school_year.describe(ects)
     service = await bootstrap(settings)  # creates the topics, the read model and the subscriber
+    # and its metrics, as a consumer process counts them (faststream's Prometheus middleware)
+    reporting_metrics.exposition(service, relay=False, consumer=True)
     try:
         await publish(infra.bootstrap_servers,
                       [(topic.qualified(prefix), key, value) for topic, key, value in messages])
@@ -77,7 +80,8 @@ async def measure_ingest(infra: Infra, events: int, seed: int,
             "events in the order they happened, all ECTs interleaved, on the scheduling and "
             "reporting topics, published before the consumer starts. Driven through faststream: "
             "the broker, subscriber and ProjectionConsumer "
-            "that `reporting.bootstrap` builds (the production path).",
+            "that `reporting.bootstrap` builds, with the metrics a consumer process keeps "
+            "(`reporting.metrics`): the production path.",
             f"Timed from the first batch reaching the handler until the inbox holds all {events} "
             f"event ids and no ECT is left owing a recompute: {seconds:.2f} s; the consumer-group "
             f"join before it took {joined:.1f} s (not timed). The read model is then "

@@ -27,6 +27,8 @@ from tests.unit.scheduling_fixtures import Clock, in_memory_app
 
 ISSUER = TokenIssuer("route-walk-secret-of-at-least-32-bytes")
 PUBLIC = {"/health/live", "/health/ready", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
+          # Prometheus scrapes it; no label carries a name, TRN or id (ect_platform.metrics)
+          "/metrics",
           # the dashboard's sign-in checks the token it is given; sign-out and assets need none
           "/dashboard/login", "/dashboard/logout", "/dashboard/static/{name}",
           # what is on the topics, not what is in them: like /openapi.json

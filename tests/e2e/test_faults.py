@@ -22,9 +22,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from contracts import Role
-from contracts.topics import ALL_TOPICS
+from contracts.topics import ALL_TOPICS, SCHEDULING
 from ect_platform.database import create_pool
 from ect_platform.embedded import free_port
 from ect_platform.identity import TokenIssuer
@@ -173,6 +174,64 @@ class Probes:
             self.bad_accepted.append(f"{body} answered {response.status_code}")
 
 
+def relay_lag(exposition: str, relay: str) -> float | None:
+    for family in text_string_to_metric_families(exposition):
+        for sample in family.samples:
+            if sample.name == "ect_relay_lag_events" and sample.labels.get("relay") == relay:
+                return sample.value
+    return None
+
+
+def consumer_lag(exposition: str, topic: str) -> float | None:
+    """The largest lag of any partition of ``topic`` the process consumes; None if none shown."""
+    lags = [sample.value for family in text_string_to_metric_families(exposition)
+            for sample in family.samples
+            if sample.name == "ect_consumer_lag_messages" and sample.labels.get("topic") == topic]
+    return max(lags) if lags else None
+
+
+async def reporting_behind(http: httpx.AsyncClient, platform: Platform) -> float | None:
+    """How far reporting's consumer is behind on scheduling's topic, by its /metrics."""
+    try:
+        response = await http.get(platform.url("reporting") + "/metrics")
+    except httpx.TransportError:
+        return None
+    if response.status_code != 200:
+        return None
+    return consumer_lag(response.text, SCHEDULING.qualified(""))
+
+
+@dataclass
+class Scrapes:
+    """Prometheus' view during the run: scheduling's and reporting's /metrics, scraped four
+    times a second."""
+
+    lags: list[float] = field(default_factory=list)
+    consumer_lags: list[float] = field(default_factory=list)  # reporting's, on scheduling's topic
+    failed: int = 0  # the process was down, or its database was
+
+    async def run(self, platform: Platform, stop: asyncio.Event) -> None:
+        async with httpx.AsyncClient(timeout=5) as http:
+            while not stop.is_set():
+                lag = await self.scrape(http, platform)
+                if lag is None:
+                    self.failed += 1
+                else:
+                    self.lags.append(lag)
+                behind = await reporting_behind(http, platform)
+                if behind is not None:
+                    self.consumer_lags.append(behind)
+                await asyncio.sleep(0.25)
+
+    @staticmethod
+    async def scrape(http: httpx.AsyncClient, platform: Platform) -> float | None:
+        try:
+            response = await http.get(platform.url("scheduling") + "/metrics")
+        except httpx.TransportError:
+            return None
+        return relay_lag(response.text, "scheduling") if response.status_code == 200 else None
+
+
 async def consistent(platform: Platform, load: Load, within: float = 90) -> dict[str, int]:
     """Wait until scheduling and reporting both show exactly the accepted sessions; fail if either
     ever shows more (a double count) or the deadline passes (a loss)."""
@@ -215,6 +274,8 @@ async def test_crashes_pauses_and_a_broker_restart_lose_nothing_and_double_nothi
     stop = asyncio.Event()
     client = asyncio.create_task(load.run(platform, stop))
     hostile = asyncio.create_task(probes.run(platform, stop))
+    scrapes = Scrapes()
+    scraper = asyncio.create_task(scrapes.run(platform, stop))
     faults = 0
 
     async def settle(seconds: float = 1.5) -> None:
@@ -256,13 +317,27 @@ async def test_crashes_pauses_and_a_broker_restart_lose_nothing_and_double_nothi
         stop.set()
         await client
         await hostile
+        await scraper
     figures = await consistent(platform, load)
+    async with httpx.AsyncClient(timeout=5) as http:  # and the lags are back to nothing
+        deadline = asyncio.get_running_loop().time() + 30
+        while (final := await Scrapes.scrape(http, platform)) != 0.0:
+            assert asyncio.get_running_loop().time() < deadline, f"relay lag stayed at {final}"
+            await asyncio.sleep(0.25)
+        while (behind := await reporting_behind(http, platform)) != 0.0:
+            assert asyncio.get_running_loop().time() < deadline, (
+                f"reporting's consumer lag on scheduling's topic stayed at {behind}")
+            await asyncio.sleep(0.25)
     print(f"\nfault injection: sent {load.sent}, accepted {sum(load.accepted.values())}, "
           f"refused {load.refused}, client retries {load.retried}, faults {faults}, "
           f"lost {figures['lost']}, double-applied {figures['doubled']}; bad inputs tried "
           f"{probes.bad_inputs}, refused {probes.bad_refused}; scope probes {probes.scope_probes}, "
-          f"leaked {len(probes.leaked)}")
+          f"leaked {len(probes.leaked)}; relay lag scraped {len(scrapes.lags)} times, at most "
+          f"{max(scrapes.lags, default=0):.0f} events, {scrapes.failed} scrapes unanswered; "
+          f"reporting's consumer lag at most {max(scrapes.consumer_lags, default=0):.0f} messages")
     assert load.refused == 0
     assert sum(load.accepted.values()) > 50
     assert probes.leaked == [] and probes.scope_probes > 20
     assert probes.bad_accepted == [] and probes.bad_refused == probes.bad_inputs > 5
+    # the broker's pause and the republish from position 1 put the relay behind, visibly
+    assert len(scrapes.lags) > 20 and max(scrapes.lags) > 0

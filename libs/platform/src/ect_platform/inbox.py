@@ -142,6 +142,11 @@ class ProjectionConsumer:
         self.rejected = 0
         self.unknown = 0  # events of a contract this build does not know, parked
 
+    @property
+    def dead_letters(self) -> DeadLetters | None:
+        """Where it parks what it gives up on (its ``parked`` count is a metric)."""
+        return self._dead_letters
+
     async def setup(self) -> None:
         async with self._pool.acquire() as conn:
             await conn.execute(INBOX_DDL)

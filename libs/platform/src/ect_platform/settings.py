@@ -50,6 +50,10 @@ class PlatformSettings(KafkaSecuritySettings):
         "for its old membership to expire, so tests and `ect up` use less",
     )
     host: str = Field(default="127.0.0.1", validation_alias="BIND_HOST")
+    metrics_port: int | None = Field(
+        default=None, validation_alias="METRICS_PORT", description="A process without the API "
+        "part serves /metrics alone on this port (on BIND_HOST); unset, it serves nothing. A "
+        "process with the API serves /metrics on the API's port")
     chain_key: SecretStr | None = Field(
         default=None, description="The key the stored logs' hash chain is sealed with "
         "(HMAC-SHA-256), at least 32 bytes, e.g. `openssl rand -hex 32`. Kept outside the database: "

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from contracts import Role
 from ect_platform import asyncapi_page
 from ect_platform.identity import Caller, TokenIssuer, allow
+from ect_platform.metrics import install_metrics
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import Check, health_router, install_edge
 from notifications import access
@@ -82,6 +83,7 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
                   "recorded once and delivered once; recipients' contact details and preferences.")
     api.state.token_issuer = issuer  # read by ect_platform.identity.Caller
     install_edge(api)
+    install_metrics(api, "notifications")  # after the edge, so it runs first
     install_problem_handlers(api, {})
     api.include_router(health_router(readiness or {}))
     guard = webhook_guard or WebhookGuard(allowed_hosts=tuple(webhook_allowed_hosts))

@@ -23,7 +23,9 @@ from enum import StrEnum
 import typer
 
 from ect_platform.kafka import readiness_checks
+from ect_platform.metrics import serving
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
+from notifications import metrics
 from notifications.bootstrap import bootstrap, refold
 from notifications.entrypoints.api import create_api
 from notifications.settings import MailCatcherSettings, NotificationsSettings
@@ -75,7 +77,10 @@ async def _run(part: Part) -> None:
             loops.append(lambda stop: service.scheduler.run(stop, on_recorded=service.delivery.nudge))
         if part in (Part.ALL, Part.DELIVERY):
             loops += [service.delivery.run, service.relay.run, *service.checkpoints]
-        await serve(api, settings.host, settings.port, loops)
+        exposed = metrics.exposition(service, consumer=part in (Part.ALL, Part.CONSUMER),
+                                     delivery=part in (Part.ALL, Part.DELIVERY))
+        served, port = serving(api, exposed, settings.port, settings.metrics_port)
+        await serve(served, settings.host, port, loops)
     finally:
         await service.close()
 

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 
 from ect_platform import asyncapi_page, audit_trail
 from ect_platform.identity import Principal, TokenIssuer
+from ect_platform.metrics import install_metrics
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import correlation_id, health_router, install_edge
 from reporting.application import ReportingApplication
@@ -120,6 +121,7 @@ def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssue
                   "entitlement and appropriate-body submissions projections; TRA and DfE exports.")
     # the import page streams its upload with its own 1 MB limit and shows refusals as a page
     install_edge(api, own_checks=dashboard.STREAMED_UPLOADS)
+    install_metrics(api, "reporting")  # after the edge, so it runs first
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
     api.state.token_issuer = issuer

@@ -12,7 +12,9 @@ import asyncpg
 import typer
 
 from ect_platform.kafka import readiness_checks
+from ect_platform.metrics import serving
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
+from reporting import metrics
 from reporting.bootstrap import Reporting, bootstrap
 from reporting.entrypoints.api import create_api
 from reporting.settings import ReportingSettings
@@ -111,7 +113,10 @@ async def _run(part: Part) -> None:
         if part in (Part.ALL, Part.CONSUMER):
             loops.append(broker_loop(service.broker))
             loops.append(refresh_loop(service))
-        await serve(api, settings.host, settings.port, loops)
+        exposed = metrics.exposition(service, relay=part in (Part.ALL, Part.RELAY),
+                                     consumer=part in (Part.ALL, Part.CONSUMER))
+        served, port = serving(api, exposed, settings.port, settings.metrics_port)
+        await serve(served, settings.host, port, loops)
     finally:
         await service.close()
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 
 from ect_platform import asyncapi_page
 from ect_platform.identity import Principal, TokenIssuer
+from ect_platform.metrics import install_metrics
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import correlation_id, health_router, install_edge
 from scheduling.application import ConcurrentChangeError, SchedulingApplication
@@ -84,6 +85,7 @@ def create_api(app: SchedulingApplication, issuer: TokenIssuer,
     api.state.token_issuer = issuer
     # the imports read their own bodies, up to the 1 MB a file may hold, and check them
     install_edge(api, own_checks=routes_imports.UPLOADS)
+    install_metrics(api, "scheduling")  # after the edge, so it runs first
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
     commands = Commands(app, on_commit)

@@ -8,7 +8,9 @@ from enum import StrEnum
 import typer
 
 from ect_platform.kafka import readiness_checks
+from ect_platform.metrics import serving
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
+from scheduling import metrics
 from scheduling.bootstrap import bootstrap
 from scheduling.entrypoints.api import create_api
 from scheduling.settings import SchedulingSettings
@@ -45,7 +47,10 @@ async def _run(role: Role) -> None:
             loops += [service.relay.run, *service.checkpoints]
         if role in (Role.ALL, Role.CONSUMER):
             loops.append(broker_loop(service.broker))
-        await serve(api, settings.host, settings.port, loops)
+        exposed = metrics.exposition(service, relay=role in (Role.ALL, Role.RELAY),
+                                     consumer=role in (Role.ALL, Role.CONSUMER))
+        served, port = serving(api, exposed, settings.port, settings.metrics_port)
+        await serve(served, settings.host, port, loops)
     finally:
         await service.close()
 

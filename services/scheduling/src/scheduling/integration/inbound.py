@@ -51,6 +51,11 @@ class InboundFacts:
         self.applied = 0
         self.parked = 0  # malformed messages and events of a contract this build does not know
 
+    @property
+    def dead_letters(self) -> DeadLetters | None:
+        """Where it parks what it gives up on (its ``parked`` count is a metric)."""
+        return self._dead_letters
+
     async def handle(self, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
         # the rest of reporting's topic is passed over by its CloudEvents type, undecoded
         readable, malformed, unknown = decode_all(records, wanted=_learnt)
