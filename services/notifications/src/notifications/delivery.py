@@ -30,10 +30,12 @@ from notifications import recipients
 from notifications.channels import EmailSender, Failed, Outbound, Result, Sent, WebhookSender
 from notifications.clock import Clock
 from notifications.integration import outbound, outbox
+from notifications.personal_data import AddressesWithheld
 from notifications.recipients import Recipient
 from notifications.waiting import pause
 
 log = logging.getLogger(__name__)
+log.addFilter(AddressesWithheld())  # lines name a recipient by role and id, never by address
 
 CLAIM = """
 WITH due AS (
@@ -174,10 +176,12 @@ class Delivery:
                     return await self._webhook.send(message, where.address)
                 return await self._email.send(message, where.address, where.name)
         except TimeoutError:
-            log.warning("sending %s was cut off to end within its lease", row["id"])
+            log.warning("sending %s to %s %s was cut off to end within its lease", row["id"],
+                        row["recipient_role"], row["recipient_id"])
             return Failed(False, "no answer before the send was cut off", "cut off within the lease")
         except Exception as exc:  # a bug in a channel must not lose the notification: retried
-            log.exception("channel %s raised while sending %s", where.channel, row["id"])
+            log.exception("channel %s raised while sending %s to %s %s", where.channel, row["id"],
+                          row["recipient_role"], row["recipient_id"])
             return Failed(False, f"internal error ({type(exc).__name__})", repr(exc))
 
     async def _fail(self, row: dict[str, Any], token: UUID, channel: Channel | None,
