@@ -1,0 +1,70 @@
+"""Subject access (UK GDPR Art. 15): what every service shares in answering
+``GET /privacy/subject-access?trn=TRN`` with everything it holds about one person.
+
+The hub is the data controller, so a request is answered for a hub lead acting for the whole
+hub (a token naming no schools) and nobody else: a scoped hub lead, an auditor (who reads
+records to audit them, not to hand a person's contact details over), and every other role are
+refused. A TRN the service does not hold is an empty answer, not an error; a malformed one is a
+422 naming the rule. The erasure that may follow is another matter; this only reads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+
+from contracts import Role
+from ect_platform.identity import Forbidden, Principal
+
+PATH = "/privacy/subject-access"
+ROLES = (Role.HUB_LEAD,)
+ACTION = "export a person's data"
+TRN_RULE = "a TRN (teacher reference number) is 7 digits, e.g. 1234567"
+_TRN = re.compile(r"\d{7}")
+
+
+def check_trn(trn: str) -> str:
+    if not _TRN.fullmatch(trn):
+        raise RequestValidationError([{"loc": ("query", "trn"), "type": "value_error",
+                                       "msg": TRN_RULE}])
+    return trn
+
+
+def check_may_export(principal: Principal) -> None:
+    if principal.role is not Role.HUB_LEAD or principal.schools is not None:
+        raise Forbidden("only a hub lead acting for the whole hub (a token naming no schools) may "
+                        "export a person's data: the hub, as data controller, answers for all of it")
+
+
+def plain(value: Any) -> Any:
+    """Any stored value as JSON: dates and times in ISO form, ids and decimals as text."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return plain(dataclasses.asdict(value))
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return plain(value.value)
+    if isinstance(value, (UUID, Decimal)):
+        return str(value)
+    return value
+
+
+def answer(service: str, trn: str, **sections: Any) -> dict[str, Any]:
+    """One service's answer: ``held`` says whether any section has anything in it."""
+    return {"service": service, "trn": trn, "held": any(bool(s) for s in sections.values()),
+            **{name: plain(section) for name, section in sections.items()}}
