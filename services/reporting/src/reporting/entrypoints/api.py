@@ -22,7 +22,13 @@ from reporting.domain import errors
 from reporting.domain.history import EctHistory
 from reporting.domain.induction_clock import InductionClock
 from reporting.domain.provenance import Provenance
-from reporting.entrypoints import routes_decisions, routes_exports, routes_read, routes_reports
+from reporting.entrypoints import (
+    routes_decisions,
+    routes_exports,
+    routes_privacy,
+    routes_read,
+    routes_reports,
+)
 from reporting.projections import facts
 from reporting.projections.consumer import ReportingProjections
 from reporting.projections.exports import NoSuchPartError, UnknownTermError
@@ -100,7 +106,7 @@ def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssue
     api.include_router(health_router(readiness or {}))
     api.state.token_issuer = issuer
     services = Services(app, pool, projections, on_commit)
-    for module in (routes_reports, routes_decisions, routes_read, routes_exports):
+    for module in (routes_reports, routes_decisions, routes_read, routes_exports, routes_privacy):
         api.include_router(module.router(services))
     api.include_router(audit_trail.router(pool))  # every service's events, for auditors
     api.include_router(dashboard.router(services, scheduling_url))
