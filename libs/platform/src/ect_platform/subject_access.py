@@ -29,7 +29,7 @@ PATH = "/privacy/subject-access"
 ROLES = (Role.HUB_LEAD,)
 ACTION = "export a person's data"
 TRN_RULE = "a TRN (teacher reference number) is 7 digits, e.g. 1234567"
-_TRN = re.compile(r"\d{7}")
+_TRN = re.compile(r"[0-9]{7}")  # ASCII digits: \\d would also match full-width ones
 
 
 def check_trn(trn: str) -> str:
@@ -64,7 +64,11 @@ def plain(value: Any) -> Any:
     return value
 
 
-def answer(service: str, trn: str, **sections: Any) -> dict[str, Any]:
-    """One service's answer: ``held`` says whether any section has anything in it."""
-    return {"service": service, "trn": trn, "held": any(bool(s) for s in sections.values()),
+IDENTIFIERS = ("ect_ids", "mentor_ids", "known_as")  # how the person was looked up, not held data
+
+
+def answer(service: str, trn: str, sections: Mapping[str, Any]) -> dict[str, Any]:
+    """One service's answer: ``held`` says whether any section of data has anything in it."""
+    held = any(bool(s) for name, s in sections.items() if name not in IDENTIFIERS)
+    return {"service": service, "trn": trn, "held": held,
             **{name: plain(section) for name, section in sections.items()}}

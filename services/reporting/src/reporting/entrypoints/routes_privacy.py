@@ -28,6 +28,6 @@ def router(services: Services) -> APIRouter:
         subject_access.check_may_export(caller)
         subject_access.check_trn(trn)
         held = await held_about(services.pool, services.app, trn)
-        return subject_access.answer("reporting", trn, **held)
+        return subject_access.answer("reporting", trn, held)
 
     return routes

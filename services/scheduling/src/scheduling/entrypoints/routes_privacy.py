@@ -27,6 +27,6 @@ def router(commands: Commands) -> APIRouter:
         subject_access.check_may_export(caller)
         subject_access.check_trn(trn)
         held = await commands.read(held_about, commands.app, trn)
-        return subject_access.answer("scheduling", trn, **held)
+        return subject_access.answer("scheduling", trn, held)
 
     return routes
