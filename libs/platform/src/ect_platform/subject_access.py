@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -69,6 +69,21 @@ def plain(value: Any) -> Any:
 
 
 IDENTIFIERS = ("ect_ids", "mentor_ids", "known_as")  # how the person was looked up, not held data
+
+
+def stored_event(domain_event: Any, translate: Callable[[Any], BaseModel | None]) -> dict[str, Any]:
+    """A stored domain event as the person is shown it: the public contract envelope where the
+    service publishes it, else as stored (its type and fields), so they see both what
+    subscribers were told and what only the service keeps."""
+    envelope = translate(domain_event)
+    if envelope is not None:
+        return {"public": True, "envelope": envelope.model_dump(mode="json")}
+    fields = {k: v for k, v in vars(domain_event).items()
+              if k not in ("originator_id", "originator_version", "timestamp")}
+    return {"public": False, "event_type": type(domain_event).__qualname__,
+            "aggregate_id": str(domain_event.originator_id),
+            "aggregate_version": domain_event.originator_version,
+            "recorded_at": domain_event.timestamp.isoformat(), "fields": plain(fields)}
 
 
 def answer(service: str, trn: str, sections: Mapping[str, Any]) -> dict[str, Any]:

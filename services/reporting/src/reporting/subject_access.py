@@ -16,7 +16,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ect_platform.subject_access import plain
+from ect_platform.subject_access import stored_event
 from reporting.application import ReportingApplication
 from reporting.domain.outcome import decision_id
 from reporting.domain.term_report import KINDS, report_id
@@ -78,17 +78,5 @@ async def held_about(pool: asyncpg.Pool, app: ReportingApplication, trn: str) ->
 
 def _stored_events(app: ReportingApplication, aggregate_ids: list[UUID]) -> list[dict[str, Any]]:
     """Reporting's own stored events of these aggregates (those that exist)."""
-    found = []
-    for aggregate_id in aggregate_ids:
-        for event in app.events.get(aggregate_id):
-            envelope = to_integration_event(event)
-            if envelope is not None:
-                found.append({"public": True, "envelope": envelope.model_dump(mode="json")})
-            else:
-                fields = {k: v for k, v in vars(event).items()
-                          if k not in ("originator_id", "originator_version", "timestamp")}
-                found.append({"public": False, "event_type": type(event).__qualname__,
-                              "aggregate_id": str(event.originator_id),
-                              "aggregate_version": event.originator_version,
-                              "recorded_at": event.timestamp.isoformat(), "fields": plain(fields)})
-    return found
+    return [stored_event(event, to_integration_event)
+            for aggregate_id in aggregate_ids for event in app.events.get(aggregate_id)]

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from ect_platform.subject_access import plain
+from ect_platform.subject_access import stored_event
 from scheduling.application import SchedulingApplication
 from scheduling.domain.induction import index_id as ect_index_id
 from scheduling.domain.mentor import index_id as mentor_index_id
@@ -39,18 +39,7 @@ def _record(app: SchedulingApplication, index_id: UUID, points_at: str) -> dict[
     return {
         "id": aggregate_id,
         "name": getattr(aggregate, "name", None),
-        "events": [_stored(e) for e in app.events.get(aggregate_id)],
-        "trn_index_events": [_stored(e) for e in app.events.get(index_id)],
+        "events": [stored_event(e, to_integration_event) for e in app.events.get(aggregate_id)],
+        "trn_index_events": [stored_event(e, to_integration_event) for e in app.events.get(index_id)],
     }
 
-
-def _stored(domain_event: Any) -> dict[str, Any]:
-    envelope = to_integration_event(domain_event)
-    if envelope is not None:
-        return {"public": True, "envelope": envelope.model_dump(mode="json")}
-    fields = {k: v for k, v in vars(domain_event).items()
-              if k not in ("originator_id", "originator_version", "timestamp")}
-    return {"public": False, "event_type": type(domain_event).__qualname__,
-            "aggregate_id": str(domain_event.originator_id),
-            "aggregate_version": domain_event.originator_version,
-            "recorded_at": domain_event.timestamp.isoformat(), "fields": plain(fields)}
