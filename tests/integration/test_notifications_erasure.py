@@ -16,6 +16,7 @@ import pytest
 
 from contracts import Role
 from ect_platform.identity import TokenIssuer
+from notifications import recipients
 from notifications.clock import FixedClock
 from notifications.entrypoints.api import create_api
 from notifications.recipients import ERASED
@@ -121,3 +122,26 @@ async def test_erasing_a_recipient_leaves_other_recipients_records_as_they_were(
             assert (await lead.delete("/recipients/someone-else")).status_code == 404
         assert await svc.pool.fetch("SELECT detail FROM delivery_attempt") == before
         assert address in await every_row_as_text(svc.pool)  # nothing was erased
+
+
+async def test_a_recipient_erased_while_their_notification_is_being_sent_is_not_quoted_after(
+        stack, database_url, topic_prefix, smtp, clock, address):
+    catcher, port = smtp
+    async with service(make_settings(stack, database_url, topic_prefix, port), clock) as svc:
+        erased_mid_send: list[bool] = []
+
+        async def refuse_and_erase(server: Any, session: Any, envelope: Any, rcpt: str,
+                                   options: list[str]) -> str:
+            # the erasure commits while the SMTP server is still answering the worker
+            erased_mid_send.append(await recipients.delete(svc.pool, str(MENTOR_ID)))
+            return f"451 4.2.1 <{rcpt}> mailbox busy"
+
+        catcher.handle_RCPT = refuse_and_erase  # type: ignore[method-assign]
+        await record(svc, mentor_assigned())
+        await register(svc, str(MENTOR_ID), email=address)
+        assert await svc.delivery.run_once() == 1
+        assert erased_mid_send == [True]
+        (row,) = await rows(svc.pool)
+        assert await attempts_of(svc.pool, row["id"]) == [(1, "retry")]
+        assert address not in await every_row_as_text(svc.pool)
+        assert ERASED in await svc.pool.fetchval("SELECT detail FROM delivery_attempt")

@@ -103,6 +103,22 @@ async def delete(pool: asyncpg.Pool, recipient_id: str) -> bool:
     return True
 
 
+async def still_held(conn: asyncpg.Connection, recipient: Recipient) -> bool:
+    """Whether the recipient is still registered, holding their row until the transaction ends:
+    an erasure then waits, and scrubs what this transaction records, or has already happened,
+    and the caller must record nothing that quotes them (``unquoted``)."""
+    found = await conn.fetchval("SELECT true FROM recipient WHERE recipient_id = $1 FOR SHARE",
+                                recipient.recipient_id)
+    return found is True
+
+
+def unquoted(text: str, recipient: Recipient) -> str:
+    for quoted in sorted({t for t in (recipient.email, recipient.webhook_url, recipient.name) if t},
+                         key=len, reverse=True):
+        text = text.replace(quoted, ERASED)
+    return text
+
+
 async def _scrub(conn: asyncpg.Connection, recipient_id: str, text: str) -> None:
     mine = "SELECT id FROM notification WHERE recipient_id = $1"
     await conn.execute(
