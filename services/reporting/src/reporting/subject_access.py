@@ -29,6 +29,7 @@ ECT_TABLES = {
     "ab_submissions": "progress reviews and assessments due to or received by the AB",
     "ab_outcomes": "the final recommendation and the AB's decision",
     "ab_periods": "induction periods as the AB's records hold them",
+    "projection_quarantine": "a failure to recompute their rows, with its error",
 }
 TERMS_LOOKED_FOR = 12  # a report's id is derived from its term: more than any induction has
 
