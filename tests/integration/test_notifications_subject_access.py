@@ -99,11 +99,14 @@ async def test_a_trn_not_held_is_empty_and_a_malformed_one_a_422_naming_the_rule
         empty = await lead.get(PATH, params={"trn": "9999999", "known_as": "nobody-known"})
         full_width = "".join(chr(0xFF11 + i) for i in range(7))  # digits, but not ASCII ones
         malformed = await lead.get(PATH, params={"trn": full_width})
+        bad_id = await lead.get(PATH, params={"trn": "9999999", "known_as": "a\x01b"})
     assert empty.status_code == 200
     assert (empty.json()["held"], empty.json()["notifications"], empty.json()["recipients"]) == (
         False, [], [])
     assert malformed.status_code == 422
     assert "a TRN (teacher reference number) is 7 digits" in malformed.json()["detail"]
+    assert bad_id.status_code == 422
+    assert bad_id.json()["errors"][0]["field"] == "known_as.0"
 
 
 async def test_only_a_hub_lead_for_the_whole_hub_may_ask(pool, api):

@@ -16,9 +16,10 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
+from fastapi import Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
@@ -29,6 +30,10 @@ PATH = "/privacy/subject-access"
 ROLES = (Role.HUB_LEAD,)
 ACTION = "export a person's data"
 TRN_RULE = "a TRN (teacher reference number) is 7 digits, e.g. 1234567"
+# The pattern is declared for clients (and fuzzers) to read but checked by ``check_trn``, so a
+# refusal says the rule in words rather than quoting a regular expression.
+TrnQuery = Annotated[str, Query(description="The person's TRN: 7 digits",
+                                json_schema_extra={"pattern": "^[0-9]{7}$"})]
 _TRN = re.compile(r"[0-9]{7}")  # ASCII only: \d also matches full-width digits
 
 

@@ -3,9 +3,9 @@ about a person (see ``ect_platform.subject_access`` for who may ask)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from ect_platform import subject_access
 from ect_platform.identity import Caller, allow
@@ -14,7 +14,6 @@ from scheduling.subject_access import held_about
 if TYPE_CHECKING:
     from scheduling.entrypoints.api import Commands
 
-TRN = Annotated[str, Query(description="The person's TRN: 7 digits")]
 
 
 def router(commands: Commands) -> APIRouter:
@@ -22,7 +21,7 @@ def router(commands: Commands) -> APIRouter:
 
     @routes.get(subject_access.PATH,
                 dependencies=[allow(*subject_access.ROLES, action=subject_access.ACTION)])
-    async def subject_access_request(trn: TRN, caller: Caller) -> dict[str, Any]:
+    async def subject_access_request(trn: subject_access.TrnQuery, caller: Caller) -> dict[str, Any]:
         """Their induction as an ECT and their record as a mentor, every stored event of each."""
         subject_access.check_may_export(caller)
         subject_access.check_trn(trn)
