@@ -111,6 +111,43 @@ async def test_ect_privacy_export_writes_what_every_service_holds_about_one_teac
     assert other not in whole and other_trn not in whole and "1997-01-02" not in whole
 
 
+async def test_a_mentors_export_carries_their_record_and_what_they_were_told_by_id(
+        platform, http, tmp_path):
+    grace, trn = f"Grace Q{uuid.uuid4().hex[:8]}", new_trn()
+    ect_id = await register(http, platform, new_trn(), f"Ada Q{uuid.uuid4().hex[:8]}", "1998-03-14")
+    mentor = await http.post(platform.url("scheduling") + "/mentors", headers=LEAD, json={
+        "trn": trn, "name": grace, "school_id": "100001", "subject": "mathematics",
+        "phase": "secondary", "years_teaching": 8})
+    assert mentor.status_code == 201, mentor.text
+    mentor_id = str(mentor.json()["id"])
+    address = f"grace-{uuid.uuid4().hex[:8]}@school.example"
+    contact = await http.put(platform.url("notifications") + f"/recipients/{mentor_id}", headers=LEAD,
+                             json={"channel": "email", "email": address, "name": grace})
+    assert contact.status_code == 201, contact.text
+    assigned = await http.put(platform.url("scheduling") + f"/ects/{ect_id}/mentor", headers=LEAD,
+                              json={"mentor_id": mentor_id, "assigned_on": TODAY})
+    assert assigned.status_code == 200, assigned.text
+
+    async def told() -> bool:
+        page = (await http.get(platform.url("notifications") + "/notifications", headers=LEAD,
+                               params={"recipient_id": mentor_id})).json()
+        return page["total"] > 0
+
+    await eventually(told, within=60)
+    out = tmp_path / "mentor.json"
+    code, said = await export(platform, trn, out, ISSUER.issue("lead-1", Role.HUB_LEAD))
+    assert code == 0, said
+    assert f"about {grace} (TRN {trn})" in said
+    document = json.loads(out.read_text())
+    assert document["scheduling"]["ect"] is None
+    assert document["scheduling"]["mentor"]["name"] == grace
+    assert document["reporting"]["mentor_ids"] == [mentor_id]
+    notifications = document["notifications"]
+    assert notifications["known_as"] == [mentor_id]
+    assert [r["email"] for r in notifications["recipients"]] == [address]
+    assert {n["rule"] for n in notifications["notifications"]} == {"mentor_assigned"}
+
+
 async def test_a_hub_lead_for_some_schools_is_refused_and_nothing_is_written(platform, tmp_path):
     out = tmp_path / "export.json"
     code, said = await export(platform, new_trn(), out,
