@@ -42,6 +42,10 @@ async def test_a_persons_facts_rows_trail_and_reports_are_answered_and_nobody_el
     registered = next(f for f in body["facts"] if f["event_type"] == "EctRegistered")["payload"]
     assert (registered["name"], registered["date_of_birth"]) == (ada, "1999-12-10")
     assert [row["name"] for row in body["entitlement"]] == [ada]
+    terms = body["entitlement_terms"]
+    assert terms and all(isinstance(row["reasons"], list) for row in terms)  # nested, not text
+    assert {(row["kind"], row["report_id"]) for row in body["ab_submissions"]} >= {
+        ("progress_review", report)}
     assert {e["event_type"] for e in body["audit_trail"]} >= {"EctRegistered", "SessionHeld",
                                                              "TermReportSubmitted"}
     reports = [e["envelope"] for e in body["events"] if e["public"]]

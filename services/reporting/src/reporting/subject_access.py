@@ -22,15 +22,12 @@ from reporting.domain.outcome import decision_id
 from reporting.domain.term_report import KINDS, report_id
 from reporting.integration.outbound import to_integration_event
 
-# the rows under an ECT's id, table by table (each a projection of reporting's own)
-ECT_TABLES = {
-    "entitlement": "term-by-term entitlement to support (reporting.projections.entitlement)",
-    "entitlement_terms": "the same, each term's figures",
-    "ab_submissions": "progress reviews and assessments due to or received by the AB",
-    "ab_outcomes": "the final recommendation and the AB's decision",
-    "ab_periods": "induction periods as the AB's records hold them",
-    "projection_quarantine": "a failure to recompute their rows, with its error",
-}
+# the rows under an ECT's id, table by table (each a projection of reporting's own): their
+# entitlement, term by term; the reviews and assessments due to or received by the AB; the
+# final recommendation and the AB's decision; their induction periods as the AB's records hold
+# them; a failure to recompute their rows, with its error
+ECT_TABLES = ("entitlement", "entitlement_terms", "ab_submissions", "ab_outcomes", "ab_periods",
+              "projection_quarantine")
 TERMS_LOOKED_FOR = 12  # a report's id is derived from its term: more than any induction has
 
 
@@ -52,17 +49,18 @@ async def held_about(pool: asyncpg.Pool, app: ReportingApplication, trn: str) ->
         facts = await conn.fetch(
             "SELECT envelope FROM facts WHERE subject = ANY($1::text[]) "
             "AND subject_kind IN ('ect', 'mentor') ORDER BY recorded_at, event_id", subjects)
-        tables = {table: [dict(r) for r in await conn.fetch(
-            f"SELECT * FROM {table} WHERE ect_id = ANY($1::uuid[])", ects)]  # noqa: S608 - constants
+        # to_jsonb: a row as JSON, its jsonb columns (reasons, figures) nested, not as text
+        tables = {table: [json.loads(r[0]) for r in await conn.fetch(
+            f"SELECT to_jsonb(t) FROM {table} AS t WHERE ect_id = ANY($1::uuid[])", ects)]  # noqa: S608
             for table in ECT_TABLES}
         trail = await conn.fetch(
             "SELECT envelope FROM audit_trail WHERE ect_id = ANY($1::uuid[]) "
             "OR aggregate_id = ANY($2::uuid[]) ORDER BY recorded_at, source, aggregate_version",
             ects, mentors)
-        own = await conn.fetch(
-            "SELECT DISTINCT aggregate_id FROM audit_trail WHERE source = 'reporting' "
-            "AND ect_id = ANY($1::uuid[])", ects)
-    candidates = {r["aggregate_id"] for r in own}
+    audit = [json.loads(r["envelope"]) for r in trail]
+    # reporting's own records about them: those it published (support plans are keyed by
+    # request, so only the trail names them), and the ones whose ids derive from the ECT's
+    candidates = {UUID(e["aggregate_id"]) for e in audit if e["source"] == "reporting"}
     for ect in ects:
         candidates.add(decision_id(ect))
         candidates.update(report_id(ect, kind, n) for kind in KINDS for n in range(1, TERMS_LOOKED_FOR + 1))
@@ -72,7 +70,7 @@ async def held_about(pool: asyncpg.Pool, app: ReportingApplication, trn: str) ->
         "ect_ids": ects, "mentor_ids": mentors,
         "facts": [json.loads(r["envelope"]) for r in facts],
         **{table: rows for table, rows in tables.items()},
-        "audit_trail": [json.loads(r["envelope"]) for r in trail],
+        "audit_trail": audit,
         "events": stored,
     }
 
