@@ -54,8 +54,9 @@ QUICK = settings(max_examples=8, deadline=None, suppress_health_check=list(Healt
 def test_no_input_makes_reporting_fail_or_answer_without_a_problem_document(platform):
     # the dashboard answers HTML by design; its pages have their own tests
     assert fuzz(platform.url("reporting") + "/openapi.json",
-                only="^/(ects|entitlement|submissions|outcomes|periods|exports|audit)") > 10
+                only="^/(ects|entitlement|submissions|outcomes|periods|exports|audit|privacy)") > 10
 
 
 def test_no_input_makes_notifications_fail_or_answer_without_a_problem_document(platform):
-    assert fuzz(platform.url("notifications") + "/openapi.json", only="^/(notifications|recipients)") >= 4
+    assert fuzz(platform.url("notifications") + "/openapi.json",
+                only="^/(notifications|recipients|privacy)") >= 5

@@ -12,6 +12,7 @@ import typer
 
 from contracts import Role
 from ect_platform.cli_audit import audit
+from ect_platform.cli_privacy import privacy
 from ect_platform.cli_state import STATE_DIR, jwt_secret
 from ect_platform.cli_state import running as _running
 from ect_platform.cli_uploads import upload
@@ -291,6 +292,7 @@ def import_actions(
 
 
 app.add_typer(audit, name="audit")
+app.add_typer(privacy, name="privacy")
 
 
 def main() -> None:

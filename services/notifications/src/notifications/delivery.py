@@ -30,10 +30,12 @@ from notifications import recipients
 from notifications.channels import EmailSender, Failed, Outbound, Result, Sent, WebhookSender
 from notifications.clock import Clock
 from notifications.integration import outbound, outbox
+from notifications.personal_data import AddressesWithheld
 from notifications.recipients import Recipient
 from notifications.waiting import pause
 
 log = logging.getLogger(__name__)
+log.addFilter(AddressesWithheld())  # lines name a recipient by role and id, never by address
 
 CLAIM = """
 WITH due AS (
@@ -145,23 +147,26 @@ class Delivery:
                        send_by: float) -> None:
         where = route(row, recipient, self._domain)
         if where.suppressed:
-            await self._record(row, token, "suppressed", where.channel, "opted out of reminders")
+            await self._record(row, token, "suppressed", where.channel, "opted out of reminders",
+                               recipient=recipient)
             return
         if where.channel is None or where.address is None:
             await self._fail(row, token, None, FailureReason.NO_CONTACT_DETAILS,
-                             Failed(True, "no contact details for this recipient and channel"))
+                             Failed(True, "no contact details for this recipient and channel"),
+                             recipient)
             return
         result = await self._send(row, where, send_by)
         if isinstance(result, Sent):
-            await self._record(row, token, "sent", where.channel)
+            await self._record(row, token, "sent", where.channel, recipient=recipient)
         elif result.permanent:
-            await self._fail(row, token, where.channel, FailureReason.REJECTED, result)
+            await self._fail(row, token, where.channel, FailureReason.REJECTED, result, recipient)
         elif row["attempts"] >= self._retry.max_attempts:
-            await self._fail(row, token, where.channel, FailureReason.RETRIES_EXHAUSTED, result)
+            await self._fail(row, token, where.channel, FailureReason.RETRIES_EXHAUSTED, result,
+                             recipient)
         else:
             retry_at = self._clock.now() + self._retry.backoff(row["attempts"])
             await self._record(row, token, "pending", where.channel, result.detail,
-                               internal=result.internal, retry_at=retry_at)
+                               internal=result.internal, retry_at=retry_at, recipient=recipient)
 
     async def _send(self, row: dict[str, Any], where: Route, send_by: float) -> Result:
         message = _outbound(row)
@@ -174,22 +179,28 @@ class Delivery:
                     return await self._webhook.send(message, where.address)
                 return await self._email.send(message, where.address, where.name)
         except TimeoutError:
-            log.warning("sending %s was cut off to end within its lease", row["id"])
+            log.warning("sending %s to %s %s was cut off to end within its lease", row["id"],
+                        row["recipient_role"], row["recipient_id"])
             return Failed(False, "no answer before the send was cut off", "cut off within the lease")
         except Exception as exc:  # a bug in a channel must not lose the notification: retried
-            log.exception("channel %s raised while sending %s", where.channel, row["id"])
+            log.exception("channel %s raised while sending %s to %s %s", where.channel, row["id"],
+                          row["recipient_role"], row["recipient_id"])
             return Failed(False, f"internal error ({type(exc).__name__})", repr(exc))
 
     async def _fail(self, row: dict[str, Any], token: UUID, channel: Channel | None,
-                    reason: FailureReason, failure: Failed) -> None:
+                    reason: FailureReason, failure: Failed, recipient: Recipient | None) -> None:
         await self._record(row, token, "failed", channel, failure.detail, internal=failure.internal,
-                           reason=reason)
+                           reason=reason, recipient=recipient)
 
     async def _record(self, row: dict[str, Any], token: UUID, status: str, channel: Channel | None,
                       detail: str | None = None, *, internal: str = "", reason: FailureReason | None = None,
-                      retry_at: Any = None) -> None:
+                      retry_at: Any = None, recipient: Recipient | None = None) -> None:
         now = self._clock.now()
         async with self._pool.acquire() as conn, conn.transaction():
+            if recipient is not None and not await recipients.still_held(conn, recipient):
+                # erased while this was being sent: what the server said of them goes unrecorded
+                detail = recipients.unquoted(detail, recipient) if detail else detail
+                internal = recipients.unquoted(internal, recipient)
             updated = await conn.execute(
                 RECORD, row["id"], token, status, channel.value if channel else None,
                 now if status == "sent" else None, detail if status == "failed" else None,

@@ -4,8 +4,10 @@ A recipient is anyone a rule addresses, by the id the rest of the platform knows
 mentor's id, an induction tutor's or hub lead's user id, an appropriate body's id). Here,
 and only here, that id maps to an email address or a webhook URL, a preferred channel and
 an opt-out of non-statutory reminders. Nothing of it leaves this service: events name the
-recipient id only. Deleting a recipient erases their details (the right to erasure);
-notifications to them then fail as "no contact details", visibly.
+recipient id only. Deleting a recipient erases their details (the right to erasure), and in
+the same transaction their address and name wherever a delivery record quoted them (a server's
+refusal may name the address it refused): the attempts stay, with their time and outcome, the
+address replaced by ``ERASED``. Notifications to them then fail as "no contact details", visibly.
 """
 
 from __future__ import annotations
@@ -82,9 +84,50 @@ async def put(pool: asyncpg.Pool, recipient: Recipient, *, by: str, at: datetime
     return bool(row["inserted"])
 
 
+ERASED = "(erased)"
+
+
 async def delete(pool: asyncpg.Pool, recipient_id: str) -> bool:
-    status = await pool.execute("DELETE FROM recipient WHERE recipient_id = $1", recipient_id)
-    return status == "DELETE 1"
+    """Erase the recipient and scrub what delivery records quoted of them; False if unknown."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = await conn.fetchrow(
+            "DELETE FROM recipient WHERE recipient_id = $1 RETURNING email, webhook_url, name",
+            recipient_id)
+        if row is None:
+            return False
+        # longest first, so an address is not half-replaced by a name it contains
+        quoted = sorted({text for text in (row["email"], row["webhook_url"], row["name"]) if text},
+                        key=len, reverse=True)
+        for text in quoted:
+            await _scrub(conn, recipient_id, text)
+    return True
+
+
+async def still_held(conn: asyncpg.Connection, recipient: Recipient) -> bool:
+    """Whether the recipient is still registered, holding their row until the transaction ends:
+    an erasure then waits, and scrubs what this transaction records, or has already happened,
+    and the caller must record nothing that quotes them (``unquoted``)."""
+    found = await conn.fetchval("SELECT true FROM recipient WHERE recipient_id = $1 FOR SHARE",
+                                recipient.recipient_id)
+    return found is True
+
+
+def unquoted(text: str, recipient: Recipient) -> str:
+    for quoted in sorted({t for t in (recipient.email, recipient.webhook_url, recipient.name) if t},
+                         key=len, reverse=True):
+        text = text.replace(quoted, ERASED)
+    return text
+
+
+async def _scrub(conn: asyncpg.Connection, recipient_id: str, text: str) -> None:
+    mine = "SELECT id FROM notification WHERE recipient_id = $1"
+    await conn.execute(
+        f"UPDATE delivery_attempt SET detail = replace(detail, $2, $3) "  # noqa: S608 - constant
+        f"WHERE notification_id IN ({mine}) AND strpos(detail, $2) > 0", recipient_id, text, ERASED)
+    for column in ("last_error", "failure_reason"):
+        await conn.execute(
+            f"UPDATE notification SET {column} = replace({column}, $2, $3) "  # noqa: S608
+            f"WHERE recipient_id = $1 AND strpos({column}, $2) > 0", recipient_id, text, ERASED)
 
 
 async def at_schools(conn: asyncpg.Connection | asyncpg.Pool, recipient_id: str,

@@ -22,7 +22,7 @@ from ect_platform.web import Check, health_router, install_edge
 from notifications import access
 from notifications.adapters.webhook import WebhookGuard
 from notifications.clock import Clock, SystemClock
-from notifications.entrypoints import routes_recipients
+from notifications.entrypoints import routes_privacy, routes_recipients
 from notifications.integration import asyncapi
 from notifications.message import Rule
 from notifications.projections import notification
@@ -88,6 +88,7 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
     api.include_router(health_router(readiness or {}))
     guard = webhook_guard or WebhookGuard(allowed_hosts=tuple(webhook_allowed_hosts))
     api.include_router(routes_recipients.router(pool, clock or SystemClock(), guard, hub_lead_ids))
+    api.include_router(routes_privacy.router(pool))
 
     @api.get("/notifications", tags=["notifications"],
              dependencies=[allow(*READERS, action="read notifications")])

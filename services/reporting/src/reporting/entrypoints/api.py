@@ -27,6 +27,7 @@ from reporting.entrypoints import (
     routes_decisions,
     routes_end_of_induction,
     routes_exports,
+    routes_privacy,
     routes_read,
     routes_reports,
     routes_signing,
@@ -127,7 +128,7 @@ def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssue
     api.state.token_issuer = issuer
     services = Services(app, pool, projections, on_commit)
     for module in (routes_reports, routes_decisions, routes_end_of_induction, routes_read,
-                   routes_exports):
+                   routes_exports, routes_privacy):
         api.include_router(module.router(services))
     for module in (routes_written, routes_signing):  # what was written, and its signing
         api.include_router(module.router(services))

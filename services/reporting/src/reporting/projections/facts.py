@@ -36,6 +36,9 @@ CREATE INDEX IF NOT EXISTS facts_subject ON facts (subject_kind, subject);
 -- the AB's work queue finds ECTs whose QTS is still to come (an ISO date sorts as text)
 CREATE INDEX IF NOT EXISTS facts_qts_date ON facts ((envelope->'payload'->>'qts_date'))
     WHERE event_type = 'EctRegistered';
+-- a subject access request finds a person by the TRN they were registered with
+CREATE INDEX IF NOT EXISTS facts_registered_trn ON facts ((envelope->'payload'->>'trn'))
+    WHERE event_type IN ('EctRegistered', 'MentorRegistered');
 """
 
 ECT, MENTOR, SCHOOL = "ect", "mentor", "school"

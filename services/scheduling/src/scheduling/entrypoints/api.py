@@ -23,6 +23,7 @@ from scheduling.entrypoints import (
     routes_ects,
     routes_imports,
     routes_mentors,
+    routes_privacy,
     routes_programme,
 )
 from scheduling.integration import asyncapi
@@ -89,7 +90,8 @@ def create_api(app: SchedulingApplication, issuer: TokenIssuer,
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
     commands = Commands(app, on_commit)
-    for module in (routes_ects, routes_programme, routes_mentors, routes_calendars, routes_directory):
+    for module in (routes_ects, routes_programme, routes_mentors, routes_calendars, routes_directory,
+                   routes_privacy):
         api.include_router(module.router(commands))
     api.include_router(routes_imports.router(commands))
     api.include_router(routes_coaching.router(commands))  # what was written in coaching

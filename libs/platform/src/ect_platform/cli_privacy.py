@@ -1,0 +1,108 @@
+"""``ect privacy export``: a subject access request (UK GDPR Art. 15) answered from every service.
+
+Each service answers for its own data at ``GET /privacy/subject-access?trn=``; this merges the
+three answers under each service's name into one JSON document, with when it was made and by
+whom. Scheduling is asked first: the ids it knows the person by (a mentor's id) are passed to
+notifications, which knows a mentor only by id. Any refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from ect_platform.subject_access import PATH, TRN_RULE, is_trn
+
+privacy = typer.Typer(help="Personal data under UK GDPR: a person's subject access export.")
+
+
+def _default_url(service: str, port: int) -> str:
+    return os.environ.get(f"{service.upper()}_URL",
+                          f"http://127.0.0.1:{os.environ.get(f'{service.upper()}_PORT', str(port))}")
+
+
+def _claims(bearer: str) -> dict[str, Any]:
+    """Who the token says the caller is, to label the export (the services verify the token)."""
+    try:
+        part = bearer.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (IndexError, ValueError):
+        raise typer.BadParameter("the token is not a JWT (give an `ect token` or your "
+                                 "identity provider's token)") from None
+    return claims if isinstance(claims, dict) else {}
+
+
+def _ask(client: Any, service: str, url: str, params: dict[str, Any]) -> dict[str, Any]:
+    import httpx
+
+    try:
+        answer = client.get(url.rstrip("/") + PATH, params=params)
+    except httpx.HTTPError as exc:
+        raise typer.BadParameter(f"{service} at {url} did not answer: {exc}") from exc
+    if answer.status_code != 200:
+        try:
+            detail = answer.json().get("detail", answer.text)
+        except ValueError:
+            detail = answer.text
+        typer.echo(f"{service} refused ({answer.status_code}): {detail}; nothing was written",
+                   err=True)
+        raise typer.Exit(1)
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def _named(scheduling: dict[str, Any], trn: str) -> str:
+    names = [record["name"] for record in (scheduling.get("ect"), scheduling.get("mentor"))
+             if record and record.get("name")]
+    return f"{names[0]} (TRN {trn})" if names else f"the person with TRN {trn}"
+
+
+@privacy.command("export")
+def export(
+    trn: str = typer.Option(..., "--trn", help="The person's TRN (7 digits)."),
+    out: Path | None = typer.Option(None, "--out", dir_okay=False,
+                                    help="Write the JSON here (default: standard output)."),
+    bearer: str | None = typer.Option(os.environ.get("ECT_TOKEN"), "--token",
+                                      help="An unscoped hub lead's token (default: $ECT_TOKEN)."),
+    scheduling_url: str = typer.Option(_default_url("scheduling", 8001), help="The scheduling service."),
+    reporting_url: str = typer.Option(_default_url("reporting", 8002), help="The reporting service."),
+    notifications_url: str = typer.Option(_default_url("notifications", 8003),
+                                          help="The notifications service."),
+) -> None:
+    """Everything every service holds about the person with TRN, as one JSON document."""
+    import httpx  # only the commands that talk HTTP load a client
+
+    if not is_trn(trn):
+        raise typer.BadParameter(TRN_RULE, param_hint="--trn")
+    if not bearer:
+        raise typer.BadParameter("give --token or set ECT_TOKEN, e.g. "
+                                 "--token \"$(ect token --role hub_lead --user lead-1)\"")
+    claims = _claims(bearer)
+    with httpx.Client(timeout=120, headers={"Authorization": f"Bearer {bearer}"}) as client:
+        scheduling = _ask(client, "scheduling", scheduling_url, {"trn": trn})
+        known_as = [record["id"] for record in (scheduling.get("ect"), scheduling.get("mentor"))
+                    if record]
+        reporting = _ask(client, "reporting", reporting_url, {"trn": trn})
+        notifications = _ask(client, "notifications", notifications_url,
+                             {"trn": trn, "known_as": known_as})
+    document = {
+        "subject_access_export": {"trn": trn, "made_at": datetime.now(UTC).isoformat(),
+                                  "made_by": {"id": claims.get("sub"), "role": claims.get("role")}},
+        "scheduling": scheduling, "reporting": reporting, "notifications": notifications,
+    }
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    held = ", ".join(f"{name} {'holds data' if section['held'] else 'holds nothing'}"
+                     for name, section in (("scheduling", scheduling), ("reporting", reporting),
+                                           ("notifications", notifications)))
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text)
+    typer.echo(f"exported what the platform holds about {_named(scheduling, trn)}"
+               + (f" to {out}" if out else "") + f": {held}", err=True)
