@@ -27,7 +27,7 @@ from ect_platform.identity import PRINCIPAL_SCOPE_KEY, Forbidden, NotAuthenticat
 from ect_platform.problems import problem
 from reporting.dashboard.render import page
 from reporting.dashboard.sessions import DashboardSessions
-from reporting.domain.errors import ReportingError, UnknownEctError
+from reporting.domain.errors import FormRefusedError, ReportingError, UnknownEctError
 from reporting.projections.exports import UnknownTermError
 
 COOKIE = "ect_dashboard"
@@ -99,8 +99,10 @@ REFUSALS: dict[type[Exception], tuple[int, str]] = {
     UnknownTermError: (400, "Unknown term"),
     BadFilter: (400, "Unknown filter"),
     RequestValidationError: (422, "Invalid request"),
-    # a form's step the record refuses (signed out of turn, already submitted, ...): said on
-    # the page; after the more specific errors above, which are ReportingErrors too
+    # a form whose fields make no valid request, and a step the record refuses (signed out of
+    # turn, already submitted, ...): said on the page; after the more specific errors above,
+    # which are ReportingErrors too
+    FormRefusedError: (422, "Not recorded"),
     ReportingError: (409, "Not done"),
 }
 

@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Stre
 from contracts import Role
 from ect_platform.identity import Caller, Forbidden, NotAuthenticated, Principal, allow, require_role
 from reporting import access
-from reporting.dashboard import data, induction_import, views
+from reporting.dashboard import data, end_of_induction_forms, induction_import, views
 from reporting.dashboard.auth import (
     COOKIE,
     LOGIN_PATH,
@@ -175,6 +175,21 @@ def router(services: Services, scheduling_url: str) -> APIRouter:
                                    submitted_on=services.projections.clock(),
                                    provenance=services.provenance(caller, request))
         return RedirectResponse(f"/dashboard/ects/{ect_id}#report-{report_id}", status_code=303)
+
+    @routes.post("/dashboard/ects/{ect_id}/end-of-induction/{step}",
+                 dependencies=[allow(Role.ECT, Role.APPROPRIATE_BODY,
+                                     action="record a step of the end of induction")])
+    async def end_of_induction_step(request: Request, caller: Caller, ect_id: UUID,
+                                    step: Literal["representations", "notice", "appeal",
+                                                  "appeal-outcome"]) -> Response:
+        """The forms on the ECT's page: the ECT's representations, written notice of the
+        decision, an appeal and its outcome; each the API's own action, dated today."""
+        check_same_origin(request, "record a step of the end of induction")
+        form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
+        await end_of_induction_forms.record(services, caller, ect_id, step, form,
+                                            today=services.projections.clock(),
+                                            provenance=services.provenance(caller, request))
+        return RedirectResponse(f"/dashboard/ects/{ect_id}#end-of-induction", status_code=303)
 
     @routes.get("/dashboard/abs/{ab}", dependencies=[allow(*AB_READERS, action="read AB submissions")])
     async def appropriate_body(caller: Caller, ab: str, term: str = "", state: str = "",

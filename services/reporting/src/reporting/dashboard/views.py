@@ -16,6 +16,7 @@ from ect_platform.identity import Forbidden, Principal
 from reporting import access
 from reporting.dashboard import chart, data, induction_import, timeline
 from reporting.dashboard.auth import BadFilter
+from reporting.domain.end_of_induction_steps import end_of_induction_steps
 from reporting.domain.history import EctHistory
 from reporting.entrypoints.routes_exports import EXPORTERS
 from reporting.entrypoints.routes_read import AB_READERS
@@ -29,6 +30,7 @@ from reporting.projections import (
     work_queue,
 )
 from statutory.calendar import SchoolCalendar
+from statutory.end_of_induction import appealable
 
 if TYPE_CHECKING:
     from reporting.entrypoints.api import Services
@@ -152,10 +154,31 @@ async def ect(services: Services, caller: Principal, ect_id: UUID) -> dict[str, 
                                         appropriate_bodies=[p.appropriate_body_id for p in history.periods])
     return {"caller": who(caller), "ect": row or {}, "history": history, "weeks": weeks,
             "directory": names, "written": await written(services, caller, history),
+            "end": end_of_induction(caller, history, clock),
             "chart": chart.draw(weeks),
             "timeline": timeline.entries(history, (row or {}).get("mentor_name"), names),
             "signature": signature,
             "fragment_url": f"/dashboard/ects/{ect_id}?fragment=live"}
+
+
+def end_of_induction(caller: Principal, history: EctHistory, clock: Any) -> dict[str, Any] | None:
+    """The steps after the final recommendation with their clocks (``end_of_induction_steps``),
+    and which of them this caller may record here; None before any recommendation."""
+    steps = end_of_induction_steps(history, clock.final_assessment(), clock.today)
+    decision = steps["decision"]["decision"]
+    if steps["recommendation"]["received_on"] is None and decision is None:
+        return None
+    ect, ab = caller.is_ect(history.ect_id), (caller.role == Role.APPROPRIATE_BODY and
+                                              caller.appropriate_body_id == history.appropriate_body_id)
+    appeal = steps["appeal"]
+    may_appeal = bool(decision and appealable(decision) and "ect" in steps["notice"]["given"]
+                      and appeal["lodged_on"] is None)
+    return {"steps": steps, "forms": {
+        "representations": (ect or ab) and decision is None,
+        "notice": ab and bool(steps["notice"]["owed"]),
+        "appeal": (ect or ab) and may_appeal,
+        "appeal_outcome": ab and appeal["lodged_on"] is not None and appeal["outcome"] is None,
+    }}
 
 
 async def written(services: Services, caller: Principal, history: EctHistory) -> dict[str, Any] | None:

@@ -9,6 +9,10 @@ class ReportingError(Exception):
     """Base of every refusal the reporting domain makes."""
 
 
+class FormRefusedError(ReportingError):
+    """A dashboard form whose fields do not make a valid request: said, nothing recorded."""
+
+
 class UnknownEctError(ReportingError):
     def __init__(self, ect_id: UUID) -> None:
         super().__init__(

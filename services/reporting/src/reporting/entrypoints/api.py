@@ -46,6 +46,7 @@ class ConcurrentDecisionError(Exception):
 
 DOMAIN_ERRORS: dict[type[Exception], int] = {
     errors.UnknownEctError: 404,
+    errors.FormRefusedError: 422,
     errors.TermReportNotFoundError: 404,
     errors.TermReportAlreadySubmittedError: 409,
     errors.TermReportAlreadyDraftedError: 409,
