@@ -191,7 +191,7 @@ def _build(app: SchedulingApplication, teacher: Teacher[InductionRow], calendars
                     previous = row
                     continue
                 return [_error(row, "Induction period start date", _conflict(
-                    ect, held[position], row, may_know))]
+                    app, ect, held[position], row, may_know))]
             if ect is None:
                 ect = Induction.register(
                     trn=row.trn, name=row.name, date_of_birth=row.date_of_birth,
@@ -270,12 +270,15 @@ def _matches_held(ect: Induction | None, period: Period, row: InductionRow, last
     return False
 
 
-def _conflict(ect: Induction | None, period: Period, row: InductionRow, may_know: MayKnow) -> str:
+def _conflict(app: SchedulingApplication, ect: Induction | None, period: Period, row: InductionRow,
+              may_know: MayKnow) -> str:
     if ect is None or not may_know(ect):
         return str(errors.RegistrationRefusedError())
+    from scheduling.imports import teachers  # it builds on this module: imported when needed
+
     ended = f", ended on {period.end}" if period.end else ", still open"
     return (f"the record already held for this teacher has a period from {period.start} with "
-            f"appropriate body {period.appropriate_body_id}{ended}, which this row does not "
+            f"{teachers.appropriate_body(app, period.appropriate_body_id)}{ended}, which this row does not "
             "match: the file may add periods and close the open one, never rewrite the history")
 
 
