@@ -411,3 +411,26 @@ def test_the_init_script_creates_each_user_and_grants_nothing_beyond_the_acl_fil
     assert all("_WRITE" in line for line in grants if "--operation Write" in line)
     assert not re.search(r"User:\*|--operation (All|Create|Alter|Delete)|--resource-pattern-type prefixed",
                          script)
+
+
+def test_every_container_together_fits_postgresqls_connection_limit() -> None:
+    """Each process's pools at their largest (asyncpg's, and eventsourcing's pool and overflow
+    where the service keeps an event store), one more for its start-up's preparation, and room
+    for the operations tools and PostgreSQL's superuser reserve: within max_connections."""
+    command = SERVICES["postgres"].get("command") or []
+    limits = [int(part.split("=", 1)[1]) for part in command if str(part).startswith("max_connections=")]
+    max_connections = limits[0] if limits else 100
+    defaults = PlatformSettings.model_fields
+    needed = 3 + 10  # superuser_reserved_connections, and `ect` tools run by hand
+    for container, (service, _) in PROCESSES.items():
+        environment = {key: str(value) for key, value in SERVICES[container]["environment"].items()}
+
+        def setting(name: str) -> int:
+            default = defaults[name].default
+            return int(environment.get(name.upper(), default))
+
+        needed += setting("database_pool_size") + 1
+        if service in ("scheduling", "reporting"):  # the services that keep an event store
+            needed += setting("event_store_pool_size") + setting("event_store_max_overflow")
+    assert needed <= max_connections, (
+        f"the containers may hold {needed} connections, PostgreSQL allows {max_connections}")

@@ -60,8 +60,10 @@ class PostgresLocation:
         for name, value in self.tls.items():
             os.environ.setdefault(TLS_PARAMETERS[name], value)
 
-    def eventsourcing_env(self, schema: str) -> dict[str, str]:
-        """The environment eventsourcing's PostgreSQL persistence module reads."""
+    def eventsourcing_env(self, schema: str, pool_size: int = 10, max_overflow: int = 10
+                          ) -> dict[str, str]:
+        """The environment eventsourcing's PostgreSQL persistence module reads; its pool holds
+        ``pool_size`` connections and opens up to ``max_overflow`` more under load."""
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": self.dbname,
@@ -70,8 +72,8 @@ class PostgresLocation:
             "POSTGRES_USER": self.user,
             "POSTGRES_PASSWORD": self.password,
             "POSTGRES_SCHEMA": schema,
-            "POSTGRES_POOL_SIZE": "10",
-            "POSTGRES_MAX_OVERFLOW": "10",
+            "POSTGRES_POOL_SIZE": str(pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(max_overflow),
             # Commands hold the table lock only for an insert; a second is plenty.
             "POSTGRES_LOCK_TIMEOUT": "5",
         }

@@ -54,6 +54,16 @@ class PlatformSettings(KafkaSecuritySettings):
         default=None, validation_alias="METRICS_PORT", description="A process without the API "
         "part serves /metrics alone on this port (on BIND_HOST); unset, it serves nothing. A "
         "process with the API serves /metrics on the API's port")
+    # How many connections a process may hold, so every container together fits the server's
+    # max_connections (docker-compose.yml sets them; tests/architecture/test_compose.py adds
+    # them up). The event store's pool is only the services that keep one (scheduling, reporting).
+    database_pool_size: int = Field(
+        default=10, ge=1, le=100, description="Connections of the process's asyncpg pool (at most)")
+    event_store_pool_size: int = Field(
+        default=10, ge=1, le=100, description="Connections eventsourcing's pool keeps")
+    event_store_max_overflow: int = Field(
+        default=10, ge=0, le=100, description="Connections eventsourcing's pool may open beyond "
+        "EVENT_STORE_POOL_SIZE under load")
     chain_key: SecretStr | None = Field(
         default=None, description="The key the stored logs' hash chain is sealed with "
         "(HMAC-SHA-256), at least 32 bytes, e.g. `openssl rand -hex 32`. Kept outside the database: "

@@ -119,7 +119,8 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
     outbox_log = chain.outbox_log(settings.db_schema)
     await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,
                             [outbox_log], key, outbox.setup)
-    pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key)
+    pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key,
+                             max_size=settings.database_pool_size)
     await setup_schema(pool)
     checkpoints = checkpoint.keepers(settings.chain_checkpoint_dir, key, pool, [outbox_log],
                                      settings.chain_checkpoint_seconds)

@@ -51,7 +51,8 @@ def build_application(settings: ReportingSettings,
                       clock: Callable[[], date] = today_in_england) -> ReportingApplication:
     location = PostgresLocation.from_url(settings.database_url)
     location.use_tls_for_event_stores()  # sslmode and the like, which eventsourcing cannot pass
-    env = location.eventsourcing_env(settings.db_schema)
+    env = location.eventsourcing_env(settings.db_schema, settings.event_store_pool_size,
+                                     settings.event_store_max_overflow)
     # with a separate owner, the owner created the events table (ect_platform.ownership)
     env["CREATE_TABLE"] = "n" if settings.database_owner_url else "y"
     # scheduling's recorder: one round trip per save, and it hands the chain key to each insert
@@ -84,7 +85,8 @@ async def bootstrap(settings: ReportingSettings,
     await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,
                             logs, key, create_chained_tables)
     app = build_application(settings, clock)
-    pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key)
+    pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key,
+                             max_size=settings.database_pool_size)
     async with pool.acquire() as conn:
         await projections.setup(conn)
     checkpoints = checkpoint.keepers(settings.chain_checkpoint_dir, key, pool, logs,

@@ -46,7 +46,8 @@ class Scheduling:
 def build_application(settings: SchedulingSettings) -> SchedulingApplication:
     location = PostgresLocation.from_url(settings.database_url)
     location.use_tls_for_event_stores()  # sslmode and the like, which eventsourcing cannot pass
-    env = location.eventsourcing_env(settings.db_schema)
+    env = location.eventsourcing_env(settings.db_schema, settings.event_store_pool_size,
+                                     settings.event_store_max_overflow)
     # with a separate owner, the owner created the events table (ect_platform.ownership)
     env["CREATE_TABLE"] = "n" if settings.database_owner_url else "y"
     # Keep recently used aggregates in memory and fast-forward them from the store on every
@@ -84,7 +85,8 @@ async def bootstrap(settings: SchedulingSettings) -> Scheduling:
     await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,
                             [events], key, lambda conn: _create_events_table(settings))
     app = build_application(settings)
-    pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key)
+    pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key,
+                             max_size=settings.database_pool_size)
     checkpoints = checkpoint.keepers(settings.chain_checkpoint_dir, key, pool, [events],
                                      settings.chain_checkpoint_seconds)
     producer = make_producer(settings.kafka())
