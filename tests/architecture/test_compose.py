@@ -425,9 +425,8 @@ def test_every_container_together_fits_postgresqls_connection_limit() -> None:
     for container, (service, _) in PROCESSES.items():
         environment = {key: str(value) for key, value in SERVICES[container]["environment"].items()}
 
-        def setting(name: str) -> int:
-            default = defaults[name].default
-            return int(environment.get(name.upper(), default))
+        def setting(name: str, environment: dict[str, str] = environment) -> int:
+            return int(environment.get(name.upper(), defaults[name].default))
 
         needed += setting("database_pool_size") + 1
         if service in ("scheduling", "reporting"):  # the services that keep an event store
