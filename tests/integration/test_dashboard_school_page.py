@@ -163,6 +163,14 @@ async def test_the_headteacher_sees_a_draft_to_sign_once_the_ect_has_signed_it(h
     after = (await hub.http.get(PAGE, headers=HEAD)).text
     assert "Waiting for your signature: 0 reports" in after
     assert "waiting for the induction tutor to submit" in row(after, "Ada Lovelace")
+    # submitted, it is the AB's: no longer a draft on the school's page
+    sent = await hub.http.post(f"/ects/{people['ada']}/term-reports/{report}/submit", headers=api(
+        Role.INDUCTION_TUTOR, "tutor-1", schools=[OAKWOOD]), json={"submitted_on": DAY.isoformat(),
+                                                                  "name": "T. Tutor"})
+    assert sent.status_code == 200, sent.text
+    await hub.deliver()
+    submitted = row((await hub.http.get(PAGE, headers=TUTOR)).text, "Ada Lovelace")
+    assert "Formal assessment, term 1" not in submitted and "<td>None</td>" in submitted
 
 
 async def test_another_schools_headteacher_an_ect_and_a_mentor_are_refused_by_a_named_rule(hub: Hub):

@@ -3,9 +3,13 @@ reports in draft for the school's ECTs with whose step each is.
 
 Mentors come from the facts filed under each mentor (``MentorRegistered`` names them and the
 school they were registered at; ``MentorTrainingAttended`` is folded as the entitlement folds
-it), so one query answers a whole school. Drafts are reporting's own records, not facts: they
-live in its event store, whose ids derive from the ECT, the kind and the term, so each ECT's
-possible drafts are looked up by id (no search), in one worker thread for the whole page.
+it), so one query answers a whole school. Drafts are reporting's own records, not facts (the
+facts table files scheduling's events). Which reports are in draft is found in one query of
+the audit trail, where reporting's consumer files every event it publishes (TermReportDrafted,
+then TermReportSubmitted); only those drafts are then read from the event store, the record of
+truth for whose step each is. Probing every possible draft id instead (three kinds by 18 terms)
+would cost 54 store reads per ECT; this costs one per open draft. A draft shows once its own
+event has come back through Kafka (seconds), as every row of the dashboard does.
 """
 
 from __future__ import annotations
@@ -17,9 +21,6 @@ from uuid import UUID
 import asyncpg
 
 from contracts.scheduling import v1
-from reporting.application import MAX_TERM
-from reporting.domain.term_report import KINDS, report_id
-from reporting.domain.term_report_draft import draft_id
 from reporting.projections import facts
 from reporting.projections.history_fold import fold_mentor_training
 
@@ -49,20 +50,29 @@ async def mentors(conn: asyncpg.Connection, mentor_ids: Iterable[UUID]) -> dict[
     return answer
 
 
-def drafts_of(app: ReportingApplication, ect_ids: Iterable[UUID]) -> dict[UUID, list[dict[str, Any]]]:
-    """Each ECT's reports in draft and not yet submitted: kind, term, whose step (``step``).
-    Synchronous (the event store is): run it with ``Services.read``."""
+async def drafts_in_trail(conn: asyncpg.Connection, ect_ids: list[UUID]) -> list[UUID]:
+    """The reports drafted for these ECTs and not yet submitted, as far as the trail knows."""
+    if not ect_ids:
+        return []
+    rows = await conn.fetch(
+        "SELECT envelope->'payload'->>'report_id' AS report_id FROM audit_trail "
+        "WHERE ect_id = ANY($1::uuid[]) AND source = 'reporting' "
+        "AND event_type IN ('TermReportDrafted', 'TermReportSubmitted') "
+        "GROUP BY 1 HAVING bool_and(event_type = 'TermReportDrafted')", ect_ids)
+    return sorted(UUID(row["report_id"]) for row in rows)
+
+
+def drafts_of(app: ReportingApplication, reports: Iterable[UUID]) -> dict[UUID, list[dict[str, Any]]]:
+    """Each ECT's reports in draft and not yet submitted: kind, term, whose step (``step``),
+    read from the event store. Synchronous (the store is): run it with ``Services.read``."""
     answer: dict[UUID, list[dict[str, Any]]] = {}
-    for ect_id in ect_ids:
-        for kind in KINDS:
-            for term in range(1, MAX_TERM + 1):
-                report = report_id(ect_id, kind, term)
-                if not app.recorder.select_events(draft_id(report), limit=1):
-                    continue
-                draft = app.get_draft(report)
-                if draft is None or draft.submitted_on is not None:
-                    continue
-                answer.setdefault(ect_id, []).append({
-                    "report_id": report, "kind": kind, "term_number": term, "step": draft.step,
-                    "drafted_on": draft.drafted_on})
+    for report in reports:
+        draft = app.get_draft(report)
+        if draft is None or draft.submitted_on is not None:
+            continue  # submitted since the trail last heard (or never stored here)
+        answer.setdefault(draft.ect_id, []).append({
+            "report_id": report, "kind": draft.kind, "term_number": draft.term_number,
+            "step": draft.step, "drafted_on": draft.drafted_on})
+    for found in answer.values():
+        found.sort(key=lambda d: (d["term_number"], d["kind"]))
     return answer
