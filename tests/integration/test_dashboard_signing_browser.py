@@ -49,7 +49,11 @@ async def signed_in(browser: Any, served: str, role: Role, user: str, **scope: A
     await page.goto(f"{served}/dashboard/login")
     await page.get_by_label("Token").fill(ISSUER.issue(user, role, **scope))
     await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url(f"{served}/dashboard")
+    # a tutor or headteacher of one school lands on its page; everyone else on the overview
+    schools = scope.get("schools") or []
+    one_school = role in (Role.HEADTEACHER, Role.INDUCTION_TUTOR) and len(schools) == 1
+    await page.wait_for_url(f"{served}/dashboard/schools/{schools[0]}" if one_school
+                            else f"{served}/dashboard")
     return page
 
 

@@ -110,8 +110,11 @@ def router(services: Services, scheduling_url: str) -> APIRouter:
         principal, token_expires = request.app.state.token_issuer.verify_until(bearer)
         require_role(principal, READERS, "open the dashboard")
         session_id, ends = await sessions.open(principal, token_expires)
-        answer = RedirectResponse(_safe_next((form.get("next") or ["/dashboard"])[0]), status_code=303,
-                                  headers=SIGN_IN_HEADERS)
+        target = _safe_next((form.get("next") or ["/dashboard"])[0])
+        own = views.own_school(principal)
+        if target == "/dashboard" and own is not None:
+            target = f"/dashboard/schools/{own}"  # a tutor or headteacher of one school lands there
+        answer = RedirectResponse(target, status_code=303, headers=SIGN_IN_HEADERS)
         answer.set_cookie(COOKIE, session_id, path="/dashboard", httponly=True, samesite="strict",
                           secure=cookie_is_secure(request), expires=ends)
         return answer
@@ -147,6 +150,14 @@ def router(services: Services, scheduling_url: str) -> APIRouter:
         # same-origin referrers: its signing forms' posts carry this page's Origin (checked)
         return page("ect.html", 200, SIGN_IN_FORM_HEADERS, title=context["ect"].get("name") or "ECT",
                     **context)
+
+    @routes.get("/dashboard/schools/{urn}",
+                dependencies=[allow(*views.SCHOOL_PAGE_READERS, action="read a school's page")])
+    async def school(caller: Caller, urn: str, offset: Offset = 0) -> Response:
+        """One school: its ECTs (status, year and term, mentor, next report, whose step each
+        draft is), the reports waiting for the headteacher's signature, its mentors' training."""
+        context = await views.school_page(services, caller, urn, offset=offset)
+        return page("school.html", title=context["school_name"], **context)
 
     @routes.post("/dashboard/ects/{ect_id}/reports/{report_id}/sign",
                  dependencies=[allow(*access.SIGNATORIES, action="sign a term report")])

@@ -15,6 +15,7 @@ from contracts import Role
 from ect_platform.identity import Forbidden, Principal
 from reporting import access
 from reporting.dashboard import chart, data, induction_import, timeline
+from reporting.dashboard import school as school_reads
 from reporting.dashboard.auth import BadFilter
 from reporting.domain.end_of_induction_steps import end_of_induction_steps
 from reporting.domain.history import EctHistory
@@ -80,7 +81,25 @@ def pages(path: str, answer: dict[str, Any], params: dict[str, Any]) -> dict[str
 def who(caller: Principal) -> dict[str, Any]:
     return {"id": caller.id, "role": caller.role.value.replace("_", " "), "role_id": caller.role.value,
             "sees_abs": caller.role in AB_READERS, "ab": caller.appropriate_body_id,
+            "sees_schools": caller.role in SCHOOL_PAGE_READERS, "school": own_school(caller),
             "may_import": induction_import.may_import(caller)}
+
+
+# Who may open a school's page: its tutor, headteacher and a hub lead acting for it, an
+# auditor, and an AB (for the ECTs it holds there). Mentors and ECTs read ECTs, not schools.
+SCHOOL_PAGE_READERS = (*access.SCHOOL_READERS, Role.AUDITOR, Role.APPROPRIATE_BODY)
+# whose step a draft is, in words (statutory.signing's steps)
+STEP_WORDS = {"ect_to_sign": "the ECT to sign", "headteacher_to_sign": "the headteacher to sign",
+              "tutor_to_submit": "the induction tutor to submit"}
+
+
+def own_school(caller: Principal) -> str | None:
+    """The one school a tutor or headteacher acts for, where the token names exactly one: their
+    page is where they land and what the masthead links to."""
+    if caller.role in (Role.INDUCTION_TUTOR, Role.HEADTEACHER) and caller.schools is not None \
+            and len(caller.schools) == 1:
+        return next(iter(caller.schools))
+    return None
 
 
 def induction_import_page(caller: Principal) -> dict[str, Any]:
@@ -200,6 +219,22 @@ async def written(services: Services, caller: Principal, history: EctHistory) ->
             **coaching}
 
 
+# a step past its last day and not taken: overdue for a duty; a right simply not exercised
+NOT_TAKEN = {"representations": "not_made", "appeal": "closed"}
+
+
+def steps_as_of(steps: dict[str, Any], today: date) -> dict[str, Any]:
+    """The end-of-induction steps with their states as of today: the row was worked out when
+    its ECT last changed, and a step waiting then may have passed its last day since."""
+    answer = {}
+    for name, step in steps.items():
+        due_by = step.get("due_by")
+        if step.get("state") == "due" and due_by and date.fromisoformat(str(due_by)[:10]) < today:
+            step = {**step, "state": NOT_TAKEN.get(name, "missing")}
+        answer[name] = step
+    return answer
+
+
 def current_term(today: date) -> str:
     """This school term on England's default dates, or the last one during a holiday."""
     return SchoolCalendar().terms_between(today - timedelta(days=120), today)[-1].label
@@ -227,6 +262,10 @@ async def appropriate_body(services: Services, caller: Principal, ab: str, *, te
         names = await directory.for_rows(conn, [
             {"appropriate_body_id": ab}, *submissions["items"], *outcomes["items"],
             *(item for task in queue["tasks"].values() for item in task["items"])])
+    today = services.projections.clock()
+    for outcome in outcomes["items"]:
+        if outcome.get("end_of_induction"):
+            outcome["end_of_induction"] = steps_as_of(outcome["end_of_induction"], today)
     params = {k: v for k, v in filters.items() if v}
     path = f"/dashboard/abs/{ab}"
     return {"caller": who(caller), "ab": ab, "filters": filters, "summary": summary, "queue": queue,
@@ -237,3 +276,60 @@ async def appropriate_body(services: Services, caller: Principal, ab: str, *, te
             "pages": pages(path, submissions, params),
             "may_export": caller.role in EXPORTERS, "export_base": f"{path}/exports",
             "fragment_url": link(path, **params, offset=offset, fragment="live")}
+
+
+def check_may_read_school(caller: Principal, urn: str, names: directory.Directory) -> dict[str, Any]:
+    """The list scope of the school's page; a 403 naming the rule for a school the caller does
+    not act for (an AB is scoped to the ECTs it holds there rather than refused)."""
+    if caller.role not in SCHOOL_PAGE_READERS:
+        raise Forbidden(f"a {caller.role.value.replace('_', ' ')} may not read a school's page: it "
+                        "is for the school's induction tutor and headteacher, a hub lead acting for "
+                        "it, its appropriate bodies and auditors")
+    if caller.role in access.SCHOOL_READERS and not caller.acts_for_school(urn):
+        raise Forbidden(f"{caller.role.value.replace('_', ' ')} {caller.id} does not act for "
+                        f"{names.school(urn)}, so may not read its page")
+    return access.list_scope(caller, urn, None)
+
+
+async def school_page(services: Services, caller: Principal, urn: str, *, offset: int) -> dict[str, Any]:
+    """One school: its ECTs with status, year and term, mentor, next report due and whose step
+    each draft is; what waits for the headteacher's signature; its mentors and their training."""
+    pool = services.pool
+    async with pool.acquire() as conn:
+        named = await directory.look_up(conn, schools=[urn])
+    scope = check_may_read_school(caller, urn, named)
+    signature = await data.signature(pool)
+    answer = await queries.list_entitlement(pool, school=urn, ab=None, status=None, term=None,
+                                            induction_status=None, scope=scope, limit=PAGE_SIZE,
+                                            offset=offset)
+    items = answer["items"]
+    ect_ids = [item["ect_id"] for item in items]
+    due = await data.next_reports_due(pool, ect_ids)
+    # drafts are the school's and the ECT's (access.DRAFT_READERS): an AB or a hub lead sees none
+    drafts: dict[UUID, list[dict[str, Any]]] = {}
+    if access.may_read_drafts(caller):
+        async with pool.acquire() as conn:
+            reports = await school_reads.drafts_in_trail(conn, ect_ids)
+        drafts = await services.read(school_reads.drafts_of, services.app, reports)
+    by_ect = {item["ect_id"]: item for item in items}
+    to_sign = [{**d, "ect": by_ect[ect_id]} for ect_id, found in drafts.items() for d in found
+               if d["step"] == "headteacher_to_sign"]
+    async with pool.acquire() as conn:
+        # an AB sees the mentors of the ECTs it holds here; the school's own people every mentor
+        # registered at the school, whether or not they mentor anyone yet
+        registered = [] if "ab" in scope else await school_reads.mentors_registered_at(conn, urn)
+        mentors = await school_reads.mentors(conn, [*registered, *(i["mentor_id"] for i in items
+                                                             if i["mentor_id"])])
+        names = await directory.look_up(conn, schools=[urn],
+                                        appropriate_bodies=[i["appropriate_body_id"] for i in items])
+    mentees: dict[UUID, list[dict[str, Any]]] = {}
+    for item in items:
+        if item["mentor_id"]:
+            mentees.setdefault(item["mentor_id"], []).append(item)
+    path = f"/dashboard/schools/{urn}"
+    return {"caller": who(caller), "urn": urn, "school_name": names.school(urn), "directory": names,
+            "items": items, "due": due, "drafts": drafts, "to_sign": to_sign,
+            "may_read_drafts": access.may_read_drafts(caller), "steps": STEP_WORDS,
+            "mentors": sorted(mentors.values(), key=lambda m: (m["name"] or "~", str(m["mentor_id"]))),
+            "mentees": mentees, "is_headteacher": caller.role == Role.HEADTEACHER,
+            "scoped_to_ab": scope.get("ab"), "pages": pages(path, answer, {}), "signature": signature}
