@@ -50,12 +50,12 @@ def as_file(name: str, *rows: dict[str, str]) -> dict[str, Any]:
     return {"name": name, "mimeType": "text/csv", "buffer": out.getvalue().encode()}
 
 
-async def sign_in(browser: Any, reporting: str, token: str) -> Any:  # noqa: F811
+async def sign_in(browser: Any, reporting: str, token: str, lands: str = "/dashboard") -> Any:  # noqa: F811
     page = await browser.new_page(viewport={"width": 1300, "height": 900})
     await page.goto(f"{reporting}/dashboard/login")
     await page.get_by_label("Token").fill(token)
     await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url(f"{reporting}/dashboard")
+    await page.wait_for_url(f"{reporting}{lands}")
     return page
 
 
@@ -138,7 +138,10 @@ async def test_an_induction_tutor_is_not_offered_the_import(platform: Any, brows
 
     reporting = platform.url("reporting")
     tutor = ISSUER.issue("tutor-9", Role.INDUCTION_TUTOR, schools=["100009"])
-    page = await sign_in(browser, reporting, tutor)
+    # a tutor of one school lands on that school's page
+    page = await sign_in(browser, reporting, tutor, lands="/dashboard/schools/100009")
+    await expect(page.get_by_role("link", name="import inductions")).to_have_count(0)
+    await page.goto(f"{reporting}/dashboard")
     await expect(page.get_by_role("heading", name="Hub overview")).to_be_visible()
     await expect(page.get_by_role("link", name="import inductions")).to_have_count(0)
     response = await page.goto(f"{reporting}/dashboard/imports")
