@@ -134,3 +134,32 @@ async def test_a_step_out_of_turn_is_refused_on_the_page_and_changes_nothing(hub
         assert forged.status_code == 403
     after = await hub.get(f"/ects/{ada}/term-reports/{draft['id']}", TUTOR)
     assert after["signatures"] == [] and after["step"] == "ect_to_sign"
+
+
+async def test_the_ect_makes_representations_on_the_end_of_induction_form(hub: Hub, served: str):
+    """In Chromium, JavaScript off: after an unsatisfactory final recommendation the ECT sees
+    the steps with their last days and records written representations from their page."""
+    from playwright.async_api import expect
+
+    from tests.integration.test_reporting_end_of_induction import to_final_recommendation
+    from tests.integration.test_reporting_progress_scenarios import published
+
+    ada = hub.register(name="Ada Representing")
+    await to_final_recommendation(hub, ada, "unsatisfactory")
+    hub.on(date(2027, 7, 20))
+    await hub.deliver()
+    url = f"{served}/dashboard/ects/{ada}"
+    async with chromium() as browser:
+        page = await signed_in(browser, served, Role.ECT, str(ada))
+        await page.goto(url)
+        steps = page.locator("section.end-of-induction")
+        await expect(steps).to_contain_text("27 Jul 2027")  # 10 working days after 13 July
+        await page.get_by_label("Your written representations on the recommendation").fill(
+            "My term 5 targets were met")
+        await page.get_by_role("button", name="Record the representations").click()
+        await page.wait_for_url(url + "#end-of-induction")
+        await hub.deliver()
+        await page.goto(url)
+        await expect(page.locator("section.end-of-induction")).to_contain_text("received 20 Jul 2027")
+    (made,) = published(hub, "EctRepresentationsMade")
+    assert made.payload.summary == "My term 5 targets were met" and not made.payload.recorded_on_behalf
