@@ -93,7 +93,9 @@ async def test_each_task_lists_the_ects_it_should_and_leaves_the_rest(hub: Hub):
     assert "Di Leaver</a> (TRN 3100004), Oakwood Primary School (URN 100001):" in page
     assert "now claimed by South Hub AB" in page
     overview = (await hub.http.get("/dashboard", headers={**AB, "Accept": "text/html"})).text
-    assert "<td>Oakwood Primary School (URN 100001)</td>" in overview
+    # the school by name, linked to its page (an AB sees it for the ECTs it holds there)
+    assert ('<td><a href="/dashboard/schools/100001">Oakwood Primary School (URN 100001)</a></td>'
+            in overview)
     ect_page = (await hub.http.get(f"/dashboard/ects/{eve}", headers={**AB, "Accept": "text/html"})).text
     assert "period with North Hub AB starts" in ect_page and "period with South Hub AB starts" in ect_page
     [row] = [r for r in (await hub.get("/entitlement", AB))["items"] if r["trn"] == "3100004"]
