@@ -21,8 +21,8 @@ from bench.report import Measurement, Row
 from bench.workload import INDUCTION_START, LAST_FOLLOW_UP, EctPlan, plan, registration_details
 from contracts import Topic, encode
 from contracts.topics import SCHEDULING
+from ect_platform.integration_events import notification_reader
 from ect_platform.kafka import ensure_topics, make_producer
-from ect_platform.outbox import notification_reader
 from scheduling.application import SchedulingApplication
 from scheduling.bootstrap import bootstrap
 from scheduling.domain.provenance import Provenance

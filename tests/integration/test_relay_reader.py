@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contracts import encode
-from ect_platform.outbox import _log_page, notification_reader
+from ect_platform.integration_events import _log_page, notification_reader
 from ect_platform.relay import Outgoing
 from scheduling.integration.outbound import to_integration_event
 from tests.integration.test_relay import record_programme, scheduling  # noqa: F401 (fixture)

@@ -15,7 +15,7 @@ from aiokafka.partitioner import DefaultPartitioner, murmur2
 from contracts import EventEnvelope, decode, encode
 from contracts.base import Actor, Role
 from contracts.scheduling import v1
-from ect_platform.outbox import event_id_for, notification_reader
+from ect_platform.integration_events import event_id_for, notification_reader
 from ect_platform.relay import Outgoing, PositionStore, Relay
 from scheduling.integration.outbound import PRIVATE_EVENTS, to_integration_event
 from tests.unit.scheduling_fixtures import Clock, ect_details, in_memory_app, mentor_details, provenance

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
-from ect_platform.outbox import register_transcodings
+from ect_platform.integration_events import register_transcodings
 from reporting.domain.errors import (
     TermReportAlreadyDraftedError,
     TermReportAlreadySubmittedError,

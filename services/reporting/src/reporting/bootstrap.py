@@ -16,8 +16,8 @@ from ect_platform.database import PostgresLocation, create_pool
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
 from ect_platform.inbox import subscribe
+from ect_platform.integration_events import notification_reader
 from ect_platform.kafka import ensure_topics, make_producer
-from ect_platform.outbox import notification_reader
 from ect_platform.relay import PositionStore, Relay
 from ect_platform.runtime import Loop
 from reporting.application import ReportingApplication, today_in_england

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
-from ect_platform.outbox import register_transcodings
+from ect_platform.integration_events import register_transcodings
 from scheduling.domain.appropriate_body import AppropriateBody, appropriate_body_record_id
 from scheduling.domain.clock import CalendarFor
 from scheduling.domain.errors import (

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from contracts import Actor, EventEnvelope, Role
 from contracts.notifications.v1 import Channel, FailureReason, NotificationFailed, NotificationSent
-from ect_platform.outbox import event_id_for
+from ect_platform.integration_events import event_id_for
 
 SOURCE = "notifications"
 ACTOR = Actor(id="notifications", role=Role.SYSTEM)

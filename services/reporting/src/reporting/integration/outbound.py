@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.reporting import v1
-from ect_platform.outbox import Translation, Translator
+from ect_platform.integration_events import Translation, Translator
 from reporting.domain.end_of_induction import EndOfInduction
 from reporting.domain.outcome import InductionDecision
 from reporting.domain.support_plan import SupportPlan

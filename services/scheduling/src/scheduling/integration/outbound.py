@@ -13,7 +13,7 @@ from typing import Any
 
 from contracts import EventPayload
 from contracts.scheduling import v1
-from ect_platform.outbox import Translate, Translation, Translator
+from ect_platform.integration_events import Translate, Translation, Translator
 from scheduling.domain.appropriate_body import AppropriateBody
 from scheduling.domain.clock import InductionClock
 from scheduling.domain.induction import EctTrnIndex, Induction
