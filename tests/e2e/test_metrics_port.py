@@ -55,9 +55,12 @@ async def test_a_relay_process_serves_its_lag_and_throughput_on_its_metrics_port
             assert found["ect_metrics_probe_success"] == {(("probe", "relay_lag"),): 1.0}
             assert "ect_consumer_events_applied_total" not in found  # not this part's figure
             assert "process_resident_memory_bytes" in found
-            # /metrics alone: the API is another process's
+            # /metrics and health, not the API (another process's)
             assert (await http.get(f"http://127.0.0.1:{port}/ects/{uuid.uuid4()}")).status_code == 404
-            assert (await http.get(f"http://127.0.0.1:{port}/health/live")).status_code == 404
+            assert (await http.get(f"http://127.0.0.1:{port}/health/live")).status_code == 200
+            ready = await http.get(f"http://127.0.0.1:{port}/health/ready")
+            assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok",
+                                                                           "kafka": "ok"}
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,8 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette_exporter import PrometheusMiddleware
+
+from ect_platform.web import Check, health_router
 
 log = logging.getLogger(__name__)
 
@@ -157,11 +159,14 @@ def router() -> APIRouter:
     return routes
 
 
-def metrics_only_app(exposition: Exposition) -> FastAPI:
-    """A process without the API part serves this on ``METRICS_PORT``: ``/metrics`` alone."""
+def metrics_only_app(exposition: Exposition, readiness: Mapping[str, Check] | None = None) -> FastAPI:
+    """A process without the API part serves this on ``METRICS_PORT``: ``/metrics``, and
+    ``/health/live`` and ``/health/ready`` (its database and broker), so an orchestrator can
+    watch a relay or consumer container as it watches an API."""
     app = FastAPI(title="metrics", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.metrics = exposition
     app.include_router(router())
+    app.include_router(health_router(dict(readiness or {})))
     return app
 
 
@@ -187,12 +192,13 @@ def count_consumer(exposition: Exposition, consumer: Any) -> None:
 
 
 def serving(api: FastAPI | None, exposition: Exposition, port: int,
-            metrics_port: int | None) -> tuple[FastAPI | None, int]:
+            metrics_port: int | None, readiness: Mapping[str, Check] | None = None
+            ) -> tuple[FastAPI | None, int]:
     """What a process serves, and on which port: its API with ``/metrics`` answering
     ``exposition``; without the API part, ``/metrics`` alone on ``METRICS_PORT``; or nothing."""
     if api is not None:
         attach(api, exposition)
         return api, port
     if metrics_port is not None:
-        return metrics_only_app(exposition), metrics_port
+        return metrics_only_app(exposition, readiness), metrics_port
     return None, port

@@ -79,7 +79,8 @@ async def _run(part: Part) -> None:
             loops += [service.delivery.run, service.relay.run, *service.checkpoints]
         exposed = metrics.exposition(service, consumer=part in (Part.ALL, Part.CONSUMER),
                                      delivery=part in (Part.ALL, Part.DELIVERY))
-        served, port = serving(api, exposed, settings.port, settings.metrics_port)
+        served, port = serving(api, exposed, settings.port, settings.metrics_port,
+                               readiness=readiness_checks(service.pool, service.producer))
         await serve(served, settings.host, port, loops)
     finally:
         await service.close()

@@ -115,7 +115,8 @@ async def _run(part: Part) -> None:
             loops.append(refresh_loop(service))
         exposed = metrics.exposition(service, relay=part in (Part.ALL, Part.RELAY),
                                      consumer=part in (Part.ALL, Part.CONSUMER))
-        served, port = serving(api, exposed, settings.port, settings.metrics_port)
+        served, port = serving(api, exposed, settings.port, settings.metrics_port,
+                               readiness=readiness_checks(service.pool, service.producer))
         await serve(served, settings.host, port, loops)
     finally:
         await service.close()

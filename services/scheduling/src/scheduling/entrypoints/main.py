@@ -49,7 +49,8 @@ async def _run(role: Role) -> None:
             loops.append(broker_loop(service.broker))
         exposed = metrics.exposition(service, relay=role in (Role.ALL, Role.RELAY),
                                      consumer=role in (Role.ALL, Role.CONSUMER))
-        served, port = serving(api, exposed, settings.port, settings.metrics_port)
+        served, port = serving(api, exposed, settings.port, settings.metrics_port,
+                               readiness=readiness_checks(service.pool, service.producer))
         await serve(served, settings.host, port, loops)
     finally:
         await service.close()
