@@ -17,8 +17,6 @@ DfE outcomes export, uploaded again, changes nothing. Saving is ``importer.apply
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from scheduling.application import SchedulingApplication
 from scheduling.domain.clock import CalendarFor
 from scheduling.domain.induction import COMPLETED, Induction, Period, Status
@@ -26,7 +24,7 @@ from scheduling.domain.provenance import Provenance
 from scheduling.imports import teachers
 from scheduling.imports.action_file import PASS, RELEASE, ActionRow
 from scheduling.imports.files import ParsedFile, RowError
-from scheduling.imports.importer import REFUSALS, MayKnow, Plan, Teacher, record_of
+from scheduling.imports.importer import REFUSALS, MayKnow, Plan, Teacher
 from statutory.service import END
 
 END_DATE = "Induction period end date"
@@ -36,30 +34,9 @@ TERMS = "Number of terms"
 def check(app: SchedulingApplication, parsed: ParsedFile[ActionRow], *, appropriate_body_id: str,
           provenance: Provenance, may_know: MayKnow) -> Plan[ActionRow]:
     """Every close decided in memory; nothing is saved (``importer.apply`` saves the plan)."""
-    plan: Plan[ActionRow] = Plan(parsed)
-    found = list(parsed.errors)
     calendars = app.calendars()  # each school's calendar read once for the whole file
-    for row in parsed.rows:  # one row per TRN: the reader refused a TRN twice
-        ect = record_of(app, row.trn)
-        if ect is None:
-            found.append(RowError(row.row, row.trn, "", "TRN", teachers.unknown(row.trn)))
-            continue
-        if ect.date_of_birth != row.date_of_birth:
-            name = ect.name if may_know(ect) else ""
-            found.append(RowError(row.row, row.trn, name, teachers.DATE_OF_BIRTH,
-                                  teachers.not_their_birthday(row.trn, row.date_of_birth)))
-            continue
-        row = replace(row, name=ect.name)  # TRN and date of birth match: the teacher is named
-        teacher = Teacher(row.trn, [row], ect=ect)
-        problem = _close(app, ect, row, appropriate_body_id, teacher, calendars, provenance,
-                         may_know)
-        if problem is not None:
-            found.append(problem)
-        else:
-            plan.teachers.append(teacher)
-    plan.errors = sorted(teachers.name_errors(app, parsed, found, may_know),
-                         key=lambda e: (e.row, e.field))
-    return plan
+    return teachers.plan_rows(app, parsed, may_know, lambda ect, row, teacher: _close(
+        app, ect, row, appropriate_body_id, teacher, calendars, provenance, may_know))
 
 
 def _close(app: SchedulingApplication, ect: Induction, row: ActionRow, ab: str,

@@ -15,8 +15,6 @@ same file twice records nothing new. Saving is the induction import's (``importe
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from scheduling.application import SchedulingApplication
 from scheduling.domain import errors
 from scheduling.domain.induction import Induction, Status
@@ -24,7 +22,7 @@ from scheduling.domain.provenance import Provenance
 from scheduling.imports import teachers
 from scheduling.imports.claim_file import ClaimRow
 from scheduling.imports.files import ParsedFile, RowError
-from scheduling.imports.importer import REFUSALS, MayKnow, Plan, Teacher, record_of
+from scheduling.imports.importer import REFUSALS, MayKnow, Plan, Teacher
 
 START = "Induction period start date"
 PROGRAMME = "Induction programme"
@@ -33,28 +31,8 @@ PROGRAMME = "Induction programme"
 def check(app: SchedulingApplication, parsed: ParsedFile[ClaimRow], *, appropriate_body_id: str,
           provenance: Provenance, may_know: MayKnow) -> Plan[ClaimRow]:
     """Every claim decided in memory; nothing is saved (``importer.apply`` saves the plan)."""
-    plan: Plan[ClaimRow] = Plan(parsed)
-    found = list(parsed.errors)
-    for row in parsed.rows:  # one row per TRN: the reader refused a TRN twice
-        ect = record_of(app, row.trn)
-        if ect is None:
-            found.append(RowError(row.row, row.trn, "", "TRN", teachers.unknown(row.trn)))
-            continue
-        if ect.date_of_birth != row.date_of_birth:
-            name = ect.name if may_know(ect) else ""
-            found.append(RowError(row.row, row.trn, name, teachers.DATE_OF_BIRTH,
-                                  teachers.not_their_birthday(row.trn, row.date_of_birth)))
-            continue
-        row = replace(row, name=ect.name)  # TRN and date of birth match: the teacher is named
-        teacher = Teacher(row.trn, [row], ect=ect)
-        problem = _claim(app, ect, row, appropriate_body_id, teacher, provenance, may_know)
-        if problem is not None:
-            found.append(problem)
-        else:
-            plan.teachers.append(teacher)
-    plan.errors = sorted(teachers.name_errors(app, parsed, found, may_know),
-                         key=lambda e: (e.row, e.field))
-    return plan
+    return teachers.plan_rows(app, parsed, may_know, lambda ect, row, teacher: _claim(
+        app, ect, row, appropriate_body_id, teacher, provenance, may_know))
 
 
 def _claim(app: SchedulingApplication, ect: Induction, row: ClaimRow, ab: str,

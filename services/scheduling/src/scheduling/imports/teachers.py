@@ -10,14 +10,20 @@ names a teacher it matches). A TRN whose date of birth does not match stays unna
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from scheduling.application import SchedulingApplication
 from scheduling.domain.induction import Induction
+from scheduling.imports.action_file import ActionRow
+from scheduling.imports.claim_file import ClaimRow
 from scheduling.imports.files import ParsedFile, RowError
-from scheduling.imports.importer import MayKnow, record_of
+from scheduling.imports.importer import MayKnow, Plan, Teacher, record_of
+
+DfeRow = TypeVar("DfeRow", ClaimRow, ActionRow)
+Decide = Callable[[Induction, DfeRow, Teacher[DfeRow]], RowError | None]
 
 DATE_OF_BIRTH = "Date of birth"
 
@@ -62,3 +68,31 @@ def name_errors(app: SchedulingApplication, parsed: ParsedFile[Any], found: list
             error = replace(error, name=ect.name)
         named.append(error)
     return named
+
+
+def plan_rows(app: SchedulingApplication, parsed: ParsedFile[DfeRow], may_know: MayKnow,
+              decide: Decide[DfeRow]) -> Plan[DfeRow]:
+    """A DfE file's plan, decided in memory (``importer.apply`` saves it): each row's teacher
+    found by TRN and matched by date of birth, named from the record, then ``decide`` says
+    what the row does to them (a row error, or None with the change made on the record)."""
+    plan: Plan[DfeRow] = Plan(parsed)
+    found = list(parsed.errors)
+    for row in parsed.rows:  # one row per TRN: the reader refused a TRN twice
+        ect = record_of(app, row.trn)
+        if ect is None:
+            found.append(RowError(row.row, row.trn, "", "TRN", unknown(row.trn)))
+            continue
+        if ect.date_of_birth != row.date_of_birth:
+            name = ect.name if may_know(ect) else ""
+            found.append(RowError(row.row, row.trn, name, DATE_OF_BIRTH,
+                                  not_their_birthday(row.trn, row.date_of_birth)))
+            continue
+        row = replace(row, name=ect.name)  # TRN and date of birth match: the teacher is named
+        teacher = Teacher(row.trn, [row], ect=ect)
+        problem = decide(ect, row, teacher)
+        if problem is not None:
+            found.append(problem)
+        else:
+            plan.teachers.append(teacher)
+    plan.errors = sorted(name_errors(app, parsed, found, may_know), key=lambda e: (e.row, e.field))
+    return plan
