@@ -68,8 +68,8 @@ class Upload:
     dry_run: bool
 
 
-async def read_upload(request: Request) -> Upload:
-    """The file and the "check only" box from the posted form; too large or not a CSV is refused."""
+async def _form_body(request: Request) -> bytes:
+    """The posted form, read no further than the limit (refused as soon as it is passed)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_FORM_BYTES:
         raise UploadTooLarge(_too_large())
@@ -78,10 +78,16 @@ async def read_upload(request: Request) -> Upload:
         body.extend(chunk)
         if len(body) > MAX_FORM_BYTES:
             raise UploadTooLarge(_too_large())
+    return bytes(body)
+
+
+async def read_upload(request: Request) -> Upload:
+    """The file and the "check only" box from the posted form; too large or not a CSV is refused."""
+    body = await _form_body(request)
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
         raise UploadRefused("the form must be sent as multipart/form-data, with the file in it")
-    fields, files = _parts(content_type, bytes(body))
+    fields, files = _parts(content_type, body)
     if "file" not in files or not files["file"][1]:
         raise UploadRefused("choose a CSV file to upload")
     filename, data = files["file"]
@@ -93,15 +99,11 @@ async def read_upload(request: Request) -> Upload:
 
 async def read_returned_file(request: Request) -> bytes:
     """The file the result page carried back (a hidden field) for the errors download."""
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > MAX_FORM_BYTES:
-            raise UploadTooLarge(_too_large())
+    body = await _form_body(request)
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
         raise UploadRefused("the errors file is downloaded with the button on the result page")
-    fields, _ = _parts(content_type, bytes(body))
+    fields, _ = _parts(content_type, body)
     text = fields.get("csv", "")
     if not text:
         raise UploadRefused("there is no file to check: upload it again on the import page")
