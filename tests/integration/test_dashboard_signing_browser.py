@@ -57,18 +57,25 @@ async def signed_in(browser: Any, served: str, role: Role, user: str, **scope: A
     return page
 
 
-async def test_an_assessment_is_signed_in_turn_and_submitted_on_the_dashboard(hub: Hub, served: str):
-    from playwright.async_api import expect
-
+async def drafted(hub: Hub, name: str) -> tuple[Any, dict[str, Any]]:
+    """A teacher claimed at the start of the year, and the tutor's draft of their term-3
+    formal assessment, on 15 December."""
     hub.on(START)
-    ada = hub.register(name="Ada Signing")
+    ect = hub.register(name=name)
     hub.on(DAY)
     await hub.deliver()
-    draft = await hub.post(f"/ects/{ada}/term-reports", {
+    draft = await hub.post(f"/ects/{ect}/term-reports", {
         "draft": True, "kind": "formal_assessment", "term_number": 3, "on_track": True,
         "evidence_summary": "Meets the standards", "targets": "Questioning",
         "drafted_on": DAY.isoformat(), "assessor_role": "headteacher", "assessor_id": "head-1",
         "assessment_meeting_on": DAY.isoformat()}, TUTOR)
+    return ect, draft
+
+
+async def test_an_assessment_is_signed_in_turn_and_submitted_on_the_dashboard(hub: Hub, served: str):
+    from playwright.async_api import expect
+
+    ada, draft = await drafted(hub, "Ada Signing")
     report = f"#report-{draft['id']}"
     url = f"{served}/dashboard/ects/{ada}"
     async with chromium() as browser:
@@ -112,15 +119,7 @@ async def test_an_assessment_is_signed_in_turn_and_submitted_on_the_dashboard(hu
 async def test_a_step_out_of_turn_is_refused_on_the_page_and_changes_nothing(hub: Hub, served: str):
     import httpx
 
-    hub.on(START)
-    ada = hub.register(name="Ada Early")
-    hub.on(DAY)
-    await hub.deliver()
-    draft = await hub.post(f"/ects/{ada}/term-reports", {
-        "draft": True, "kind": "formal_assessment", "term_number": 3, "on_track": True,
-        "evidence_summary": "Meets the standards", "targets": "Questioning",
-        "drafted_on": DAY.isoformat(), "assessor_role": "headteacher", "assessor_id": "head-1",
-        "assessment_meeting_on": DAY.isoformat()}, TUTOR)
+    ada, draft = await drafted(hub, "Ada Early")
     token = ISSUER.issue("head-1", Role.HEADTEACHER, schools=["100001"])
     async with httpx.AsyncClient(base_url=served) as client:
         signed = await client.post(f"/dashboard/ects/{ada}/reports/{draft['id']}/sign",
