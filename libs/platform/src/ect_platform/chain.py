@@ -305,11 +305,10 @@ async def verify(conn: asyncpg.Connection, log: Log, key: ChainKey,
     previous = b""
     checked = 0
     after: int | None = None
-    anchored: int | None = None
-    reached: set[int] = set()
+    reached: set[int] = set()  # the checkpoints' places the chain passed through
 
     def verdict(problem: str | None) -> Verdict:
-        return Verdict(checked, previous or None, after, problem, anchored)
+        return Verdict(checked, previous or None, after, problem, max(reached, default=None))
 
     while True:
         rows = await conn.fetch(
@@ -332,7 +331,6 @@ async def verify(conn: asyncpg.Connection, log: Log, key: ChainKey,
                 if digest != expected:
                     return verdict(f"{where} does not match the checkpoint of {when}: the log was "
                                    "rewritten up to it")
-                anchored = row["place"]
                 reached.add(row["place"])
             previous = expected
             checked += 1

@@ -53,6 +53,9 @@ class CheckpointBook:
     def __init__(self, directory: Path, key: ChainKey) -> None:
         self.directory = directory
         self._key = key
+        # the newest checkpoint per log, once read or written: the keeper asks every round,
+        # and the file grows by a line each time the head moves
+        self._latest: dict[str, Checkpoint] = {}
 
     def path(self, log_name: str) -> Path:
         return self.directory / f"{log_name}.checkpoints.jsonl"
@@ -70,6 +73,7 @@ class CheckpointBook:
             os.fsync(fd)
         finally:
             os.close(fd)
+        self._latest[log_name] = checkpoint
         return checkpoint
 
     def read(self, log_name: str) -> list[Checkpoint]:
@@ -94,8 +98,12 @@ class CheckpointBook:
         return [(c.place, bytes.fromhex(c.head), c.taken_at) for c in self.read(log_name)]
 
     def latest(self, log_name: str) -> Checkpoint | None:
-        checkpoints = self.read(log_name)
-        return checkpoints[-1] if checkpoints else None
+        if log_name not in self._latest:
+            checkpoints = self.read(log_name)
+            if not checkpoints:
+                return None
+            self._latest[log_name] = checkpoints[-1]
+        return self._latest[log_name]
 
 
 def _same(a: str, b: str) -> bool:
