@@ -17,7 +17,7 @@ from reporting import access
 from reporting.dashboard import chart, data, induction_import, timeline
 from reporting.dashboard import school as school_reads
 from reporting.dashboard.auth import BadFilter
-from reporting.domain.end_of_induction_steps import end_of_induction_steps
+from reporting.domain.end_of_induction_steps import end_of_induction_steps, steps_as_of
 from reporting.domain.history import EctHistory
 from reporting.entrypoints.routes_exports import EXPORTERS
 from reporting.entrypoints.routes_read import AB_READERS
@@ -217,22 +217,6 @@ async def written(services: Services, caller: Principal, history: EctHistory) ->
     coaching = await data.coaching_written(services.pool, history.ect_id)
     return {"reports": reports, "plans": await support_plans.of_ect(services.pool, history.ect_id),
             **coaching}
-
-
-# a step past its last day and not taken: overdue for a duty; a right simply not exercised
-NOT_TAKEN = {"representations": "not_made", "appeal": "closed"}
-
-
-def steps_as_of(steps: dict[str, Any], today: date) -> dict[str, Any]:
-    """The end-of-induction steps with their states as of today: the row was worked out when
-    its ECT last changed, and a step waiting then may have passed its last day since."""
-    answer = {}
-    for name, step in steps.items():
-        due_by = step.get("due_by")
-        if step.get("state") == "due" and due_by and date.fromisoformat(str(due_by)[:10]) < today:
-            step = {**step, "state": NOT_TAKEN.get(name, "missing")}
-        answer[name] = step
-    return answer
 
 
 def current_term(today: date) -> str:

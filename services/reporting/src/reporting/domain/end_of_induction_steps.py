@@ -24,6 +24,10 @@ PARTIES = {"recommendation": "headteacher", "representations": "ect", "decision"
            "notice": "appropriate_body", "appeal": "ect"}
 
 
+# a step past its last day and not taken: missing for a duty; a right simply not exercised
+NOT_TAKEN = {"representations": "not_made", "appeal": "closed"}
+
+
 def _state(due: date | None, done: date | None, today: date, *, optional: str = "missing") -> str:
     """not_started (its clock has not begun), due, on_time, late; ``optional``: the state of a
     step not taken by its last day (missing for a duty, not_made or closed for a right)."""
@@ -80,7 +84,8 @@ def end_of_induction_steps(history: EctHistory, final_assessment: ReportDue | No
             "party": PARTIES["representations"], "due_by": clocks.representations_due_by,
             "received_on": first_made, "count": len(representations),
             "late": any(r.late for r in representations),
-            "state": _state(clocks.representations_due_by, first_made, today, optional="not_made")},
+            "state": _state(clocks.representations_due_by, first_made, today,
+                            optional=NOT_TAKEN["representations"])},
         "decision": {
             "party": PARTIES["decision"], "due_by": clocks.decision_due_by,
             "decided_on": decided[1] if decided else None, "decision": decided[0] if decided else None,
@@ -98,5 +103,18 @@ def end_of_induction_steps(history: EctHistory, final_assessment: ReportDue | No
             "outcome": appeal.outcome if appeal else None,
             "outcome_on": appeal.decided_on if appeal else None,
             "state": _state(clocks.appeal_due_by or (appeal.appeal_due_by if appeal else None),
-                            appeal.lodged_on if appeal else None, today, optional="closed")},
+                            appeal.lodged_on if appeal else None, today,
+                            optional=NOT_TAKEN["appeal"])},
     }
+
+
+def steps_as_of(steps: dict[str, Any], today: date) -> dict[str, Any]:
+    """Stored steps with their states as of ``today``: a row is worked out when its ECT last
+    changed, and a step waiting then may have passed its last day since (``_state``'s rule)."""
+    answer = {}
+    for name, step in steps.items():
+        due_by = step.get("due_by")
+        if step.get("state") == "due" and due_by and date.fromisoformat(str(due_by)[:10]) < today:
+            step = {**step, "state": NOT_TAKEN.get(name, "missing")}
+        answer[name] = step
+    return answer
