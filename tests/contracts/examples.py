@@ -9,7 +9,7 @@ from contracts import Actor, EventEnvelope, EventPayload, Role
 from contracts.notifications import v1 as notifications_v1
 from contracts.reporting import v1 as reporting_v1
 from contracts.reporting.v1 import Recommendation, TermReportKind, TermReportSubmitted
-from contracts.scheduling import v1
+from contracts.scheduling import privacy, v1
 from contracts.scheduling.v1 import (
     DropInRecorded,
     EctRegistered,
@@ -19,6 +19,7 @@ from contracts.scheduling.v1 import (
     Phase,
     SessionHeld,
 )
+from contracts.sealed import personal_fields, sealed_version
 
 ECT_ID = UUID("00000000-0000-4000-8000-00000000e001")
 MENTOR_ID = UUID("00000000-0000-4000-8000-00000000a001")
@@ -157,6 +158,16 @@ PAYLOADS: list[EventPayload] = [
         failed_at=datetime(2024, 10, 1, 9, 30, tzinfo=UTC),
     ),
 ]
+
+PAYLOADS.append(privacy.PersonalDataErased(
+    subject=privacy.ErasedSubject.ECT, subject_id=ECT_ID, reason="Request SAR-2031, the ECT's own",
+    retained_until=date(2032, 7, 31), legal_basis="Order of the court, claim K00XX123"))
+
+# Each contract with personal fields as it is published: the next version, without them (they
+# travel sealed in the envelope, tested with keys in tests/unit/test_sealing.py).
+PAYLOADS.extend(
+    sealed_version(type(p)).model_validate(p.model_dump(exclude=set(personal_fields(type(p)))))
+    for p in list(PAYLOADS) if personal_fields(type(p)))
 
 SOURCES = {reporting_v1.__name__: "reporting", notifications_v1.__name__: "notifications"}
 

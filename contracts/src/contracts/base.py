@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+
+PERSONAL: dict[str, Any] = {"x-personal": True}
+"""``json_schema_extra`` of a payload field that holds personal data: it never travels in clear
+(``contracts.sealed``)."""
 
 
 class Role(StrEnum):
@@ -55,6 +59,19 @@ class Imported(BaseModel):
     uploaded_at: datetime = Field(description="When the file was uploaded.")
 
 
+class SealedBox(BaseModel):
+    """The personal fields of one event, encrypted with the data key of the person it is about
+    (``contracts.sealed`` says how to open it)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    key_id: UUID = Field(description="Whose data key: the ECT's id (or the mentor's).")
+    alg: Literal["A256GCM"] = "A256GCM"
+    fields: list[str] = Field(description="The payload fields inside, by name.")
+    data: str = Field(description="base64url(nonce[12] || AES-256-GCM ciphertext and tag) of the "
+                      "fields' JSON object; associated data: the event id's text.")
+
+
 class EventEnvelope(BaseModel, Generic[PayloadT]):
     """One integration event, as published on Kafka (JSON, UTF-8)."""
 
@@ -87,6 +104,10 @@ class EventEnvelope(BaseModel, Generic[PayloadT]):
         default=None, description="Set when the fact was imported from a file (a hub's records "
         "from before it used the platform) rather than recorded live; null for a live record."
     )
+    sealed: SealedBox | None = Field(
+        default=None, description="The payload's personal fields, encrypted with the person's own "
+        "key (events of a sealed version only; see contracts.sealed). Null once the person is "
+        "erased, or when the event carries no personal data.")
     payload: PayloadT
 
     @property

@@ -9,7 +9,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from contracts.base import EventEnvelope, EventPayload
 from contracts.notifications import v1 as notifications_v1
 from contracts.reporting import v1 as reporting_v1
+from contracts.scheduling import privacy as scheduling_privacy
 from contracts.scheduling import v1 as scheduling_v1
+from contracts.sealed import personal_fields, sealed_version
 
 
 class ContractError(ValueError):
@@ -46,6 +48,7 @@ _PAYLOADS: tuple[type[EventPayload], ...] = (
     scheduling_v1.TimetableRecorded,
     scheduling_v1.SchoolRegistered,
     scheduling_v1.AppropriateBodyRegistered,
+    scheduling_privacy.PersonalDataErased,
     reporting_v1.TermReportSubmitted,
     reporting_v1.TermReportDrafted,
     reporting_v1.TermReportCorrected,
@@ -62,8 +65,13 @@ _PAYLOADS: tuple[type[EventPayload], ...] = (
     notifications_v1.NotificationSent, notifications_v1.NotificationFailed,
 )
 
+SEALED_PAYLOADS: tuple[type[EventPayload], ...] = tuple(
+    sealed_version(cls) for cls in _PAYLOADS if personal_fields(cls))
+"""The version after each contract with personal fields: the one producers publish (the
+fields travel sealed in the envelope, ``contracts.sealed``)."""
+
 REGISTRY: dict[tuple[str, int], type[EventPayload]] = {
-    (cls.event_type, cls.event_version): cls for cls in _PAYLOADS
+    (cls.event_type, cls.event_version): cls for cls in (*_PAYLOADS, *SEALED_PAYLOADS)
 }
 
 

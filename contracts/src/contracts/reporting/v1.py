@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from contracts.base import EventPayload
+from contracts.base import PERSONAL, EventPayload
 
 
 class TermReportKind(StrEnum):
@@ -34,8 +34,8 @@ class TermReportSubmitted(EventPayload):
     kind: TermReportKind
     term_number: int = Field(ge=1, description="Induction term the report covers (1-based).")
     on_track: bool
-    evidence_summary: str
-    targets: str
+    evidence_summary: str = Field(json_schema_extra=PERSONAL)
+    targets: str = Field(json_schema_extra=PERSONAL)
     submitted_on: date
     appropriate_body_id: str | None = None
     recommendation: Recommendation | None = Field(
@@ -48,7 +48,8 @@ class TermReportSubmitted(EventPayload):
     assessment_meeting_on: date | None = Field(
         default=None, description="The assessment meeting. The report is due at the AB 10 working "
         "days after the assessment point (2.61), whatever date the meeting was given.")
-    ect_comments: str | None = Field(default=None, description="The ECT's own comments on the report.")
+    ect_comments: str | None = Field(default=None, json_schema_extra=PERSONAL,
+                                     description="The ECT's own comments on the report.")
     signed_off_by: list[str] = Field(
         default_factory=list, description="Roles that signed the report: induction_tutor, headteacher, ect.")
     fully_signed: bool | None = Field(
@@ -103,8 +104,8 @@ class TermReportSignedByEct(EventPayload):
     kind: TermReportKind
     term_number: int = Field(ge=1)
     signed_on: date
-    name: str = Field(description="The ECT's name, as signed.")
-    comments: str | None = None
+    name: str = Field(json_schema_extra=PERSONAL, description="The ECT's name, as signed.")
+    comments: str | None = Field(default=None, json_schema_extra=PERSONAL)
 
 
 class TermReportSignedByHeadteacher(EventPayload):
@@ -117,7 +118,7 @@ class TermReportSignedByHeadteacher(EventPayload):
     kind: TermReportKind
     term_number: int = Field(ge=1)
     signed_on: date
-    name: str = Field(description="The headteacher's name, as signed.")
+    name: str = Field(json_schema_extra=PERSONAL, description="The headteacher's name, as signed.")
     headteacher_id: str
 
 
@@ -131,7 +132,7 @@ class SupportPlanShared(EventPayload):
     report_id: UUID | None = Field(default=None, description="The review that found the ECT not on track.")
     shared_on: date
     appropriate_body_id: str | None = None
-    summary: str
+    summary: str = Field(json_schema_extra=PERSONAL)
     review_on: date | None = Field(default=None, description="When the plan will be reviewed.")
 
 
@@ -159,7 +160,7 @@ class InductionOutcomeRecorded(EventPayload):
         default=None, description="Written notice within 3 working days of the decision (2.69).")
     reason: str | None = Field(
         default=None, description="Why the AB decided against the headteacher's recommendation, "
-        "when it did (2.67).")
+        "when it did (2.67).", json_schema_extra=PERSONAL)
     representations_received_on: date | None = Field(
         default=None, description="When the ECT's written representations on the recommendation "
         "reached the AB (the latest, if several), considered with the decision; none when the ECT "
@@ -175,7 +176,7 @@ class InductionExtended(EventPayload):
     event_version: ClassVar[int] = 1
 
     extension_terms: float = Field(gt=0, description="Length of the extension in FTE terms.")
-    reason: str
+    reason: str = Field(json_schema_extra=PERSONAL)
     decided_on: date
     appropriate_body_id: str
     recommendation_received_on: date | None = Field(
@@ -200,7 +201,8 @@ class InductionReduced(EventPayload):
     event_version: ClassVar[int] = 1
 
     reduction_terms: float = Field(gt=0, description="Length of the reduction in FTE terms.")
-    reason: str = Field(description="The previous experience the reduction recognises.")
+    reason: str = Field(json_schema_extra=PERSONAL,
+                        description="The previous experience the reduction recognises.")
     ect_consented_on: date = Field(description="When the ECT agreed to the reduction (3.3).")
     decided_on: date
     appropriate_body_id: str
@@ -247,7 +249,7 @@ class EctRepresentationsMade(EventPayload):
 
     representations_id: UUID
     received_on: date = Field(description="When the AB received the representations.")
-    summary: str = Field(description="What the ECT said, in summary.")
+    summary: str = Field(json_schema_extra=PERSONAL, description="What the ECT said, in summary.")
     recorded_on_behalf: bool = Field(
         description="True when the AB recorded representations the ECT sent it; false when the "
         "ECT made them here themself.")
@@ -293,7 +295,7 @@ class AppealLodged(EventPayload):
     appeal_id: UUID
     decision: Decision = Field(description="The decision appealed: failed or extended.")
     lodged_on: date
-    grounds: str = Field(description="The grounds of appeal, in summary.")
+    grounds: str = Field(json_schema_extra=PERSONAL, description="The grounds of appeal, in summary.")
     appropriate_body_id: str
     appeal_due_by: date | None = Field(
         default=None, description="20 working days after the notice to the ECT (regulation 14).")
@@ -315,4 +317,4 @@ class AppealDecided(EventPayload):
     appropriate_body_id: str
     extension_terms: float | None = Field(
         default=None, gt=0, description="For an extended outcome: the length in FTE terms.")
-    reason: str | None = None
+    reason: str | None = Field(default=None, json_schema_extra=PERSONAL)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.base import EventPayload, Role
+from contracts.base import PERSONAL, EventPayload, Role
 
 
 class Phase(StrEnum):
@@ -35,9 +35,10 @@ class EctRegistered(EventPayload):
     event_type: ClassVar[str] = "EctRegistered"
     event_version: ClassVar[int] = 1
 
-    trn: str = Field(pattern=TRN_PATTERN, description="Teacher reference number, 7 digits.")
-    name: str
-    date_of_birth: date
+    trn: str = Field(pattern=TRN_PATTERN, description="Teacher reference number, 7 digits.",
+                     json_schema_extra=PERSONAL)
+    name: str = Field(json_schema_extra=PERSONAL)
+    date_of_birth: date = Field(json_schema_extra=PERSONAL)
     school_id: str
     subject: str | None = None
     phase: Phase
@@ -54,8 +55,8 @@ class MentorRegistered(EventPayload):
     event_version: ClassVar[int] = 1
 
     mentor_id: UUID
-    trn: str = Field(pattern=TRN_PATTERN)
-    name: str
+    trn: str = Field(json_schema_extra=PERSONAL, pattern=TRN_PATTERN)
+    name: str = Field(json_schema_extra=PERSONAL)
     school_id: str
     subject: str | None = None
     phase: Phase
@@ -72,7 +73,8 @@ class MentorAssigned(EventPayload):
     previous_mentor_id: UUID | None = None
     assigned_on: date
     policy_override_reason: str | None = Field(
-        default=None, description="Why hub policy (experience, phase, subject) was set aside."
+        default=None, description="Why hub policy (experience, phase, subject) was set aside.",
+        json_schema_extra=PERSONAL,
     )
 
 
@@ -87,7 +89,7 @@ class SessionHeld(EventPayload):
     held_on: date
     minutes: int = Field(gt=0)
     observation_included: bool
-    action_step: str | None = None
+    action_step: str | None = Field(default=None, json_schema_extra=PERSONAL)
 
 
 class DropInRecorded(EventPayload):
@@ -101,9 +103,9 @@ class DropInRecorded(EventPayload):
     observer_id: str
     observer_role: Role
     focus_area: str = Field(description="The ITTECF area looked at.")
-    strengths: str
-    development_areas: str
-    next_step: str | None = None
+    strengths: str = Field(json_schema_extra=PERSONAL)
+    development_areas: str = Field(json_schema_extra=PERSONAL)
+    next_step: str | None = Field(default=None, json_schema_extra=PERSONAL)
 
 
 # -- calendars -------------------------------------------------------------------------
@@ -182,7 +184,7 @@ class EctReleased(EventPayload):
 
     appropriate_body_id: str
     released_on: date
-    reason: str
+    reason: str = Field(json_schema_extra=PERSONAL)
     terms_served: float = Field(description="FTE terms served so far, one decimal place.")
     terms_recorded: float | None = Field(
         default=None, ge=0, description="The number of terms the AB recorded for the period it "
@@ -235,7 +237,7 @@ class EctLeft(EventPayload):
     event_version: ClassVar[int] = 1
 
     left_on: date = Field(description="The last day in post.")
-    reason: str
+    reason: str = Field(json_schema_extra=PERSONAL)
     terms_served: float = Field(description="FTE terms of induction served, counted only in post "
                                 "(2.30, 2.33), one decimal place.")
     interim_assessment_due: bool
@@ -259,7 +261,7 @@ class SessionMissed(EventPayload):
     mentor_id: UUID | None
     due_on: date
     reason: MissedBy
-    note: str | None = None
+    note: str | None = Field(default=None, json_schema_extra=PERSONAL)
 
 
 class MentorTrainingKind(StrEnum):

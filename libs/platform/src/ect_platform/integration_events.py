@@ -24,6 +24,7 @@ from psycopg.sql import SQL, Identifier
 
 from contracts import EventEnvelope, EventPayload
 from ect_platform.relay import Outgoing
+from ect_platform.sealing import EnvelopeSealer
 
 
 @dataclass(frozen=True)
@@ -115,13 +116,15 @@ def _envelope_validator(payload_type: type) -> Callable[[dict[str, Any]], EventE
 
 def notification_reader(app: Application[Any], translate: Translator
                         ) -> Callable[[int, int], Sequence[Outgoing]]:
-    """The relay's view of a store: (after, limit) -> translated log entries, in order.
+    """The relay's view of a store: (after, limit) -> translated log entries, in order, their
+    personal fields sealed with the application's keys (``app.keystore``).
 
     A private event's entry is passed without decoding its state: its stored topic says
     already that the translator has nothing for it.
     """
     page = _log_page(app)
     to_domain_event = app.mapper.to_domain_event
+    seal = EnvelopeSealer(app.keystore).seal  # type: ignore[attr-defined]
     public: dict[str, bool] = {}  # stored topic -> whether its class has a translation
 
     def is_public(topic: str) -> bool:
@@ -137,6 +140,7 @@ def notification_reader(app: Application[Any], translate: Translator
             originator_id=originator_id, originator_version=version, topic=topic, state=state)))
         if envelope is None:
             return Outgoing(position, None)
+        envelope = seal(envelope)  # personal fields leave sealed with their person's key
         # contracts.encode's bytes, without its detour through str (model_dump_json().encode())
         return Outgoing(position, envelope, envelope.__pydantic_serializer__.to_json(envelope))
 

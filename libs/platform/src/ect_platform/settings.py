@@ -11,6 +11,7 @@ from pydantic_settings import SettingsConfigDict
 from ect_platform.chain import ChainKey, ChainKeyError
 from ect_platform.identity import MAX_LIFETIME_SECONDS, IdentityProvider, TokenIssuer
 from ect_platform.kafka_security import KafkaConnection, KafkaSecuritySettings
+from ect_platform.keystore import KeyEncryptionKey, Keystore, MemoryKeystore, PostgresKeystore
 
 
 # The Kafka security settings (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*) and their
@@ -74,6 +75,30 @@ class PlatformSettings(KafkaSecuritySettings):
         "unset, none are kept and removing the newest records goes unnoticed")
     chain_checkpoint_seconds: float = Field(
         default=60.0, gt=0, description="How often each service checkpoints its logs' heads")
+
+    personal_data_key: SecretStr | None = Field(
+        default=None, description="The key-encryption key the key store wraps each person's data "
+        "key with, at least 32 bytes (`openssl rand -hex 32`); unset, one is derived from "
+        "CHAIN_KEY. Kept outside the database, like CHAIN_KEY (ect_platform.keystore)")
+    keystore_url: str | None = Field(
+        default=None, description="postgresql:// URL of the database holding the key store (the "
+        "keystore schema); unset, the platform's own database. Back it up apart from the event "
+        "stores, on a shorter rotation: an erased person's key must not outlive its erasure")
+    keystore_cache_seconds: float = Field(
+        default=1.0, ge=0, description="How long a process may remember a person's data key; an "
+        "erasure in another process takes effect here within this time")
+
+    def keystore(self) -> Keystore:
+        """The key store of personal data keys, its schema made; in memory for a bare test store
+        given neither key (bootstrap refuses to start without CHAIN_KEY)."""
+        secret = self.personal_data_key or self.chain_key
+        if secret is None:
+            return MemoryKeystore()
+        store = PostgresKeystore(self.keystore_url or self.database_url,
+                                 KeyEncryptionKey(secret.get_secret_value().strip().encode()),
+                                 cache_seconds=self.keystore_cache_seconds)
+        store.setup()
+        return store
 
     def kafka(self) -> KafkaConnection:
         """What this process's Kafka clients are built from (ect_platform.kafka_security)."""

@@ -16,9 +16,11 @@ from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
 from ect_platform.integration_events import register_transcodings
+from ect_platform.keystore import Keystore, MemoryKeystore
+from ect_platform.sealing import SealingMapper
 from reporting.domain.errors import (
     TermReportAlreadyDraftedError,
     TermReportAlreadySubmittedError,
@@ -29,6 +31,7 @@ from reporting.domain.provenance import Provenance
 from reporting.domain.support_plan import SupportPlan, plan_id
 from reporting.domain.term_report import KINDS, TermReport, report_id
 from reporting.domain.term_report_draft import TermReportDraft, draft_id
+from reporting.personal_data import PERSONAL
 
 MAX_TERM = 18  # the highest induction term a report may cover (as the request bodies check)
 
@@ -43,9 +46,16 @@ class ReportingApplication(Application):
     name = "reporting"
 
     def __init__(self, env: dict[str, str] | None = None,
-                 clock: Callable[[], date] = today_in_england) -> None:
+                 clock: Callable[[], date] = today_in_england,
+                 keystore: Keystore | None = None) -> None:
+        # before the store is built: its mapper seals personal data with these keys
+        self.keystore: Keystore = keystore or MemoryKeystore()
         super().__init__(env)
         self.today = clock
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """eventsourcing's mapper, sealing each person's personal data with their own key."""
+        return SealingMapper(self.construct_transcoder(), self.keystore, PERSONAL)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

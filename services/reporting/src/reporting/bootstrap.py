@@ -18,6 +18,7 @@ from ect_platform.identity import TokenIssuer
 from ect_platform.inbox import subscribe
 from ect_platform.integration_events import notification_reader
 from ect_platform.kafka import ensure_topics, make_producer
+from ect_platform.keystore import Keystore, MemoryKeystore
 from ect_platform.relay import PositionStore, Relay
 from ect_platform.runtime import Loop
 from reporting.application import ReportingApplication, today_in_england
@@ -48,7 +49,8 @@ class Reporting:
 
 
 def build_application(settings: ReportingSettings,
-                      clock: Callable[[], date] = today_in_england) -> ReportingApplication:
+                      clock: Callable[[], date] = today_in_england,
+                      keystore: Keystore | None = None) -> ReportingApplication:
     location = PostgresLocation.from_url(settings.database_url)
     location.use_tls_for_event_stores()  # sslmode and the like, which eventsourcing cannot pass
     env = location.eventsourcing_env(settings.db_schema, settings.event_store_pool_size,
@@ -57,7 +59,7 @@ def build_application(settings: ReportingSettings,
     env["CREATE_TABLE"] = "n" if settings.database_owner_url else "y"
     # scheduling's recorder: one round trip per save, and it hands the chain key to each insert
     env["APPLICATION_RECORDER_TOPIC"] = event_store.TOPIC
-    app = ReportingApplication(env=env, clock=clock)
+    app = ReportingApplication(env=env, clock=clock, keystore=keystore or settings.keystore())
     if settings.chain_key is not None:  # bootstrap insists on it; a bare test store may go without
         app.recorder.seal_with(settings.chain())  # type: ignore[attr-defined]
     return app
@@ -79,7 +81,8 @@ async def bootstrap(settings: ReportingSettings,
         owner = settings.database_owner_url
         creator = settings.model_copy(update={"database_url": owner, "database_owner_url": None}
                                       ) if owner else settings
-        build_application(creator, clock).close()  # eventsourcing creates its events table
+        # eventsourcing creates its events table; it stores nothing, so needs no keys
+        build_application(creator, clock, MemoryKeystore()).close()
         await audit_trail.setup(conn)
 
     await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,

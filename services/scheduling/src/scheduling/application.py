@@ -8,8 +8,6 @@ which mentor) are checked against the same state the command changes.
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,9 +16,12 @@ from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper
 
 from ect_platform.integration_events import register_transcodings
+from ect_platform.keystore import Keystore, MemoryKeystore
+from ect_platform.sealing import SealingMapper
+from scheduling.concurrency import retrying
 from scheduling.domain.appropriate_body import AppropriateBody, appropriate_body_record_id
 from scheduling.domain.clock import CalendarFor
 from scheduling.domain.errors import (
@@ -37,6 +38,7 @@ from scheduling.domain.mentor_policy import MentorPolicy
 from scheduling.domain.provenance import Provenance
 from scheduling.domain.registration_window import check_start_date
 from scheduling.domain.school_terms import SchoolTerms, academic_year, school_terms_id
+from scheduling.personal_data import PERSONAL
 from statutory.calendar import SchoolCalendar
 from statutory.timeline import Timeline
 
@@ -53,18 +55,18 @@ def allow_all(_: Induction) -> None:
     return None
 
 
-class ConcurrentChangeError(Exception):
-    """Another writer kept changing the same record; the client may retry."""
-
-
 class SchedulingApplication(Application):
     name = "scheduling"
 
     def __init__(self, env: dict[str, str] | None = None, policy: MentorPolicy | None = None,
-                 clock: Callable[[], date] = today_in_england):
+                 clock: Callable[[], date] = today_in_england, keystore: Keystore | None = None):
+        self.keystore: Keystore = keystore or MemoryKeystore()  # before the mapper is built
         super().__init__(env)
         self.policy = policy or MentorPolicy()
         self.today = clock
+
+    def construct_mapper(self) -> Mapper[UUID]:  # personal data sealed with its person's key
+        return SealingMapper(self.construct_transcoder(), self.keystore, PERSONAL)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -104,7 +106,7 @@ class SchedulingApplication(Application):
             self.save(record)
             return changed
 
-        return self._retrying(command)
+        return retrying(command)
 
     # -- the directory: schools and appropriate bodies by name -------------------------------------
 
@@ -120,7 +122,7 @@ class SchedulingApplication(Application):
             self.save(record)
             return changed
 
-        return self._retrying(command)
+        return retrying(command)
 
     def school_name(self, school_id: str) -> str | None:
         try:
@@ -140,7 +142,7 @@ class SchedulingApplication(Application):
             self.save(record)
             return changed
 
-        return self._retrying(command)
+        return retrying(command)
 
     def appropriate_body_name(self, appropriate_body_id: str) -> str | None:
         try:
@@ -207,7 +209,7 @@ class SchedulingApplication(Application):
             self.save(mentor)
             return changed
 
-        return training_id, self._retrying(command)
+        return training_id, retrying(command)
 
     # -- the programme of one ECT ---------------------------------------------------------------
 
@@ -329,7 +331,7 @@ class SchedulingApplication(Application):
             self.save(ect)
             return result
 
-        return self._retrying(command)
+        return retrying(command)
 
     # -- queries ---------------------------------------------------------------------------------
 
@@ -382,17 +384,3 @@ class SchedulingApplication(Application):
             self.save(*aggregates)
         except IntegrityError:
             raise TrnAlreadyRegisteredError(trn, kind) from None
-
-    @staticmethod
-    def _retrying(command: Callable[[], T], attempts: int = 10) -> T:
-        """Optimistic concurrency: on a version clash, decide again on fresh state.
-
-        A short, jittered, growing pause between attempts lets a burst of writers on one
-        ECT drain instead of colliding again in lockstep.
-        """
-        for attempt in range(attempts):
-            try:
-                return command()
-            except IntegrityError:
-                time.sleep(min(0.2, 0.005 * 2**attempt) * random.random())
-        raise ConcurrentChangeError("the record kept changing under concurrent writers; retry")

@@ -16,6 +16,7 @@ from ect_platform.identity import TokenIssuer
 from ect_platform.inbox import subscribe
 from ect_platform.integration_events import notification_reader
 from ect_platform.kafka import ensure_topics, make_producer
+from ect_platform.keystore import Keystore, MemoryKeystore
 from ect_platform.relay import PositionStore, Relay
 from ect_platform.runtime import Loop
 from scheduling.application import SchedulingApplication
@@ -43,7 +44,8 @@ class Scheduling:
         self.app.close()
 
 
-def build_application(settings: SchedulingSettings) -> SchedulingApplication:
+def build_application(settings: SchedulingSettings, keystore: Keystore | None = None
+                      ) -> SchedulingApplication:
     location = PostgresLocation.from_url(settings.database_url)
     location.use_tls_for_event_stores()  # sslmode and the like, which eventsourcing cannot pass
     env = location.eventsourcing_env(settings.db_schema, settings.event_store_pool_size,
@@ -59,8 +61,8 @@ def build_application(settings: SchedulingSettings) -> SchedulingApplication:
     # transaction is one round trip; see ect_platform.event_store.
     env["APPLICATION_RECORDER_TOPIC"] = event_store.TOPIC
     app = SchedulingApplication(
-        env=env, policy=MentorPolicy(min_years_teaching=settings.mentor_min_years_teaching)
-    )
+        env=env, policy=MentorPolicy(min_years_teaching=settings.mentor_min_years_teaching),
+        keystore=keystore or settings.keystore())
     if settings.chain_key is not None:  # bootstrap insists on it; a bare test store may go without
         app.recorder.seal_with(settings.chain())  # type: ignore[attr-defined]
     return app
@@ -74,7 +76,7 @@ async def _create_events_table(settings: SchedulingSettings) -> None:
     owner = settings.database_owner_url
     creator = settings.model_copy(update={"database_url": owner, "database_owner_url": None}
                                   ) if owner else settings
-    build_application(creator).close()
+    build_application(creator, MemoryKeystore()).close()  # stores nothing: needs no keys
 
 
 async def bootstrap(settings: SchedulingSettings) -> Scheduling:

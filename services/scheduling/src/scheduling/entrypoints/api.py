@@ -13,7 +13,8 @@ from ect_platform.identity import Principal, TokenIssuer
 from ect_platform.metrics import install_metrics
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import correlation_id, health_router, install_edge
-from scheduling.application import ConcurrentChangeError, SchedulingApplication
+from scheduling.application import SchedulingApplication
+from scheduling.concurrency import ConcurrentChangeError
 from scheduling.domain import errors
 from scheduling.domain.provenance import Provenance
 from scheduling.entrypoints import (
