@@ -92,6 +92,11 @@ class Keystore(Protocol):
 
     def erased(self, key_id: UUID) -> bool: ...
 
+    def forget(self, key_id: UUID) -> None:
+        """Drop a remembered key, so the next look-up asks the store (a consumer told of an
+        erasure does this before it recomputes anything about the person)."""
+        ...
+
 
 class _Cache:
     """Keys remembered for a while; tombstones for good (an erasure is never undone)."""
@@ -111,6 +116,10 @@ class _Cache:
             if found is not None and time.monotonic() - found[0] < self._seconds:
                 return True, found[1]
             return False, None
+
+    def drop(self, key_id: UUID) -> None:
+        with self._lock:
+            self._keys.pop(key_id, None)
 
     def put(self, key_id: UUID, key: bytes | None) -> None:
         with self._lock:
@@ -149,6 +158,9 @@ class MemoryKeystore:
 
     def erased(self, key_id: UUID) -> bool:
         return key_id in self._erased_at
+
+    def forget(self, key_id: UUID) -> None:
+        return None  # nothing remembered apart from the store itself
 
 
 class PostgresKeystore:
@@ -238,6 +250,9 @@ class PostgresKeystore:
             row = conn.execute("SELECT erased_at IS NOT NULL FROM keystore.data_keys "
                                "WHERE key_id = %s", (key_id,)).fetchone()
         return bool(row and row[0])
+
+    def forget(self, key_id: UUID) -> None:
+        self._cache.drop(key_id)
 
     def _remember(self, key_id: UUID, wrapped: bytes | None, erased_at: datetime | None
                   ) -> bytes | None:

@@ -169,6 +169,11 @@ class EnvelopeSealer:
         return [open_envelope(e, keys.get(e.sealed.key_id) if e.sealed is not None else None)
                 for e in envelopes]
 
+    def forget(self, key_ids: Iterable[UUID]) -> None:
+        """Told of an erasure: drop any key remembered for these people before reading again."""
+        for key_id in key_ids:
+            self.keystore.forget(key_id)
+
     def erased(self, key_ids: Iterable[UUID]) -> set[UUID]:
         """Which of these people are erased."""
         return {key_id for key_id, key in self.keystore.keys(key_ids).items()
