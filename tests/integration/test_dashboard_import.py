@@ -95,7 +95,7 @@ def text_of(page: httpx.Response) -> str:
 
 
 def recorded(hub: Hub, trn: str) -> bool:
-    return hub.scheduling._ect_id_for(trn) is not None
+    return hub.scheduling.ect_id_for(trn) is not None
 
 
 async def test_an_appropriate_body_checks_then_imports_its_cohort_and_the_ects_appear(hub, scheduling_url):
@@ -119,7 +119,7 @@ async def test_an_appropriate_body_checks_then_imports_its_cohort_and_the_ects_a
         assert "cohort.csv was imported" in text_of(imported) and "2 recorded" in text_of(imported)
         assert recorded(hub, "4100001") and recorded(hub, "4100002")
         # recorded as the signed-in AB: the import's events name it, not the dashboard
-        ect = hub.scheduling.get_induction(hub.scheduling._ect_id_for("4100001"))
+        ect = hub.scheduling.get_induction(hub.scheduling.ect_id_for("4100001"))
         assert ect.appropriate_body_id == "ab-1"
 
         await hub.deliver()

@@ -7,6 +7,7 @@ import pytest
 from contracts import encode
 from ect_platform.integration_events import _log_page, notification_reader
 from ect_platform.relay import Outgoing
+from ect_platform.sealing import EnvelopeSealer
 from scheduling.integration.outbound import to_integration_event
 from tests.integration.test_relay import record_programme, scheduling  # noqa: F401 (fixture)
 
@@ -20,9 +21,17 @@ async def test_the_relays_page_of_the_log_is_eventsourcings_page_translated(sche
     assert _log_page(app).__name__ == "postgres_page", "the direct read is the one under test"
     stored = app.recorder.select_notifications(start=1, limit=1000)
     envelopes = [(n.id, to_integration_event(app.mapper.to_domain_event(n))) for n in stored]
-    expected = [Outgoing(position, e, encode(e) if e else None) for position, e in envelopes]
-    assert any(o.envelope is None for o in expected), "private entries (TRN indexes) are in the log"
+    assert any(e is None for _, e in envelopes), "private entries (TRN indexes) are in the log"
     read = notification_reader(app, to_integration_event)
-    assert read(0, 1000) == expected
-    assert read(3, 5) == expected[3:8]
-    assert read(expected[-1].position, 10) == []
+    sealer = EnvelopeSealer(app.keystore)
+
+    def opened(entries: list[Outgoing]) -> list[tuple[int, object]]:
+        # published sealed (a fresh nonce each time): the same events once opened
+        return [(o.position, sealer.open(o.envelope) if o.envelope else None) for o in entries]
+
+    page = list(read(0, 1000))
+    assert opened(page) == envelopes
+    assert all(o.value == (encode(o.envelope) if o.envelope else None) for o in page)
+    assert all(b"sealed" in o.value for o in page if o.envelope and o.envelope.sealed)
+    assert opened(list(read(3, 5))) == envelopes[3:8]
+    assert read(envelopes[-1][0], 10) == []

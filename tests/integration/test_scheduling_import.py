@@ -107,7 +107,7 @@ async def upload(client, headers, data: bytes, **params):  # type: ignore[no-unt
 
 
 def held(scheduling, trn: str):  # type: ignore[no-untyped-def]
-    ect_id = scheduling.app._ect_id_for(trn)
+    ect_id = scheduling.app.ect_id_for(trn)
     return None if ect_id is None else scheduling.app.get_induction(ect_id)
 
 

@@ -28,6 +28,7 @@ from scheduling.domain.errors import (
     EctNotFoundError,
     MentorNotFoundError,
     MentorPolicyBreachError,
+    PersonalDataErasedError,
     TrnAlreadyRegisteredError,
 )
 from scheduling.domain.induction import EctTrnIndex, Induction, Status
@@ -160,7 +161,7 @@ class SchedulingApplication(Application):
         start = details["induction_start_date"]
         check_start_date(start=start, received_on=received, today=self.today(),
                          calendar=self.calendar_for(details["school_id"]))
-        existing = self._ect_id_for(trn)
+        existing = self.ect_id_for(trn)
         if existing is None:
             ect = Induction.register(trn=trn, provenance=provenance, **details)
             self._save_new(ect, EctTrnIndex(trn=trn, ect_id=ect.id), trn=trn, kind="ECT")
@@ -188,6 +189,8 @@ class SchedulingApplication(Application):
                       override_reason: str | None, provenance: Provenance,
                       authorize: Authorize = allow_all) -> bool:
         mentor = self.get_mentor(mentor_id)
+        if mentor.erased:
+            raise PersonalDataErasedError("mentor", mentor_id)
 
         def assign(ect: Induction) -> bool:
             breaches = self.policy.breaches(ect, mentor)
@@ -205,6 +208,8 @@ class SchedulingApplication(Application):
 
         def command() -> bool:
             mentor = self.get_mentor(mentor_id)
+            if mentor.erased:
+                raise PersonalDataErasedError("mentor", mentor_id)
             changed = mentor.record_training(training_id, kind, held_on, attended, provenance)
             self.save(mentor)
             return changed
@@ -297,7 +302,7 @@ class SchedulingApplication(Application):
                        provenance: Provenance) -> bool:
         """Reporting published the AB's decision; scheduling keeps it to refuse a second claim."""
         return self.change_ect(ect_id, allow_all, lambda ect: ect.record_outcome(
-            outcome, decided_on, provenance))
+            outcome, decided_on, provenance), erased_ok=True)
 
     def learn_appeal_outcome(self, ect_id: UUID, *, decision_id: UUID, appeal_outcome: str,
                              decided_on: date, extension_terms: float | None,
@@ -305,28 +310,33 @@ class SchedulingApplication(Application):
         """Reporting published the TRA's decision on an appeal: allowed or extended reopens the
         induction record, extended also lengthens it (regulation 14)."""
         return self.change_ect(ect_id, allow_all, lambda ect: ect.learn_appeal_outcome(
-            decision_id, appeal_outcome, decided_on, extension_terms, provenance))
+            decision_id, appeal_outcome, decided_on, extension_terms, provenance), erased_ok=True)
 
     def record_extension(self, ect_id: UUID, *, decision_id: UUID, extension_terms: float,
                          decided_on: date, provenance: Provenance) -> bool:
         """Reporting published the AB's extension (3.8): the clock lengthens the induction."""
         return self.change_ect(ect_id, allow_all, lambda ect: ect.record_extension(
-            decision_id, extension_terms, decided_on, provenance))
+            decision_id, extension_terms, decided_on, provenance), erased_ok=True)
 
     def record_reduction(self, ect_id: UUID, *, decision_id: UUID, reduction_terms: float,
                          decided_on: date, provenance: Provenance) -> bool:
         """Reporting published the AB's reduction (3.2-3.4): the clock shortens the induction."""
         return self.change_ect(ect_id, allow_all, lambda ect: ect.record_reduction(
-            decision_id, reduction_terms, decided_on, provenance))
+            decision_id, reduction_terms, decided_on, provenance), erased_ok=True)
 
     # -- generic change of one ECT ----------------------------------------------------------------
 
-    def change_ect(self, ect_id: UUID, authorize: Authorize, change: Callable[[Induction], T]) -> T:
-        """Load, authorize, decide, save; on a version clash, decide again on fresh state."""
+    def change_ect(self, ect_id: UUID, authorize: Authorize, change: Callable[[Induction], T],
+                   *, erased_ok: bool = False) -> T:
+        """Load, authorize, decide, save; on a version clash, decide again on fresh state.
+        Nothing more is recorded about an erased person, but for the AB's decisions learnt from
+        reporting (``erased_ok``), which hold no personal data and keep the statistics whole."""
 
         def command() -> T:
             ect = self.get_induction(ect_id)
             authorize(ect)
+            if ect.erased and not erased_ok:
+                raise PersonalDataErasedError("ECT", ect_id)
             result = change(ect)
             self.save(ect)
             return result
@@ -369,7 +379,7 @@ class SchedulingApplication(Application):
 
     # -- plumbing ----------------------------------------------------------------------------------
 
-    def _ect_id_for(self, trn: str) -> UUID | None:
+    def ect_id_for(self, trn: str) -> UUID | None:
         try:
             index: EctTrnIndex = self.repository.get(ect_index_id(trn))
         except AggregateNotFoundError:

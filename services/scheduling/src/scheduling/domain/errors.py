@@ -92,3 +92,20 @@ class CatchUpNotFoundError(SchedulingError):
 
 class InvalidTermDatesError(SchedulingError):
     """Term dates that are out of order, overlapping, or outside their academic year."""
+
+
+class PersonalDataErasedError(SchedulingError):
+    """The person's personal data was erased: their record keeps its statistics, but nothing
+    more is recorded about them, and they cannot be claimed again under the same record."""
+
+    def __init__(self, kind: str, record_id: UUID) -> None:
+        super().__init__(f"the personal data of {kind} {record_id} was erased: nothing more can be "
+                         "recorded about them")
+
+
+class RetentionPeriodRunningError(SchedulingError):
+    """An erasure asked for while the records must still be kept (statutory guidance 2.77)."""
+
+
+class LegalBasisRequiredError(SchedulingError):
+    """A forced erasure inside the retention period without the legal reason it rests on."""

@@ -34,6 +34,8 @@ from statutory.service import END, START, TRANSFER, PostChange
 from statutory.terms_served import FteChange
 from statutory.timeline import INTERIM_ASSESSMENT
 
+ERASED = "(erased)"  # how an erased person's name and TRN read (contracts.sealed says the same)
+
 
 class Status:
     OPEN = "open"
@@ -56,6 +58,8 @@ class Period:
 
 
 class Induction(Programme, InductionClock, Aggregate):
+    erased = False  # until the person's personal data is erased (an ECT stored before: never)
+
     @classmethod
     def register(cls, *, qts_date: date, induction_start_date: date, provenance: Provenance,
                  **details: Any) -> Induction:
@@ -76,7 +80,7 @@ class Induction(Programme, InductionClock, Aggregate):
     ) -> None:
         self.trn = trn
         self.name = name
-        self.date_of_birth = date_of_birth
+        self.date_of_birth: date | None = date_of_birth
         self.school_id = school_id
         self.subject = subject
         self.phase = phase
@@ -116,6 +120,30 @@ class Induction(Programme, InductionClock, Aggregate):
         if self.completed_on is not None and found and found[-1].end is None:
             found[-1] = replace(found[-1], end=self.completed_on)
         return found
+
+    @property
+    def closed_on(self) -> date | None:
+        """The day the induction record closed (the outcome, or the end of the last period when
+        it stopped without one); None while it is open. Retention counts from it (2.77)."""
+        if self.status == Status.OPEN:
+            return None
+        return self.completed_on or self.periods[-1].end
+
+    def erase_personal_data(self, *, reason: str, retained_until: date | None,
+                            legal_basis: str | None, provenance: Provenance) -> bool:
+        """Record that the person's data key was destroyed; False when it already was."""
+        if self.erased:
+            return False
+        self._personal_data_erased(reason=reason, retained_until=retained_until,
+                                   legal_basis=legal_basis, provenance=provenance)
+        return True
+
+    @event("PersonalDataErased")
+    def _personal_data_erased(self, reason: str, retained_until: date | None,
+                              legal_basis: str | None, provenance: Provenance) -> None:
+        self.erased = True
+        # a copy of this record kept in a process's memory forgets them too, as it catches up
+        self.trn, self.name, self.date_of_birth = ERASED, ERASED, None
 
     @property
     def post_start(self) -> date:

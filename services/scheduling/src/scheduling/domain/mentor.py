@@ -9,8 +9,12 @@ from eventsourcing.domain import Aggregate, event
 
 from scheduling.domain.provenance import Provenance
 
+ERASED = "(erased)"  # how an erased mentor's name and TRN read
+
 
 class Mentor(Aggregate):
+    erased = False  # until the mentor's personal data is erased
+
     @event("MentorRegistered")
     def __init__(
         self,
@@ -44,6 +48,20 @@ class Mentor(Aggregate):
     def _training_attended(self, training_id: UUID, kind: str, held_on: date, attended: bool,
                            provenance: Provenance) -> None:
         self.training[training_id] = (kind, held_on, attended)
+
+    def erase_personal_data(self, *, reason: str, provenance: Provenance) -> bool:
+        """Record that the mentor's data key was destroyed; False when it already was."""
+        if self.erased:
+            return False
+        self._personal_data_erased(reason=reason, retained_until=None, legal_basis=None,
+                                   provenance=provenance)
+        return True
+
+    @event("PersonalDataErased")
+    def _personal_data_erased(self, reason: str, retained_until: date | None,
+                              legal_basis: str | None, provenance: Provenance) -> None:
+        self.erased = True
+        self.trn, self.name = ERASED, ERASED  # a copy kept in memory forgets them as it catches up
 
     def training_progress(self) -> dict[str, dict[str, int]]:
         """Attended and missed, per kind of training."""

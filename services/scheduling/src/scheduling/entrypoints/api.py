@@ -27,6 +27,7 @@ from scheduling.entrypoints import (
     routes_privacy,
     routes_programme,
 )
+from scheduling.erasure import PersonNotFoundError
 from scheduling.integration import asyncapi
 from statutory.absence import InvalidAbsenceError
 from statutory.calendar import InvalidCalendarError
@@ -54,6 +55,12 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     InvalidAbsenceError: 422,
     InvalidWorkingPatternError: 422,
     routes_imports.AppropriateBodyRequiredError: 422,
+    errors.PersonalDataErasedError: 409,
+    errors.RetentionPeriodRunningError: 409,
+    errors.LegalBasisRequiredError: 422,
+    PersonNotFoundError: 404,
+    routes_privacy.KeyNotFoundError: 404,
+    routes_privacy.KeyErasedError: 410,
 }
 
 
@@ -79,8 +86,10 @@ class Commands:
 
 def create_api(app: SchedulingApplication, issuer: TokenIssuer,
                on_commit: Callable[[], None] = lambda: None,
-               readiness: dict[str, Any] | None = None, topic_prefix: str = "") -> FastAPI:
-    """``topic_prefix``: the environment's ``KAFKA_TOPIC_PREFIX``, for ``/asyncapi.json``."""
+               readiness: dict[str, Any] | None = None, topic_prefix: str = "",
+               retention_years: int = 6) -> FastAPI:
+    """``topic_prefix``: the environment's ``KAFKA_TOPIC_PREFIX``, for ``/asyncapi.json``;
+    ``retention_years``: how long after an induction closed the retention schedule erases it."""
     api = FastAPI(title="ECT induction: scheduling", version="1.0.0",
                   description="The induction programme: ECTs and their induction periods, school "
                   "calendars, mentors, coaching sessions, drop-ins, hub training, absence.")
@@ -91,9 +100,9 @@ def create_api(app: SchedulingApplication, issuer: TokenIssuer,
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
     commands = Commands(app, on_commit)
-    for module in (routes_ects, routes_programme, routes_mentors, routes_calendars, routes_directory,
-                   routes_privacy):
+    for module in (routes_ects, routes_programme, routes_mentors, routes_calendars, routes_directory):
         api.include_router(module.router(commands))
+    api.include_router(routes_privacy.router(commands, retention_years))
     api.include_router(routes_imports.router(commands))
     api.include_router(routes_coaching.router(commands))  # what was written in coaching
     api.include_router(asyncapi_page.router(lambda: asyncapi.document(topic_prefix)))  # public

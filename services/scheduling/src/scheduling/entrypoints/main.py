@@ -41,7 +41,8 @@ async def _run(role: Role) -> None:
         if role in (Role.ALL, Role.API):
             api = create_api(service.app, service.issuer, on_commit=service.relay.nudge,
                              readiness=readiness_checks(service.pool, service.producer),
-                             topic_prefix=settings.kafka_topic_prefix)
+                             topic_prefix=settings.kafka_topic_prefix,
+                             retention_years=settings.retention_years)
         loops: list[Loop] = []
         if role in (Role.ALL, Role.RELAY):
             loops += [service.relay.run, *service.checkpoints]

@@ -160,3 +160,13 @@ class GiveName(Command):
     """The name people read for a school (by its URN) or an appropriate body (by its id)."""
 
     name: str = Field(min_length=1, max_length=200)
+
+
+class ErasePerson(Command):
+    trn: str = Field(pattern=TRN_PATTERN, description="The person's TRN: as an ECT and as a mentor")
+    reason: str = Field(min_length=1, max_length=500, description="Why, e.g. the request's "
+                        "reference; recorded with the erasure, so it must hold no personal data")
+    force: bool = Field(default=False, description="Erase inside the statutory retention period "
+                        "(2.77): needs legal_basis")
+    legal_basis: str | None = Field(default=None, min_length=1, max_length=500,
+                                    description="The legal reason a forced erasure rests on")

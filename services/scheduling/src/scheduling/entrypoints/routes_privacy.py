@@ -1,23 +1,102 @@
-"""Subject access: ``GET /privacy/subject-access?trn=`` answers everything scheduling holds
-about a person (see ``ect_platform.subject_access`` for who may ask)."""
+"""Personal data: subject access, erasure, the retention schedule, and the data keys.
+
+- ``GET /privacy/subject-access?trn=`` answers everything scheduling holds about a person
+  (see ``ect_platform.subject_access`` for who may ask);
+- ``POST /privacy/erasures`` erases a person for good (``scheduling.erasure``);
+- ``GET /privacy/retention`` lists the inductions the retention schedule would erase today
+  (the dry run) and ``POST /privacy/retention`` erases them;
+- ``GET /privacy/keys/{key_id}`` hands a subscriber's system the data key that opens a
+  person's sealed fields on the topics (``contracts.sealed``), while it exists.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import base64
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
 
+from contracts import Role
 from ect_platform import subject_access
-from ect_platform.identity import Caller, allow
+from ect_platform.identity import Caller, Forbidden, Principal, allow
+from scheduling.domain.errors import SchedulingError
+from scheduling.entrypoints.requests import ErasePerson
+from scheduling.erasure import Due, Erased, Erasures
 from scheduling.subject_access import held_about
 
 if TYPE_CHECKING:
     from scheduling.entrypoints.api import Commands
 
 
+class KeyNotFoundError(SchedulingError):
+    """No data key was ever made for this id (404)."""
 
-def router(commands: Commands) -> APIRouter:
+
+class KeyErasedError(SchedulingError):
+    """The person was erased: their key is gone for good (410)."""
+
+
+class ErasedRecord(BaseModel):
+    subject: Literal["ect", "mentor"]
+    record_id: UUID
+    retained_until: date | None
+    already_erased: bool
+
+    @classmethod
+    def of(cls, erased: Erased) -> ErasedRecord:
+        return cls(subject=erased.subject, record_id=erased.record_id,
+                   retained_until=erased.retained_until, already_erased=erased.already)
+
+
+class ErasureAnswer(BaseModel):
+    erased: list[ErasedRecord]
+
+
+class DueRecord(BaseModel):
+    ect_id: UUID
+    name: str
+    trn: str
+    closed_on: date
+    kept_until: date
+
+    @classmethod
+    def of(cls, due: Due) -> DueRecord:
+        return cls(ect_id=due.ect_id, name=due.name, trn=due.trn, closed_on=due.closed_on,
+                   kept_until=due.kept_until)
+
+
+class RetentionAnswer(BaseModel):
+    as_of: date
+    years: int
+    due: list[DueRecord]
+    erased: list[ErasedRecord]
+
+
+class DataKey(BaseModel):
+    key_id: UUID
+    alg: Literal["A256GCM"] = "A256GCM"
+    key: str  # base64url, 32 bytes
+
+
+SCHEDULE_RUNNERS = (Role.HUB_LEAD, Role.SYSTEM)
+
+
+def _check_whole_hub(principal: Principal, action: str) -> None:
+    """Erasure is the data controller's, as subject access is: a hub lead for the whole hub
+    (or, for the schedule, the platform's own system token)."""
+    if principal.role is Role.SYSTEM and action == "apply the retention schedule":
+        return
+    if principal.role is not Role.HUB_LEAD or principal.schools is not None:
+        raise Forbidden(f"only a hub lead acting for the whole hub (a token naming no schools) "
+                        f"may {action}: the hub, as data controller, answers for all of it")
+
+
+def router(commands: Commands, retention_years: int = 6) -> APIRouter:
     routes = APIRouter(tags=["Personal data"])
+    erasures = Erasures(commands.app, retention_years)
 
     @routes.get(subject_access.PATH,
                 dependencies=[allow(*subject_access.ROLES, action=subject_access.ACTION)])
@@ -27,5 +106,55 @@ def router(commands: Commands) -> APIRouter:
         subject_access.check_trn(trn)
         held = await commands.read(held_about, commands.app, trn)
         return subject_access.answer("scheduling", trn, held)
+
+    @routes.post("/privacy/erasures",
+                 dependencies=[allow(Role.HUB_LEAD, action="erase a person's data")])
+    async def erase(body: ErasePerson, caller: Caller, request: Request) -> ErasureAnswer:
+        """Erase the person with this TRN for good (UK GDPR Art. 17): their data key is destroyed,
+        so none of their personal data can be read anywhere again; the records keep their
+        dates, counts and statuses. Refused (409) while the induction's records must still be
+        kept (statutory guidance 2.77) unless ``force`` with a ``legal_basis``."""
+        _check_whole_hub(caller, "erase a person's data")
+        done = await commands.run(erasures.erase, body.trn, reason=body.reason,
+                                  provenance=commands.provenance(caller, request), force=body.force,
+                                  legal_basis=body.legal_basis)
+        return ErasureAnswer(erased=[ErasedRecord.of(e) for e in done])
+
+    @routes.get("/privacy/retention",
+                dependencies=[allow(*SCHEDULE_RUNNERS, action="read the retention schedule")])
+    async def retention_due(caller: Caller, as_of: date | None = None) -> RetentionAnswer:
+        """The dry run: every induction whose records have been kept as long as the schedule
+        says (at least 6 years after it closed, 2.77) and which applying it would erase."""
+        _check_whole_hub(caller, "apply the retention schedule")
+        day = as_of or commands.app.today()
+        due = await commands.read(erasures.due, day)
+        return RetentionAnswer(as_of=day, years=retention_years,
+                               due=[DueRecord.of(d) for d in due], erased=[])
+
+    @routes.post("/privacy/retention",
+                 dependencies=[allow(*SCHEDULE_RUNNERS, action="apply the retention schedule")])
+    async def apply_retention(caller: Caller, request: Request) -> RetentionAnswer:
+        """Erase every induction the dry run lists, today."""
+        _check_whole_hub(caller, "apply the retention schedule")
+        day = commands.app.today()
+        done = await commands.run(erasures.apply_schedule, day,
+                                  commands.provenance(caller, request))
+        return RetentionAnswer(as_of=day, years=retention_years,
+                               due=[DueRecord.of(d) for d, _ in done],
+                               erased=[ErasedRecord.of(e) for _, e in done])
+
+    @routes.get("/privacy/keys/{key_id}",
+                dependencies=[allow(Role.SYSTEM, action="read a person's data key")])
+    async def data_key(key_id: UUID) -> DataKey:
+        """The data key that opens the ``sealed`` box of this person's events (its ``key_id``:
+        the ECT's or the mentor's id), for a subscribing system's token. 410 once the person
+        is erased: the key is gone for good, and the subscriber must drop what it opened."""
+        keystore = commands.app.keystore
+        key = await commands.read(keystore.key, key_id)
+        if key is None:
+            if await commands.read(keystore.erased, key_id):
+                raise KeyErasedError(f"the data key {key_id} was destroyed: the person was erased")
+            raise KeyNotFoundError(f"no data key {key_id}: no personal data is sealed under it")
+        return DataKey(key_id=key_id, key=base64.urlsafe_b64encode(key).decode())
 
     return routes

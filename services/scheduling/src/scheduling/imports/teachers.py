@@ -40,7 +40,9 @@ def not_their_birthday(trn: str, given: date) -> str:
 
 def may_name(ect: Induction, date_of_birth: str | date | None, may_know: MayKnow) -> bool:
     given = date_of_birth.isoformat() if isinstance(date_of_birth, date) else date_of_birth
-    return may_know(ect) or given == ect.date_of_birth.isoformat()
+    # an erased person's date of birth is gone: nothing matches it
+    return may_know(ect) or (ect.date_of_birth is not None
+                             and given == ect.date_of_birth.isoformat())
 
 
 def appropriate_body(app: SchedulingApplication, appropriate_body_id: str) -> str:

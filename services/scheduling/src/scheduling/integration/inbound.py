@@ -26,8 +26,10 @@ from contracts.reporting.v1 import (
     InductionOutcomeRecorded,
     InductionReduced,
 )
+from contracts.sealed import sealed_version
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.inbox import decode_all, not_known
+from ect_platform.sealing import EnvelopeSealer
 from scheduling.application import SchedulingApplication
 from scheduling.domain.errors import EctNotFoundError
 from scheduling.domain.provenance import Provenance
@@ -35,7 +37,9 @@ from scheduling.domain.provenance import Provenance
 log = logging.getLogger(__name__)
 
 LEARNT = (InductionOutcomeRecorded, InductionExtended, InductionReduced, AppealDecided)
-_LEARNT_CONTRACTS = frozenset((c.event_type, c.event_version) for c in LEARNT)
+# each as first published and as published now, with its personal fields sealed (v2)
+_LEARNT_CONTRACTS = frozenset((c.event_type, v) for c in LEARNT
+                              for v in (c.event_version, sealed_version(c).event_version))
 
 
 def _learnt(event_type: str, event_version: int) -> bool:
@@ -47,6 +51,7 @@ class InboundFacts:
 
     def __init__(self, app: SchedulingApplication, dead_letters: DeadLetters | None = None) -> None:
         self._app = app
+        self._sealer = EnvelopeSealer(app.keystore)
         self._dead_letters = dead_letters
         self.applied = 0
         self.parked = 0  # malformed messages and events of a contract this build does not know
@@ -63,7 +68,9 @@ class InboundFacts:
             await self._park(record, f"not a valid integration event: {why}")
         for record, unread in unknown:
             await self._park(record, not_known(unread))
-        for _, envelope in readable:
+        # as the clear contract classes it knows (it reads none of their personal fields)
+        opened = await asyncio.to_thread(self._sealer.open_all, [e for _, e in readable])
+        for envelope in opened:
             if not isinstance(envelope.payload, LEARNT) or envelope.ect_id is None:
                 continue
             try:

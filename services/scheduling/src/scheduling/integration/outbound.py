@@ -13,6 +13,7 @@ from typing import Any
 
 from contracts import EventPayload
 from contracts.scheduling import v1
+from contracts.scheduling.privacy import ErasedSubject, PersonalDataErased
 from ect_platform.integration_events import Translate, Translation, Translator
 from scheduling.domain.appropriate_body import AppropriateBody
 from scheduling.domain.clock import InductionClock
@@ -46,6 +47,18 @@ def _mentor_is_originator(e: Any) -> dict[str, Any]:
     return {"mentor_id": e.originator_id}
 
 
+def _erased(subject: ErasedSubject, *, about_ect: bool) -> Translate:
+    """The erasure, about whoever the record is (the ECT's induction, or the mentor)."""
+
+    def translate(e: Any) -> Translation:
+        return Translation(PersonalDataErased(
+            subject=subject, subject_id=e.originator_id, reason=e.reason,
+            retained_until=e.retained_until, legal_basis=e.legal_basis), None,
+            e.originator_id if about_ect else None)
+
+    return translate
+
+
 # The @event decorator creates these classes (mypy cannot see them). Programme events are
 # stored under the base class that declares them, so they are looked up there.
 ev: Any = Induction
@@ -77,6 +90,8 @@ to_integration_event = Translator(
         prog.StatutoryLeaveExtensionGranted: copied(v1.StatutoryLeaveExtensionGranted,
                                                   happened="requested_on"),
         prog.TimetableRecorded: copied(v1.TimetableRecorded, happened="recorded_on"),
+        ev.PersonalDataErased: _erased(ErasedSubject.ECT, about_ect=True),
+        mentor_ev.PersonalDataErased: _erased(ErasedSubject.MENTOR, about_ect=False),
         mentor_ev.MentorRegistered: copied(v1.MentorRegistered, happened=None, about_ect=False,
                                            extra=_mentor_is_originator),
         mentor_ev.MentorTrainingAttended: copied(v1.MentorTrainingAttended, happened="held_on",
