@@ -14,7 +14,7 @@ from typing import Any
 from contracts import EventPayload
 from contracts.scheduling import v1
 from contracts.scheduling.privacy import ErasedSubject, PersonalDataErased
-from ect_platform.integration_events import Translate, Translation, Translator
+from ect_platform.integration_events import Translate, Translation, Translator, build_payload
 from scheduling.domain.appropriate_body import AppropriateBody
 from scheduling.domain.clock import InductionClock
 from scheduling.domain.induction import EctTrnIndex, Induction
@@ -37,7 +37,7 @@ def copied(payload_cls: type[EventPayload], *, happened: str | None, about_ect: 
                   if (value := getattr(e, name, _MISSING)) is not _MISSING}
         if extra:
             fields.update(extra(e))
-        return Translation(payload_cls(**fields), getattr(e, happened) if happened else None,
+        return Translation(build_payload(payload_cls, fields), getattr(e, happened) if happened else None,
                            e.originator_id if about_ect else None)
 
     return translate
