@@ -1,6 +1,11 @@
-"""``ect privacy export``: a subject access request (UK GDPR Art. 15) answered from every service.
+"""``ect privacy``: a person's data under UK GDPR, through the services' own routes.
 
-Each service answers for its own data at ``GET /privacy/subject-access?trn=``; this merges the
+- ``export``: a subject access request (Art. 15) answered from every service;
+- ``erase``: erasure for good (Art. 17), at scheduling's ``POST /privacy/erasures``, which
+  destroys the person's data key and tells every service;
+- ``retention``: the retention schedule (statutory guidance 2.77), a dry run by default.
+
+For the export, each service answers for its own data at ``GET /privacy/subject-access?trn=``; this merges the
 three answers under each service's name into one JSON document, with when it was made and by
 whom. Scheduling is asked first: the ids it knows the person by (a mentor's id) are passed to
 notifications, which knows a mentor only by id. Any refusal writes nothing.
@@ -19,7 +24,7 @@ import typer
 
 from ect_platform.subject_access import PATH, TRN_RULE, is_trn
 
-privacy = typer.Typer(help="Personal data under UK GDPR: a person's subject access export.")
+privacy = typer.Typer(help="Personal data under UK GDPR: export, erase, the retention schedule.")
 
 
 def _default_url(service: str, port: int) -> str:
@@ -106,3 +111,86 @@ def export(
         out.write_text(text)
     typer.echo(f"exported what the platform holds about {_named(scheduling, trn)}"
                + (f" to {out}" if out else "") + f": {held}", err=True)
+
+
+def _token(bearer: str | None) -> str:
+    if not bearer:
+        raise typer.BadParameter("give --token or set ECT_TOKEN, e.g. "
+                                 "--token \"$(ect token --role hub_lead --user lead-1)\"")
+    return bearer
+
+
+def _refused(service: str, answer: Any, what: str) -> None:
+    try:
+        detail = answer.json().get("detail", answer.text)
+    except ValueError:
+        detail = answer.text
+    typer.echo(f"{service} refused ({answer.status_code}): {detail}; {what}", err=True)
+    raise typer.Exit(1)
+
+
+def _send(method: str, url: str, bearer: str, **kwargs: Any) -> Any:
+    import httpx
+
+    try:
+        answer = httpx.request(method, url, headers={"Authorization": f"Bearer {bearer}"},
+                               timeout=600, **kwargs)
+    except httpx.HTTPError as exc:
+        raise typer.BadParameter(f"scheduling at {url} did not answer: {exc}") from exc
+    return answer
+
+
+@privacy.command("erase")
+def erase(
+    trn: str = typer.Option(..., "--trn", help="The person's TRN (7 digits)."),
+    reason: str = typer.Option(..., "--reason", help="Why, e.g. the request's reference; "
+                               "recorded with the erasure, so write no personal data in it."),
+    force: bool = typer.Option(False, "--force", help="Erase inside the statutory retention "
+                               "period (6 years after the induction, 2.77): needs --legal-basis."),
+    legal_basis: str | None = typer.Option(None, "--legal-basis",
+                                           help="The legal reason a forced erasure rests on."),
+    bearer: str | None = typer.Option(os.environ.get("ECT_TOKEN"), "--token",
+                                      help="An unscoped hub lead's token (default: $ECT_TOKEN)."),
+    scheduling_url: str = typer.Option(_default_url("scheduling", 8001), help="The scheduling service."),
+) -> None:
+    """Erase the person with TRN for good: their data key is destroyed, so none of their
+    personal data can be read again anywhere; the records keep their dates and counts."""
+    if not is_trn(trn):
+        raise typer.BadParameter(TRN_RULE, param_hint="--trn")
+    body = {"trn": trn, "reason": reason, "force": force, "legal_basis": legal_basis}
+    answer = _send("POST", scheduling_url.rstrip("/") + "/privacy/erasures", _token(bearer), json=body)
+    if answer.status_code != 200:
+        _refused("scheduling", answer, "nothing was erased")
+    for record in answer.json()["erased"]:
+        kind = "ECT" if record["subject"] == "ect" else "mentor"
+        done = "was already erased" if record["already_erased"] else "erased"
+        forced = (f", inside the retention period that ran until {record['retained_until']}"
+                  if record["retained_until"] else "")
+        typer.echo(f"the {kind} record {record['record_id']} (TRN {trn}) {done}{forced}")
+
+
+@privacy.command("retention")
+def retention(
+    dry_run: bool = typer.Option(True, "--dry-run/--apply", help="List what the schedule would "
+                                 "erase (the default), or erase it."),
+    as_of: str | None = typer.Option(None, "--as-of", help="The dry run on another day (YYYY-MM-DD)."),
+    bearer: str | None = typer.Option(os.environ.get("ECT_TOKEN"), "--token",
+                                      help="An unscoped hub lead's or a system token."),
+    scheduling_url: str = typer.Option(_default_url("scheduling", 8001), help="The scheduling service."),
+) -> None:
+    """The retention schedule: the inductions whose records were kept their 6 years (2.77)."""
+    apply = not dry_run
+    url = scheduling_url.rstrip("/") + "/privacy/retention"
+    if apply and as_of:
+        raise typer.BadParameter("the schedule is applied today only; --as-of is for the dry run")
+    answer = (_send("POST", url, _token(bearer)) if apply
+              else _send("GET", url, _token(bearer), params={"as_of": as_of} if as_of else None))
+    if answer.status_code != 200:
+        _refused("scheduling", answer, "nothing was erased")
+    found = answer.json()
+    for due in found["due"]:
+        typer.echo(f"{'erased' if apply else 'would erase'} {due['name']} (TRN {due['trn']}): "
+                   f"induction closed {due['closed_on']}, kept until {due['kept_until']}")
+    typer.echo(f"{len(found['due'])} induction record(s) "
+               f"{'erased' if apply else 'due for erasure'} on {found['as_of']} "
+               f"({found['years']} years after the induction closed)", err=True)
