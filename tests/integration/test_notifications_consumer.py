@@ -7,6 +7,7 @@ outcomes rather than sleeping.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -22,6 +23,7 @@ from contracts import EventEnvelope, encode
 from contracts.reporting.v1 import SupportPlanShared
 from contracts.scheduling.v1 import EctLeft, MentorRegistered, Phase, SchoolRegistered
 from contracts.topics import REPORTING, SCHEDULING
+from ect_platform.sealing import EnvelopeSealer
 from notifications.bootstrap import Notifications, bootstrap
 from notifications.settings import NotificationsSettings
 from tests.support import eventually
@@ -54,18 +56,23 @@ async def running(settings: NotificationsSettings) -> AsyncIterator[Notification
 
 @pytest.fixture
 async def publish(stack, settings) -> AsyncIterator[Callable[..., Any]]:  # type: ignore[no-untyped-def]
+    """Publishes envelopes as the producers' relays do: personal fields sealed under the
+    person's key, in the key store the service opens them with."""
+    keystore = await asyncio.to_thread(settings.keystore)
+    sealer = EnvelopeSealer(keystore)
     producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap_servers, acks="all",
                                 enable_idempotence=False)
     await producer.start()
 
     async def send(*envelopes: EventEnvelope[Any]) -> None:
-        for event in envelopes:
+        for event in await asyncio.to_thread(lambda: [sealer.seal(e) for e in envelopes]):
             topic = SCHEDULING if event.source == "scheduling" else REPORTING
             await producer.send_and_wait(topic.qualified(settings.kafka_topic_prefix),
                                          encode(event), key=event.key)
 
     yield send
     await producer.stop()
+    await asyncio.to_thread(getattr(keystore, "close", lambda: None))
 
 
 async def notifications_in(settings: NotificationsSettings) -> list[dict[str, Any]]:

@@ -38,6 +38,7 @@ from contracts.scheduling.v1 import (
     StatutoryLeaveExtensionGranted,
     WorkingPatternChanged,
 )
+from contracts.sealed import ERASED, new_key, open_envelope, seal_envelope
 from notifications.induction import InductionState, evolve, induction_facts
 from statutory.absence import AbsenceFact
 from statutory.absence import AbsenceReason as Reason
@@ -356,3 +357,18 @@ def test_any_interleaving_of_the_two_topics_gives_the_same_state(picks: list[boo
     expected = fold(registered(), *SCHEDULING_EVENTS, *REPORTING_EVENTS)
     assert fold(*merged) == expected
     assert facts(fold(*merged)) == facts(expected)
+
+
+def test_a_registration_opened_after_its_ects_erasure_folds_an_erased_state_with_its_facts():
+    # the key is gone (a refold after the erasure): the fields read as erased, the facts stay
+    sealed = seal_envelope(registered(), new_key(), ECT)
+    state = evolve(InductionState(ect_id=ECT), open_envelope(sealed, None))
+    assert (state.erased, state.name, state.trn) == (True, ERASED, ERASED)
+    assert state.registered and state.appropriate_body_id == "ab-1"
+    assert not evolve(InductionState(ect_id=ECT), registered()).erased
+
+
+def test_an_erased_mentor_is_addressed_no_more():
+    state = InductionState(ect_id=ECT, mentor_id=str(MENTOR_ID), mentor_name=ERASED)
+    assert state.contacts.mentor_id is None
+    assert InductionState(ect_id=ECT, mentor_id=str(MENTOR_ID)).contacts.mentor_id == str(MENTOR_ID)

@@ -14,6 +14,7 @@ from aiokafka.structs import ConsumerRecord
 from faststream.kafka import KafkaBroker
 
 from contracts import EventEnvelope
+from contracts.scheduling.privacy import PersonalDataErased
 from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
 from ect_platform import chain, checkpoint, kafka_security, ownership
 from ect_platform.database import create_pool, ensure_schema
@@ -21,9 +22,11 @@ from ect_platform.dead_letters import DeadLetters
 from ect_platform.identity import TokenIssuer
 from ect_platform.inbox import INBOX_DDL, ProjectionConsumer, subscribe
 from ect_platform.kafka import ensure_topics, make_producer
+from ect_platform.keystore import Keystore
 from ect_platform.relay import PositionStore, Relay
 from ect_platform.runtime import Loop
-from notifications import recipients
+from ect_platform.sealing import EnvelopeSealer
+from notifications import erasure, recipients
 from notifications.adapters import webhook
 from notifications.adapters.email import SmtpChannel, SmtpSettings
 from notifications.adapters.webhook import WebhookChannel
@@ -34,6 +37,7 @@ from notifications.policy import Policy
 from notifications.projections import induction, notification
 from notifications.rules import ASKS_THE_CLOCK, notifications_for
 from notifications.scheduler import Scheduler
+from notifications.sealed_consumer import SealedConsumer
 from notifications.settings import NotificationsSettings
 
 
@@ -51,11 +55,15 @@ class Notifications:
     http: httpx.AsyncClient
     clock: Clock
     checkpoints: list[Loop]  # signed anchors of the outbox's head, beside its relay
+    keystore: Keystore  # the people's data keys, which open the consumed events' personal fields
 
     async def close(self) -> None:
         await self.producer.stop()
         await self.http.aclose()
         await self.pool.close()
+        close = getattr(self.keystore, "close", None)  # the PostgreSQL one holds a connection
+        if close is not None:
+            await asyncio.to_thread(close)
 
 
 class _ThenNudge:
@@ -76,9 +84,14 @@ def recorder(policy: Policy) -> Any:
     """What the consumer applies per event, inside its inbox transaction."""
 
     async def record(conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> None:
+        if isinstance(envelope.payload, PersonalDataErased):
+            await erasure.apply(conn, envelope.payload)  # about a person, folded into no state
+            return
         state = await induction.apply(conn, envelope)
         if await induction.refolded(conn, envelope.event_id):
             return  # folded again after a refold: its notifications were recorded the first time
+        if state is not None and state.erased:
+            return  # nothing more is said about an erased ECT, to anyone
         calendars = (await induction.calendars(conn, state.school_ids())
                      if state is not None and type(envelope.payload) in ASKS_THE_CLOCK else None)
         await notification.insert(conn, notifications_for(envelope, state, policy, calendars))
@@ -108,7 +121,8 @@ async def refold(settings: NotificationsSettings) -> tuple[int, int]:
         await pool.close()
 
 
-async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = None) -> Notifications:
+async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = None,
+                    keystore: Keystore | None = None) -> Notifications:
     clock = clock or SystemClock()
     policy = settings.policy()
     prefix = settings.kafka_topic_prefix
@@ -151,8 +165,11 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
                           interval_seconds=settings.scheduler_interval_seconds,
                           batch_size=settings.scheduler_batch_size)
 
-    consumer = ProjectionConsumer(pool, recorder(policy), name="notifications",
-                                  dead_letters=DeadLetters(producer))
+    # the key store's set-up and look-ups are synchronous (psycopg): in a thread
+    if keystore is None:
+        keystore = await asyncio.to_thread(settings.keystore)
+    consumer = SealedConsumer(pool, recorder(policy), name="notifications",
+                              sealer=EnvelopeSealer(keystore), dead_letters=DeadLetters(producer))
     await consumer.setup()
     broker = kafka_security.broker(settings.kafka(), client_id="notifications", logger=None)
     subscribe(broker, _ThenNudge(consumer, scheduler.nudge, delivery.nudge),
@@ -161,4 +178,4 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
               session_timeout_ms=settings.kafka_session_timeout_ms)
     return Notifications(settings, pool, consumer, broker,
                          settings.token_issuer(), scheduler, delivery,
-                         relay, producer, http, clock, checkpoints)
+                         relay, producer, http, clock, checkpoints, keystore)

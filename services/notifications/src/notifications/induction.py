@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from contracts import EventEnvelope
 from contracts.reporting import v1 as reporting
 from contracts.scheduling import v1 as scheduling
+from contracts.sealed import ERASED
 from notifications.decision_steps import DecisionSteps
 from notifications.induction_entries import (
     AbsenceEntry,
@@ -150,8 +151,16 @@ class InductionState(BaseModel):
         return sorted({p.school_id for p in self.posts if p.school_id})
 
     @property
+    def erased(self) -> bool:
+        """The ECT's personal data was erased (``PersonalDataErased``, or a refold that opened
+        their events without the destroyed key): nothing more is said about them."""
+        return self.name == ERASED
+
+    @property
     def contacts(self) -> Contacts:
-        return Contacts(mentor_id=self.mentor_id, induction_tutor_id=self.induction_tutor_id,
+        # an erased mentor is told nothing more (their contact details are gone too)
+        mentor_id = None if self.mentor_name == ERASED else self.mentor_id
+        return Contacts(mentor_id=mentor_id, induction_tutor_id=self.induction_tutor_id,
                         appropriate_body_id=self.appropriate_body_id, ect_id=str(self.ect_id),
                         headteacher_id=headteacher_of(self.school_id))
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import asyncpg
 
+from contracts import sealed
 from contracts.notifications.v1 import Channel
 
 DDL = """
@@ -84,22 +85,29 @@ async def put(pool: asyncpg.Pool, recipient: Recipient, *, by: str, at: datetime
     return bool(row["inserted"])
 
 
-ERASED = "(erased)"
+ERASED = sealed.ERASED  # as the platform shows any personal text once erased
 
 
 async def delete(pool: asyncpg.Pool, recipient_id: str) -> bool:
     """Erase the recipient and scrub what delivery records quoted of them; False if unknown."""
     async with pool.acquire() as conn, conn.transaction():
-        row = await conn.fetchrow(
-            "DELETE FROM recipient WHERE recipient_id = $1 RETURNING email, webhook_url, name",
-            recipient_id)
-        if row is None:
-            return False
-        # longest first, so an address is not half-replaced by a name it contains
-        quoted = sorted({text for text in (row["email"], row["webhook_url"], row["name"]) if text},
-                        key=len, reverse=True)
-        for text in quoted:
-            await _scrub(conn, recipient_id, text)
+        return await erase(conn, recipient_id)
+
+
+async def erase(conn: asyncpg.Connection, recipient_id: str) -> bool:
+    """``delete`` inside the caller's transaction (a person's erasure folded by the consumer
+    commits with its inbox row); False if unknown. Deleting the row waits for a delivery
+    holding it (``still_held``), so nothing recorded afterwards quotes them."""
+    row = await conn.fetchrow(
+        "DELETE FROM recipient WHERE recipient_id = $1 RETURNING email, webhook_url, name",
+        recipient_id)
+    if row is None:
+        return False
+    # longest first, so an address is not half-replaced by a name it contains
+    quoted = sorted({text for text in (row["email"], row["webhook_url"], row["name"]) if text},
+                    key=len, reverse=True)
+    for text in quoted:
+        await _scrub(conn, recipient_id, text)
     return True
 
 

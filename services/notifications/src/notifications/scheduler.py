@@ -77,6 +77,8 @@ class Scheduler:
         for item in batch:
             if item.state.school_id is None:
                 continue  # heard of before their registration: nothing is due yet
+            if item.state.erased:
+                continue  # their personal data was erased: no reminder about them, to anyone
             if item.state.stale:
                 # Stored before the facts were kept: the clock cannot be asked until the state
                 # is refolded (`python -m notifications refold`, docs/notifications.md).
