@@ -60,7 +60,7 @@ async def stored_text(hub: Hub, table: str) -> str:
 async def rows_of(hub: Hub, ect: uuid.UUID) -> dict[str, list[dict[str, Any]]]:
     async with hub.pool.acquire() as conn:
         return {table: [dict(r) for r in await conn.fetch(
-            f"SELECT * FROM {table} WHERE ect_id = $1 ORDER BY 2, 3", ect)]  # noqa: S608
+            f"SELECT * FROM {table} WHERE ect_id = $1 ORDER BY 2, 3", ect)]
             for table in ERASED_TABLES}
 
 
