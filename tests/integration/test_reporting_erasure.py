@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
+from contracts import decode
 from contracts.scheduling.privacy import ErasedSubject
 from contracts.sealed import ERASED
 from ect_platform.keystore import PostgresKeystore
-from tests.integration.test_reporting_harness import Hub, open_hub
+from tests.integration.test_reporting_harness import LEAD_P, Hub, open_hub
 from tests.integration.test_reporting_scenarios import START
 
 pytestmark = pytest.mark.integration
@@ -103,6 +104,36 @@ async def test_an_erased_ect_reads_erased_with_every_count_kept_and_a_rebuild_ag
     row = await hub.entitlement(ect)
     assert (row["name"], row["trn"]) == (ERASED, ERASED)
     assert {k: row[k] for k in figures} == figures
+    await hub.assert_rebuild_equals_live()
+
+
+async def test_an_event_published_after_the_erasure_is_counted_its_personal_fields_erased(hub: Hub):
+    ect = await ect_with_a_record(hub, unique_trn(), f"Ada Later{uuid.uuid4().hex[:8]}", "Before")
+    hub.erase(ect)
+    await hub.deliver()
+    hub.scheduling.record_session(ect, request_id="after", held_on=date(2025, 9, 19), minutes=60,
+                                  observation_included=True, action_step="Written after the erasure",
+                                  provenance=LEAD_P)
+    await hub.deliver()  # sealed with no key: it goes without the action step at all
+    (late,) = [e for e in map(decode, hub.delivered[-1:]) if e.event_type == "SessionHeld"]
+    assert late.sealed is None and "action_step" not in late.payload.model_dump()
+    row = await hub.entitlement(ect)
+    assert (row["sessions_held"], row["name"]) == (3, ERASED)
+    await hub.assert_rebuild_equals_live()
+
+
+async def test_a_history_first_published_after_the_erasure_folds_as_erased(hub: Hub):
+    """As ``ect relay republish`` after an erasure: every box is gone, yet the facts count."""
+    name = f"Ada Republished{uuid.uuid4().hex[:8]}"
+    ect = hub.register(trn=unique_trn(), name=name)
+    hub.on(date(2025, 9, 20))
+    hub.sessions(ect, [date(2025, 9, 8)])
+    hub.erase(ect)  # before the relay published anything about them
+    await hub.deliver()
+    assert all(decode(v).sealed is None for v in hub.delivered)
+    row = await hub.entitlement(ect)
+    assert (row["name"], row["trn"], row["sessions_held"], row["induction_status"]) == (
+        ERASED, ERASED, 1, "open")
     await hub.assert_rebuild_equals_live()
 
 
