@@ -12,7 +12,9 @@ from contracts import Role
 from ect_platform import audit_trail
 from ect_platform.database import create_pool
 from ect_platform.identity import TokenIssuer
+from ect_platform.keystore import MemoryKeystore
 from ect_platform.problems import install_problem_handlers
+from ect_platform.sealing import EnvelopeSealer
 from scheduling.integration.outbound import to_integration_event
 from tests.unit.scheduling_fixtures import Clock, ect_details, in_memory_app, provenance, session
 
@@ -31,8 +33,9 @@ async def trail(database_url):  # type: ignore[no-untyped-def]
     ect_id = app.register_ect(provenance=register, **ect_details(trn="3400001"))
     clock.today = date(2025, 9, 30)
     session(app, ect_id, date(2025, 9, 8), actor_id="lead-3")
-    envelopes = [e for e in (to_integration_event(app.mapper.to_domain_event(n))
-                             for n in app.recorder.select_notifications(start=1, limit=100)) if e]
+    seal = EnvelopeSealer(MemoryKeystore()).seal  # published sealed, as the relay seals
+    envelopes = [seal(e) for e in (to_integration_event(app.mapper.to_domain_event(n))
+                                   for n in app.recorder.select_notifications(start=1, limit=100)) if e]
     async with pool.acquire() as conn:
         for envelope in envelopes + envelopes:  # delivered twice: kept once
             await audit_trail.apply(conn, envelope)
@@ -48,6 +51,9 @@ async def test_the_history_lists_each_event_once_in_order_with_actor_and_correla
     assert events[0]["correlation_id"] == correlation
     assert events[1]["occurred_at"].date() == date(2025, 9, 8)
     assert events[1]["payload"]["minutes"] == 60
+    # kept as published: the name and the TRN only in the sealed box
+    assert events[0]["event_version"] == 2 and "name" not in events[0]["payload"]
+    assert "Ada Lovelace" not in str(events) and "3400001" not in str(events)
 
 
 async def test_as_of_shows_only_what_was_recorded_by_then(trail):

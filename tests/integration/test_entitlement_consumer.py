@@ -11,6 +11,7 @@ from contracts import encode
 from contracts.topics import SCHEDULING
 from ect_platform.inbox import subscribe
 from ect_platform.kafka import make_producer
+from ect_platform.sealing import EnvelopeSealer
 from reporting.bootstrap import bootstrap
 from reporting.projections import entitlement
 from reporting.projections.consumer import ReportingConsumer
@@ -25,8 +26,9 @@ pytestmark = pytest.mark.integration
 SESSION_TIMEOUT_MS = 2000
 
 
-def scheduling_events(sessions: int, trn: str = "2000001"):  # type: ignore[no-untyped-def]
-    """Real envelopes, made by scheduling's own application and translator, in memory."""
+def scheduling_events(sessions: int, trn: str = "2000001", sealer: EnvelopeSealer | None = None):  # type: ignore[no-untyped-def]
+    """Real envelopes, made by scheduling's own application and translator, in memory; with
+    ``sealer``, their personal fields sealed as scheduling's relay publishes them."""
     clock = Clock()
     app = in_memory_app(clock)
     ect_id = app.register_ect(provenance=provenance(), **ect_details(trn=trn))
@@ -37,7 +39,8 @@ def scheduling_events(sessions: int, trn: str = "2000001"):  # type: ignore[no-u
                            provenance=provenance("hub_lead"))
     envelopes = [to_integration_event(app.mapper.to_domain_event(n))
                  for n in app.recorder.select_notifications(start=1, limit=1000)]
-    return ect_id, [e for e in envelopes if e is not None]
+    made = [e for e in envelopes if e is not None]
+    return ect_id, [sealer.seal(e) for e in made] if sealer else made
 
 
 @pytest.fixture
@@ -77,8 +80,14 @@ async def sessions_held(reporting, ect_id) -> int | None:  # type: ignore[no-unt
     return row["sessions_held"] if row else None
 
 
+def sealed_for(reporting) -> EnvelopeSealer:  # type: ignore[no-untyped-def]
+    """Sealing with the key store reporting opens with (the platform's, shared by the services)."""
+    return EnvelopeSealer(reporting.app.keystore)
+
+
 async def test_the_same_event_delivered_twice_counts_once(reporting, stack):
-    ect_id, envelopes = scheduling_events(sessions=2)
+    ect_id, envelopes = scheduling_events(sessions=2, sealer=sealed_for(reporting))
+    assert envelopes[0].sealed is not None, "the registration travels sealed"
     topic = SCHEDULING.qualified(reporting.settings.kafka_topic_prefix)
     await publish(stack, topic, envelopes + envelopes[-1:])  # the last session, redelivered
     await reporting.broker.start()
@@ -88,12 +97,13 @@ async def test_the_same_event_delivered_twice_counts_once(reporting, stack):
         assert reporting.consumer.duplicates == 1
         row = await entitlement.get(reporting.pool, ect_id)
         assert row is not None and row["minutes_coached"] == 90
+        assert (row["name"], row["trn"]) == ("Ada Lovelace", "2000001")  # opened with its key
     finally:
         await reporting.broker.stop()
 
 
 async def test_a_restarted_consumer_resumes_from_its_committed_position(reporting, stack):
-    ect_id, envelopes = scheduling_events(sessions=5, trn="2000011")
+    ect_id, envelopes = scheduling_events(sessions=5, trn="2000011", sealer=sealed_for(reporting))
     topic = SCHEDULING.qualified(reporting.settings.kafka_topic_prefix)
     await publish(stack, topic, envelopes[:4])  # registration and three sessions
     first, first_consumer = fresh_broker(reporting, stack)

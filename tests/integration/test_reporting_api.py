@@ -120,7 +120,8 @@ async def test_an_auditor_sees_what_the_projection_said_on_a_past_date(hub: Hub)
     try:
         async with pool.acquire() as conn:
             await projections.setup(conn)
-        consumer = ReportingConsumer(pool, ReportingProjections(hub.clock), name="as-recorded")
+        consumer = ReportingConsumer(pool, ReportingProjections(hub.clock, sealer=hub.sealer),
+                                     name="as-recorded")
         await consumer.setup()
         backdated = [encode(e.model_copy(update={"recorded_at": e.occurred_at + timedelta(hours=12)}))
                      for e in (decode(v) for v in values)]

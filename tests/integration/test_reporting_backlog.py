@@ -18,6 +18,8 @@ import pytest
 
 from contracts import encode
 from ect_platform.database import create_pool, ensure_schema
+from ect_platform.keystore import MemoryKeystore
+from ect_platform.sealing import EnvelopeSealer
 from reporting.projections import backlog, entitlement
 from reporting.projections import consumer as projections
 from reporting.projections.consumer import ReportingConsumer, ReportingProjections
@@ -28,6 +30,8 @@ from tests.support import eventually
 pytestmark = pytest.mark.integration
 
 TODAY = date(2026, 7, 1)
+# the relay's keys and every consumer's here: one key store, as the services share one
+SEALER = EnvelopeSealer(MemoryKeystore())
 
 
 @pytest.fixture
@@ -36,19 +40,19 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     pool = await create_pool(database_url, "reporting")
     async with pool.acquire() as conn:
         await projections.setup(conn)
-    consumer = ReportingConsumer(pool, ReportingProjections(lambda: TODAY), name="setup")
+    consumer = ReportingConsumer(pool, ReportingProjections(lambda: TODAY, sealer=SEALER), name="setup")
     await consumer.setup()
     yield pool
     await pool.close()
 
 
 def consumer(pool: asyncpg.Pool, **policy: float) -> ReportingConsumer:
-    return ReportingConsumer(pool, ReportingProjections(lambda: TODAY), name="backlog-test",
+    return ReportingConsumer(pool, ReportingProjections(lambda: TODAY, sealer=SEALER), name="backlog-test",
                              **policy)  # type: ignore[arg-type]
 
 
 def values(sessions: int) -> tuple[uuid.UUID, list[bytes]]:
-    ect_id, envelopes = scheduling_events(sessions=sessions, trn="3000001")
+    ect_id, envelopes = scheduling_events(sessions=sessions, trn="3000001", sealer=SEALER)
     return ect_id, [encode(e) for e in envelopes]
 
 

@@ -2,16 +2,17 @@
 
 Scheduling and reporting run as their real applications (in memory, on one test clock) with
 their real translators; every event they store is delivered, as its Kafka message value,
-to reporting's real consumer on PostgreSQL; reporting's HTTP API answers in process. A
-rebuild replays every delivered message, shuffled and duplicated, into a fresh schema and
-must give the same tables.
+to reporting's real consumer on PostgreSQL; reporting's HTTP API answers in process. Each
+message's personal fields are sealed with the person's key as the relays seal them, and
+reporting opens them with the same key store, as deployed. A rebuild replays every delivered
+message, shuffled and duplicated, into a fresh schema and must give the same tables.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,9 +20,12 @@ import asyncpg
 import httpx
 import pytest
 
-from contracts import Role, encode
+from contracts import Actor, EventEnvelope, Role, encode
+from contracts.scheduling.privacy import ErasedSubject, PersonalDataErased
 from ect_platform.database import create_pool, ensure_schema
 from ect_platform.identity import TokenIssuer
+from ect_platform.keystore import MemoryKeystore
+from ect_platform.sealing import EnvelopeSealer
 from reporting.application import ReportingApplication
 from reporting.bootstrap import build_application
 from reporting.entrypoints.api import create_api
@@ -43,6 +47,7 @@ TABLES = {
     "ab_submissions": "ect_id, kind, term_number",
     "ab_outcomes": "ect_id",
     "ab_periods": "ect_id, period_index",
+    "mentors": "mentor_id",
 }
 
 
@@ -71,13 +76,17 @@ class Hub:
         self.clock = clock
         self.scheduling = in_memory_app(clock)
         self.reporting = reporting or ReportingApplication(
-            env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
-        self.projections = ReportingProjections(clock)
+            env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock, keystore=MemoryKeystore())
+        # the relays' keys and the consumer's: one key store, as the deployed services share one
+        self.keystore = self.reporting.keystore
+        self.sealer = EnvelopeSealer(self.keystore)
+        self.projections = ReportingProjections(clock, sealer=self.sealer)
         self.consumer = ReportingConsumer(pool, self.projections, name="scenario")
         self.api = create_api(self.reporting, pool, ISSUER, self.projections)
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.api), base_url="http://r")
         self.positions = {"scheduling": 0, "reporting": 0}
         self.delivered: list[bytes] = []
+        self.pending: list[bytes] = []  # messages made here rather than by an application
 
     def on(self, day: date) -> None:
         self.clock.today = day
@@ -106,12 +115,29 @@ class Hub:
         if notifications:
             self.positions[name] = notifications[-1].id
         envelopes = [translate(app.mapper.to_domain_event(n)) for n in notifications]
-        return [encode(e) for e in envelopes if e is not None]
+        # sealed as the relay publishes them (ect_platform.integration_events)
+        return [encode(self.sealer.seal(e)) for e in envelopes if e is not None]
+
+    def erase(self, subject_id: uuid.UUID, subject: ErasedSubject = ErasedSubject.ECT) -> None:
+        """As scheduling erases a person: the key destroyed first, then PersonalDataErased
+        published (delivered with the next ``deliver``)."""
+        self.keystore.erase(subject_id)
+        about_ect = subject is ErasedSubject.ECT
+        self.pending.append(encode(EventEnvelope[PersonalDataErased](
+            event_id=uuid.uuid4(), event_type=PersonalDataErased.event_type,
+            event_version=PersonalDataErased.event_version,
+            occurred_at=datetime.combine(self.clock.today, time(0), tzinfo=UTC),
+            recorded_at=datetime.now(UTC), source="scheduling", aggregate_id=subject_id,
+            aggregate_version=1, ect_id=subject_id if about_ect else None,
+            actor=Actor(id="lead-1", role=Role.HUB_LEAD), correlation_id=uuid.uuid4(),
+            payload=PersonalDataErased(subject=subject, subject_id=subject_id,
+                                       reason="Request SAR-1, the person's own"))))
 
     async def deliver(self) -> int:
         """Every event stored since the last delivery, as the consumer would receive it."""
         values = (self._new("scheduling", self.scheduling, scheduling_translator)
-                  + self._new("reporting", self.reporting, reporting_translator))
+                  + self._new("reporting", self.reporting, reporting_translator) + self.pending)
+        self.pending = []
         if values:
             self.delivered.extend(values)
             await self.consumer.handle([record(v, n) for n, v in enumerate(values)])
@@ -178,7 +204,8 @@ class Hub:
         try:
             async with pool.acquire() as conn:
                 await projections.setup(conn)
-            consumer = ReportingConsumer(pool, ReportingProjections(self.clock), name="rebuild")
+            consumer = ReportingConsumer(pool, ReportingProjections(self.clock, sealer=self.sealer),
+                                         name="rebuild")
             await consumer.setup()
             replay = list(self.delivered) + random.Random(4).sample(self.delivered, len(self.delivered) // 3)
             random.Random(7).shuffle(replay)

@@ -13,6 +13,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from contracts import encode
 from contracts.topics import SCHEDULING
 from ect_platform.kafka import ensure_topics, make_producer
+from ect_platform.sealing import EnvelopeSealer
 from reporting.bootstrap import bootstrap
 from reporting.replay import ReplayRefusedError, replay
 from reporting.settings import ReportingSettings
@@ -41,7 +42,8 @@ async def test_a_replay_of_batched_history_applies_every_event(stack, database_u
     service = await bootstrap(settings)  # the live tables the replay swaps out; no consumer runs
     producer = make_producer(stack.bootstrap_servers, linger_ms=200)  # large batches on purpose
     await producer.start()
-    acks = [await producer.send(SCHEDULING.qualified(topic_prefix), encode(e), key=e.key)
+    seal = EnvelopeSealer(service.app.keystore).seal  # as scheduling's relay publishes them
+    acks = [await producer.send(SCHEDULING.qualified(topic_prefix), encode(seal(e)), key=e.key)
             for e in envelopes]
     for ack in acks:
         await ack
@@ -52,6 +54,8 @@ async def test_a_replay_of_batched_history_applies_every_event(stack, database_u
     async with service.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM inbox") == 160
         assert await conn.fetchval("SELECT sum(sessions_held) FROM entitlement") == 150
+        # rebuilt with the live service's keys: the names read in clear, as the live rows did
+        assert await conn.fetchval("SELECT count(*) FROM entitlement WHERE name = 'Ada Lovelace'") == 10
     await service.close()
 
 
@@ -67,9 +71,10 @@ async def test_a_replay_from_topics_that_lost_history_is_refused_and_the_live_ta
                              jwt_secret="unused-here-but-at-least-32-bytes-long",
                              kafka_topic_prefix=topic_prefix, db_schema="reporting_lost")
     service = await bootstrap(live)
+    seal = EnvelopeSealer(service.app.keystore).seal
     # the live projections applied the three registrations...
     await service.consumer.handle([SimpleNamespace(topic="t", partition=0, offset=n, key=None,
-                                                   value=encode(e), headers=())
+                                                   value=encode(seal(e)), headers=())
                                    for n, e in enumerate(envelopes)])
     async with service.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM inbox") == len(ect_ids)

@@ -123,8 +123,9 @@ def draft_body(**extra: Any) -> dict[str, Any]:
 
 
 async def published(hub: Hub, *types: str) -> list[Any]:
+    """What was published, opened with the hub's keys as a consumer opens it (it goes sealed)."""
     await hub.deliver()
-    return [e for e in (decode(v) for v in hub.delivered) if e.event_type in types]
+    return hub.sealer.open_all([e for e in (decode(v) for v in hub.delivered) if e.event_type in types])
 
 
 async def test_an_assessment_is_drafted_signed_by_the_ect_and_headteacher_and_submitted(hub: Hub):

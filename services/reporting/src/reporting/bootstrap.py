@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ from ect_platform.kafka import ensure_topics, make_producer
 from ect_platform.keystore import Keystore, MemoryKeystore
 from ect_platform.relay import PositionStore, Relay
 from ect_platform.runtime import Loop
+from ect_platform.sealing import EnvelopeSealer
 from reporting.application import ReportingApplication, today_in_england
 from reporting.integration.outbound import to_integration_event
 from reporting.projections import consumer as projections
@@ -46,6 +48,14 @@ class Reporting:
         await self.producer.stop()
         await self.pool.close()
         self.app.close()
+        close_keystore(self.app.keystore)
+
+
+def close_keystore(keystore: Keystore) -> None:
+    """The PostgreSQL key store holds a connection of its own; one in memory holds none."""
+    close = getattr(keystore, "close", None)
+    if close is not None:
+        close()
 
 
 def build_application(settings: ReportingSettings,
@@ -87,7 +97,11 @@ async def bootstrap(settings: ReportingSettings,
 
     await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,
                             logs, key, create_chained_tables)
-    app = build_application(settings, clock)
+    # One key store for the process: the application seals with it what it stores and the relay
+    # what it publishes; the consumer, the API and the dashboard open the facts with it. Built
+    # in a thread: it connects (and makes its schema) synchronously.
+    keystore = await asyncio.to_thread(settings.keystore)
+    app = build_application(settings, clock, keystore)
     pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key,
                              max_size=settings.database_pool_size)
     async with pool.acquire() as conn:
@@ -100,7 +114,7 @@ async def bootstrap(settings: ReportingSettings,
     await positions.setup()
     relay = Relay(read_batch=notification_reader(app, to_integration_event), producer=producer,
                   topic=REPORTING.qualified(prefix), positions=positions)
-    read_models = ReportingProjections(clock, settings.status.rules())
+    read_models = ReportingProjections(clock, settings.status.rules(), EnvelopeSealer(keystore))
     # the bank-holiday tables load on first use (~0.4 s); here, not in the first batch's transaction
     working_days.is_working_day(clock())
     consumer = ReportingConsumer(pool, read_models, name="reporting.projections",

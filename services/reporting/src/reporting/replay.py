@@ -17,6 +17,7 @@ stores (``ect relay republish --from 1``) and replay again.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from contracts.topics import NOTIFICATIONS, REPORTING, SCHEDULING
 from ect_platform import kafka_security
 from ect_platform.database import create_pool, ensure_schema
+from ect_platform.sealing import EnvelopeSealer
 from reporting.projections.consumer import ReportingConsumer, ReportingProjections, setup
 from reporting.settings import ReportingSettings
 
@@ -39,9 +41,10 @@ class ReplayRefusedError(RuntimeError):
 # Every table the consumer writes but the audit trail: all rebuilt and swapped together. The
 # audit trail is never replaced: it is the hash-chained record of what was published, in the
 # order it arrived, and its checkpoints anchor that chain. The rebuild fills one of its own
-# only to prove it read as much history as the live one holds.
+# only to prove it read as much history as the live one holds. The TRN index is kept too: a
+# rebuild cannot read again the TRN of a person erased since (``projections.trn_index``).
 TABLES = ("inbox", "facts", "projection_backlog", "entitlement", "entitlement_terms",
-          "ab_submissions", "ab_outcomes", "ab_periods")
+          "ab_submissions", "ab_outcomes", "ab_periods", "mentors")
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,11 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
     pool = await create_pool(settings.database_url, rebuild)
     # Facts are filed as they are read and every ECT is recomputed once, after the reading:
     # an ECT's events are spread over the whole history, and recomputing it per batch would
-    # cost a recompute per batch it appears in.
-    consumer = ReportingConsumer(pool, ReportingProjections(clock, settings.status.rules()),
+    # cost a recompute per batch it appears in. They are opened with the live service's keys,
+    # so an erased person is rebuilt as erased, as the live rows show them.
+    keystore = await asyncio.to_thread(settings.keystore)
+    sealer = EnvelopeSealer(keystore)
+    consumer = ReportingConsumer(pool, ReportingProjections(clock, settings.status.rules(), sealer),
                                  name="reporting.replay", auto_drain=False)
     reader = kafka_security.consumer(settings.kafka(), enable_auto_commit=False,
                                      auto_offset_reset="earliest")
@@ -129,6 +135,7 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
         await reader.stop()
         await group.stop()
         await pool.close()
+        getattr(keystore, "close", lambda: None)()  # PostgreSQL's holds a connection of its own
     return ReplayReport(read, time.perf_counter() - started)
 
 

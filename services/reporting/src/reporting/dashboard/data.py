@@ -8,13 +8,14 @@ Scoping follows ``reporting.access.list_scope`` exactly as ``queries`` applies i
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from reporting.projections import directory
+from contracts import decode
+from ect_platform.sealing import EnvelopeSealer
+from reporting.projections import directory, facts
 from reporting.projections.entitlement import COLUMNS, as_view
 from reporting.projections.queries import Where
 
@@ -88,18 +89,20 @@ async def signature(pool: asyncpg.Pool) -> str:
     return f"{row['n']}-{row['x']}"
 
 
-async def coaching_written(pool: asyncpg.Pool, ect_id: UUID) -> dict[str, list[dict[str, Any]]]:
+async def coaching_written(pool: asyncpg.Pool, ect_id: UUID, sealer: EnvelopeSealer
+                           ) -> dict[str, list[dict[str, Any]]]:
     """What mentors and observers wrote about the ECT, from the facts filed: each session's
-    action step and each drop-in's feedback, newest first (the mentor is named by the page)."""
+    action step and each drop-in's feedback, newest first (the mentor is named by the page).
+    What they wrote is the ECT's personal data, sealed in the facts: opened to be shown."""
     async with pool.acquire() as conn:
         rows = await conn.fetch(
-            "SELECT event_type, envelope->'payload' AS payload FROM facts WHERE subject_kind = 'ect' "
+            "SELECT envelope FROM facts WHERE subject_kind = 'ect' "
             "AND subject = $1 AND event_type = ANY($2::text[])", str(ect_id),
             ["SessionHeld", "DropInRecorded"])
     sessions, drop_ins = [], []
-    for row in rows:
-        payload = json.loads(row["payload"]) if isinstance(row["payload"], str) else row["payload"]
-        if row["event_type"] == "SessionHeld":
+    for envelope in await facts.opened(sealer, [decode(row["envelope"].encode()) for row in rows]):
+        payload = envelope.payload.model_dump(mode="json")
+        if envelope.event_type == "SessionHeld":
             if payload.get("action_step"):
                 sessions.append(payload)
         else:

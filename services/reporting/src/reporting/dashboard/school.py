@@ -21,6 +21,7 @@ from uuid import UUID
 import asyncpg
 
 from contracts.scheduling import v1
+from ect_platform.sealing import EnvelopeSealer
 from reporting.projections import facts
 from reporting.projections.history_fold import fold_mentor_training
 
@@ -36,10 +37,12 @@ async def mentors_registered_at(conn: asyncpg.Connection, urn: str) -> list[UUID
     return [UUID(row["subject"]) for row in rows]
 
 
-async def mentors(conn: asyncpg.Connection, mentor_ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
-    """Each mentor's name and TRN (their latest registration; None while unknown) and their
-    training attended and missed, per kind."""
-    found = await facts.load_many(conn, facts.MENTOR, sorted({str(m) for m in mentor_ids}))
+async def mentors(conn: asyncpg.Connection, mentor_ids: Iterable[UUID], sealer: EnvelopeSealer
+                  ) -> dict[UUID, dict[str, Any]]:
+    """Each mentor's name and TRN (their latest registration; None while unknown, "(erased)"
+    once the mentor is) and their training attended and missed, per kind."""
+    found = await facts.load_many(conn, facts.MENTOR, sorted({str(m) for m in mentor_ids}),
+                                  sealer=sealer)
     answer = {}
     for subject, envelopes in found.items():
         registered = [e for e in envelopes if isinstance(e.payload, v1.MentorRegistered)]

@@ -214,9 +214,9 @@ async def written(services: Services, caller: Principal, history: EctHistory) ->
                                         [r.appropriate_body_id for r, _ in found if r])
     reports = sorted((routes_written.view(names, report, draft) for report, draft in found
                       if report is not None or drafts), key=lambda v: (v.term_number, v.kind))
-    coaching = await data.coaching_written(services.pool, history.ect_id)
-    return {"reports": reports, "plans": await support_plans.of_ect(services.pool, history.ect_id),
-            **coaching}
+    coaching = await data.coaching_written(services.pool, history.ect_id, services.projections.sealer)
+    plans = await support_plans.of_ect(services.pool, history.ect_id, services.projections.sealer)
+    return {"reports": reports, "plans": plans, **coaching}
 
 
 def current_term(today: date) -> str:
@@ -303,7 +303,8 @@ async def school_page(services: Services, caller: Principal, urn: str, *, offset
         # registered at the school, whether or not they mentor anyone yet
         registered = [] if "ab" in scope else await school_reads.mentors_registered_at(conn, urn)
         mentors = await school_reads.mentors(conn, [*registered, *(i["mentor_id"] for i in items
-                                                             if i["mentor_id"])])
+                                                             if i["mentor_id"])],
+                                             services.projections.sealer)
         names = await directory.look_up(conn, schools=[urn],
                                         appropriate_bodies=[i["appropriate_body_id"] for i in items])
     mentees: dict[UUID, list[dict[str, Any]]] = {}

@@ -102,7 +102,7 @@ class Services:
 
     async def ect(self, ect_id: UUID) -> tuple[EctHistory, InductionClock]:
         """The ECT as reporting knows it from scheduling's events; 404 when it does not."""
-        history, calendars = await facts.ect_history(self.pool, ect_id)
+        history, calendars = await facts.ect_history(self.pool, ect_id, self.projections.sealer)
         if not history.registered:
             raise errors.UnknownEctError(ect_id)
         return history, InductionClock(history, calendars, self.projections.clock())

@@ -26,7 +26,7 @@ def router(services: Services) -> APIRouter:
         every event of reporting's own records about them."""
         subject_access.check_may_export(caller)
         subject_access.check_trn(trn)
-        held = await held_about(services.pool, services.app, trn)
+        held = await held_about(services.pool, services.app, trn, services.projections.sealer)
         return subject_access.answer("reporting", trn, held)
 
     return routes

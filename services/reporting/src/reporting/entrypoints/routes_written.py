@@ -73,7 +73,7 @@ def router(services: Services) -> APIRouter:
         """The support plans shared for the ECT (4.1), oldest first."""
         history, _ = await services.ect(ect_id)
         access.check_may_read_content(caller, history)
-        plans = await support_plans.of_ect(services.pool, ect_id)
+        plans = await support_plans.of_ect(services.pool, ect_id, services.projections.sealer)
         names = await naming(services, history)
         items = [SupportPlanView(**({k: v for k, v in names.items() if k != AB_NAMES} | plan))
                  for plan in plans]

@@ -7,6 +7,11 @@ event changes nothing and a crash loses nothing. ``drain`` then recomputes each 
 rows from its facts, once however many of its events came in (``ReportingConsumer`` says when).
 Because every row is a pure function of the facts and the date, a rebuild from the topics
 gives the same tables as the live consumer, whatever order the events came in.
+
+Facts are filed sealed, as received, and opened only to be folded (``facts.load_many``), so a
+row shows a person's name while their key exists and "(erased)" once it is gone. An erasure
+(``PersonalDataErased``) is filed as a fact about the person, which marks their rows for the
+recompute that shows them erased; a rebuild after it folds the same facts to the same rows.
 """
 
 from __future__ import annotations
@@ -24,20 +29,25 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from contracts import EventEnvelope
+from contracts.scheduling import v1
 from ect_platform import audit_trail
 from ect_platform.dead_letters import DeadLetters
 from ect_platform.inbox import TRANSIENT, ProjectionConsumer
+from ect_platform.keystore import MemoryKeystore
+from ect_platform.sealing import EnvelopeSealer
 from reporting.domain.entitlement import per_term, to_date
 from reporting.domain.entitlement_rules import Thresholds
 from reporting.domain.history import EctHistory
 from reporting.domain.induction_clock import InductionClock
 from reporting.domain.periods import PeriodRow, period_rows
 from reporting.domain.submissions import OutcomeDue, Submission, outcome_due, submissions
-from reporting.projections import backlog, entitlement, facts
+from reporting.projections import backlog, entitlement, facts, mentors, trn_index
 from reporting.projections import submissions as submissions_store
 from reporting.projections.history_fold import fold_calendar, fold_history, fold_mentor_training
 
 log = logging.getLogger(__name__)
+# the events that name a person or erase one: filed into the TRN index and the mentors' names
+PEOPLE = frozenset({"EctRegistered", "MentorRegistered", "PersonalDataErased"})
 IN_HAND_CAP = 5000
 LONDON = ZoneInfo("Europe/London")
 
@@ -48,6 +58,8 @@ async def setup(conn: asyncpg.Connection) -> None:
     await backlog.setup(conn)
     await entitlement.setup(conn)
     await submissions_store.setup(conn)
+    await mentors.setup(conn)
+    await trn_index.setup(conn)
 
 
 @dataclass(frozen=True)
@@ -61,9 +73,14 @@ class Computed:
 
 
 class ReportingProjections:
-    def __init__(self, clock: Callable[[], date], thresholds: Thresholds | None = None) -> None:
+    def __init__(self, clock: Callable[[], date], thresholds: Thresholds | None = None,
+                 sealer: EnvelopeSealer | None = None) -> None:
+        """``sealer``: opens the facts' personal fields, over the service's key store (bootstrap
+        gives the application's); without one, a store of its own that opens nothing sealed
+        elsewhere, so such fields read as erased."""
         self.clock = clock
         self.thresholds = thresholds or Thresholds()
+        self.sealer = sealer or EnvelopeSealer(MemoryKeystore())
 
     async def apply(self, conn: asyncpg.Connection, envelope: EventEnvelope[Any]) -> None:
         """One event, as ``ProjectionConsumer`` applies events: filed, its ECTs marked; the
@@ -75,7 +92,7 @@ class ReportingProjections:
         """File the events as facts and mark every ECT they touch as owing a recompute
         (``projection_backlog``), in the caller's transaction; the ECTs touched."""
         ects: set[UUID] = set()
-        mentors: set[UUID] = set()
+        mentor_ids: set[UUID] = set()
         schools: set[str] = set()
         for subject in await facts.record_many(conn, envelopes):
             if subject is None:
@@ -84,19 +101,34 @@ class ReportingProjections:
             if kind == facts.ECT:
                 ects.add(UUID(key))
             elif kind == facts.MENTOR:
-                mentors.add(UUID(key))
+                mentor_ids.add(UUID(key))
             elif kind == facts.SCHOOL:
                 schools.add(key)
             # a DIRECTORY name changes no figure: read when asked, nothing to recompute
-        if mentors or schools:
+        await self._file_people(conn, envelopes)
+        if mentor_ids or schools:
             # An ECT still owing its first recompute has no row here yet, but it is in the
             # backlog already, and its recompute will read these facts too.
             rows = await conn.fetch(
                 "SELECT ect_id FROM entitlement WHERE mentor_id = ANY($1::uuid[]) "
-                "OR school_id = ANY($2::text[])", list(mentors), list(schools))
+                "OR school_id = ANY($2::text[])", list(mentor_ids), list(schools))
             ects.update(row["ect_id"] for row in rows)
         await backlog.mark(conn, ects)
         return ects
+
+    async def _file_people(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]
+                           ) -> None:
+        """What a registration or an erasure changes at once: the TRN a person is found by, and
+        a mentor's name as the directory shows it (the ECT's rows follow at the drain)."""
+        people = [e for e in envelopes if e.event_type in PEOPLE]
+        if not people:
+            return
+        registrations = [e for e in await facts.opened(self.sealer, people)
+                         if isinstance(e.payload, v1.EctRegistered | v1.MentorRegistered)]
+        await trn_index.file(conn, self.sealer.keystore, registrations)
+        touched = {facts.subject_of(e) for e in people}
+        await mentors.refresh(conn, sorted(UUID(key) for kind, key in filter(None, touched)
+                                           if kind == facts.MENTOR), self.sealer)
 
     async def recompute(self, conn: asyncpg.Connection, ect_ids: Sequence[UUID],
                         known: facts.InHand | None = None) -> None:
@@ -151,17 +183,18 @@ class ReportingProjections:
                             known: facts.InHand | None = None) -> list[Computed | None]:
         """``_compute`` for several ECTs, their facts loaded with one query per kind of subject
         and each school's calendar folded once; ``known``, facts just filed, are not re-read."""
+        sealer = self.sealer
         ect_facts = await facts.load_many(conn, facts.ECT, [str(e) for e in ect_ids], recorded_before,
-                                          known)
+                                          known, sealer=sealer)
         histories = [fold_history(ect_id, ect_facts[str(ect_id)]) for ect_id in ect_ids]
         registered = [h for h in histories if h.registered]
         # every school an ECT was in post at: each post is counted on its own calendar
         school_facts = await facts.load_many(
             conn, facts.SCHOOL, {school for h in registered for school in h.school_ids},
-            recorded_before, known)
+            recorded_before, known, sealer=sealer)
         mentor_facts = await facts.load_many(
             conn, facts.MENTOR, {str(h.mentor_id) for h in registered if h.mentor_id},
-            recorded_before, known)
+            recorded_before, known, sealer=sealer)
         calendars = {school: fold_calendar(found) for school, found in school_facts.items()}
         trainings = {mentor: fold_mentor_training(found) for mentor, found in mentor_facts.items()}
         computed: list[Computed | None] = []

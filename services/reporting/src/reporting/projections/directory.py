@@ -3,6 +3,8 @@
 Names are read when a page or list is asked for, never copied into the rows: a registration
 that arrives late (or a school renamed) names everyone at once, and no recompute is owed.
 Where a name is not known yet, the school is shown by its URN and the AB by its id, said as such.
+A mentor's name is personal and comes sealed, so it is read from ``mentors``, where it was
+opened once (and shows "(erased)" once the mentor is erased).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from uuid import UUID
 
 import asyncpg
 
-from reporting.projections.facts import DIRECTORY, MENTOR
+from reporting.projections import mentors as mentor_names
+from reporting.projections.facts import DIRECTORY
 
 SCHOOL_KEY, AB_KEY = "school:", "appropriate-body:"
 
@@ -44,7 +47,7 @@ async def _latest_names(conn: asyncpg.Connection, kind: str, subjects: Collectio
     rows = await conn.fetch(
         "SELECT DISTINCT ON (subject) subject, envelope->'payload'->>'name' AS name FROM facts "
         "WHERE subject_kind = $1 AND subject = ANY($2::text[]) "
-        "AND event_type IN ('MentorRegistered', 'SchoolRegistered', 'AppropriateBodyRegistered') "
+        "AND event_type IN ('SchoolRegistered', 'AppropriateBodyRegistered') "
         "ORDER BY subject, aggregate_version DESC", kind, sorted(subjects))
     return {row["subject"]: row["name"] for row in rows}
 
@@ -57,13 +60,13 @@ async def look_up(conn: asyncpg.Connection, *, schools: Iterable[str | None] = (
     wanted_abs = {a for a in appropriate_bodies if a}
     directory = await _latest_names(conn, DIRECTORY, {SCHOOL_KEY + s for s in wanted_schools}
                                     | {AB_KEY + a for a in wanted_abs})
-    mentor_names = await _latest_names(conn, MENTOR, {str(m) for m in mentors if m})
+    named = await mentor_names.names(conn, sorted({m for m in mentors if m}))
     return Directory(
         schools={key.removeprefix(SCHOOL_KEY): name for key, name in directory.items()
                  if key.startswith(SCHOOL_KEY)},
         appropriate_bodies={key.removeprefix(AB_KEY): name for key, name in directory.items()
                             if key.startswith(AB_KEY)},
-        mentors={UUID(key): name for key, name in mentor_names.items()})
+        mentors=named)
 
 
 async def for_rows(conn: asyncpg.Connection, rows: Sequence[dict[str, Any]]) -> Directory:

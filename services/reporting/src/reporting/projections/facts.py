@@ -4,10 +4,16 @@ One row per event id, filed under its subject (the ECT, the mentor, or the schoo
 ECT's history, a mentor's training and a school's calendar can each be folded again from
 scratch. Inserting is idempotent (the event id is the key), and nothing is updated in place:
 the folds decide which fact wins, so delivery order never matters.
+
+A fact is kept exactly as it was received: its personal fields sealed with the person's key
+(``contracts.sealed``), so erasing the key erases them here too. ``load`` and ``load_many``
+give the facts opened (in clear while the key exists, erased after), the keys of a whole
+batch fetched in one look-up; nothing opened is ever written back.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
@@ -16,7 +22,8 @@ from uuid import UUID
 import asyncpg
 
 from contracts import EventEnvelope, decode, encode
-from contracts.scheduling import v1
+from contracts.scheduling import privacy, v1
+from ect_platform.sealing import EnvelopeSealer
 from reporting.domain.history import EctHistory
 from reporting.projections.history_fold import HANDLED_TYPES, fold_calendar, fold_history
 from statutory.calendar import SchoolCalendar
@@ -36,7 +43,8 @@ CREATE INDEX IF NOT EXISTS facts_subject ON facts (subject_kind, subject);
 -- the AB's work queue finds ECTs whose QTS is still to come (an ISO date sorts as text)
 CREATE INDEX IF NOT EXISTS facts_qts_date ON facts ((envelope->'payload'->>'qts_date'))
     WHERE event_type = 'EctRegistered';
--- a subject access request finds a person by the TRN they were registered with
+-- a subject access request finds a person by the TRN of a registration received in clear,
+-- before the TRN travelled sealed (newer ones are found through ``trn_index``)
 CREATE INDEX IF NOT EXISTS facts_registered_trn ON facts ((envelope->'payload'->>'trn'))
     WHERE event_type IN ('EctRegistered', 'MentorRegistered');
 """
@@ -54,8 +62,12 @@ def subject_of(envelope: EventEnvelope[Any]) -> tuple[str, str] | None:
     payload = envelope.payload
     if isinstance(payload, v1.TermDatesSet):
         return SCHOOL, payload.school_id
-    if isinstance(payload, v1.MentorTrainingAttended | v1.MentorRegistered):
+    # by type name, not class: a registration arrives sealed (a version 2 without the name)
+    if envelope.event_type in ("MentorTrainingAttended", "MentorRegistered"):
         return MENTOR, str(payload.mentor_id)
+    if isinstance(payload, privacy.PersonalDataErased):
+        # filed with the person's other facts, so their rows are recomputed, now as erased
+        return (ECT if payload.subject is privacy.ErasedSubject.ECT else MENTOR), str(payload.subject_id)
     if isinstance(payload, v1.SchoolRegistered):
         return DIRECTORY, f"school:{payload.school_id}"
     if isinstance(payload, v1.AppropriateBodyRegistered):
@@ -120,10 +132,28 @@ def in_hand(envelopes: Sequence[EventEnvelope[Any]]) -> InHand:
     return found
 
 
+async def opened(sealer: EnvelopeSealer, envelopes: Sequence[EventEnvelope[Any]]
+                 ) -> list[EventEnvelope[Any]]:
+    """The envelopes with their personal fields in clear (erased once the person is), the keys
+    fetched in one look-up, in a worker thread (the key store is synchronous)."""
+    # Told of an erasure, forget the key first, whichever process filed it: a key remembered
+    # from a moment ago must not show the person again.
+    erased = [e.payload.subject_id for e in envelopes
+              if isinstance(e.payload, privacy.PersonalDataErased)]
+    if erased:
+        sealer.forget(erased)
+    if any(e.sealed is not None for e in envelopes):
+        return await asyncio.to_thread(sealer.open_all, envelopes)
+    # no key to fetch, so no I/O: still opened, for an event sealed after its person was erased
+    # (a sealed version without a box) reads in its clear version's class, as erased
+    return sealer.open_all(envelopes)
+
+
 async def load_many(conn: asyncpg.Connection, kind: str, subjects: Collection[str],
                     recorded_before: datetime | None = None,
-                    known: InHand | None = None) -> dict[str, list[EventEnvelope[Any]]]:
-    """``load`` for several subjects of one kind, in one query: subject -> its facts.
+                    known: InHand | None = None, *, sealer: EnvelopeSealer
+                    ) -> dict[str, list[EventEnvelope[Any]]]:
+    """``load`` for several subjects of one kind, in one query: subject -> its facts, opened.
 
     ``known`` (see ``in_hand``) are facts the caller has just filed: they are taken as they are
     rather than read back and parsed again, which was a fifth of a batch's cost.
@@ -143,16 +173,24 @@ async def load_many(conn: asyncpg.Connection, kind: str, subjects: Collection[st
         kind, list(found), recorded_before, skip)
     for row in rows:
         found[row["subject"]].append(decode(row["envelope"].encode()))
+    # one look-up of keys for every subject's facts, then each back to its subject
+    order = [(subject, len(facts)) for subject, facts in found.items()]
+    every = await opened(sealer, [e for facts in found.values() for e in facts])
+    at = 0
+    for subject, count in order:
+        found[subject] = every[at:at + count]
+        at += count
     return found
 
 
 async def load(conn: asyncpg.Connection, kind: str, subject: str,
-               recorded_before: datetime | None = None) -> list[EventEnvelope[Any]]:
-    """The facts about one subject; with ``recorded_before``, only those recorded by then."""
+               recorded_before: datetime | None = None, *, sealer: EnvelopeSealer
+               ) -> list[EventEnvelope[Any]]:
+    """The facts about one subject, opened; with ``recorded_before``, only those recorded by then."""
     rows = await conn.fetch(
         "SELECT envelope FROM facts WHERE subject_kind = $1 AND subject = $2 "
         "AND ($3::timestamptz IS NULL OR recorded_at < $3)", kind, subject, recorded_before)
-    return [decode(row["envelope"].encode()) for row in rows]
+    return await opened(sealer, [decode(row["envelope"].encode()) for row in rows])
 
 
 async def known_ect(conn: asyncpg.Connection, ect_id: UUID) -> bool:
@@ -161,9 +199,10 @@ async def known_ect(conn: asyncpg.Connection, ect_id: UUID) -> bool:
         str(ect_id)))
 
 
-async def ect_history(pool: asyncpg.Pool, ect_id: UUID) -> tuple[EctHistory, dict[str, SchoolCalendar]]:
+async def ect_history(pool: asyncpg.Pool, ect_id: UUID, sealer: EnvelopeSealer
+                      ) -> tuple[EctHistory, dict[str, SchoolCalendar]]:
     """The ECT's history and the calendars of every school they were in post at (for commands)."""
     async with pool.acquire() as conn:
-        history = fold_history(ect_id, await load(conn, ECT, str(ect_id)))
-        schools = await load_many(conn, SCHOOL, history.school_ids)
+        history = fold_history(ect_id, await load(conn, ECT, str(ect_id), sealer=sealer))
+        schools = await load_many(conn, SCHOOL, history.school_ids, sealer=sealer)
     return history, {school: fold_calendar(found) for school, found in schools.items()}

@@ -9,18 +9,20 @@ import asyncpg
 
 from contracts import decode
 from contracts.reporting import v1
+from ect_platform.sealing import EnvelopeSealer
+from reporting.projections import facts
 
 
-async def of_ect(pool: asyncpg.Pool, ect_id: UUID) -> list[dict[str, Any]]:
-    """Oldest first; a plan shared again is one fact (its event id is the key)."""
+async def of_ect(pool: asyncpg.Pool, ect_id: UUID, sealer: EnvelopeSealer) -> list[dict[str, Any]]:
+    """Oldest first; a plan shared again is one fact (its event id is the key). The summary is
+    the ECT's personal data: in clear while their key exists, "(erased)" after."""
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             "SELECT envelope FROM facts WHERE subject_kind = 'ect' AND subject = $1 "
             "AND event_type = $2 ORDER BY recorded_at, event_id", str(ect_id),
             v1.SupportPlanShared.event_type)
     plans = []
-    for row in rows:
-        envelope = decode(row["envelope"].encode())
+    for envelope in await facts.opened(sealer, [decode(row["envelope"].encode()) for row in rows]):
         plan = envelope.payload
         assert isinstance(plan, v1.SupportPlanShared)
         plans.append({"id": plan.plan_id, "ect_id": ect_id, "report_id": plan.report_id,
