@@ -157,13 +157,25 @@ def _reporting(running: dict[str, str], *args: str, capture: bool = False
                ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m reporting ARGS`` on the running platform: reporting owns its projections
     and the code that reads them; ect only runs it."""
+    return _service(running, "reporting", *args, capture=capture)
+
+
+def _service(running: dict[str, str], service: str, *args: str, capture: bool = False
+             ) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m SERVICE ARGS`` on the running platform."""
     if "database_url" not in running:
         raise typer.BadParameter("set DATABASE_URL, or run `ect up`")
     env = dict(os.environ, DATABASE_URL=running["database_url"],
                KAFKA_BOOTSTRAP_SERVERS=running["kafka_bootstrap_servers"],
                KAFKA_TOPIC_PREFIX=running["kafka_topic_prefix"], JWT_SECRET=jwt_secret())
+    # the key the key store's keys are wrapped under derives from it: without it a replay
+    # could open no sealed field (`ect up` keeps the development one in the state directory)
+    chain_key = STATE_DIR / "chain-key"
+    if "CHAIN_KEY" not in env and chain_key.exists():
+        from ect_platform.supervisor import development_secret
+        env["CHAIN_KEY"] = development_secret(chain_key)
     # the arguments are this module's own constants, never user input
-    return subprocess.run([sys.executable, "-m", "reporting", *args], env=env, check=False,  # noqa: S603
+    return subprocess.run([sys.executable, "-m", service, *args], env=env, check=False,  # noqa: S603
                           text=True, capture_output=capture)
 
 
@@ -225,6 +237,17 @@ def relay_republish(
     old = asyncio.run(go())
     typer.echo(f"{service}: relay moved from position {old} back to {from_position - 1}; the running "
                "relay republishes from there")
+
+
+@app.command()
+def migrate() -> None:
+    """Bring every service's schema to this release's version (each service's start-up does it
+    too); prints each one's version and what was applied now."""
+    running = _running()
+    failed = 0
+    for service in ("scheduling", "reporting", "notifications"):
+        failed |= _service(running, service, "migrate").returncode
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command()

@@ -11,7 +11,7 @@ from pydantic_settings import SettingsConfigDict
 from ect_platform.chain import ChainKey, ChainKeyError
 from ect_platform.identity import MAX_LIFETIME_SECONDS, IdentityProvider, TokenIssuer
 from ect_platform.kafka_security import KafkaConnection, KafkaSecuritySettings
-from ect_platform.keystore import KeyEncryptionKey, Keystore, MemoryKeystore, PostgresKeystore
+from ect_platform.keystore import KeyEncryptionKey, Keystore, PostgresKeystore
 
 
 # The Kafka security settings (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*) and their
@@ -89,11 +89,13 @@ class PlatformSettings(KafkaSecuritySettings):
         "erasure in another process takes effect here within this time")
 
     def keystore(self) -> Keystore:
-        """The key store of personal data keys, its schema made; in memory for a bare test store
-        given neither key (bootstrap refuses to start without CHAIN_KEY)."""
+        """The key store of personal data keys, its schema made. Without a key to wrap them
+        under nothing personal could be read or stored: refused, never a store in memory that
+        would read every sealed field as erased."""
         secret = self.personal_data_key or self.chain_key
         if secret is None:
-            return MemoryKeystore()
+            raise ChainKeyError("PERSONAL_DATA_KEY (or CHAIN_KEY, which it defaults from) is not "
+                                "set: personal data is sealed under keys wrapped with it")
         store = PostgresKeystore(self.keystore_url or self.database_url,
                                  KeyEncryptionKey(secret.get_secret_value().strip().encode()),
                                  cache_seconds=self.keystore_cache_seconds)

@@ -20,12 +20,13 @@ from ect_platform.inbox import subscribe
 from ect_platform.integration_events import notification_reader
 from ect_platform.kafka import ensure_topics, make_producer
 from ect_platform.keystore import Keystore, MemoryKeystore
+from ect_platform.migrations import migrate
 from ect_platform.relay import PositionStore, Relay
 from ect_platform.runtime import Loop
 from ect_platform.sealing import EnvelopeSealer
 from reporting.application import ReportingApplication, today_in_england
 from reporting.integration.outbound import to_integration_event
-from reporting.projections import consumer as projections
+from reporting.migrations import MIGRATIONS
 from reporting.projections.consumer import ReportingConsumer, ReportingProjections
 from reporting.settings import ReportingSettings
 from statutory import working_days
@@ -78,12 +79,11 @@ def build_application(settings: ReportingSettings,
 EVENTS_TABLE = f"{ReportingApplication.name}_events"  # as eventsourcing names it
 
 
-async def bootstrap(settings: ReportingSettings,
-                    clock: Callable[[], date] = today_in_england) -> Reporting:
-    prefix = settings.kafka_topic_prefix
+async def prepare_database(settings: ReportingSettings,
+                           clock: Callable[[], date] = today_in_england) -> list[int]:
+    """The schema at this release's version: the chained tables (as their owner, where one
+    owns them), then every migration not yet applied; returns the versions applied now."""
     key = settings.chain()  # before anything starts: without it nothing could be stored
-    await ensure_topics(settings.kafka(), [SCHEDULING, REPORTING, NOTIFICATIONS],
-                        prefix)
     logs = [chain.event_log(settings.db_schema, EVENTS_TABLE),
             chain.audit_trail_log(settings.db_schema)]
 
@@ -97,6 +97,23 @@ async def bootstrap(settings: ReportingSettings,
 
     await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,
                             logs, key, create_chained_tables)
+    pool = await create_pool(settings.database_url, settings.db_schema, max_size=1)
+    try:
+        async with pool.acquire() as conn:
+            return await migrate(conn, "reporting", MIGRATIONS)
+    finally:
+        await pool.close()
+
+
+async def bootstrap(settings: ReportingSettings,
+                    clock: Callable[[], date] = today_in_england) -> Reporting:
+    prefix = settings.kafka_topic_prefix
+    key = settings.chain()  # before anything starts: without it nothing could be stored
+    await ensure_topics(settings.kafka(), [SCHEDULING, REPORTING, NOTIFICATIONS],
+                        prefix)
+    logs = [chain.event_log(settings.db_schema, EVENTS_TABLE),
+            chain.audit_trail_log(settings.db_schema)]
+    await prepare_database(settings, clock)
     # One key store for the process: the application seals with it what it stores and the relay
     # what it publishes; the consumer, the API and the dashboard open the facts with it. Built
     # in a thread: it connects (and makes its schema) synchronously.
@@ -104,8 +121,6 @@ async def bootstrap(settings: ReportingSettings,
     app = build_application(settings, clock, keystore)
     pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key,
                              max_size=settings.database_pool_size)
-    async with pool.acquire() as conn:
-        await projections.setup(conn)
     checkpoints = checkpoint.keepers(settings.chain_checkpoint_dir, key, pool, logs,
                                      settings.chain_checkpoint_seconds)
     producer = make_producer(settings.kafka())

@@ -17,12 +17,14 @@ from ect_platform.inbox import subscribe
 from ect_platform.integration_events import notification_reader
 from ect_platform.kafka import ensure_topics, make_producer
 from ect_platform.keystore import Keystore, MemoryKeystore
+from ect_platform.migrations import migrate
 from ect_platform.relay import PositionStore, Relay
 from ect_platform.runtime import Loop
 from scheduling.application import SchedulingApplication
 from scheduling.domain.mentor_policy import MentorPolicy
 from scheduling.integration.inbound import InboundFacts
 from scheduling.integration.outbound import to_integration_event
+from scheduling.migrations import MIGRATIONS
 from scheduling.settings import SchedulingSettings
 
 
@@ -79,13 +81,27 @@ async def _create_events_table(settings: SchedulingSettings) -> None:
     build_application(creator, MemoryKeystore()).close()  # stores nothing: needs no keys
 
 
+async def prepare_database(settings: SchedulingSettings) -> list[int]:
+    """The schema at this release's version: the chained event table (as its owner, where one
+    owns it), then every migration not yet applied; returns the versions applied now."""
+    key = settings.chain()  # before anything starts: without it nothing could be stored
+    events = chain.event_log(settings.db_schema, EVENTS_TABLE)
+    await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,
+                            [events], key, lambda conn: _create_events_table(settings))
+    pool = await create_pool(settings.database_url, settings.db_schema, max_size=1)
+    try:
+        async with pool.acquire() as conn:
+            return await migrate(conn, "scheduling", MIGRATIONS)
+    finally:
+        await pool.close()
+
+
 async def bootstrap(settings: SchedulingSettings) -> Scheduling:
     key = settings.chain()  # before anything starts: without it nothing could be stored
     await ensure_topics(settings.kafka(), [SCHEDULING, REPORTING],
                         settings.kafka_topic_prefix)
     events = chain.event_log(settings.db_schema, EVENTS_TABLE)
-    await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,
-                            [events], key, lambda conn: _create_events_table(settings))
+    await prepare_database(settings)
     app = build_application(settings)
     pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key,
                              max_size=settings.database_pool_size)
@@ -94,7 +110,6 @@ async def bootstrap(settings: SchedulingSettings) -> Scheduling:
     producer = make_producer(settings.kafka())
     await producer.start()
     positions = PositionStore(pool, relay_name="scheduling")
-    await positions.setup()
     relay = Relay(
         read_batch=notification_reader(app, to_integration_event),
         producer=producer,

@@ -13,10 +13,12 @@ import typer
 
 from ect_platform.kafka import readiness_checks
 from ect_platform.metrics import serving
+from ect_platform.migrations import migrated
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
 from reporting import metrics
-from reporting.bootstrap import Reporting, bootstrap
+from reporting.bootstrap import Reporting, bootstrap, prepare_database
 from reporting.entrypoints.api import create_api
+from reporting.migrations import MIGRATIONS
 from reporting.settings import ReportingSettings
 
 log = logging.getLogger(__name__)
@@ -30,10 +32,12 @@ class Part(StrEnum):
     CONSUMER = "consumer"
     REPLAY = "replay"
     QUARANTINE = "quarantine"
+    MIGRATE = "migrate"
 
 
 @cli.command()
-def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay, consumer; or replay, quarantine"),
+def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay, consumer; or replay, "
+                                   "quarantine, migrate"),
         after_republish: bool = typer.Option(
             False, "--after-republish", help="replay: go on although a topic's first messages are "
             "gone, because the event stores were republished since"),
@@ -42,8 +46,12 @@ def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay, consumer; o
             "for the running consumer to recompute (after a fix is deployed)")) -> None:
     """Start the service (one part alone runs one container per process); `replay`: rebuild
     every projection from the topics into fresh tables and swap them in; `quarantine`: the
-    ECTs whose rows could not be recomputed, as JSON lines (with --retry, retried first)."""
+    ECTs whose rows could not be recomputed, as JSON lines (with --retry, retried first);
+    `migrate`: bring the schema to this release's version (start-up does it too)."""
     configure_logging("reporting", part.value)
+    if part == Part.MIGRATE:
+        migrated("reporting", asyncio.run(prepare_database(ReportingSettings())), MIGRATIONS)  # type: ignore[call-arg]
+        return
     if part == Part.REPLAY:
         _replay(after_republish)
         return

@@ -9,10 +9,12 @@ import typer
 
 from ect_platform.kafka import readiness_checks
 from ect_platform.metrics import serving
+from ect_platform.migrations import migrated
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
 from scheduling import metrics
-from scheduling.bootstrap import bootstrap
+from scheduling.bootstrap import bootstrap, prepare_database
 from scheduling.entrypoints.api import create_api
+from scheduling.migrations import MIGRATIONS
 from scheduling.settings import SchedulingSettings
 
 cli = typer.Typer(add_completion=False, help="The scheduling service.")
@@ -23,12 +25,17 @@ class Role(StrEnum):
     API = "api"
     RELAY = "relay"
     CONSUMER = "consumer"
+    MIGRATE = "migrate"
 
 
 @cli.command()
-def run(role: Role = typer.Argument(Role.ALL, help="all, api, relay or consumer")) -> None:
-    """Start the service; one part alone runs one container per process."""
+def run(role: Role = typer.Argument(Role.ALL, help="all, api, relay or consumer; or migrate")) -> None:
+    """Start the service; one part alone runs one container per process. `migrate`: bring the
+    schema to this release's version (start-up does it too)."""
     configure_logging("scheduling", role.value)
+    if role == Role.MIGRATE:
+        migrated("scheduling", asyncio.run(prepare_database(SchedulingSettings())), MIGRATIONS)  # type: ignore[call-arg]
+        return
     asyncio.run(_run(role))
 
 
