@@ -3,7 +3,9 @@
 - ``export``: a subject access request (Art. 15) answered from every service;
 - ``erase``: erasure for good (Art. 17), at scheduling's ``POST /privacy/erasures``, which
   destroys the person's data key and tells every service;
-- ``retention``: the retention schedule (statutory guidance 2.77), a dry run by default.
+- ``retention``: the retention schedule, a dry run by default: scheduling's inductions kept
+  their 6 years (statutory guidance 2.77), then notifications' messages kept their
+  ``NOTIFICATION_RETENTION_DAYS``.
 
 For the export, each service answers for its own data at ``GET /privacy/subject-access?trn=``; this merges the
 three answers under each service's name into one JSON document, with when it was made and by
@@ -129,14 +131,14 @@ def _refused(service: str, answer: Any, what: str) -> None:
     raise typer.Exit(1)
 
 
-def _send(method: str, url: str, bearer: str, **kwargs: Any) -> Any:
+def _send(method: str, url: str, bearer: str, service: str = "scheduling", **kwargs: Any) -> Any:
     import httpx
 
     try:
         answer = httpx.request(method, url, headers={"Authorization": f"Bearer {bearer}"},
                                timeout=600, **kwargs)
     except httpx.HTTPError as exc:
-        raise typer.BadParameter(f"scheduling at {url} did not answer: {exc}") from exc
+        raise typer.BadParameter(f"{service} at {url} did not answer: {exc}") from exc
     return answer
 
 
@@ -177,20 +179,48 @@ def retention(
     bearer: str | None = typer.Option(os.environ.get("ECT_TOKEN"), "--token",
                                       help="An unscoped hub lead's or a system token."),
     scheduling_url: str = typer.Option(_default_url("scheduling", 8001), help="The scheduling service."),
+    notifications_url: str = typer.Option(_default_url("notifications", 8003),
+                                          help="The notifications service."),
 ) -> None:
-    """The retention schedule: the inductions whose records were kept their 6 years (2.77)."""
+    """The retention schedule: the inductions whose records were kept their 6 years (2.77),
+    and the notifications whose subject and body were kept their NOTIFICATION_RETENTION_DAYS."""
     apply = not dry_run
-    url = scheduling_url.rstrip("/") + "/privacy/retention"
     if apply and as_of:
         raise typer.BadParameter("the schedule is applied today only; --as-of is for the dry run")
-    answer = (_send("POST", url, _token(bearer)) if apply
-              else _send("GET", url, _token(bearer), params={"as_of": as_of} if as_of else None))
+    params = {"as_of": as_of} if as_of else None
+    # scheduling first, as before: its lines are printed before notifications is asked, so a
+    # refusal from notifications after an applied run still shows what scheduling erased
+    _scheduling_retention(scheduling_url, _token(bearer), apply, params)
+    _notifications_retention(notifications_url, _token(bearer), apply, params)
+
+
+def _retention(service: str, base_url: str, bearer: str, apply: bool,
+               params: dict[str, str] | None, refused: str) -> dict[str, Any]:
+    url = base_url.rstrip("/") + "/privacy/retention"
+    answer = (_send("POST", url, bearer, service) if apply
+              else _send("GET", url, bearer, service, params=params))
     if answer.status_code != 200:
-        _refused("scheduling", answer, "nothing was erased")
-    found = answer.json()
+        _refused(service, answer, refused)
+    found: dict[str, Any] = answer.json()
+    return found
+
+
+def _scheduling_retention(url: str, bearer: str, apply: bool, params: dict[str, str] | None) -> None:
+    found = _retention("scheduling", url, bearer, apply, params, "nothing was erased")
     for due in found["due"]:
         typer.echo(f"{'erased' if apply else 'would erase'} {due['name']} (TRN {due['trn']}): "
                    f"induction closed {due['closed_on']}, kept until {due['kept_until']}")
     typer.echo(f"{len(found['due'])} induction record(s) "
                f"{'erased' if apply else 'due for erasure'} on {found['as_of']} "
                f"({found['years']} years after the induction closed)", err=True)
+
+
+def _notifications_retention(url: str, bearer: str, apply: bool,
+                             params: dict[str, str] | None) -> None:
+    found = _retention("notifications", url, bearer, apply, params, "no notification was blanked")
+    settled = (f", settled {found['oldest_settled_on']} to {found['newest_settled_on']}"
+               if found["due"] else "")
+    count = found["blanked"] if apply else found["due"]
+    typer.echo(f"{count} notification(s) {'blanked' if apply else 'due for blanking'} on "
+               f"{found['as_of']}{settled} (subject, body and delivery details kept "
+               f"{found['days']} days after it was settled)", err=True)

@@ -1,6 +1,7 @@
 """notifications' settings: the platform's, plus SMTP, webhooks, reminder policy and retries.
 
-Every setting is an environment variable (``NOTIFICATIONS_*``); lists are comma-separated.
+Every setting is an environment variable (``NOTIFICATIONS_*``, and ``NOTIFICATION_RETENTION_DAYS``
+beside the platform's other retention setting); lists are comma-separated.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from notifications.adapters.webhook import WebhookGuard, networks
 from notifications.delivery import send_budget
 from notifications.message import Rule
 from notifications.policy import Policy
+from notifications.retention import DEFAULT_DAYS, MIN_DAYS
 
 CommaList = Annotated[list[str], NoDecode]
 
@@ -106,6 +108,22 @@ class NotificationsSettings(PlatformSettings):
     delivery_poll_seconds: float = Field(default=1.0, gt=0, validation_alias=_alias("delivery_poll_seconds"))
     delivery_batch_size: int = Field(default=20, ge=1, validation_alias=_alias("delivery_batch_size"),
                                      description="Notifications claimed (and sent concurrently) at once")
+
+    # -- personal data ----------------------------------------------------------------------
+    notification_retention_days: int = Field(
+        default=DEFAULT_DAYS, validation_alias="NOTIFICATION_RETENTION_DAYS",
+        description="How long after a notification was settled (sent, failed, suppressed) its "
+        f"subject, body and delivery details are kept before the retention schedule blanks them; "
+        f"at least {MIN_DAYS}")
+
+    @field_validator("notification_retention_days")
+    @classmethod
+    def _long_enough(cls, value: int) -> int:
+        # a message must outlive the questions about it ("what was I sent?", a complaint)
+        if value < MIN_DAYS:
+            raise ValueError(f"NOTIFICATION_RETENTION_DAYS ({value}) must be at least {MIN_DAYS} days, "
+                             "so a message can still be looked up after it was sent")
+        return value
 
     @field_validator("hub_lead_ids", "disabled_rules", "reminder_days_before", "webhook_allowed_hosts",
                      "webhook_allowed_networks", mode="before")

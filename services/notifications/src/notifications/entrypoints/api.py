@@ -19,7 +19,7 @@ from ect_platform.identity import Caller, TokenIssuer, allow
 from ect_platform.metrics import install_metrics
 from ect_platform.problems import install_problem_handlers
 from ect_platform.web import Check, health_router, install_edge
-from notifications import access
+from notifications import access, retention
 from notifications.adapters.webhook import WebhookGuard
 from notifications.clock import Clock, SystemClock
 from notifications.entrypoints import routes_privacy, routes_recipients
@@ -74,10 +74,11 @@ READERS = access.READERS
 def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Check] | None = None,
                clock: Clock | None = None, webhook_allowed_hosts: Sequence[str] = (),
                hub_lead_ids: Sequence[str] = (), webhook_guard: WebhookGuard | None = None,
-               topic_prefix: str = "") -> FastAPI:
+               topic_prefix: str = "", retention_days: int = retention.DEFAULT_DAYS) -> FastAPI:
     """``webhook_guard``: where webhooks may go (production's rules when not given, with
     ``webhook_allowed_hosts`` as the allow-list); ``topic_prefix``: the environment's
-    ``KAFKA_TOPIC_PREFIX``, for ``/asyncapi.json``."""
+    ``KAFKA_TOPIC_PREFIX``, for ``/asyncapi.json``; ``retention_days``:
+    ``NOTIFICATION_RETENTION_DAYS``, for the retention schedule."""
     api = FastAPI(title="ECT induction: notifications", version="1.0.0",
                   description="Who was told what, why and whether it arrived: every notification, "
                   "recorded once and delivered once; recipients' contact details and preferences.")
@@ -88,7 +89,7 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
     api.include_router(health_router(readiness or {}))
     guard = webhook_guard or WebhookGuard(allowed_hosts=tuple(webhook_allowed_hosts))
     api.include_router(routes_recipients.router(pool, clock or SystemClock(), guard, hub_lead_ids))
-    api.include_router(routes_privacy.router(pool))
+    api.include_router(routes_privacy.router(pool, clock, retention_days))
 
     @api.get("/notifications", tags=["notifications"],
              dependencies=[allow(*READERS, action="read notifications")])

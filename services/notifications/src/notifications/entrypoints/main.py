@@ -69,7 +69,8 @@ async def _run(part: Part) -> None:
             api = create_api(service.pool, service.issuer, readiness=readiness,
                              clock=service.clock, webhook_guard=settings.webhook_guard(),
                              hub_lead_ids=settings.hub_lead_ids,
-                             topic_prefix=settings.kafka_topic_prefix)
+                             topic_prefix=settings.kafka_topic_prefix,
+                             retention_days=settings.notification_retention_days)
         loops: list[Loop] = []
         if part in (Part.ALL, Part.CONSUMER):
             loops.append(broker_loop(service.broker))
