@@ -29,8 +29,11 @@ async def test_kcat_reads_the_events_with_the_readme_options(platform, http):
         return [json.loads(body) for key, body in lines if key == ect_id]
 
     events = await eventually(read_with_kcat)
-    assert events[0]["event_type"] == "EctRegistered"
-    assert events[0]["payload"]["trn"].isdigit()
+    assert (events[0]["event_type"], events[0]["event_version"]) == ("EctRegistered", 2)
+    # the TRN, name and birthday travel sealed with the ECT's own key (docs/privacy.md)
+    assert "trn" not in events[0]["payload"] and events[0]["payload"]["school_id"] == "100001"
+    assert events[0]["sealed"]["key_id"] == ect_id
+    assert sorted(events[0]["sealed"]["fields"]) == ["date_of_birth", "name", "trn"]
 
 
 @pytest.mark.skipif(shutil.which("kcat") is None, reason="kcat is not installed (Debian package kcat)")
@@ -52,5 +55,5 @@ async def test_kcat_prints_the_cloudevents_headers(platform, http):
         return found
 
     headers = await eventually(headers_with_kcat)
-    assert headers[0]["ce_type"] == "ect.scheduling.EctRegistered.v1", headers[0]
+    assert headers[0]["ce_type"] == "ect.scheduling.EctRegistered.v2", headers[0]
     assert headers[0]["ce_subject"] == ect_id and headers[0]["ce_specversion"] == "1.0"

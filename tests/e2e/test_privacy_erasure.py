@@ -246,17 +246,21 @@ async def test_the_retention_schedule_lists_and_erases_an_induction_closed_over_
     assert imported.status_code == 201, imported.text
     lead = ISSUER.issue("lead-1", Role.HUB_LEAD)
     code, said = await run_cli("privacy", "retention", "--token", lead, "--scheduling-url",
-                               scheduling, platform=platform)
+                               scheduling, "--notifications-url", platform.url("notifications"),
+                               platform=platform)
     assert code == 0, said
     assert f"would erase {name} (TRN {trn}): induction closed 2018-07-20, kept until 2024-07-20" in said
     ect_id = (await http.get(scheduling + "/privacy/subject-access", headers=LEAD,
                              params={"trn": trn})).json()["ect"]["id"]
     assert (await http.get(scheduling + f"/ects/{ect_id}", headers=LEAD)).json()["name"] == name
     code, said = await run_cli("privacy", "retention", "--apply", "--token", lead,
-                               "--scheduling-url", scheduling, platform=platform)
+                               "--scheduling-url", scheduling, "--notifications-url",
+                               platform.url("notifications"), platform=platform)
     assert code == 0, said
     assert f"erased {name} (TRN {trn})" in said
     assert (await http.get(scheduling + f"/ects/{ect_id}", headers=LEAD)).json()["name"] == "(erased)"
     code, said = await run_cli("privacy", "retention", "--token", lead, "--scheduling-url",
-                               scheduling, platform=platform)
+                               scheduling, "--notifications-url", platform.url("notifications"),
+                               platform=platform)
     assert name not in said
+

@@ -103,6 +103,8 @@ async def test_instances_starting_together_apply_each_version_once(database_url)
         await second.close()
 
 
-def test_versions_are_numbered_from_one_in_order():
-    for service in (MIGRATIONS, SCHEDULING_MIGRATIONS):
+def test_every_service_lists_its_versions_from_one_in_order():
+    from notifications.migrations import MIGRATIONS as NOTIFICATIONS_MIGRATIONS
+
+    for service in (MIGRATIONS, SCHEDULING_MIGRATIONS, NOTIFICATIONS_MIGRATIONS):
         assert [m.version for m in service] == list(range(1, len(service) + 1))

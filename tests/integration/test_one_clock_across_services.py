@@ -76,7 +76,7 @@ class Services:
     def notifications(self, ect: UUID) -> InductionState:
         state = InductionState(ect_id=ect)
         for value in self.hub.delivered:
-            envelope = decode(value)
+            envelope = self.hub.sealer.open(decode(value))  # as notifications opens it
             if envelope.ect_id == ect:
                 state = evolve(state, envelope)
         return state

@@ -33,9 +33,10 @@ from reporting.integration.outbound import to_integration_event as reporting_tra
 from reporting.projections import consumer as projections
 from reporting.projections.consumer import ReportingConsumer, ReportingProjections
 from reporting.settings import ReportingSettings
+from scheduling.application import SchedulingApplication
 from scheduling.domain.provenance import Provenance
 from scheduling.integration.outbound import to_integration_event as scheduling_translator
-from tests.unit.scheduling_fixtures import Clock, ect_details, in_memory_app, mentor_details
+from tests.unit.scheduling_fixtures import Clock, ect_details, mentor_details
 
 pytestmark = pytest.mark.integration
 
@@ -74,11 +75,12 @@ class Hub:
         self.database_url = database_url
         self.pool = pool
         self.clock = clock
-        self.scheduling = in_memory_app(clock)
+        # the relays' keys and the consumers': one key store, as the deployed services share one
+        self.keystore = reporting.keystore if reporting is not None else MemoryKeystore()
+        self.scheduling = SchedulingApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
+                                                clock=clock, keystore=self.keystore)
         self.reporting = reporting or ReportingApplication(
-            env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock, keystore=MemoryKeystore())
-        # the relays' keys and the consumer's: one key store, as the deployed services share one
-        self.keystore = self.reporting.keystore
+            env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock, keystore=self.keystore)
         self.sealer = EnvelopeSealer(self.keystore)
         self.projections = ReportingProjections(clock, sealer=self.sealer)
         self.consumer = ReportingConsumer(pool, self.projections, name="scenario")

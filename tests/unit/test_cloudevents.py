@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from contracts import encode
 from ect_platform import cloudevents
 from ect_platform.inbox import decode_all
+from ect_platform.keystore import MemoryKeystore
 from scheduling.integration.inbound import InboundFacts
 from tests.contracts.examples import PAYLOADS, envelope_of
 
@@ -53,7 +54,7 @@ def test_a_header_naming_an_unknown_contract_is_decoded_and_parked_not_passed_ov
 
 def test_scheduling_decodes_only_the_decisions_it_learns_from_reportings_topic():
     class NoApp:
-        pass
+        keystore = MemoryKeystore()  # what inbound opens sealed decisions with
 
     inbound = InboundFacts(NoApp())  # type: ignore[arg-type]
     report = next(p for p in PAYLOADS if type(p).__name__ == "TermReportSubmitted")

@@ -23,16 +23,18 @@ from ect_platform.identity import TokenIssuer
 from ect_platform.inbox import INBOX_DDL, ProjectionConsumer, subscribe
 from ect_platform.kafka import ensure_topics, make_producer
 from ect_platform.keystore import Keystore
+from ect_platform.migrations import migrate
 from ect_platform.relay import PositionStore, Relay
 from ect_platform.runtime import Loop
 from ect_platform.sealing import EnvelopeSealer
-from notifications import erasure, recipients
+from notifications import erasure
 from notifications.adapters import webhook
 from notifications.adapters.email import SmtpChannel, SmtpSettings
 from notifications.adapters.webhook import WebhookChannel
 from notifications.clock import Clock, SystemClock
 from notifications.delivery import Delivery, RetryPolicy
 from notifications.integration import outbox
+from notifications.migrations import MIGRATIONS
 from notifications.policy import Policy
 from notifications.projections import induction, notification
 from notifications.rules import ASKS_THE_CLOCK, notifications_for
@@ -99,12 +101,24 @@ def recorder(policy: Policy) -> Any:
     return record
 
 
-async def setup_schema(pool: asyncpg.Pool) -> None:
-    """Every table, in one transaction under an advisory lock: instances may start together."""
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('notifications.schema'))")
-        for module in (notification, induction, recipients, outbox):
-            await module.setup(conn)
+async def setup_schema(pool: asyncpg.Pool) -> list[int]:
+    """The schema at this release's version (``notifications.migrations``), under an advisory
+    lock: instances may start together. Returns the versions applied now."""
+    async with pool.acquire() as conn:
+        return await migrate(conn, "notifications", MIGRATIONS)
+
+
+async def prepare_database(settings: NotificationsSettings) -> list[int]:
+    """The chained outbox (as its owner, where one owns it), then every migration not yet
+    applied; what ``python -m notifications migrate`` and start-up do."""
+    key = settings.chain()
+    await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,
+                            [chain.outbox_log(settings.db_schema)], key, outbox.setup)
+    pool = await create_pool(settings.database_url, settings.db_schema, max_size=1)
+    try:
+        return await setup_schema(pool)
+    finally:
+        await pool.close()
 
 
 async def refold(settings: NotificationsSettings) -> tuple[int, int]:
@@ -131,11 +145,9 @@ async def bootstrap(settings: NotificationsSettings, *, clock: Clock | None = No
     await ensure_topics(settings.kafka(), [SCHEDULING, REPORTING, NOTIFICATIONS], prefix)
     key = settings.chain()  # the outbox is hash-chained: nothing could be recorded without it
     outbox_log = chain.outbox_log(settings.db_schema)
-    await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,
-                            [outbox_log], key, outbox.setup)
+    await prepare_database(settings)
     pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key,
                              max_size=settings.database_pool_size)
-    await setup_schema(pool)
     checkpoints = checkpoint.keepers(settings.chain_checkpoint_dir, key, pool, [outbox_log],
                                      settings.chain_checkpoint_seconds)
 

@@ -24,10 +24,12 @@ import typer
 
 from ect_platform.kafka import readiness_checks
 from ect_platform.metrics import serving
+from ect_platform.migrations import migrated
 from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
 from notifications import metrics
-from notifications.bootstrap import bootstrap, refold
+from notifications.bootstrap import bootstrap, prepare_database, refold
 from notifications.entrypoints.api import create_api
+from notifications.migrations import MIGRATIONS
 from notifications.settings import MailCatcherSettings, NotificationsSettings
 
 cli = typer.Typer(add_completion=False, help="The notifications service.")
@@ -41,13 +43,19 @@ class Part(StrEnum):
     DELIVERY = "delivery"
     MAIL_CATCHER = "mail-catcher"
     REFOLD = "refold"
+    MIGRATE = "migrate"
 
 
 @cli.command()
 def run(part: Part = typer.Argument(Part.ALL, help="all, api, consumer, scheduler, delivery, "
-                                    "mail-catcher, or refold (a one-off)")) -> None:
-    """Start the service; one part alone runs one container per process."""
+                                    "mail-catcher, or refold or migrate (one-offs)")) -> None:
+    """Start the service; one part alone runs one container per process. `migrate`: bring the
+    schema to this release's version (start-up does it too)."""
     configure_logging("notifications", part.value)
+    if part is Part.MIGRATE:
+        migrated("notifications", asyncio.run(prepare_database(NotificationsSettings())),  # type: ignore[call-arg]
+                 MIGRATIONS)
+        return
     if part is Part.REFOLD:
         emptied, events = asyncio.run(refold(NotificationsSettings()))  # type: ignore[call-arg]
         typer.echo(f"{emptied} ECT state(s) emptied; {events} event(s) will fold them again without "
