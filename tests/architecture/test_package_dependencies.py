@@ -41,7 +41,7 @@ def imported(package: str) -> set[str]:
             if isinstance(node, ast.Import):
                 modules = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                modules = [node.module]
+                modules = [f"{node.module}.{alias.name}" for alias in node.names]
             else:
                 continue
             for module in modules:
@@ -51,8 +51,26 @@ def imported(package: str) -> set[str]:
                 if top in OWN:
                     found.add(OWN[top])
                     continue
-                found.update(d.lower().replace("_", "-") for d in distributions.get(top, [top]))
+                found.update(d.lower().replace("_", "-")
+                             for d in _providers(module, distributions.get(top, [top])))
     return found
+
+
+def _providers(module: str, candidates: list[str]) -> list[str]:
+    """The distributions that hold ``module``: for a namespace package several distributions
+    share (``opentelemetry``), the one whose files hold its longest part found."""
+    if len(set(candidates)) <= 1:
+        return candidates
+    parts = module.split(".")
+    while parts:
+        path = "/".join(parts)
+        hits = [d for d in set(candidates) if any(
+            str(f).startswith(path + "/") or str(f) == path + ".py"
+            for f in importlib.metadata.distribution(d).files or ())]
+        if hits and len(parts) > 1:
+            return hits
+        parts.pop()
+    return candidates
 
 
 @pytest.mark.parametrize("package", sorted(PACKAGES))

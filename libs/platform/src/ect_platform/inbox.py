@@ -33,7 +33,7 @@ from faststream.middlewares import AckPolicy
 
 from contracts import REGISTRY, ContractError, EventEnvelope, decode
 from contracts.registry import UnknownPayload
-from ect_platform import cloudevents
+from ect_platform import cloudevents, tracing
 from ect_platform.dead_letters import DeadLetters
 
 log = logging.getLogger(__name__)
@@ -155,6 +155,13 @@ class ProjectionConsumer:
         readable, malformed, unknown = decode_all(records)
         for record, why in malformed:
             await self._give_up(record, f"not a valid integration event: {why}")
+        with tracing.consumed(self.name, readable):
+            await self._handle_readable(readable)
+        # after the batch: a transient failure above redelivers these with it, parked once
+        for record, envelope in unknown:
+            await self._park_unknown(record, envelope)
+
+    async def _handle_readable(self, readable: Pairs) -> None:
         if readable:
             try:
                 await self._apply_in_one_transaction([envelope for _, envelope in readable])
@@ -165,9 +172,6 @@ class ProjectionConsumer:
                             len(readable))
                 for record, envelope in readable:
                     await self._apply_alone(record, envelope)
-        # after the batch: a transient failure above redelivers these with it, parked once
-        for record, envelope in unknown:
-            await self._park_unknown(record, envelope)
 
     async def _apply_alone(self, record: Record, envelope: EventEnvelope[Any]) -> None:
         for attempt in range(1, self._attempts + 1):

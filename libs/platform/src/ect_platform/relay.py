@@ -27,9 +27,10 @@ from typing import Any
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
+from opentelemetry.trace import SpanKind
 
 from contracts import EventEnvelope, encode
-from ect_platform import cloudevents
+from ect_platform import cloudevents, tracing
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +165,8 @@ class Relay:
                 continue
             key, value = envelope.key, item.value if item.value is not None else encode(envelope)
             headers = cloudevents.headers_for(envelope)
+            if tracing.enabled():
+                headers = _traced_headers(envelope, headers)
             partition = partition_of.get(key)
             if partition is None:
                 partition = partition_of[key] = _PARTITIONER(key, partitions, partitions)
@@ -257,3 +260,14 @@ async def rewind(pool: asyncpg.Pool, relay_name: str, from_position: int) -> int
             """,
             relay_name, max(0, from_position - 1))
     return int(old or 0)
+
+
+def _traced_headers(envelope: Any, headers: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """A ``PRODUCER`` span for the event, in its request's trace (the correlation id), its
+    context put in the message's ``traceparent`` for the consumers' spans to follow."""
+    with tracing.tracer("ect_platform.relay").start_as_current_span(
+            f"publish {envelope.event_type}", kind=SpanKind.PRODUCER,
+            context=tracing.request_parent(envelope.correlation_id),
+            attributes={"messaging.system": "kafka", "messaging.message.id": str(envelope.event_id),
+                        "ect.event_type": envelope.event_type}):
+        return tracing.inject(headers)

@@ -130,7 +130,9 @@ async def _until_signalled(done: asyncio.Event) -> None:
 
 
 def configure_logging(service: str, part: str = "all") -> None:
-    """Readable lines, or JSON lines with LOG_FORMAT=json (``ect_platform.logs``)."""
-    from ect_platform import logs
+    """Readable lines, or JSON lines with LOG_FORMAT=json (``ect_platform.logs``); and traces
+    over OTLP where ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set (``ect_platform.tracing``)."""
+    from ect_platform import logs, tracing
 
     logs.configure(service, part)
+    tracing.configure(service, part)

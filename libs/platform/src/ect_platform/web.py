@@ -8,8 +8,9 @@ from uuid import UUID, uuid4
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from opentelemetry.trace import SpanKind
 
-from ect_platform import logs
+from ect_platform import logs, tracing
 from ect_platform.problems import send_problem
 
 CORRELATION_HEADER = "X-Correlation-Id"
@@ -62,9 +63,37 @@ class Correlation(HttpMiddleware):
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            if tracing.enabled():
+                await _traced(self.app, scope, receive, send_with_id, correlation_id)
+            else:
+                await self.app(scope, receive, send_with_id)
         finally:
             logs.CORRELATION.reset(token)
+
+
+async def _traced(app: Any, scope: Any, receive: Any, send: Any, correlation_id: UUID) -> None:
+    """The request as a ``SERVER`` span of the correlation id's trace, named by its route
+    template once routing found it (``GET /ects/{ect_id}``), never by a path with ids in it."""
+    method = scope.get("method", "HTTP")
+    status: dict[str, int] = {}
+
+    async def send_noting_status(message: Any) -> None:
+        if message["type"] == "http.response.start":
+            status["code"] = message["status"]
+        await send(message)
+
+    with tracing.tracer("ect_platform.web").start_as_current_span(
+            method, context=tracing.request_parent(correlation_id), kind=SpanKind.SERVER,
+            attributes={"http.request.method": method}) as span:
+        try:
+            await app(scope, receive, send_noting_status)
+        finally:
+            route = getattr(scope.get("route"), "path", None)
+            if route:
+                span.update_name(f"{method} {route}")
+                span.set_attribute("http.route", route)
+            if "code" in status:
+                span.set_attribute("http.response.status_code", status["code"])
 
 
 CORRELATION_HEADER_BYTES = CORRELATION_HEADER.lower().encode("latin-1")

@@ -12,7 +12,7 @@ import asyncpg
 from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
 
-from ect_platform import asyncapi_page, audit_trail
+from ect_platform import asyncapi_page, audit_trail, tracing
 from ect_platform.identity import Principal, TokenIssuer
 from ect_platform.metrics import install_metrics
 from ect_platform.problems import install_problem_handlers
@@ -88,7 +88,9 @@ class Services:
 
     async def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
-            result = await asyncio.to_thread(fn, *args, **kwargs)
+            # the command and its store's commit, as one span of the request's trace
+            with tracing.span(f"command {getattr(fn, '__name__', 'call')}", service="reporting"):
+                result = await asyncio.to_thread(fn, *args, **kwargs)
         except IntegrityError:
             raise ConcurrentDecisionError("another decision on this induction was recorded at the "
                                           "same moment; read it and retry if still needed") from None

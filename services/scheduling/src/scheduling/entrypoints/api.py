@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
-from ect_platform import asyncapi_page
+from ect_platform import asyncapi_page, tracing
 from ect_platform.identity import Principal, TokenIssuer
 from ect_platform.metrics import install_metrics
 from ect_platform.problems import install_problem_handlers
@@ -72,7 +72,9 @@ class Commands:
         self._on_commit = on_commit
 
     async def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        result = await asyncio.to_thread(fn, *args, **kwargs)
+        # the command and its store's commit, as one span of the request's trace
+        with tracing.span(f"command {getattr(fn, '__name__', 'call')}", service="scheduling"):
+            result = await asyncio.to_thread(fn, *args, **kwargs)
         self._on_commit()
         return result
 
