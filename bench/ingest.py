@@ -24,6 +24,7 @@ from bench.report import Measurement, Row
 from contracts.topics import Topic
 from ect_platform import kafka_security
 from ect_platform.kafka import make_producer
+from ect_platform.sealing import EnvelopeSealer
 from reporting import metrics as reporting_metrics
 from reporting.bootstrap import bootstrap
 from reporting.settings import ReportingSettings
@@ -99,13 +100,20 @@ async def year_for_reporting(infra: Infra, label: str, events: int, seed: int, *
     """A school year of ``events`` events, and reporting's settings on a fresh database with
     topics of its own (``label``): what the measures that feed reporting start from."""
     ects = school_year.cohort(events, seed)
-    return ects, school_year.messages(ects, seed), ReportingSettings(
+    reporting = ReportingSettings(
         database_url=await infra.fresh_database(label),
         kafka_bootstrap_servers=infra.bootstrap_servers,
         jwt_secret="bench-not-a-secret-but-at-least-32-bytes",
         kafka_topic_prefix=f"{infra.prefix}{label}.",
         **settings,
     )
+    # sealed as the relays publish them, with keys in the key store reporting will read
+    keystore = await asyncio.to_thread(reporting.keystore)
+    try:
+        sealed = school_year.messages(ects, seed, seal=EnvelopeSealer(keystore).seal)
+    finally:
+        getattr(keystore, "close", lambda: None)()
+    return ects, sealed, reporting
 
 
 async def publish(bootstrap_servers: str, messages: list[tuple[str, bytes, bytes]]) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -150,8 +151,12 @@ def _teaching_days(monday: date) -> list[date]:
     return [day for day in days if (term := CALENDAR.term_at(day)) and term.is_teaching_day(day)]
 
 
-def messages(ects: list[Ect], seed: int) -> list[tuple[Topic, bytes, bytes]]:
-    """(topic, key, value) of every event, in the order they happened across the cohort."""
+def messages(ects: list[Ect], seed: int,
+             seal: Callable[[EventEnvelope[Any]], EventEnvelope[Any]] | None = None
+             ) -> list[tuple[Topic, bytes, bytes]]:
+    """(topic, key, value) of every event, in the order they happened across the cohort;
+    with ``seal`` (a relay's ``EnvelopeSealer.seal``), as the relays publish them: personal
+    fields sealed, so a consumer measured on them opens each batch as it does in production."""
     rng = random.Random(seed + 1)
     stamped: list[tuple[date, int, Topic, bytes, bytes]] = []
     for ect in ects:
@@ -173,6 +178,8 @@ def messages(ects: list[Ect], seed: int) -> list[tuple[Topic, bytes, bytes]]:
                 correlation_id=uuid.UUID(int=rng.getrandbits(128), version=4), payload=payload,
             )
             topic = REPORTING if reporting else SCHEDULING
+            if seal is not None:
+                envelope = seal(envelope)
             stamped.append((on, len(stamped), topic, envelope.key, encode(envelope)))
     stamped.sort(key=lambda item: (item[0], item[1]))
     return [(topic, key, value) for _, _, topic, key, value in stamped]
