@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from contracts import Role
 from ect_platform import subject_access
@@ -30,6 +30,17 @@ KnownAs = Annotated[list[PersonId], Query(max_length=20, description=(
     "knows an ECT's TRN, but a mentor or other recipient only by id"))]
 
 
+class SubjectAccessAnswer(BaseModel):
+    """``ect_platform.subject_access.answer``: whether anything is held, then one section per
+    kind of record held about the person (contact details, notifications, delivery attempts)."""
+
+    # open-ended by design: the sections are every record held about the person, in whatever
+    # shape it was stored (UK GDPR Art. 15 asks for all of it)
+    model_config = ConfigDict(extra="allow")
+
+    service: str
+    trn: str
+    held: bool
 
 
 class RetentionAnswer(BaseModel):
@@ -72,7 +83,7 @@ def router(pool: asyncpg.Pool, clock: Clock | None = None,
     def today() -> date:
         return clock.now().astimezone(ENGLAND).date()
 
-    @routes.get(subject_access.PATH,
+    @routes.get(subject_access.PATH, response_model=SubjectAccessAnswer,
                 dependencies=[allow(*subject_access.ROLES, action=subject_access.ACTION)])
     async def subject_access_request(trn: subject_access.TrnQuery, caller: Caller, known_as: KnownAs = []  # noqa: B006
                                      ) -> dict[str, Any]:

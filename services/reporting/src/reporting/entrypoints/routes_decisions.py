@@ -16,6 +16,7 @@ from reporting.domain.errors import InductionNotOpenError
 from reporting.domain.history import EctHistory, ReportFact
 from reporting.domain.outcome import decision_due_by, notice_due_by
 from reporting.entrypoints.requests import ExtendInduction, RecordOutcome, ReduceInduction
+from reporting.entrypoints.responses import ExtensionRecorded, OutcomeRecorded, ReductionRecorded
 from statutory.timeline import TermsDecision, induction_timeline
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def router(services: Services) -> APIRouter:
     app = services.app
 
     @routes.post("/ects/{ect_id}/outcome", status_code=status.HTTP_201_CREATED,
+                  response_model=OutcomeRecorded,
                   dependencies=[allow(Role.APPROPRIATE_BODY, action="record an induction outcome (2.67)")])
     async def record_outcome(ect_id: UUID, body: RecordOutcome, caller: Caller,
                              request: Request) -> dict[str, Any]:
@@ -58,6 +60,7 @@ def router(services: Services) -> APIRouter:
         return {"ect_id": ect_id, "outcome": body.outcome.value, **_clocks(body.decided_on, final)}
 
     @routes.post("/ects/{ect_id}/extensions", status_code=status.HTTP_201_CREATED,
+                  response_model=ExtensionRecorded,
                   dependencies=[allow(Role.APPROPRIATE_BODY, action="extend an induction (3.8)")])
     async def extend(ect_id: UUID, body: ExtendInduction, caller: Caller,
                      request: Request) -> dict[str, Any]:
@@ -76,7 +79,7 @@ def router(services: Services) -> APIRouter:
                 **_clocks(body.decided_on, final if received else None)}
 
     @routes.post("/ects/{ect_id}/reductions", status_code=status.HTTP_201_CREATED,
-                  dependencies=[allow(Role.APPROPRIATE_BODY,
+                  response_model=ReductionRecorded, dependencies=[allow(Role.APPROPRIATE_BODY,
                                       action="reduce an induction for previous experience (3.2-3.4)")])
     async def reduce(ect_id: UUID, body: ReduceInduction, caller: Caller,
                      request: Request) -> dict[str, Any]:

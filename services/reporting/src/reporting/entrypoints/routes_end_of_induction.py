@@ -18,6 +18,7 @@ from reporting import access
 from reporting.domain.end_of_induction_steps import current_recommendation, end_of_induction_steps
 from reporting.domain.provenance import Provenance
 from reporting.entrypoints.requests import DecideAppeal, LodgeAppeal, MakeRepresentations, RecordNotice
+from reporting.entrypoints.responses import EndOfInduction
 from reporting.integration.outbound import to_integration_event
 from reporting.projections.history_fold import learn
 
@@ -91,7 +92,7 @@ def router(services: Services) -> APIRouter:
     routes = APIRouter(tags=["Outcomes"])
 
     @routes.post("/ects/{ect_id}/representations", status_code=status.HTTP_201_CREATED,
-                 dependencies=[allow(Role.ECT, Role.APPROPRIATE_BODY,
+                 response_model=EndOfInduction, dependencies=[allow(Role.ECT, Role.APPROPRIATE_BODY,
                                      action="make written representations (regulation 11(4))")])
     async def post_representations(ect_id: UUID, body: MakeRepresentations, caller: Caller,
                                    request: Request) -> dict[str, Any]:
@@ -102,7 +103,7 @@ def router(services: Services) -> APIRouter:
                                           services.provenance(caller, request))
 
     @routes.post("/ects/{ect_id}/outcome/notice", status_code=status.HTTP_201_CREATED,
-                 dependencies=[allow(Role.APPROPRIATE_BODY,
+                 response_model=EndOfInduction, dependencies=[allow(Role.APPROPRIATE_BODY,
                                      action="record written notice of a decision (2.69)")])
     async def post_notice(ect_id: UUID, body: RecordNotice, caller: Caller,
                           request: Request) -> dict[str, Any]:
@@ -112,7 +113,7 @@ def router(services: Services) -> APIRouter:
                                    services.provenance(caller, request))
 
     @routes.post("/ects/{ect_id}/appeal", status_code=status.HTTP_201_CREATED,
-                 dependencies=[allow(Role.ECT, Role.APPROPRIATE_BODY,
+                 response_model=EndOfInduction, dependencies=[allow(Role.ECT, Role.APPROPRIATE_BODY,
                                      action="record an appeal to the TRA (regulation 14)")])
     async def post_appeal(ect_id: UUID, body: LodgeAppeal, caller: Caller,
                           request: Request) -> dict[str, Any]:
@@ -122,7 +123,7 @@ def router(services: Services) -> APIRouter:
                                   services.provenance(caller, request))
 
     @routes.post("/ects/{ect_id}/appeal/outcome", status_code=status.HTTP_201_CREATED,
-                 dependencies=[allow(Role.APPROPRIATE_BODY,
+                 response_model=EndOfInduction, dependencies=[allow(Role.APPROPRIATE_BODY,
                                      action="record the TRA's decision on an appeal (regulation 14)")])
     async def post_appeal_outcome(ect_id: UUID, body: DecideAppeal, caller: Caller,
                                   request: Request) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from contracts import Role
 from ect_platform.identity import Caller, Forbidden, Principal, allow
 from reporting import access
+from reporting.entrypoints.responses import DfeExport, TraReturn
 from reporting.projections import exports
 
 if TYPE_CHECKING:
@@ -47,7 +48,9 @@ def _dfe_answer(columns: tuple[str, ...], rows: list[dict[str, Any]], fmt: Forma
 def router(services: Services) -> APIRouter:
     routes = APIRouter(tags=["Exports"])
 
-    @routes.get("/exports/tra-return", dependencies=[allow(*EXPORTERS, action="export returns")])
+    @routes.get("/exports/tra-return",
+                response_model=TraReturn,
+                dependencies=[allow(*EXPORTERS, action="export returns")])
     async def tra_return(caller: Caller, ab: str, term: str, format: Format = "json") -> Any:
         """Started, completed (pass or fail), extended, left part-way, and induction type (5.11)."""
         _check_may_export(caller, ab)
@@ -56,7 +59,9 @@ def router(services: Services) -> APIRouter:
             return _answer(exports.TRA_COLUMNS, answer["rows"], format, f"tra-return-{ab}-{term}")
         return answer
 
-    @routes.get("/exports/dfe-claims", dependencies=[allow(*EXPORTERS, action="export returns")])
+    @routes.get("/exports/dfe-claims",
+                response_model=DfeExport,
+                dependencies=[allow(*EXPORTERS, action="export returns")])
     async def dfe_claims(caller: Caller, ab: str, term: str | None = None, format: Format = "json",
                          part: Part = 1) -> Any:
         """TRN, Date of birth, Induction programme, Induction period start date."""
@@ -64,7 +69,9 @@ def router(services: Services) -> APIRouter:
         rows = await exports.dfe_claims(services.pool, ab, term)
         return _dfe_answer(exports.CLAIM_COLUMNS, rows, format, f"dfe-claims-{ab}", part)
 
-    @routes.get("/exports/dfe-outcomes", dependencies=[allow(*EXPORTERS, action="export returns")])
+    @routes.get("/exports/dfe-outcomes",
+                response_model=DfeExport,
+                dependencies=[allow(*EXPORTERS, action="export returns")])
     async def dfe_outcomes(caller: Caller, ab: str, term: str | None = None,
                            format: Format = "json", part: Part = 1) -> Any:
         """TRN, Date of birth, Induction period end date, Number of terms, Outcome (Pass or

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 from ect_platform import subject_access
 from ect_platform.identity import Caller, allow
+from reporting.entrypoints.responses import SubjectAccessAnswer
 from reporting.subject_access import held_about
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ def router(services: Services) -> APIRouter:
     routes = APIRouter(tags=["Personal data"])
 
     @routes.get(subject_access.PATH,
+                response_model=SubjectAccessAnswer,
                 dependencies=[allow(*subject_access.ROLES, action=subject_access.ACTION)])
     async def subject_access_request(trn: subject_access.TrnQuery, caller: Caller) -> dict[str, Any]:
         """The facts filed about them, their entitlement and AB rows, their audit trail, and

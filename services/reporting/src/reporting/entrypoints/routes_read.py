@@ -12,6 +12,16 @@ from contracts import Role
 from ect_platform.identity import Caller, allow
 from reporting import access
 from reporting.domain.errors import UnknownEctError
+from reporting.entrypoints.responses import (
+    EntitlementPage,
+    EntitlementView,
+    OutcomePage,
+    PeriodPage,
+    QuarantineList,
+    SubmissionPage,
+    SubmissionSummary,
+    WorkQueue,
+)
 from reporting.projections import backlog, entitlement, queries, work_queue
 from reporting.projections.exports import term_window
 
@@ -30,7 +40,9 @@ AB_READERS, READERS = access.AB_READERS, access.READERS  # the role lists live i
 def router(services: Services) -> APIRouter:
     routes = APIRouter(tags=["Projections"])
 
-    @routes.get("/ects/{ect_id}/entitlement", dependencies=[allow(*READERS, action="read entitlement")])
+    @routes.get("/ects/{ect_id}/entitlement",
+                response_model=EntitlementView, response_model_exclude_unset=True,
+                dependencies=[allow(*READERS, action="read entitlement")])
     async def get_entitlement(
         ect_id: UUID, caller: Caller,
         as_of: Annotated[date | None, Query(description="What the projection said at the end of "
@@ -55,6 +67,7 @@ def router(services: Services) -> APIRouter:
         return row
 
     @routes.get("/projection-quarantine",
+                response_model=QuarantineList,
                 dependencies=[allow(Role.HUB_LEAD, Role.AUDITOR, action="read the projection quarantine")])
     async def list_quarantine(caller: Caller) -> dict[str, Any]:
         """ECTs whose projection rows could not be recomputed (their last good rows stay), and why:
@@ -63,7 +76,9 @@ def router(services: Services) -> APIRouter:
             items = await backlog.quarantined(conn, caller.schools if caller.role == Role.HUB_LEAD else None)
         return {"items": items, "total": len(items)}
 
-    @routes.get("/entitlement", dependencies=[allow(*READERS, action="read entitlement")])
+    @routes.get("/entitlement",
+                response_model=EntitlementPage, response_model_exclude_unset=True,
+                dependencies=[allow(*READERS, action="read entitlement")])
     async def list_entitlement(
         caller: Caller, school: str | None = None, ab: str | None = None, status: Status | None = None,
         term: Annotated[int | None, Query(ge=1, le=18, description="Induction term number: that "
@@ -76,7 +91,9 @@ def router(services: Services) -> APIRouter:
             services.pool, school=school, ab=ab, status=status, term=term,
             induction_status=induction_status, scope=scope, limit=limit, offset=offset)
 
-    @routes.get("/submissions", dependencies=[allow(*AB_READERS, action="read AB submissions")])
+    @routes.get("/submissions",
+                response_model=SubmissionPage,
+                dependencies=[allow(*AB_READERS, action="read AB submissions")])
     async def list_submissions(
         caller: Caller, school: str | None = None, ab: str | None = None,
         state: SubmissionState | None = None,
@@ -91,6 +108,7 @@ def router(services: Services) -> APIRouter:
             kind=kind, scope=scope, limit=limit, offset=offset)
 
     @routes.get("/submissions/summary",
+                 response_model=SubmissionSummary,
                  dependencies=[allow(*AB_READERS, action="read AB submissions")])
     async def submission_summary(caller: Caller, ab: str | None = None,
                                  term: str | None = None) -> dict[str, Any]:
@@ -98,7 +116,9 @@ def router(services: Services) -> APIRouter:
         scope = access.list_scope(caller, None, ab)
         return {"items": await queries.submission_summary(services.pool, ab=ab, term=term, scope=scope)}
 
-    @routes.get("/outcomes", dependencies=[allow(*AB_READERS, action="read outcomes due")])
+    @routes.get("/outcomes",
+                response_model=OutcomePage,
+                dependencies=[allow(*AB_READERS, action="read outcomes due")])
     async def list_outcomes(
         caller: Caller, ab: str | None = None,
         state: Literal["due", "on_time", "late", "missing"] | None = None,
@@ -109,7 +129,9 @@ def router(services: Services) -> APIRouter:
         return await queries.list_outcomes(services.pool, ab=ab, state=state, scope=scope,
                                            limit=limit, offset=offset)
 
-    @routes.get("/abs/{ab}/work-queue", dependencies=[allow(*AB_READERS, action="read an AB's work queue")])
+    @routes.get("/abs/{ab}/work-queue",
+                response_model=WorkQueue,
+                dependencies=[allow(*AB_READERS, action="read an AB's work queue")])
     async def ab_work_queue(caller: Caller, ab: str) -> dict[str, Any]:
         """What the appropriate body must do now: decisions due, reports missing or not fully
         signed, recent leavers, ECTs another AB now holds; each task with its count and first
@@ -117,7 +139,9 @@ def router(services: Services) -> APIRouter:
         scope = access.list_scope(caller, None, ab)
         return await work_queue.work_queue(services.pool, ab, scope, services.projections.clock())
 
-    @routes.get("/periods", dependencies=[allow(*AB_READERS, action="read induction periods")])
+    @routes.get("/periods",
+                response_model=PeriodPage, response_model_exclude_unset=True,
+                dependencies=[allow(*AB_READERS, action="read induction periods")])
     async def list_periods(
         caller: Caller, ab: str | None = None, school: str | None = None,
         term: Annotated[str | None, Query(description="School term, e.g. 2026-spring")] = None,

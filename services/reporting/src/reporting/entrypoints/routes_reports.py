@@ -11,6 +11,7 @@ from contracts import Role
 from ect_platform.identity import Caller, allow
 from reporting import access
 from reporting.entrypoints.requests import ShareSupportPlan, SubmitTermReport
+from reporting.entrypoints.responses import Created, ReportSent
 
 if TYPE_CHECKING:
     from reporting.entrypoints.api import Services
@@ -21,6 +22,7 @@ def router(services: Services) -> APIRouter:
     app = services.app
 
     @routes.post("/ects/{ect_id}/term-reports", status_code=status.HTTP_201_CREATED,
+                  response_model=ReportSent, response_model_exclude_unset=True,
                   dependencies=[allow(Role.INDUCTION_TUTOR, action="submit a progress review or "
                                       "assessment (never the mentor: guidance 2.55)")])
     async def submit_term_report(ect_id: UUID, body: SubmitTermReport, caller: Caller,
@@ -63,6 +65,7 @@ def router(services: Services) -> APIRouter:
         return {"id": report_id}
 
     @routes.post("/ects/{ect_id}/support-plans", status_code=status.HTTP_201_CREATED,
+                  response_model=Created,
                   dependencies=[allow(*access.SCHOOL_STAFF, action="share a support plan")])
     async def share_support_plan(ect_id: UUID, body: ShareSupportPlan, caller: Caller,
                                  request: Request, response: Response) -> dict[str, Any]:

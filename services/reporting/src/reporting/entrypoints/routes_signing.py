@@ -16,6 +16,7 @@ from ect_platform.identity import Caller, allow
 from reporting import access
 from reporting.entrypoints import signing_steps
 from reporting.entrypoints.requests import CorrectTermReport, SignTermReport, SubmitDraft
+from reporting.entrypoints.responses import ReportStep
 
 if TYPE_CHECKING:
     from reporting.entrypoints.api import Services
@@ -28,7 +29,7 @@ def router(services: Services) -> APIRouter:
     routes = APIRouter(tags=["Term reports"])
     app = services.app
 
-    @routes.put("/ects/{ect_id}/term-reports/{report_id}", dependencies=[TUTOR])
+    @routes.put("/ects/{ect_id}/term-reports/{report_id}", response_model=ReportStep, dependencies=[TUTOR])
     async def correct_term_report(ect_id: UUID, report_id: UUID, body: CorrectTermReport,
                                   caller: Caller, request: Request) -> dict[str, Any]:
         """Correct a draft until it is submitted; the corrected text is signed again."""
@@ -47,6 +48,7 @@ def router(services: Services) -> APIRouter:
         return {"id": report_id, "step": step}
 
     @routes.post("/ects/{ect_id}/term-reports/{report_id}/sign",
+                 response_model=ReportStep,
                  dependencies=[allow(*access.SIGNATORIES, action="sign a term report")])
     async def sign_term_report(ect_id: UUID, report_id: UUID, body: SignTermReport, caller: Caller,
                                request: Request) -> dict[str, Any]:
@@ -56,7 +58,9 @@ def router(services: Services) -> APIRouter:
                                         provenance=services.provenance(caller, request))
         return {"id": report_id, "step": step}
 
-    @routes.post("/ects/{ect_id}/term-reports/{report_id}/submit", dependencies=[TUTOR])
+    @routes.post("/ects/{ect_id}/term-reports/{report_id}/submit",
+                 response_model=ReportStep,
+                 dependencies=[TUTOR])
     async def submit_draft(ect_id: UUID, report_id: UUID, body: SubmitDraft, caller: Caller,
                            request: Request) -> dict[str, Any]:
         """The tutor signs and sends the draft to the AB: ``TermReportSubmitted``, as a one-step

@@ -10,6 +10,7 @@ from ect_platform.identity import Caller, allow
 from scheduling import access
 from scheduling.domain.school_terms import term_to_dict
 from scheduling.entrypoints.requests import SetTermDates
+from scheduling.entrypoints.responses import TermDates, TermDatesSet
 
 if TYPE_CHECKING:
     from scheduling.entrypoints.api import Commands
@@ -23,7 +24,7 @@ def router(commands: Commands) -> APIRouter:
 
     @routes.put(
         "/schools/{school_id}/terms/{academic_year}",
-        dependencies=[allow(*access.STAFF, action="set term dates")],
+        response_model=TermDatesSet, dependencies=[allow(*access.STAFF, action="set term dates")],
     )
     async def set_term_dates(
         school_id: str,
@@ -44,7 +45,7 @@ def router(commands: Commands) -> APIRouter:
 
     @routes.get(
         "/schools/{school_id}/terms/{academic_year}",
-        dependencies=[allow(*access.READERS, action="read term dates")],
+        response_model=TermDates, dependencies=[allow(*access.READERS, action="read term dates")],
     )
     async def get_term_dates(
         school_id: str, _: Caller, academic_year: int = AcademicYearPath

@@ -15,6 +15,7 @@ from contracts import Role
 from ect_platform.identity import Caller, Forbidden, allow
 from scheduling import access
 from scheduling.entrypoints.requests import GiveName
+from scheduling.entrypoints.responses import AppropriateBody, AppropriateBodyNamed, School, SchoolNamed
 
 if TYPE_CHECKING:
     from scheduling.entrypoints.api import Commands
@@ -24,7 +25,9 @@ def router(commands: Commands) -> APIRouter:
     routes = APIRouter(tags=["Directory"])
     app = commands.app
 
-    @routes.put("/schools/{school_id}", dependencies=[allow(*access.STAFF, action="name a school")])
+    @routes.put("/schools/{school_id}",
+                response_model=SchoolNamed,
+                dependencies=[allow(*access.STAFF, action="name a school")])
     async def name_school(school_id: str, body: GiveName, caller: Caller, request: Request
                           ) -> dict[str, Any]:
         """The school's name (its staff, or a hub lead acting for it)."""
@@ -33,12 +36,15 @@ def router(commands: Commands) -> APIRouter:
                                      commands.provenance(caller, request))
         return {"school_id": school_id, "name": body.name, "changed": changed}
 
-    @routes.get("/schools/{school_id}", dependencies=[allow(*access.READERS, action="read a school")])
+    @routes.get("/schools/{school_id}",
+                response_model=School,
+                dependencies=[allow(*access.READERS, action="read a school")])
     async def get_school(school_id: str, _: Caller) -> dict[str, Any]:
         """A school's name is public (Get Information about Schools lists it): any reader."""
         return {"school_id": school_id, "name": await commands.read(app.school_name, school_id)}
 
     @routes.put("/appropriate-bodies/{appropriate_body_id}",
+                response_model=AppropriateBodyNamed,
                 dependencies=[allow(*access.AB_OR_LEAD, action="name an appropriate body")])
     async def name_appropriate_body(appropriate_body_id: str, body: GiveName, caller: Caller,
                                     request: Request) -> dict[str, Any]:
@@ -54,6 +60,7 @@ def router(commands: Commands) -> APIRouter:
         return {"appropriate_body_id": appropriate_body_id, "name": body.name, "changed": changed}
 
     @routes.get("/appropriate-bodies/{appropriate_body_id}",
+                response_model=AppropriateBody,
                 dependencies=[allow(*access.READERS, action="read an appropriate body")])
     async def get_appropriate_body(appropriate_body_id: str, _: Caller) -> dict[str, Any]:
         return {"appropriate_body_id": appropriate_body_id,

@@ -12,6 +12,7 @@ from ect_platform.identity import Caller, allow
 from scheduling import access
 from scheduling.domain import errors
 from scheduling.entrypoints.requests import ChangeWorkingPattern, Leave, RegisterEct, Release, Transfer
+from scheduling.entrypoints.responses import Created, EctChanged, EctStatus, EctTransferred, EctView
 from scheduling.views import ect_view
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def router(commands: Commands) -> APIRouter:
     @routes.post(
         "/ects",
         status_code=status.HTTP_201_CREATED,
-        dependencies=[allow(*access.AB_OR_LEAD, action="register an ECT")],
+        response_model=Created, dependencies=[allow(*access.AB_OR_LEAD, action="register an ECT")],
     )
     async def register_ect(
         body: RegisterEct, caller: Caller, request: Request, response: Response
@@ -53,7 +54,9 @@ def router(commands: Commands) -> APIRouter:
         response.headers["Location"] = f"/ects/{ect_id}"
         return {"id": ect_id}
 
-    @routes.get("/ects/{ect_id}", dependencies=[allow(*access.READERS, action="read an ECT")])
+    @routes.get("/ects/{ect_id}",
+                response_model=EctView,
+                dependencies=[allow(*access.READERS, action="read an ECT")])
     async def get_ect(ect_id: UUID, caller: Caller) -> dict[str, Any]:
         ect = await commands.read(app.get_induction, ect_id)
         access.check_may_read(caller, ect)
@@ -61,7 +64,7 @@ def router(commands: Commands) -> APIRouter:
 
     @routes.put(
         "/ects/{ect_id}/working-pattern",
-        dependencies=[allow(*access.STAFF, action="change the working pattern")],
+        response_model=EctChanged, dependencies=[allow(*access.STAFF, action="change the working pattern")],
     )
     async def change_working_pattern(
         ect_id: UUID, body: ChangeWorkingPattern, caller: Caller, request: Request
@@ -76,7 +79,9 @@ def router(commands: Commands) -> APIRouter:
         )
         return {"ect_id": ect_id, "changed": changed}
 
-    @routes.post("/ects/{ect_id}/transfer", dependencies=[allow(*access.STAFF, action="transfer an ECT")])
+    @routes.post("/ects/{ect_id}/transfer",
+                 response_model=EctTransferred,
+                 dependencies=[allow(*access.STAFF, action="transfer an ECT")])
     async def transfer(ect_id: UUID, body: Transfer, caller: Caller, request: Request) -> dict[str, Any]:
         """A move to another school: the history stays; the mentor must be reassigned there."""
         access.check_may_manage_school(caller, body.to_school_id, "receive an ECT at that school")
@@ -91,7 +96,9 @@ def router(commands: Commands) -> APIRouter:
         )
         return {"ect_id": ect_id, "school_id": body.to_school_id}
 
-    @routes.post("/ects/{ect_id}/release", dependencies=[allow(*access.AB, action="release an ECT")])
+    @routes.post("/ects/{ect_id}/release",
+                 response_model=EctStatus,
+                 dependencies=[allow(*access.AB, action="release an ECT")])
     async def release(ect_id: UUID, body: Release, caller: Caller, request: Request) -> dict[str, Any]:
         """The AB ends its induction period; another AB may then claim the ECT."""
         await commands.run(
@@ -106,7 +113,9 @@ def router(commands: Commands) -> APIRouter:
         return {"ect_id": ect_id, "status": "released"}
 
     @routes.post(
-        "/ects/{ect_id}/leaving", dependencies=[allow(*access.STAFF, action="record an ECT leaving")]
+        "/ects/{ect_id}/leaving",
+        response_model=EctStatus,
+        dependencies=[allow(*access.STAFF, action="record an ECT leaving")],
     )
     async def leave(ect_id: UUID, body: Leave, caller: Caller, request: Request) -> dict[str, Any]:
         """The ECT leaves part-way; an interim assessment falls due after at least a term (2.62)."""

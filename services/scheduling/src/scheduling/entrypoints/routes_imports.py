@@ -32,6 +32,7 @@ from ect_platform.problems import problem
 from scheduling import access
 from scheduling.domain.induction import Induction
 from scheduling.domain.provenance import Provenance
+from scheduling.entrypoints.responses import ImportAnswer
 from scheduling.imports import actions, claims, importer
 from scheduling.imports.action_file import ACTION_FILE
 from scheduling.imports.claim_file import CLAIM_FILE
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 IMPORTERS = (Role.APPROPRIATE_BODY, Role.HUB_LEAD)
 RESPONSES: dict[int | str, dict[str, Any]] = {
-    201: {"description": "Recorded"}, 200: {"description": "Dry run: all rows valid"},
+    201: {"description": "Recorded", "model": ImportAnswer}, 200: {"description": "Dry run: all rows valid"},
     413: {"description": "Larger than 1 MB"}, 422: {"description": "Row errors"}}
 DRY_RUN = Query(False, description="Check every row and record nothing")
 FOR_AB = Query(None, description="The appropriate body whose file this is: a hub lead must name "
@@ -116,7 +117,9 @@ def router(commands: Commands) -> APIRouter:
             return problem(code, "Import refused", detail, kind="import-refused", **result.as_dict())
         return JSONResponse(result.as_dict(), status_code=code)
 
-    @routes.post("/imports/inductions", dependencies=[allow(*IMPORTERS, action="import inductions")],
+    @routes.post("/imports/inductions",
+                 response_model=ImportAnswer,
+                 dependencies=[allow(*IMPORTERS, action="import inductions")],
                  responses=RESPONSES, openapi_extra=_body_of(INDUCTION_FILE))
     async def import_inductions(request: Request, caller: Caller, dry_run: bool = DRY_RUN) -> Response:
         """One row per induction period (header: exactly the columns, any order). All or
@@ -134,7 +137,9 @@ def router(commands: Commands) -> APIRouter:
 
         return await upload(request, caller, dry_run, INDUCTION_FILE, check, name_schools)
 
-    @routes.post("/imports/claims", dependencies=[allow(*IMPORTERS, action="import claims")],
+    @routes.post("/imports/claims",
+                 response_model=ImportAnswer,
+                 dependencies=[allow(*IMPORTERS, action="import claims")],
                  responses=RESPONSES, openapi_extra=_body_of(CLAIM_FILE))
     async def import_claims(request: Request, caller: Caller, dry_run: bool = DRY_RUN,
                             appropriate_body: str | None = FOR_AB) -> Response:
@@ -148,7 +153,9 @@ def router(commands: Commands) -> APIRouter:
 
         return await upload(request, caller, dry_run, CLAIM_FILE, check)
 
-    @routes.post("/imports/actions", dependencies=[allow(*IMPORTERS, action="import actions")],
+    @routes.post("/imports/actions",
+                 response_model=ImportAnswer,
+                 dependencies=[allow(*IMPORTERS, action="import actions")],
                  responses=RESPONSES, openapi_extra=_body_of(ACTION_FILE))
     async def import_actions(request: Request, caller: Caller, dry_run: bool = DRY_RUN,
                              appropriate_body: str | None = FOR_AB) -> Response:

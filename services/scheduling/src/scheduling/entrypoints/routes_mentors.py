@@ -11,6 +11,7 @@ from contracts import Role
 from ect_platform.identity import Caller, allow
 from scheduling import access
 from scheduling.entrypoints.requests import AssignMentor, RecordMentorTraining, RegisterMentor
+from scheduling.entrypoints.responses import Created, MentorAssigned, MentorView, Recorded
 from scheduling.views import mentor_view
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def router(commands: Commands) -> APIRouter:
     @routes.post(
         "/mentors",
         status_code=status.HTTP_201_CREATED,
-        dependencies=[allow(*access.STAFF, action="register a mentor")],
+        response_model=Created, dependencies=[allow(*access.STAFF, action="register a mentor")],
     )
     async def register_mentor(
         body: RegisterMentor, caller: Caller, request: Request, response: Response
@@ -38,7 +39,9 @@ def router(commands: Commands) -> APIRouter:
         response.headers["Location"] = f"/mentors/{mentor_id}"
         return {"id": mentor_id}
 
-    @routes.get("/mentors/{mentor_id}", dependencies=[allow(*access.READERS, action="read a mentor")])
+    @routes.get("/mentors/{mentor_id}",
+                response_model=MentorView,
+                dependencies=[allow(*access.READERS, action="read a mentor")])
     async def get_mentor(
         mentor_id: UUID, caller: Caller,
         ect_id: Annotated[UUID | None, Query(description=(
@@ -56,7 +59,9 @@ def router(commands: Commands) -> APIRouter:
             access.check_may_read_mentor(caller, mentor_id, mentor.school_id, None)
         return mentor_view(mentor)
 
-    @routes.put("/ects/{ect_id}/mentor", dependencies=[allow(*access.STAFF, action="assign a mentor")])
+    @routes.put("/ects/{ect_id}/mentor",
+                response_model=MentorAssigned,
+                dependencies=[allow(*access.STAFF, action="assign a mentor")])
     async def assign_mentor(
         ect_id: UUID, body: AssignMentor, caller: Caller, request: Request
     ) -> dict[str, Any]:
@@ -75,7 +80,7 @@ def router(commands: Commands) -> APIRouter:
     @routes.post(
         "/mentors/{mentor_id}/training",
         status_code=status.HTTP_201_CREATED,
-        dependencies=[allow(*access.STAFF, action="record a mentor's training")],
+        response_model=Recorded, dependencies=[allow(*access.STAFF, action="record a mentor's training")],
     )
     async def record_mentor_training(
         mentor_id: UUID, body: RecordMentorTraining, caller: Caller, request: Request, response: Response

@@ -24,6 +24,7 @@ from ect_platform import subject_access
 from ect_platform.identity import Caller, Forbidden, Principal, allow
 from scheduling.domain.errors import SchedulingError
 from scheduling.entrypoints.requests import ErasePerson
+from scheduling.entrypoints.responses import SubjectAccessAnswer
 from scheduling.erasure import Due, Erased, Erasures
 from scheduling.subject_access import held_about
 
@@ -99,6 +100,7 @@ def router(commands: Commands, retention_years: int = 6) -> APIRouter:
     erasures = Erasures(commands.app, retention_years)
 
     @routes.get(subject_access.PATH,
+                response_model=SubjectAccessAnswer,
                 dependencies=[allow(*subject_access.ROLES, action=subject_access.ACTION)])
     async def subject_access_request(trn: subject_access.TrnQuery, caller: Caller) -> dict[str, Any]:
         """Their induction as an ECT and their record as a mentor, every stored event of each."""

@@ -19,6 +19,13 @@ from scheduling.entrypoints.requests import (
     RecordSession,
     RecordTimetable,
 )
+from scheduling.entrypoints.responses import (
+    CatchUpCompleted,
+    ExtensionGranted,
+    Recorded,
+    TimetableRecorded,
+    TrainingRecorded,
+)
 
 if TYPE_CHECKING:
     from scheduling.entrypoints.api import Commands
@@ -36,7 +43,7 @@ def router(commands: Commands) -> APIRouter:
     @routes.post(
         "/ects/{ect_id}/sessions",
         status_code=status.HTTP_201_CREATED,
-        dependencies=[allow(*access.COACHES, action="record a coaching session")],
+        response_model=Recorded, dependencies=[allow(*access.COACHES, action="record a coaching session")],
     )
     async def record_session(
         ect_id: UUID, body: RecordSession, caller: Caller, request: Request, response: Response
@@ -58,7 +65,7 @@ def router(commands: Commands) -> APIRouter:
     @routes.post(
         "/ects/{ect_id}/missed-sessions",
         status_code=status.HTTP_201_CREATED,
-        dependencies=[allow(*access.COACHES, action="record a missed session")],
+        response_model=Recorded, dependencies=[allow(*access.COACHES, action="record a missed session")],
     )
     async def record_missed_session(
         ect_id: UUID, body: RecordMissedSession, caller: Caller, request: Request, response: Response
@@ -79,7 +86,7 @@ def router(commands: Commands) -> APIRouter:
     @routes.post(
         "/ects/{ect_id}/drop-ins",
         status_code=status.HTTP_201_CREATED,
-        dependencies=[allow(*access.COACHES, action="record a drop-in")],
+        response_model=Recorded, dependencies=[allow(*access.COACHES, action="record a drop-in")],
     )
     async def record_drop_in(
         ect_id: UUID, body: RecordDropIn, caller: Caller, request: Request, response: Response
@@ -102,7 +109,7 @@ def router(commands: Commands) -> APIRouter:
     @routes.post(
         "/ects/{ect_id}/training",
         status_code=status.HTTP_201_CREATED,
-        dependencies=[allow(*access.STAFF, action="record hub training")],
+        response_model=TrainingRecorded, dependencies=[allow(*access.STAFF, action="record hub training")],
     )
     async def record_training(
         ect_id: UUID, body: RecordEctTraining, caller: Caller, request: Request, response: Response
@@ -123,7 +130,7 @@ def router(commands: Commands) -> APIRouter:
 
     @routes.put(
         "/ects/{ect_id}/catch-ups/{catch_up_id}",
-        dependencies=[allow(*access.STAFF, action="complete catch-up work")],
+        response_model=CatchUpCompleted, dependencies=[allow(*access.STAFF, action="complete catch-up work")],
     )
     async def complete_catch_up(
         ect_id: UUID, catch_up_id: UUID, body: CompleteCatchUp, caller: Caller, request: Request
@@ -141,7 +148,7 @@ def router(commands: Commands) -> APIRouter:
     @routes.post(
         "/ects/{ect_id}/absences",
         status_code=status.HTTP_201_CREATED,
-        dependencies=[allow(*access.STAFF, action="record an absence")],
+        response_model=Recorded, dependencies=[allow(*access.STAFF, action="record an absence")],
     )
     async def record_absence(
         ect_id: UUID, body: RecordAbsence, caller: Caller, request: Request, response: Response
@@ -163,6 +170,7 @@ def router(commands: Commands) -> APIRouter:
     @routes.post(
         "/ects/{ect_id}/statutory-leave-extension",
         status_code=status.HTTP_201_CREATED,
+        response_model=ExtensionGranted,
         dependencies=[allow(*access.STAFF, action="record an extension request")],
     )
     async def opt_to_extend(
@@ -180,7 +188,7 @@ def router(commands: Commands) -> APIRouter:
 
     @routes.put(
         "/ects/{ect_id}/timetable/{induction_year}",
-        dependencies=[allow(*access.STAFF, action="record the timetable")],
+        response_model=TimetableRecorded, dependencies=[allow(*access.STAFF, action="record the timetable")],
     )
     async def record_timetable(
         ect_id: UUID, induction_year: Annotated[int, Path(ge=1, le=2)], body: RecordTimetable,
