@@ -82,3 +82,16 @@ def test_the_answers_that_matter_most_name_their_fields():
     for name in documents:
         assert schemas[name]["SubjectAccessAnswer"]["additionalProperties"] is True
         assert set(schemas[name]["SubjectAccessAnswer"]["required"]) == {"service", "trn", "held"}
+
+
+def test_every_paged_list_on_the_platform_has_one_shape():
+    """items, total, limit, offset: whichever service, a client pages the same way."""
+    from notifications.entrypoints.api import NotificationPage
+    from reporting.entrypoints import responses
+
+    pages = [NotificationPage, responses.TermReportPage, responses.SupportPlanPage,
+             responses.EntitlementPage, responses.SubmissionPage, responses.OutcomePage,
+             responses.PeriodPage]
+    for page in pages:
+        # (a page may add what describes the whole list, as the periods' counts by state)
+        assert {"items", "total", "limit", "offset"} <= set(page.model_fields), page.__name__

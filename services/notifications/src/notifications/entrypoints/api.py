@@ -63,8 +63,12 @@ class NotificationDetail(NotificationOut):
 
 
 class NotificationPage(BaseModel):
+    """The one page shape of every paged list on the platform (reporting's too)."""
+
     items: list[NotificationOut]
     total: int
+    limit: int
+    offset: int
 
 
 # Who may call at all (the route gate); who may see whose details is decided per request.
@@ -106,7 +110,8 @@ def create_api(pool: asyncpg.Pool, issuer: TokenIssuer, readiness: dict[str, Che
             pool, notification.Filters(ect_id=ect_id, recipient_id=recipient_id, rule=rule, status=status),
             limit=limit, offset=offset, scope=access.notification_scope(caller),
         )
-        return NotificationPage(items=[NotificationOut(**row) for row in rows], total=total)
+        return NotificationPage(items=[NotificationOut(**row) for row in rows], total=total,
+                                limit=limit, offset=offset)
 
     @api.get("/notifications/{notification_id}", tags=["notifications"],
              dependencies=[allow(*READERS, action="read a notification")])
