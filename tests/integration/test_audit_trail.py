@@ -33,18 +33,19 @@ async def trail(database_url):  # type: ignore[no-untyped-def]
     ect_id = app.register_ect(provenance=register, **ect_details(trn="3400001"))
     clock.today = date(2025, 9, 30)
     session(app, ect_id, date(2025, 9, 8), actor_id="lead-3")
-    seal = EnvelopeSealer(MemoryKeystore()).seal  # published sealed, as the relay seals
+    keystore = MemoryKeystore()
+    seal = EnvelopeSealer(keystore).seal  # published sealed, as the relay seals
     envelopes = [seal(e) for e in (to_integration_event(app.mapper.to_domain_event(n))
                                    for n in app.recorder.select_notifications(start=1, limit=100)) if e]
     async with pool.acquire() as conn:
         for envelope in envelopes + envelopes:  # delivered twice: kept once
             await audit_trail.apply(conn, envelope)
-    yield pool, ect_id, register.correlation_id
+    yield pool, ect_id, register.correlation_id, keystore
     await pool.close()
 
 
 async def test_the_history_lists_each_event_once_in_order_with_actor_and_correlation(trail):
-    pool, ect_id, correlation = trail
+    pool, ect_id, correlation, _ = trail
     events = await audit_trail.history(pool, ect_id)
     assert [e["event_type"] for e in events] == ["EctRegistered", "SessionHeld"]
     assert (events[0]["actor_id"], events[0]["actor_role"]) == ("ab-7", "appropriate_body")
@@ -56,15 +57,26 @@ async def test_the_history_lists_each_event_once_in_order_with_actor_and_correla
     assert "Ada Lovelace" not in str(events) and "3400001" not in str(events)
 
 
+async def test_the_auditor_reads_what_was_recorded_opened_until_the_person_is_erased(trail):
+    pool, ect_id, _, keystore = trail
+    sealer = EnvelopeSealer(keystore)
+    registered = (await audit_trail.history(pool, ect_id, sealer=sealer))[0]
+    assert (registered["payload"]["name"], registered["payload"]["trn"]) == ("Ada Lovelace", "3400001")
+    keystore.erase(ect_id)
+    erased = (await audit_trail.history(pool, ect_id, sealer=sealer))[0]
+    assert (erased["payload"]["name"], erased["payload"]["date_of_birth"]) == ("(erased)", None)
+    assert erased["payload"]["school_id"] == registered["payload"]["school_id"]
+
+
 async def test_as_of_shows_only_what_was_recorded_by_then(trail):
-    pool, ect_id, _ = trail
+    pool, ect_id, _, _ = trail
     first = (await audit_trail.history(pool, ect_id))[0]["recorded_at"]
     assert [e["event_type"] for e in await audit_trail.history(pool, ect_id, as_of=first)] == [
         "EctRegistered"]
 
 
 async def test_only_an_auditor_may_read_the_trail_and_a_table_is_offered(trail):
-    pool, ect_id, _ = trail
+    pool, ect_id, _, _ = trail
     api = FastAPI()
     api.state.token_issuer = ISSUER
     install_problem_handlers(api, {})

@@ -14,12 +14,6 @@ UNTYPED: dict[tuple[str, str, str], str] = {
     **{(name, "get", "/asyncapi.json"): "the AsyncAPI document itself (ect_platform.asyncapi_page), "
        "as /openapi.json is not described by itself" for name in ("scheduling", "reporting",
                                                                    "notifications")},
-    **{(name, "get", "/health/ready"): "ect_platform.web's readiness checks, outside the services' "
-       "entrypoints" for name in ("scheduling", "reporting", "notifications")},
-    **{(name, "get", "/health/live"): "ect_platform.web's liveness: a map of strings, outside the "
-       "services' entrypoints" for name in ("scheduling", "reporting", "notifications")},
-    ("reporting", "get", "/audit/ects/{ect_id}"): "ect_platform.audit_trail's route, outside the "
-    "services' entrypoints",
 }
 # HTML pages (the dashboard, /asyncapi) and CSV downloads answer no JSON: their content types
 # are not application/json, so they are not checked. /metrics is not in the documents.

@@ -9,6 +9,7 @@ host it (reporting does).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -18,9 +19,11 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
 
-from contracts import EventEnvelope, Role
+from contracts import EventEnvelope, Role, decode
 from ect_platform.identity import allow
+from ect_platform.sealing import EnvelopeSealer
 
 DDL = """
 CREATE TABLE IF NOT EXISTS audit_trail (
@@ -102,19 +105,53 @@ async def apply_many(conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope
     )
 
 
-async def history(pool: asyncpg.Pool, ect_id: UUID, as_of: datetime | None = None
-                  ) -> list[dict[str, Any]]:
-    """The ECT's events in the order they were recorded (source, then version, on a tie)."""
+async def history(pool: asyncpg.Pool, ect_id: UUID, as_of: datetime | None = None,
+                  sealer: EnvelopeSealer | None = None) -> list[dict[str, Any]]:
+    """The ECT's events in the order they were recorded (source, then version, on a tie), each
+    payload with its personal fields opened with ``sealer``'s keys (read as erased once the
+    person is erased); without one, as stored."""
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             f"""
-            SELECT {", ".join(COLUMNS)}, envelope -> 'payload' AS payload FROM audit_trail
+            SELECT {", ".join(COLUMNS)}, envelope FROM audit_trail
              WHERE ect_id = $1 AND ($2::timestamptz IS NULL OR recorded_at <= $2)
              ORDER BY recorded_at, source, aggregate_version
             """,  # noqa: S608 - the column list is a constant
             ect_id, as_of,
         )
-    return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
+    if sealer is None:
+        payloads = [json.loads(row["envelope"])["payload"] for row in rows]
+    else:
+        envelopes = [decode(row["envelope"].encode()) for row in rows]
+        # one key look-up for the whole trail; the store is synchronous: off the event loop
+        opened = await asyncio.to_thread(sealer.open_all, envelopes)
+        payloads = [e.payload.model_dump(mode="json") for e in opened]
+    return [{**{k: v for k, v in dict(row).items() if k != "envelope"}, "payload": payload}
+            for row, payload in zip(rows, payloads, strict=True)]
+
+
+class AuditedEvent(BaseModel):
+    event_id: UUID
+    ect_id: UUID | None
+    aggregate_id: UUID
+    aggregate_version: int
+    source: str
+    event_type: str
+    event_version: int
+    occurred_at: datetime
+    recorded_at: datetime
+    actor_id: str
+    actor_role: str
+    correlation_id: UUID
+    causation_id: UUID | None
+    payload: dict[str, Any] = Field(description="As the event's contract has it, its personal "
+                                    "fields opened (\"(erased)\" once the person is erased)")
+
+
+class AuditTrail(BaseModel):
+    ect_id: UUID
+    as_of: datetime | None
+    events: list[AuditedEvent]
 
 
 def as_table(events: list[dict[str, Any]]) -> str:
@@ -129,17 +166,18 @@ def as_table(events: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def router(pool: asyncpg.Pool) -> APIRouter:
+def router(pool: asyncpg.Pool, sealer: EnvelopeSealer | None = None) -> APIRouter:
     routes = APIRouter(tags=["Audit"])
 
-    @routes.get("/audit/ects/{ect_id}", dependencies=[allow(Role.AUDITOR, action="read the audit trail")])
+    @routes.get("/audit/ects/{ect_id}", dependencies=[allow(Role.AUDITOR, action="read the audit trail")],
+                response_model=AuditTrail)
     async def ect_history(
         ect_id: UUID,
         as_of: datetime | None = Query(default=None, description="Only what was recorded by then"),
         format: str = Query(default="json", pattern="^(json|table)$"),
     ) -> Any:
         """Every event about the ECT from every service, in order, with who, when and why."""
-        events = await history(pool, ect_id, as_of)
+        events = await history(pool, ect_id, as_of, sealer)
         if format == "table":
             return PlainTextResponse(as_table(events))
         return {"ect_id": ect_id, "as_of": as_of, "events": events}

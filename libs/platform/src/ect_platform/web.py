@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from opentelemetry.trace import SpanKind
+from pydantic import BaseModel, Field
 
 from ect_platform import logs, tracing
 from ect_platform.problems import send_problem
@@ -115,15 +116,25 @@ def correlation_id(request: Request) -> UUID:
     return getattr(request.state, "correlation_id", None) or uuid4()
 
 
+class Live(BaseModel):
+    status: str = Field(description="ok while the process runs")
+
+
+class Ready(BaseModel):
+    status: str = Field(description="ok when every check passed, else down (answered 503)")
+    checks: dict[str, str] = Field(description="each dependency: ok, or down and why")
+
+
 def health_router(checks: dict[str, Check]) -> APIRouter:
     """``/health/live`` answers while the process runs; ``/health/ready`` runs each check."""
     router = APIRouter(tags=["health"])
 
     @router.get("/health/live")
-    async def live() -> dict[str, str]:
-        return {"status": "ok"}
+    async def live() -> Live:
+        return Live(status="ok")
 
-    @router.get("/health/ready")
+    # a 503 answers the same shape (not a problem document: it is the check's result)
+    @router.get("/health/ready", response_model=Ready)
     async def ready() -> JSONResponse:
         results = {}
         for name, check in checks.items():

@@ -135,7 +135,8 @@ def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssue
         api.include_router(module.router(services))
     for module in (routes_written, routes_signing):  # what was written, and its signing
         api.include_router(module.router(services))
-    api.include_router(audit_trail.router(pool))  # every service's events, for auditors
+    # every service's events, for auditors, what was written in them opened with the keys
+    api.include_router(audit_trail.router(pool, projections.sealer))
     api.include_router(dashboard.router(services, scheduling_url))
     api.include_router(asyncapi_page.router(lambda: asyncapi.document(topic_prefix)))  # public
     return api
