@@ -20,7 +20,9 @@ from scheduling.settings import SchedulingSettings
 cli = typer.Typer(add_completion=False, help="The scheduling service.")
 
 
-class Role(StrEnum):
+class Part(StrEnum):
+    """Which part of the service a process runs (``contracts.Role`` is who may act)."""
+
     ALL = "all"
     API = "api"
     RELAY = "relay"
@@ -29,34 +31,34 @@ class Role(StrEnum):
 
 
 @cli.command()
-def run(role: Role = typer.Argument(Role.ALL, help="all, api, relay or consumer; or migrate")) -> None:
+def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay or consumer; or migrate")) -> None:
     """Start the service; one part alone runs one container per process. `migrate`: bring the
     schema to this release's version (start-up does it too)."""
-    configure_logging("scheduling", role.value)
-    if role == Role.MIGRATE:
+    configure_logging("scheduling", part.value)
+    if part == Part.MIGRATE:
         migrated("scheduling", asyncio.run(prepare_database(SchedulingSettings())), MIGRATIONS)  # type: ignore[call-arg]
         return
-    asyncio.run(_run(role))
+    asyncio.run(_run(part))
 
 
-async def _run(role: Role) -> None:
+async def _run(part: Part) -> None:
     settings = SchedulingSettings()  # type: ignore[call-arg]
     service = await bootstrap(settings)
 
     try:
         api = None
-        if role in (Role.ALL, Role.API):
+        if part in (Part.ALL, Part.API):
             api = create_api(service.app, service.issuer, on_commit=service.relay.nudge,
                              readiness=readiness_checks(service.pool, service.producer),
                              topic_prefix=settings.kafka_topic_prefix,
                              retention_years=settings.retention_years)
         loops: list[Loop] = []
-        if role in (Role.ALL, Role.RELAY):
+        if part in (Part.ALL, Part.RELAY):
             loops += [service.relay.run, *service.checkpoints]
-        if role in (Role.ALL, Role.CONSUMER):
+        if part in (Part.ALL, Part.CONSUMER):
             loops.append(broker_loop(service.broker))
-        exposed = metrics.exposition(service, relay=role in (Role.ALL, Role.RELAY),
-                                     consumer=role in (Role.ALL, Role.CONSUMER))
+        exposed = metrics.exposition(service, relay=part in (Part.ALL, Part.RELAY),
+                                     consumer=part in (Part.ALL, Part.CONSUMER))
         served, port = serving(api, exposed, settings.port, settings.metrics_port,
                                readiness=readiness_checks(service.pool, service.producer))
         await serve(served, settings.host, port, loops)
