@@ -168,7 +168,7 @@ class EctView(Answer):
     name: str
     status: str
     school_id: str
-    subject: str
+    subject: str | None
     phase: str
     qts_date: date
     induction_start_date: date
@@ -211,7 +211,7 @@ class MentorView(Answer):
     trn: str
     name: str
     school_id: str
-    subject: str
+    subject: str | None
     phase: str
     years_teaching: int
     training: dict[str, TrainingTally] = Field(description="Attended and missed, per kind of "
