@@ -28,7 +28,6 @@ from tests.integration.test_notifications_delivery import (
     notifications as notifications,
 )
 from tests.integration.test_notifications_delivery import record, register
-from tests.integration.test_notifications_delivery import smtp as smtp
 from tests.integration.test_relay import drain, record_programme
 from tests.integration.test_relay import scheduling as scheduling
 from tests.support import eventually

@@ -138,11 +138,6 @@ async def service(settings: NotificationsSettings, clock: FixedClock) -> AsyncIt
         await built.close()
 
 
-@pytest.fixture
-async def smtp() -> AsyncIterator[tuple[ScriptedSmtp, int]]:
-    async with smtp_server() as server:
-        yield server
-
 
 @pytest.fixture
 async def receiver() -> AsyncIterator[WebhookReceiver]:

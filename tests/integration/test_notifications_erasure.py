@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -22,14 +21,12 @@ from notifications.entrypoints.api import create_api
 from notifications.recipients import ERASED
 from tests.integration.test_notifications_delivery import (
     NOW,
-    ScriptedSmtp,
     attempts_of,
     make_settings,
     record,
     register,
     rows,
     service,
-    smtp_server,
 )
 from tests.unit.test_notification_rules import MENTOR_ID, mentor_assigned
 
@@ -48,11 +45,6 @@ async def every_row_as_text(pool: asyncpg.Pool) -> str:
             f"SELECT t::text FROM {table['name']} AS t")]
     return "\n".join(dumped)
 
-
-@pytest.fixture
-async def smtp() -> AsyncIterator[tuple[ScriptedSmtp, int]]:
-    async with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -31,11 +31,9 @@ from notifications.bootstrap import Notifications, refold
 from notifications.clock import FixedClock
 from notifications.subject_access import held_about
 from tests.integration.test_notifications_delivery import (
-    ScriptedSmtp,
     make_settings,
     register,
     service,
-    smtp_server,
 )
 from tests.integration.test_notifications_erasure import every_row_as_text
 from tests.integration.test_notifications_scheduler import at_nine, registration, run_days
@@ -44,11 +42,6 @@ from tests.unit.test_notification_rules import envelope, mentor_assigned, term_r
 
 pytestmark = pytest.mark.integration
 
-
-@pytest.fixture
-async def smtp() -> AsyncIterator[tuple[ScriptedSmtp, int]]:
-    async with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

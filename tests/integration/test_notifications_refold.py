@@ -23,10 +23,8 @@ from notifications.clock import FixedClock
 from notifications.projections import induction
 from notifications.reminders import timeline_of
 from tests.integration.test_notifications_delivery import (
-    ScriptedSmtp,
     make_settings,
     service,
-    smtp_server,
 )
 from tests.integration.test_notifications_scheduler import at_nine, recorded, registration
 from tests.support import eventually
@@ -36,11 +34,6 @@ pytestmark = pytest.mark.integration
 
 OTHER_MENTOR = UUID("00000000-0000-4000-8000-00000000a002")
 
-
-@pytest.fixture
-async def smtp() -> AsyncIterator[tuple[ScriptedSmtp, int]]:
-    async with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -28,7 +28,6 @@ from tests.integration.test_notifications_delivery import (
     record,
     register,
     service,
-    smtp_server,
 )
 from tests.unit.test_notification_rules import MENTOR_ID, mentor_assigned
 
@@ -46,11 +45,6 @@ def bearer(user: str, role: Role, **claims: Any) -> dict[str, str]:
 LEAD = bearer("lead-1", Role.HUB_LEAD)
 SYSTEM = bearer("retention-cron", Role.SYSTEM)
 
-
-@pytest.fixture
-async def smtp() -> AsyncIterator[tuple[ScriptedSmtp, int]]:
-    async with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

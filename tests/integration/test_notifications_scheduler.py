@@ -24,12 +24,10 @@ from contracts.topics import REPORTING, SCHEDULING
 from notifications.bootstrap import Notifications
 from notifications.clock import ENGLAND, FixedClock
 from tests.integration.test_notifications_delivery import (
-    ScriptedSmtp,
     make_settings,
     record,
     register,
     service,
-    smtp_server,
 )
 from tests.support import eventually
 from tests.unit.test_notification_induction import registered, report
@@ -52,11 +50,6 @@ def registration(ect_id: UUID, **overrides: Any) -> EventEnvelope[Any]:
     event = registered(**overrides)
     return event.model_copy(update={"ect_id": ect_id, "aggregate_id": ect_id, "event_id": uuid.uuid4()})
 
-
-@pytest.fixture
-async def smtp() -> AsyncIterator[tuple[ScriptedSmtp, int]]:
-    async with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

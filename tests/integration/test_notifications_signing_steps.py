@@ -15,11 +15,9 @@ from contracts.reporting import v1
 from notifications.bootstrap import Notifications
 from notifications.clock import FixedClock
 from tests.integration.test_notifications_delivery import (
-    ScriptedSmtp,
     make_settings,
     record,
     service,
-    smtp_server,
 )
 from tests.integration.test_notifications_scheduler import at_nine, recorded, registration, run_days
 from tests.unit.test_notification_rules import envelope
@@ -28,11 +26,6 @@ pytestmark = pytest.mark.integration
 
 REPORT = uuid.uuid4()
 
-
-@pytest.fixture
-async def smtp() -> AsyncIterator[tuple[ScriptedSmtp, int]]:
-    async with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture
