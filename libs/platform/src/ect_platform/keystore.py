@@ -190,13 +190,14 @@ class PostgresKeystore:
         known, key = self._cache.get(key_id)
         if known:
             return key
+        select = "SELECT wrapped, erased_at FROM keystore.data_keys WHERE key_id = %s"
         with self._connection() as conn:
-            if create:
+            row = conn.execute(select, (key_id,)).fetchone()
+            if row is None and create:  # the first of the person's records: make their key
                 conn.execute(
                     "INSERT INTO keystore.data_keys (key_id, wrapped) VALUES (%s, %s) "
                     "ON CONFLICT (key_id) DO NOTHING", (key_id, self._kek.wrap(key_id, new_key())))
-            row = conn.execute("SELECT wrapped, erased_at FROM keystore.data_keys WHERE key_id = %s",
-                               (key_id,)).fetchone()
+                row = conn.execute(select, (key_id,)).fetchone()  # ours, or a racing writer's
         if row is None:
             return None
         return self._remember(key_id, row[0], row[1])  # type: ignore[arg-type]
