@@ -8,11 +8,11 @@ import uuid
 from datetime import date
 from uuid import UUID
 
-from reporting.domain.entitlement import to_date
+from reporting.domain.entitlement_figures import to_date
 from reporting.domain.entitlement_rules import Thresholds
 from reporting.domain.history import EctHistory, Period, ReportFact, SessionFact, SupportPlanFact
 from reporting.domain.induction_clock import InductionClock
-from reporting.domain.submissions import submissions
+from reporting.domain.reports_owed import submissions
 from reporting.projections.history_fold import fold_history
 from scheduling.integration.outbound import to_integration_event
 from statutory.calendar import SchoolCalendar

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from reporting.domain.entitlement import EXCUSED
+from reporting.domain.entitlement_figures import EXCUSED
 from reporting.domain.induction_clock import InductionClock
 
 WEEK = timedelta(days=7)

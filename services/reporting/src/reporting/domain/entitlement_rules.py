@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reporting.domain.history import EctHistory
-from reporting.domain.submissions import Submission
+from reporting.domain.reports_owed import Submission
 from statutory.timetable import TimetableStanding, limit_percent, standing
 
 GREEN, AMBER, RED = "green", "amber", "red"

@@ -1,7 +1,7 @@
 """What reporting knows of one ECT: the facts learnt from scheduling's and its own topic.
 
 Plain values, no contracts and no I/O: ``projections.history_fold`` builds an ``EctHistory``
-from stored integration events, and the pure rules (``entitlement_rules``, ``submissions``)
+from stored integration events, and the pure rules (``entitlement_rules``, ``reports_owed``)
 compute every figure and status from it. Rebuilding from the same events gives the same
 history, whatever order they were delivered in.
 """

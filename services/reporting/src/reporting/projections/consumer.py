@@ -35,12 +35,12 @@ from ect_platform.dead_letters import DeadLetters
 from ect_platform.inbox import TRANSIENT, ProjectionConsumer
 from ect_platform.keystore import MemoryKeystore
 from ect_platform.sealing import EnvelopeSealer
-from reporting.domain.entitlement import per_term, to_date
+from reporting.domain.entitlement_figures import per_term, to_date
 from reporting.domain.entitlement_rules import Thresholds
 from reporting.domain.history import EctHistory
 from reporting.domain.induction_clock import InductionClock
 from reporting.domain.periods import PeriodRow, period_rows
-from reporting.domain.submissions import OutcomeDue, Submission, outcome_due, submissions
+from reporting.domain.reports_owed import OutcomeDue, Submission, outcome_due, submissions
 from reporting.projections import backlog, entitlement, facts, mentors, trn_index
 from reporting.projections import submissions as submissions_store
 from reporting.projections.history_fold import fold_calendar, fold_history, fold_mentor_training

@@ -19,7 +19,7 @@ import asyncpg
 
 from reporting.domain.history import EctHistory
 from reporting.domain.periods import PeriodRow
-from reporting.domain.submissions import OutcomeDue, Submission
+from reporting.domain.reports_owed import OutcomeDue, Submission
 
 DDL = """
 CREATE TABLE IF NOT EXISTS ab_submissions (

@@ -16,7 +16,7 @@ from typing import Any
 from reporting.domain import entitlement_rules as rules
 from reporting.domain.end_of_induction_steps import end_of_induction_steps
 from reporting.domain.induction_clock import InductionClock
-from reporting.domain.submissions import Submission
+from reporting.domain.reports_owed import Submission
 from statutory.absence import THRESHOLD_DAYS
 from statutory.timeline import InductionTerm
 from statutory.timetable import limit_percent
