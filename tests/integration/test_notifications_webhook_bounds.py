@@ -35,9 +35,8 @@ MESSAGE = Outbound(uuid.uuid4(), "mentor_assigned", "mentor", "mentor-1", None, 
                    False, None)
 MiB = 2**20
 
-# the delivery tests' receivers, as fixtures of this module too
+# the delivery tests' receiver, as a fixture of this module too (smtp: tests/integration/conftest.py)
 receiver = delivery_tests.receiver
-smtp = delivery_tests.smtp
 
 
 # -- receivers that misbehave, over plain TCP so nothing but the bytes is under test -------------
