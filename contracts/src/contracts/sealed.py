@@ -193,11 +193,6 @@ def _personal_model(clear_cls: type[EventPayload]) -> Any:
         for name in personal_fields(clear_cls)})
 
 
-def key_id_of(envelope: EventEnvelope[Any]) -> UUID | None:
-    """Whose key opens the envelope's box; None when it has none."""
-    return envelope.sealed.key_id if envelope.sealed is not None else None
-
-
 @cache
 def _envelope_of(payload_cls: type[EventPayload]) -> Any:
     return EventEnvelope[payload_cls]  # type: ignore[valid-type]

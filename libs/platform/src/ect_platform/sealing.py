@@ -173,8 +173,3 @@ class EnvelopeSealer:
         """Told of an erasure: drop any key remembered for these people before reading again."""
         for key_id in key_ids:
             self.keystore.forget(key_id)
-
-    def erased(self, key_ids: Iterable[UUID]) -> set[UUID]:
-        """Which of these people are erased."""
-        return {key_id for key_id, key in self.keystore.keys(key_ids).items()
-                if key is None and self.keystore.erased(key_id)}
