@@ -160,14 +160,16 @@ def _reporting(running: dict[str, str], *args: str, capture: bool = False
     return _service(running, "reporting", *args, capture=capture)
 
 
-def _service(running: dict[str, str], service: str, *args: str, capture: bool = False
-             ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m SERVICE ARGS`` on the running platform."""
+def _service(running: dict[str, str], service: str, *args: str, capture: bool = False,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m SERVICE ARGS`` on the running platform (``env``: settings over it)."""
     if "database_url" not in running:
         raise typer.BadParameter("set DATABASE_URL, or run `ect up`")
+    overrides = env or {}
     env = dict(os.environ, DATABASE_URL=running["database_url"],
                KAFKA_BOOTSTRAP_SERVERS=running["kafka_bootstrap_servers"],
                KAFKA_TOPIC_PREFIX=running["kafka_topic_prefix"], JWT_SECRET=jwt_secret())
+    env.update(overrides)
     # the key the key store's keys are wrapped under derives from it: without it a replay
     # could open no sealed field (`ect up` keeps the development one in the state directory)
     chain_key = STATE_DIR / "chain-key"
@@ -243,10 +245,23 @@ def relay_republish(
 def migrate() -> None:
     """Bring every service's schema to this release's version (each service's start-up does it
     too); prints each one's version and what was applied now."""
+    import asyncio
+
+    from ect_platform.ownership import development_service_role
+
     running = _running()
+    if "database_url" not in running:
+        raise typer.BadParameter("set DATABASE_URL, or run `ect up`")
+    roles: dict[str, str] = {}
+    if "DATABASE_OWNER_URL" not in os.environ:
+        # as the services run (`ect up`): their own role, the owner making the chained tables,
+        # so what a migration creates belongs to the role that will use it
+        service_url = asyncio.run(development_service_role(running["database_url"]))
+        if service_url:
+            roles = {"DATABASE_URL": service_url, "DATABASE_OWNER_URL": running["database_url"]}
     failed = 0
     for service in ("scheduling", "reporting", "notifications"):
-        failed |= _service(running, service, "migrate").returncode
+        failed |= _service(running, service, "migrate", env=roles).returncode
     raise typer.Exit(1 if failed else 0)
 
 
