@@ -112,7 +112,7 @@ async def year_for_reporting(infra: Infra, label: str, events: int, seed: int, *
     try:
         sealed = school_year.messages(ects, seed, seal=EnvelopeSealer(keystore).seal)
     finally:
-        getattr(keystore, "close", lambda: None)()
+        keystore.close()
     return ects, sealed, reporting
 
 

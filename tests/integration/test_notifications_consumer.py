@@ -72,7 +72,7 @@ async def publish(stack, settings) -> AsyncIterator[Callable[..., Any]]:  # type
 
     yield send
     await producer.stop()
-    await asyncio.to_thread(getattr(keystore, "close", lambda: None))
+    await asyncio.to_thread(keystore.close)
 
 
 async def notifications_in(settings: NotificationsSettings) -> list[dict[str, Any]]:

@@ -59,7 +59,7 @@ async def keystore(settings) -> AsyncIterator[Keystore]:  # type: ignore[no-unty
     """The producers' side of the key store (the same schema the service opens with)."""
     store = await asyncio.to_thread(settings.keystore)
     yield store
-    await asyncio.to_thread(getattr(store, "close", lambda: None))
+    await asyncio.to_thread(store.close)
 
 
 @pytest.fixture

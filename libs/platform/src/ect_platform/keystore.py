@@ -97,6 +97,10 @@ class Keystore(Protocol):
         erasure does this before it recomputes anything about the person)."""
         ...
 
+    def close(self) -> None:
+        """Let go of what the store holds (PostgreSQL's: a connection of its own)."""
+        ...
+
 
 class _Cache:
     """Keys remembered for a while; tombstones for good (an erasure is never undone)."""
@@ -161,6 +165,9 @@ class MemoryKeystore:
 
     def forget(self, key_id: UUID) -> None:
         return None  # nothing remembered apart from the store itself
+
+    def close(self) -> None:
+        return None  # holds no connection
 
 
 class PostgresKeystore:

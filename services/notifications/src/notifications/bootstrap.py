@@ -63,9 +63,7 @@ class Notifications:
         await self.producer.stop()
         await self.http.aclose()
         await self.pool.close()
-        close = getattr(self.keystore, "close", None)  # the PostgreSQL one holds a connection
-        if close is not None:
-            await asyncio.to_thread(close)
+        await asyncio.to_thread(self.keystore.close)
 
 
 class _ThenNudge:

@@ -49,14 +49,7 @@ class Reporting:
         await self.producer.stop()
         await self.pool.close()
         self.app.close()
-        close_keystore(self.app.keystore)
-
-
-def close_keystore(keystore: Keystore) -> None:
-    """The PostgreSQL key store holds a connection of its own; one in memory holds none."""
-    close = getattr(keystore, "close", None)
-    if close is not None:
-        close()
+        self.app.keystore.close()
 
 
 def build_application(settings: ReportingSettings,

@@ -135,7 +135,7 @@ async def replay(settings: ReportingSettings, clock: Callable[[], date],
         await reader.stop()
         await group.stop()
         await pool.close()
-        getattr(keystore, "close", lambda: None)()  # PostgreSQL's holds a connection of its own
+        keystore.close()
     return ReplayReport(read, time.perf_counter() - started)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import asyncpg
@@ -44,6 +45,7 @@ class Scheduling:
         await self.producer.stop()
         await self.pool.close()
         self.app.close()
+        self.app.keystore.close()
 
 
 def build_application(settings: SchedulingSettings, keystore: Keystore | None = None
@@ -102,7 +104,8 @@ async def bootstrap(settings: SchedulingSettings) -> Scheduling:
                         settings.kafka_topic_prefix)
     events = chain.event_log(settings.db_schema, EVENTS_TABLE)
     await prepare_database(settings)
-    app = build_application(settings)
+    # the key store connects (and makes its schema) synchronously: in a thread
+    app = build_application(settings, await asyncio.to_thread(settings.keystore))
     pool = await create_pool(settings.database_url, settings.db_schema, chain_key=key,
                              max_size=settings.database_pool_size)
     checkpoints = checkpoint.keepers(settings.chain_checkpoint_dir, key, pool, [events],
