@@ -48,10 +48,19 @@ def check_trn(trn: str) -> str:
     return trn
 
 
-def check_may_export(principal: Principal) -> None:
+def check_whole_hub(principal: Principal, action: str, *, system_may: bool = False) -> None:
+    """What the data controller does (export, erase, apply the retention schedule) is for a hub
+    lead acting for the whole hub (a token naming no schools); ``system_may``: or the platform's
+    own system token, for a job run on a timer."""
+    if system_may and principal.role is Role.SYSTEM:
+        return
     if principal.role is not Role.HUB_LEAD or principal.schools is not None:
-        raise Forbidden("only a hub lead acting for the whole hub (a token naming no schools) may "
-                        "export a person's data: the hub, as data controller, answers for all of it")
+        raise Forbidden(f"only a hub lead acting for the whole hub (a token naming no schools) "
+                        f"may {action}: the hub, as data controller, answers for all of it")
+
+
+def check_may_export(principal: Principal) -> None:
+    check_whole_hub(principal, ACTION)
 
 
 def plain(value: Any) -> Any:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from contracts import Role
 from ect_platform import subject_access
-from ect_platform.identity import Caller, Forbidden, Principal, allow
+from ect_platform.identity import Caller, allow
 from notifications import retention
 from notifications.clock import ENGLAND, Clock, SystemClock
 from notifications.subject_access import held_about
@@ -65,16 +65,6 @@ class RetentionAnswer(BaseModel):
 SCHEDULE_RUNNERS = (Role.HUB_LEAD, Role.SYSTEM)
 
 
-def _check_whole_hub(principal: Principal, action: str) -> None:
-    """As scheduling's: the schedule is the data controller's, so a hub lead for the whole hub
-    (a token naming no schools), or the platform's own system token for a cron job."""
-    if principal.role is Role.SYSTEM:
-        return
-    if principal.role is not Role.HUB_LEAD or principal.schools is not None:
-        raise Forbidden(f"only a hub lead acting for the whole hub (a token naming no schools) "
-                        f"may {action}: the hub, as data controller, answers for all of it")
-
-
 def router(pool: asyncpg.Pool, clock: Clock | None = None,
            retention_days: int = retention.DEFAULT_DAYS) -> APIRouter:
     routes = APIRouter(tags=["Personal data"])
@@ -99,7 +89,7 @@ def router(pool: asyncpg.Pool, clock: Clock | None = None,
         """The dry run: how many settled notifications have been kept their
         ``NOTIFICATION_RETENTION_DAYS`` and would have their subject, body and delivery details
         blanked on ``as_of`` (default today); changes nothing."""
-        _check_whole_hub(caller, "read the retention schedule")
+        subject_access.check_whole_hub(caller, "read the retention schedule", system_may=True)
         found = await retention.due(pool, as_of or today(), retention_days)
         return RetentionAnswer.of(found, applied=False)
 
@@ -108,7 +98,7 @@ def router(pool: asyncpg.Pool, clock: Clock | None = None,
     async def apply_retention(caller: Caller) -> RetentionAnswer:
         """Blank, today, what the dry run counts; rule, status, times, counts and outcomes stay.
         Applying it again blanks nothing more."""
-        _check_whole_hub(caller, "apply the retention schedule")
+        subject_access.check_whole_hub(caller, "apply the retention schedule", system_may=True)
         found = await retention.apply(pool, today(), retention_days)
         return RetentionAnswer.of(found, applied=True)
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from contracts import Role
 from ect_platform import subject_access
-from ect_platform.identity import Caller, Forbidden, Principal, allow
+from ect_platform.identity import Caller, allow
 from scheduling.domain.errors import SchedulingError
 from scheduling.entrypoints.requests import ErasePerson
 from scheduling.entrypoints.responses import SubjectAccessAnswer
@@ -85,16 +85,6 @@ class DataKey(BaseModel):
 SCHEDULE_RUNNERS = (Role.HUB_LEAD, Role.SYSTEM)
 
 
-def _check_whole_hub(principal: Principal, action: str) -> None:
-    """Erasure is the data controller's, as subject access is: a hub lead for the whole hub
-    (or, for the schedule, the platform's own system token)."""
-    if principal.role is Role.SYSTEM and action == "apply the retention schedule":
-        return
-    if principal.role is not Role.HUB_LEAD or principal.schools is not None:
-        raise Forbidden(f"only a hub lead acting for the whole hub (a token naming no schools) "
-                        f"may {action}: the hub, as data controller, answers for all of it")
-
-
 def router(commands: Commands, retention_years: int = 6) -> APIRouter:
     routes = APIRouter(tags=["Personal data"])
     erasures = Erasures(commands.app, retention_years)
@@ -116,7 +106,7 @@ def router(commands: Commands, retention_years: int = 6) -> APIRouter:
         so none of their personal data can be read anywhere again; the records keep their
         dates, counts and statuses. Refused (409) while the induction's records must still be
         kept (statutory guidance 2.77) unless ``force`` with a ``legal_basis``."""
-        _check_whole_hub(caller, "erase a person's data")
+        subject_access.check_whole_hub(caller, "erase a person's data")
         done = await commands.run(erasures.erase, body.trn, reason=body.reason,
                                   provenance=commands.provenance(caller, request), force=body.force,
                                   legal_basis=body.legal_basis)
@@ -127,7 +117,7 @@ def router(commands: Commands, retention_years: int = 6) -> APIRouter:
     async def retention_due(caller: Caller, as_of: date | None = None) -> RetentionAnswer:
         """The dry run: every induction whose records have been kept as long as the schedule
         says (at least 6 years after it closed, 2.77) and which applying it would erase."""
-        _check_whole_hub(caller, "apply the retention schedule")
+        subject_access.check_whole_hub(caller, "apply the retention schedule", system_may=True)
         day = as_of or commands.app.today()
         due = await commands.read(erasures.due, day)
         return RetentionAnswer(as_of=day, years=retention_years,
@@ -137,7 +127,7 @@ def router(commands: Commands, retention_years: int = 6) -> APIRouter:
                  dependencies=[allow(*SCHEDULE_RUNNERS, action="apply the retention schedule")])
     async def apply_retention(caller: Caller, request: Request) -> RetentionAnswer:
         """Erase every induction the dry run lists, today."""
-        _check_whole_hub(caller, "apply the retention schedule")
+        subject_access.check_whole_hub(caller, "apply the retention schedule", system_may=True)
         day = commands.app.today()
         done = await commands.run(erasures.apply_schedule, day,
                                   commands.provenance(caller, request))
