@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from ect_platform.database import create_pool
+
 LEDGER = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
     version     integer PRIMARY KEY,
@@ -80,6 +82,17 @@ async def migrate(conn: asyncpg.Connection, service: str, migrations: Sequence[M
         return now
     finally:
         await conn.execute("SELECT pg_advisory_unlock(hashtext($1 || current_schema()))", lock)
+
+
+async def migrate_database(url: str, schema: str, service: str, migrations: Sequence[Migration]
+                           ) -> list[int]:
+    """``migrate`` on a connection of its own to ``schema`` of the database at ``url``."""
+    pool = await create_pool(url, schema, max_size=1)
+    try:
+        async with pool.acquire() as conn:
+            return await migrate(conn, service, migrations)
+    finally:
+        await pool.close()
 
 
 def migrated(service: str, now: Sequence[int], migrations: Sequence[Migration]) -> None:

@@ -20,7 +20,7 @@ from ect_platform.inbox import subscribe
 from ect_platform.integration_events import notification_reader
 from ect_platform.kafka import ensure_topics, make_producer
 from ect_platform.keystore import Keystore, MemoryKeystore
-from ect_platform.migrations import migrate
+from ect_platform.migrations import migrate_database
 from ect_platform.relay import PositionStore, Relay
 from ect_platform.runtime import Loop
 from ect_platform.sealing import EnvelopeSealer
@@ -90,12 +90,7 @@ async def prepare_database(settings: ReportingSettings,
 
     await ownership.prepare(settings.database_owner_url, settings.database_url, settings.db_schema,
                             logs, key, create_chained_tables)
-    pool = await create_pool(settings.database_url, settings.db_schema, max_size=1)
-    try:
-        async with pool.acquire() as conn:
-            return await migrate(conn, "reporting", MIGRATIONS)
-    finally:
-        await pool.close()
+    return await migrate_database(settings.database_url, settings.db_schema, "reporting", MIGRATIONS)
 
 
 async def bootstrap(settings: ReportingSettings,
