@@ -1,14 +1,5 @@
-"""Who caused a change, and as part of which request: stored in every domain event."""
+"""Who caused a change, and as part of which request: the platform's one value (see there)."""
 
-from __future__ import annotations
+from ect_platform.provenance import Provenance
 
-from dataclasses import dataclass
-from uuid import UUID
-
-
-@dataclass(frozen=True)
-class Provenance:
-    actor_id: str
-    actor_role: str
-    correlation_id: UUID
-    causation_id: UUID | None = None
+__all__ = ["Provenance"]
