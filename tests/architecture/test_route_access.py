@@ -91,10 +91,14 @@ def test_every_route_declares_which_roles_may_call_it(service, route, method):
     assert allowed_roles(route) is not None, f"{service} {method} {route.path} has no access rule"
 
 
-@pytest.mark.parametrize(("service", "route", "method"), ROUTES, ids=IDS)
+# only the routes that change something: a GET case here would pass whatever it answered
+WRITES = [(name, route, method) for name, route, method in ROUTES if method != "GET"]
+
+
+@pytest.mark.parametrize(("service", "route", "method"), WRITES,
+                         ids=[f"{name} {method} {route.path}" for name, route, method in WRITES])
 def test_an_auditor_may_only_read(service, route, method):
-    if method != "GET":
-        assert Role.AUDITOR not in (allowed_roles(route) or ()), f"{method} {route.path}"
+    assert Role.AUDITOR not in (allowed_roles(route) or ()), f"{method} {route.path}"
 
 
 @pytest.mark.parametrize(("service", "route", "method"), ROUTES, ids=IDS)

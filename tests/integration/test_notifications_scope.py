@@ -184,10 +184,18 @@ async def test_a_hub_lead_for_some_schools_manages_only_their_peoples_and_the_hu
             assert put.status_code == 403, theirs
             assert "acts for schools 100001 only" in put.json()["detail"]
     async with as_(Role.HUB_LEAD, "lead-1") as hub:  # the whole hub: sets anyone up
+        for theirs in (str(MENTOR_B), "tutor-2", "ab-1"):  # the refused puts stored nothing
+            assert (await hub.get(f"/recipients/{theirs}")).status_code == 404, theirs
+        mine = await hub.get(f"/recipients/{MENTOR_A}")  # an allowed one stored what it was sent
+        assert mine.status_code == 200 and mine.json()["email"] == EMAIL["email"]
         assert (await hub.put("/recipients/ab-2", json=EMAIL)).status_code == 201
     async with as_(Role.HUB_LEAD, "lead-2", schools=["100001"]) as lead:
         assert (await lead.delete("/recipients/ab-2")).status_code == 403
         assert (await lead.get("/recipients/ab-2")).status_code == 403
         assert (await lead.delete(f"/recipients/{MENTOR_A}")).status_code == 204
+    async with as_(Role.HUB_LEAD, "lead-1") as hub:  # the refused delete kept it; the allowed one did not
+        kept = await hub.get("/recipients/ab-2")
+        assert kept.status_code == 200 and kept.json()["email"] == EMAIL["email"]
+        assert (await hub.get(f"/recipients/{MENTOR_A}")).status_code == 404
     async with as_(Role.APPROPRIATE_BODY, "ab-user-1", appropriate_body_id="ab-1") as ab:
         assert (await ab.delete("/recipients/ab-2")).status_code == 403

@@ -240,6 +240,10 @@ async def test_the_partition_is_the_one_aiokafka_send_would_choose_for_the_key()
     """murmur2 of the key over all partitions, as DefaultPartitioner (and the Java client) does."""
     log, producer = Log(ects=50, per_ect=1), FakeProducer(partitions=6, batch_room=1000)
     await relay_for(log, producer, MemoryPositions(), batch_size=100).pump_once()
+    # every public event went out (an empty log would pass the loop below), and over more than
+    # one partition (one partition for all would say nothing about the choice)
+    assert records_sent(producer) == public_in(log.entries) > 0
+    assert sum(1 for records in producer.log.values() if records) > 1
     for partition, records in producer.log.items():
         for key, _ in records:
             assert (murmur2(key) & 0x7FFFFFFF) % 6 == partition

@@ -288,7 +288,12 @@ class ReportingConsumer(ProjectionConsumer):
         self._in_hand: list[EventEnvelope[Any]] = []
         self._filing: list[EventEnvelope[Any]] = []
         self._timer: asyncio.Task[None] | None = None
-        self.filed = 0  # events filed by this process and not yet drained (see ``applied``)
+        # ``applied`` (the ect_consumer_events_applied metric): the events this process took
+        # off its partitions and filed, each counted once by it alone (the inbox claims an id
+        # once across every member), at its first drain after the filing, when the backlog
+        # they were marked on has been drained, by this process or another. So the members'
+        # counts add up to the events, each lagging by at most a drain (``max_lag_seconds``).
+        self.filed = 0  # events filed by this process and not yet counted in ``applied``
         self._draining = asyncio.Lock()
 
     async def apply_new(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope[Any]]) -> None:
