@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from typing import Any
 
 import uvicorn
@@ -96,6 +96,48 @@ async def serve(api: FastAPI | None, host: str, port: int, loops: Sequence[Loop]
         why = repr(first.exception()) if not first.cancelled() and first.exception() else "returned"
         raise BackgroundLoopDied(f"background loop {first.get_name()} ended ({why}); the process "
                                  "exits so that it is restarted rather than answer ready with it dead")
+
+
+async def pause(stop: asyncio.Event, wake: asyncio.Event | None, seconds: float) -> None:
+    """Until stopped, woken (``wake``, if any) or ``seconds`` are up, whichever comes first."""
+    waiters = [asyncio.ensure_future(stop.wait())]
+    if wake is not None:
+        waiters.append(asyncio.ensure_future(wake.wait()))
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+
+
+async def run_periodically(
+    step: Callable[[], Awaitable[object]], *, stop: asyncio.Event, wake: asyncio.Event | None,
+    every: float, first_backoff: float, max_backoff: float,
+    retry_on: tuple[type[Exception], ...], on_failure: Callable[[Exception, float], None],
+    backoff_heeds_wake: bool = True,
+) -> None:
+    """A background loop: one ``step``, then wait; until ``stop`` is set.
+
+    After a step the loop waits ``every`` seconds or until ``wake`` is set (cleared before each
+    step, so a nudge that arrives mid-step is not lost); a step that returns something true
+    has more waiting and goes again at once. A step that raises one of ``retry_on`` is told to
+    ``on_failure`` (the error, the wait) and retried after a wait that doubles up to
+    ``max_backoff`` and starts again from ``first_backoff`` after a success: the loop outlives
+    outages. Any other exception ends the loop, and so the process (``serve``)."""
+    backoff = first_backoff
+    while not stop.is_set():
+        if wake is not None:
+            wake.clear()
+        try:
+            more = await step()
+            backoff = first_backoff
+        except retry_on as exc:
+            on_failure(exc, backoff)
+            await pause(stop, wake if backoff_heeds_wake else None, backoff)
+            backoff = min(backoff * 2, max_backoff)
+            continue
+        if not more:
+            await pause(stop, wake, every)
 
 
 def _name(loop: Loop) -> str:
