@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 
@@ -57,3 +58,43 @@ async def test_an_unexpected_error_ends_the_loop_and_a_true_step_goes_again_at_o
         await asyncio.wait_for(run_periodically(
             step, stop=stop, wake=None, every=60, first_backoff=1, max_backoff=30,
             retry_on=(OSError,), on_failure=lambda exc, wait: None), timeout=1)
+
+
+@pytest.fixture
+def keep_the_collector():  # type: ignore[no-untyped-def]
+    """``serve`` tunes the garbage collector for a service process; give the test's back."""
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
+
+
+@pytest.mark.usefixtures("keep_the_collector")
+async def test_run_service_serves_the_chosen_parts_and_closes_the_service_after():
+    from types import SimpleNamespace
+
+    from ect_platform.metrics import Exposition
+    from ect_platform.runtime import BackgroundLoopDied, Parts, run_service
+
+    closed, chosen_for = [], []
+
+    class Service:
+        pool = producer = None
+
+        async def close(self) -> None:
+            closed.append(True)
+
+    async def bootstrap(settings: object) -> Service:
+        return Service()
+
+    async def dies(stop: asyncio.Event) -> None:
+        raise RuntimeError("a loop that dies")
+
+    def parts(service: Service) -> Parts:
+        chosen_for.append(service)
+        return Parts(None, [dies], Exposition())
+
+    settings = SimpleNamespace(host="127.0.0.1", port=0, metrics_port=None)
+    with pytest.raises(BackgroundLoopDied):
+        await asyncio.wait_for(run_service(settings, bootstrap, parts), timeout=5)
+    assert len(chosen_for) == 1 and closed == [True]

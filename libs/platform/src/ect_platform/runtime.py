@@ -16,10 +16,14 @@ import contextlib
 import gc
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 import uvicorn
 from fastapi import FastAPI
+
+from ect_platform.kafka import readiness_checks
+from ect_platform.metrics import Exposition, serving
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +142,53 @@ async def run_periodically(
             continue
         if not more:
             await pause(stop, wake, every)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What one process of a service runs: its API (None without the api part), its
+    background loops, and what its ``/metrics`` shows."""
+
+    api: FastAPI | None
+    loops: Sequence[Loop]
+    exposition: Exposition
+
+
+class ProcessSettings(Protocol):
+    @property
+    def host(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def metrics_port(self) -> int | None: ...
+
+
+class RunningService(Protocol):
+    """A service as its bootstrap built it: its pool and producer (for readiness), and close."""
+
+    @property
+    def pool(self) -> Any: ...
+    @property
+    def producer(self) -> Any: ...
+    async def close(self) -> None: ...
+
+
+SettingsT = TypeVar("SettingsT", bound=ProcessSettings)
+ServiceT = TypeVar("ServiceT", bound=RunningService)
+
+
+async def run_service(settings: SettingsT, bootstrap: Callable[[SettingsT], Awaitable[ServiceT]],
+                      parts: Callable[[ServiceT], Parts]) -> None:
+    """One service process: build the service, choose its parts, serve them until a signal
+    (or a loop's death, ``serve``), then close the service whatever happened."""
+    service = await bootstrap(settings)
+    try:
+        chosen = parts(service)
+        served, port = serving(chosen.api, chosen.exposition, settings.port, settings.metrics_port,
+                               readiness=readiness_checks(service.pool, service.producer))
+        await serve(served, settings.host, port, chosen.loops)
+    finally:
+        await service.close()
 
 
 def _name(loop: Loop) -> str:

@@ -11,9 +11,15 @@ import asyncpg
 import typer
 
 from ect_platform.kafka import readiness_checks
-from ect_platform.metrics import serving
 from ect_platform.migrations import migrated
-from ect_platform.runtime import Loop, broker_loop, configure_logging, run_periodically, serve
+from ect_platform.runtime import (
+    Loop,
+    Parts,
+    broker_loop,
+    configure_logging,
+    run_periodically,
+    run_service,
+)
 from reporting import metrics
 from reporting.bootstrap import Reporting, bootstrap, prepare_database
 from reporting.entrypoints.api import create_api
@@ -104,29 +110,27 @@ def _replay(after_republish: bool) -> None:
 
 async def _run(part: Part) -> None:
     settings = ReportingSettings()  # type: ignore[call-arg]
-    service = await bootstrap(settings)
+    await run_service(settings, bootstrap, lambda service: _parts(part, settings, service))
 
-    try:
-        api = None
-        if part in (Part.ALL, Part.API):
-            readiness = readiness_checks(service.pool, service.producer)
-            api = create_api(service.app, service.pool, service.issuer, service.projections,
-                             on_commit=service.relay.nudge, readiness=readiness,
-                             scheduling_url=settings.scheduling_url,
-                             topic_prefix=settings.kafka_topic_prefix)
-        loops: list[Loop] = []
-        if part in (Part.ALL, Part.RELAY):
-            loops += [service.relay.run, *service.checkpoints]
-        if part in (Part.ALL, Part.CONSUMER):
-            loops.append(broker_loop(service.broker))
-            loops.append(refresh_loop(service))
-        exposed = metrics.exposition(service, relay=part in (Part.ALL, Part.RELAY),
-                                     consumer=part in (Part.ALL, Part.CONSUMER))
-        served, port = serving(api, exposed, settings.port, settings.metrics_port,
-                               readiness=readiness_checks(service.pool, service.producer))
-        await serve(served, settings.host, port, loops)
-    finally:
-        await service.close()
+
+def _parts(part: Part, settings: ReportingSettings, service: Reporting) -> Parts:
+    """What a process running ``part`` serves."""
+    api = None
+    if part in (Part.ALL, Part.API):
+        readiness = readiness_checks(service.pool, service.producer)
+        api = create_api(service.app, service.pool, service.issuer, service.projections,
+                         on_commit=service.relay.nudge, readiness=readiness,
+                         scheduling_url=settings.scheduling_url,
+                         topic_prefix=settings.kafka_topic_prefix)
+    loops: list[Loop] = []
+    if part in (Part.ALL, Part.RELAY):
+        loops += [service.relay.run, *service.checkpoints]
+    if part in (Part.ALL, Part.CONSUMER):
+        loops.append(broker_loop(service.broker))
+        loops.append(refresh_loop(service))
+    exposed = metrics.exposition(service, relay=part in (Part.ALL, Part.RELAY),
+                                 consumer=part in (Part.ALL, Part.CONSUMER))
+    return Parts(api, loops, exposed)
 
 
 def refresh_loop(service: Reporting) -> Loop:
