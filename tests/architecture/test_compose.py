@@ -21,7 +21,7 @@ import yaml
 
 import contracts.topics
 from contracts.topics import ALL_TOPICS, topic_for_source
-from ect_platform.dead_letters import dlq_topic
+from ect_platform.kafka import dlq_topic
 from ect_platform.settings import PlatformSettings
 from tests.support import build_context
 

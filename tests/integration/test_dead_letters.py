@@ -14,9 +14,9 @@ from contracts import EventEnvelope, encode
 from contracts.scheduling.v1 import SessionHeld
 from contracts.topics import REPORTING, SCHEDULING
 from ect_platform.database import create_pool
-from ect_platform.dead_letters import DeadLetters, dlq_topic, replay_parked
+from ect_platform.dead_letters import DeadLetters, replay_parked
 from ect_platform.inbox import ProjectionConsumer, subscribe
-from ect_platform.kafka import ensure_topics, make_producer
+from ect_platform.kafka import dlq_topic, ensure_topics, make_producer
 from tests.contracts.examples import PAYLOADS, envelope_of
 from tests.support import eventually
 from tests.support.kafka import read_raw

@@ -21,8 +21,7 @@ from contracts.reporting.v1 import (
     Outcome,
 )
 from contracts.topics import REPORTING
-from ect_platform.dead_letters import dlq_topic
-from ect_platform.kafka import make_producer
+from ect_platform.kafka import dlq_topic, make_producer
 from scheduling.bootstrap import bootstrap
 from scheduling.domain.errors import InductionAlreadyCompletedError
 from scheduling.settings import SchedulingSettings

@@ -1,7 +1,8 @@
 """Dead letters: a message that retrying cannot fix is parked on ``<topic>.dlq``, not lost.
 
 The parked copy keeps the original value and key, the original headers, and adds where it
-came from (topic, partition, offset), which consumer gave up, why, and when. ``ect dlq list``
+came from (topic, partition, offset), which consumer gave up, why, and when (``dlq_topic``
+names it in ``ect_platform.kafka``, beside the code that creates the topics). ``ect dlq list``
 shows them; ``ect dlq replay`` sends them back to their topic once the cause is fixed —
 consumers are idempotent, so replaying twice changes nothing.
 """
@@ -10,21 +11,16 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
-if TYPE_CHECKING:
-    from ect_platform.kafka_security import KafkaConnection
+from ect_platform import kafka_security
+from ect_platform.kafka import dlq_topic, make_producer
+from ect_platform.kafka_security import KafkaConnection
 
 log = logging.getLogger(__name__)
-
-SUFFIX = ".dlq"
-
-
-def dlq_topic(topic: str) -> str:
-    return topic + SUFFIX
 
 
 class DeadLetters:
@@ -53,10 +49,6 @@ class DeadLetters:
 async def list_parked(kafka: KafkaConnection | str, topics: list[str]) -> list[dict[str, Any]]:
     """Every parked message on the given dead-letter topics, oldest first, for ``ect dlq list``
     (a bare servers string is secured from the environment: see kafka_security.connection)."""
-    from aiokafka import TopicPartition
-
-    from ect_platform import kafka_security
-
     consumer = kafka_security.consumer(kafka, enable_auto_commit=False,
                                        auto_offset_reset="earliest")
     await consumer.start()
@@ -94,9 +86,6 @@ async def replay_parked(kafka: KafkaConnection | str, topics: list[str],
     The replayer's own consumer group remembers how far it got, so a second replay sends only
     what was parked since; and the consumers drop anything they had already applied.
     """
-    from ect_platform import kafka_security
-    from ect_platform.kafka import make_producer
-
     kafka = kafka_security.connection(kafka)
     consumer = kafka_security.consumer(kafka, *topics, group_id=group_id,
                                        enable_auto_commit=False, auto_offset_reset="earliest",

@@ -14,10 +14,16 @@ from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
 from contracts import Topic
 from ect_platform import kafka_security
-from ect_platform.dead_letters import dlq_topic
 from ect_platform.kafka_security import KafkaConnection
 
 log = logging.getLogger(__name__)
+
+DLQ_SUFFIX = ".dlq"
+
+
+def dlq_topic(topic: str) -> str:
+    """Where a consumer of ``topic`` parks what retrying cannot fix (``ect_platform.dead_letters``)."""
+    return topic + DLQ_SUFFIX
 
 
 def make_producer(kafka: KafkaConnection | str, **overrides: object) -> AIOKafkaProducer:

@@ -31,6 +31,7 @@ from opentelemetry.trace import SpanKind
 
 from contracts import EventEnvelope, encode
 from ect_platform import cloudevents, tracing
+from ect_platform.runtime import run_periodically
 
 log = logging.getLogger(__name__)
 
@@ -194,22 +195,18 @@ class Relay:
             await self.discard_prefetch()
 
     async def _run(self, stop: asyncio.Event) -> None:
-        backoff = 0.2
-        while not stop.is_set():
-            # Cleared before reading, so a nudge that arrives mid-batch is not lost.
-            self._wake.clear()
-            try:
-                moved = await self.pump_once()
-                backoff = 0.2
-            except Exception as exc:
-                # Broker or database trouble: nothing was recorded, so the next attempt
-                # republishes from the last recorded position. The loop must outlive outages.
-                log.warning("relay to %s failed, retrying in %.1fs: %s", self._topic, backoff, exc)
-                await _wait(stop, backoff)
-                backoff = min(backoff * 2, 5.0)
-                continue
-            if moved == 0:
-                await _wait_any(stop, self._wake, self._idle_poll)
+        def failed(exc: Exception, backoff: float) -> None:
+            # Broker or database trouble: nothing was recorded, so the next attempt
+            # republishes from the last recorded position. The loop must outlive outages.
+            log.warning("relay to %s failed, retrying in %.1fs: %s", self._topic, backoff, exc)
+
+        async def step() -> bool:
+            return await self.pump_once() > 0  # a batch moved: more may be waiting
+
+        # A nudge does not cut an outage's backoff short: every commit nudges.
+        await run_periodically(step, stop=stop, wake=self._wake, every=self._idle_poll,
+                               first_backoff=0.2, max_backoff=5.0, retry_on=(Exception,),
+                               on_failure=failed, backoff_heeds_wake=False)
 
     async def discard_prefetch(self) -> None:
         """Wait for a page still being read ahead, and drop it (before closing its store)."""
@@ -227,20 +224,6 @@ of the key over all the topic's partitions, as the Java client does."""
 def _retrieve(future: asyncio.Future[Any]) -> None:
     if not future.cancelled():
         future.exception()
-
-
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-
-
-async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
-    waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
-    try:
-        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
 
 
 async def rewind(pool: asyncpg.Pool, relay_name: str, from_position: int) -> int:

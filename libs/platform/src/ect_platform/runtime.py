@@ -15,11 +15,15 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import Callable, Coroutine, Iterator, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 import uvicorn
 from fastapi import FastAPI
+
+from ect_platform.kafka import readiness_checks
+from ect_platform.metrics import Exposition, serving
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +100,95 @@ async def serve(api: FastAPI | None, host: str, port: int, loops: Sequence[Loop]
         why = repr(first.exception()) if not first.cancelled() and first.exception() else "returned"
         raise BackgroundLoopDied(f"background loop {first.get_name()} ended ({why}); the process "
                                  "exits so that it is restarted rather than answer ready with it dead")
+
+
+async def pause(stop: asyncio.Event, wake: asyncio.Event | None, seconds: float) -> None:
+    """Until stopped, woken (``wake``, if any) or ``seconds`` are up, whichever comes first."""
+    waiters = [asyncio.ensure_future(stop.wait())]
+    if wake is not None:
+        waiters.append(asyncio.ensure_future(wake.wait()))
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+
+
+async def run_periodically(
+    step: Callable[[], Awaitable[object]], *, stop: asyncio.Event, wake: asyncio.Event | None,
+    every: float, first_backoff: float, max_backoff: float,
+    retry_on: tuple[type[Exception], ...], on_failure: Callable[[Exception, float], None],
+    backoff_heeds_wake: bool = True,
+) -> None:
+    """A background loop: one ``step``, then wait; until ``stop`` is set.
+
+    After a step the loop waits ``every`` seconds or until ``wake`` is set (cleared before each
+    step, so a nudge that arrives mid-step is not lost); a step that returns something true
+    has more waiting and goes again at once. A step that raises one of ``retry_on`` is told to
+    ``on_failure`` (the error, the wait) and retried after a wait that doubles up to
+    ``max_backoff`` and starts again from ``first_backoff`` after a success: the loop outlives
+    outages. Any other exception ends the loop, and so the process (``serve``)."""
+    backoff = first_backoff
+    while not stop.is_set():
+        if wake is not None:
+            wake.clear()
+        try:
+            more = await step()
+            backoff = first_backoff
+        except retry_on as exc:
+            on_failure(exc, backoff)
+            await pause(stop, wake if backoff_heeds_wake else None, backoff)
+            backoff = min(backoff * 2, max_backoff)
+            continue
+        if not more:
+            await pause(stop, wake, every)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What one process of a service runs: its API (None without the api part), its
+    background loops, and what its ``/metrics`` shows."""
+
+    api: FastAPI | None
+    loops: Sequence[Loop]
+    exposition: Exposition
+
+
+class ProcessSettings(Protocol):
+    @property
+    def host(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def metrics_port(self) -> int | None: ...
+
+
+class RunningService(Protocol):
+    """A service as its bootstrap built it: its pool and producer (for readiness), and close."""
+
+    @property
+    def pool(self) -> Any: ...
+    @property
+    def producer(self) -> Any: ...
+    async def close(self) -> None: ...
+
+
+SettingsT = TypeVar("SettingsT", bound=ProcessSettings)
+ServiceT = TypeVar("ServiceT", bound=RunningService)
+
+
+async def run_service(settings: SettingsT, bootstrap: Callable[[SettingsT], Awaitable[ServiceT]],
+                      parts: Callable[[ServiceT], Parts]) -> None:
+    """One service process: build the service, choose its parts, serve them until a signal
+    (or a loop's death, ``serve``), then close the service whatever happened."""
+    service = await bootstrap(settings)
+    try:
+        chosen = parts(service)
+        served, port = serving(chosen.api, chosen.exposition, settings.port, settings.metrics_port,
+                               readiness=readiness_checks(service.pool, service.producer))
+        await serve(served, settings.host, port, chosen.loops)
+    finally:
+        await service.close()
 
 
 def _name(loop: Loop) -> str:

@@ -26,13 +26,13 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from contracts.notifications.v1 import Channel, FailureReason
+from ect_platform.runtime import run_periodically
 from notifications import recipients
 from notifications.channels import EmailSender, Failed, Outbound, Result, Sent, WebhookSender
 from notifications.clock import Clock
 from notifications.integration import outbound, outbox
 from notifications.personal_data import AddressesWithheld
 from notifications.recipients import Recipient
-from notifications.waiting import pause
 
 log = logging.getLogger(__name__)
 log.addFilter(AddressesWithheld())  # lines name a recipient by role and id, never by address
@@ -237,23 +237,21 @@ class Delivery:
         with it or after it. Stopping waits for the sends in flight to be recorded (each ends
         within its lease), so none is left to be claimed and sent again."""
         in_flight: set[asyncio.Task[None]] = set()
-        backoff = 1.0
+
+        def failed(exc: Exception, backoff: float) -> None:
+            log.warning("delivery pass failed, retrying in %.0fs: %s", backoff, exc)
+
+        async def step() -> None:
+            # Either nothing more is due yet (claimed < free) or every slot is busy: a nudge,
+            # a finished send or the poll interval starts the next claim.
+            free = self._batch - len(in_flight)
+            if free > 0:
+                await self._start(free, in_flight)
+
         try:
-            while not stop.is_set():
-                self._wake.clear()
-                free = self._batch - len(in_flight)
-                if free > 0:
-                    try:
-                        await self._start(free, in_flight)
-                        backoff = 1.0
-                    except (OSError, asyncpg.PostgresError) as exc:
-                        log.warning("delivery pass failed, retrying in %.0fs: %s", backoff, exc)
-                        await pause(stop, self._wake, backoff)
-                        backoff = min(backoff * 2, 30.0)
-                        continue
-                # Either nothing more is due yet (claimed < free) or every slot is busy: a nudge,
-                # a finished send or the poll interval starts the next claim.
-                await pause(stop, self._wake, self._poll)
+            await run_periodically(step, stop=stop, wake=self._wake, every=self._poll,
+                                   first_backoff=1.0, max_backoff=30.0,
+                                   retry_on=(OSError, asyncpg.PostgresError), on_failure=failed)
         finally:
             if in_flight:
                 await asyncio.gather(*in_flight, return_exceptions=True)

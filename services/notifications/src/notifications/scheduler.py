@@ -18,12 +18,12 @@ from datetime import date
 
 import asyncpg
 
+from ect_platform.runtime import run_periodically
 from notifications.clock import Clock, business_day
 from notifications.message import Notification
 from notifications.policy import Policy
 from notifications.projections import induction, notification
 from notifications.reminders import reminders_for
-from notifications.waiting import pause
 from statutory.calendar import SchoolCalendar
 
 log = logging.getLogger(__name__)
@@ -96,18 +96,14 @@ class Scheduler:
         return due
 
     async def run(self, stop: asyncio.Event, on_recorded: Callable[[], None] | None = None) -> None:
-        backoff = 1.0
-        while not stop.is_set():
-            self._wake.clear()
-            try:
-                if await self.run_once() and on_recorded:
-                    on_recorded()
-                backoff = 1.0
-            except (OSError, asyncpg.PostgresError) as exc:
-                # Database trouble: nothing half-done was committed; try again shortly.
-                log.warning("scheduler pass failed, retrying in %.0fs: %s", backoff, exc)
-                await pause(stop, self._wake, backoff)
-                backoff = min(backoff * 2, 30.0)
-                continue
-            await pause(stop, self._wake, self._interval)
+        def failed(exc: Exception, backoff: float) -> None:
+            # Database trouble: nothing half-done was committed; try again shortly.
+            log.warning("scheduler pass failed, retrying in %.0fs: %s", backoff, exc)
 
+        async def step() -> None:
+            if await self.run_once() and on_recorded:
+                on_recorded()
+
+        await run_periodically(step, stop=stop, wake=self._wake, every=self._interval,
+                               first_backoff=1.0, max_backoff=30.0,
+                               retry_on=(OSError, asyncpg.PostgresError), on_failure=failed)

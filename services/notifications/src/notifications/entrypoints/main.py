@@ -23,11 +23,10 @@ from enum import StrEnum
 import typer
 
 from ect_platform.kafka import readiness_checks
-from ect_platform.metrics import serving
 from ect_platform.migrations import migrated
-from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
+from ect_platform.runtime import Loop, Parts, broker_loop, configure_logging, run_service, serve
 from notifications import metrics
-from notifications.bootstrap import bootstrap, prepare_database, refold
+from notifications.bootstrap import Notifications, bootstrap, prepare_database, refold
 from notifications.entrypoints.api import create_api
 from notifications.migrations import MIGRATIONS
 from notifications.settings import MailCatcherSettings, NotificationsSettings
@@ -68,31 +67,29 @@ def run(part: Part = typer.Argument(Part.ALL, help="all, api, consumer, schedule
 
 async def _run(part: Part) -> None:
     settings = NotificationsSettings()  # type: ignore[call-arg]
-    service = await bootstrap(settings)
+    await run_service(settings, bootstrap, lambda service: _parts(part, settings, service))
 
-    try:
-        api = None
-        if part in (Part.ALL, Part.API):
-            readiness = readiness_checks(service.pool, service.producer)
-            api = create_api(service.pool, service.issuer, readiness=readiness,
-                             clock=service.clock, webhook_guard=settings.webhook_guard(),
-                             hub_lead_ids=settings.hub_lead_ids,
-                             topic_prefix=settings.kafka_topic_prefix,
-                             retention_days=settings.notification_retention_days)
-        loops: list[Loop] = []
-        if part in (Part.ALL, Part.CONSUMER):
-            loops.append(broker_loop(service.broker))
-        if part in (Part.ALL, Part.SCHEDULER):
-            loops.append(lambda stop: service.scheduler.run(stop, on_recorded=service.delivery.nudge))
-        if part in (Part.ALL, Part.DELIVERY):
-            loops += [service.delivery.run, service.relay.run, *service.checkpoints]
-        exposed = metrics.exposition(service, consumer=part in (Part.ALL, Part.CONSUMER),
-                                     delivery=part in (Part.ALL, Part.DELIVERY))
-        served, port = serving(api, exposed, settings.port, settings.metrics_port,
-                               readiness=readiness_checks(service.pool, service.producer))
-        await serve(served, settings.host, port, loops)
-    finally:
-        await service.close()
+
+def _parts(part: Part, settings: NotificationsSettings, service: Notifications) -> Parts:
+    """What a process running ``part`` serves."""
+    api = None
+    if part in (Part.ALL, Part.API):
+        readiness = readiness_checks(service.pool, service.producer)
+        api = create_api(service.pool, service.issuer, readiness=readiness,
+                         clock=service.clock, webhook_guard=settings.webhook_guard(),
+                         hub_lead_ids=settings.hub_lead_ids,
+                         topic_prefix=settings.kafka_topic_prefix,
+                         retention_days=settings.notification_retention_days)
+    loops: list[Loop] = []
+    if part in (Part.ALL, Part.CONSUMER):
+        loops.append(broker_loop(service.broker))
+    if part in (Part.ALL, Part.SCHEDULER):
+        loops.append(lambda stop: service.scheduler.run(stop, on_recorded=service.delivery.nudge))
+    if part in (Part.ALL, Part.DELIVERY):
+        loops += [service.delivery.run, service.relay.run, *service.checkpoints]
+    exposed = metrics.exposition(service, consumer=part in (Part.ALL, Part.CONSUMER),
+                                 delivery=part in (Part.ALL, Part.DELIVERY))
+    return Parts(api, loops, exposed)
 
 
 async def _catch_mail() -> None:

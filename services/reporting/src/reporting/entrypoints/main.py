@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from enum import StrEnum
@@ -12,9 +11,15 @@ import asyncpg
 import typer
 
 from ect_platform.kafka import readiness_checks
-from ect_platform.metrics import serving
 from ect_platform.migrations import migrated
-from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
+from ect_platform.runtime import (
+    Loop,
+    Parts,
+    broker_loop,
+    configure_logging,
+    run_periodically,
+    run_service,
+)
 from reporting import metrics
 from reporting.bootstrap import Reporting, bootstrap, prepare_database
 from reporting.entrypoints.api import create_api
@@ -105,29 +110,27 @@ def _replay(after_republish: bool) -> None:
 
 async def _run(part: Part) -> None:
     settings = ReportingSettings()  # type: ignore[call-arg]
-    service = await bootstrap(settings)
+    await run_service(settings, bootstrap, lambda service: _parts(part, settings, service))
 
-    try:
-        api = None
-        if part in (Part.ALL, Part.API):
-            readiness = readiness_checks(service.pool, service.producer)
-            api = create_api(service.app, service.pool, service.issuer, service.projections,
-                             on_commit=service.relay.nudge, readiness=readiness,
-                             scheduling_url=settings.scheduling_url,
-                             topic_prefix=settings.kafka_topic_prefix)
-        loops: list[Loop] = []
-        if part in (Part.ALL, Part.RELAY):
-            loops += [service.relay.run, *service.checkpoints]
-        if part in (Part.ALL, Part.CONSUMER):
-            loops.append(broker_loop(service.broker))
-            loops.append(refresh_loop(service))
-        exposed = metrics.exposition(service, relay=part in (Part.ALL, Part.RELAY),
-                                     consumer=part in (Part.ALL, Part.CONSUMER))
-        served, port = serving(api, exposed, settings.port, settings.metrics_port,
-                               readiness=readiness_checks(service.pool, service.producer))
-        await serve(served, settings.host, port, loops)
-    finally:
-        await service.close()
+
+def _parts(part: Part, settings: ReportingSettings, service: Reporting) -> Parts:
+    """What a process running ``part`` serves."""
+    api = None
+    if part in (Part.ALL, Part.API):
+        readiness = readiness_checks(service.pool, service.producer)
+        api = create_api(service.app, service.pool, service.issuer, service.projections,
+                         on_commit=service.relay.nudge, readiness=readiness,
+                         scheduling_url=settings.scheduling_url,
+                         topic_prefix=settings.kafka_topic_prefix)
+    loops: list[Loop] = []
+    if part in (Part.ALL, Part.RELAY):
+        loops += [service.relay.run, *service.checkpoints]
+    if part in (Part.ALL, Part.CONSUMER):
+        loops.append(broker_loop(service.broker))
+        loops.append(refresh_loop(service))
+    exposed = metrics.exposition(service, relay=part in (Part.ALL, Part.RELAY),
+                                 consumer=part in (Part.ALL, Part.CONSUMER))
+    return Parts(api, loops, exposed)
 
 
 def refresh_loop(service: Reporting) -> Loop:
@@ -135,19 +138,23 @@ def refresh_loop(service: Reporting) -> Loop:
     date), and any ECT left on the backlog (the consumer drains it as it goes; this picks up
     what a crash between filing and draining left)."""
 
+    def failed(exc: Exception, wait: float) -> None:  # the next round tries again
+        log.warning("refreshing stale rows failed: %s", exc)
+
+    async def step() -> None:
+        drained = await service.consumer.drain()
+        if drained:
+            log.info("recomputed %d ECTs left on the backlog", drained)
+        count = await service.projections.refresh_stale(service.pool)
+        if count:
+            log.info("refreshed %d entitlement rows for a new day", count)
+
     async def refresh(stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                drained = await service.consumer.drain()
-                if drained:
-                    log.info("recomputed %d ECTs left on the backlog", drained)
-                count = await service.projections.refresh_stale(service.pool)
-                if count:
-                    log.info("refreshed %d entitlement rows for a new day", count)
-            except (OSError, asyncpg.PostgresError) as exc:  # the next round tries again
-                log.warning("refreshing stale rows failed: %s", exc)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), service.settings.refresh_interval_seconds)
+        every = service.settings.refresh_interval_seconds
+        # no backoff: a failed round waits the interval, as any other round does
+        await run_periodically(step, stop=stop, wake=None, every=every, first_backoff=every,
+                               max_backoff=every, retry_on=(OSError, asyncpg.PostgresError),
+                               on_failure=failed)
 
     return refresh
 

@@ -8,11 +8,10 @@ from enum import StrEnum
 import typer
 
 from ect_platform.kafka import readiness_checks
-from ect_platform.metrics import serving
 from ect_platform.migrations import migrated
-from ect_platform.runtime import Loop, broker_loop, configure_logging, serve
+from ect_platform.runtime import Loop, Parts, broker_loop, configure_logging, run_service
 from scheduling import metrics
-from scheduling.bootstrap import bootstrap, prepare_database
+from scheduling.bootstrap import Scheduling, bootstrap, prepare_database
 from scheduling.entrypoints.api import create_api
 from scheduling.migrations import MIGRATIONS
 from scheduling.settings import SchedulingSettings
@@ -43,27 +42,25 @@ def run(part: Part = typer.Argument(Part.ALL, help="all, api, relay or consumer;
 
 async def _run(part: Part) -> None:
     settings = SchedulingSettings()  # type: ignore[call-arg]
-    service = await bootstrap(settings)
+    await run_service(settings, bootstrap, lambda service: _parts(part, settings, service))
 
-    try:
-        api = None
-        if part in (Part.ALL, Part.API):
-            api = create_api(service.app, service.issuer, on_commit=service.relay.nudge,
-                             readiness=readiness_checks(service.pool, service.producer),
-                             topic_prefix=settings.kafka_topic_prefix,
-                             retention_years=settings.retention_years)
-        loops: list[Loop] = []
-        if part in (Part.ALL, Part.RELAY):
-            loops += [service.relay.run, *service.checkpoints]
-        if part in (Part.ALL, Part.CONSUMER):
-            loops.append(broker_loop(service.broker))
-        exposed = metrics.exposition(service, relay=part in (Part.ALL, Part.RELAY),
-                                     consumer=part in (Part.ALL, Part.CONSUMER))
-        served, port = serving(api, exposed, settings.port, settings.metrics_port,
-                               readiness=readiness_checks(service.pool, service.producer))
-        await serve(served, settings.host, port, loops)
-    finally:
-        await service.close()
+
+def _parts(part: Part, settings: SchedulingSettings, service: Scheduling) -> Parts:
+    """What a process running ``part`` serves."""
+    api = None
+    if part in (Part.ALL, Part.API):
+        api = create_api(service.app, service.issuer, on_commit=service.relay.nudge,
+                         readiness=readiness_checks(service.pool, service.producer),
+                         topic_prefix=settings.kafka_topic_prefix,
+                         retention_years=settings.retention_years)
+    loops: list[Loop] = []
+    if part in (Part.ALL, Part.RELAY):
+        loops += [service.relay.run, *service.checkpoints]
+    if part in (Part.ALL, Part.CONSUMER):
+        loops.append(broker_loop(service.broker))
+    exposed = metrics.exposition(service, relay=part in (Part.ALL, Part.RELAY),
+                                 consumer=part in (Part.ALL, Part.CONSUMER))
+    return Parts(api, loops, exposed)
 
 
 def main() -> None:
