@@ -117,15 +117,15 @@ def _detail(exc: Exception) -> str:
 
 
 class DashboardRoute(APIRoute):
-    sessions: DashboardSessions | None = None  # set by the router that owns the routes
-
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         # signing in and out must work whatever state an old cookie is in
-        sessions = None if self.path in (LOGIN_PATH, LOGOUT_PATH) else self.sessions
+        signs_in_or_out = self.path in (LOGIN_PATH, LOGOUT_PATH)
 
         async def route(request: Request) -> Response:
             try:
+                # the app's own sessions (``dashboard.state``, on ``app.state``)
+                sessions = None if signs_in_or_out else request.app.state.dashboard.sessions
                 await _authenticate(request, sessions)
                 return await handler(request)
             except tuple(REFUSALS) as exc:

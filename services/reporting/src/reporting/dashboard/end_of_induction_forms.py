@@ -1,5 +1,5 @@
 """The end-of-induction forms on an ECT's dashboard page, turned into the API's own requests
-and actions (``entrypoints.routes_end_of_induction``): a form's fields are checked exactly as
+and actions (``entrypoints.end_of_induction_actions``): a form's fields are checked exactly as
 a JSON body is (the same pydantic model), and the same scope checks run."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from pydantic import ValidationError
 from ect_platform.identity import Principal
 from reporting.domain.errors import FormRefusedError
 from reporting.domain.provenance import Provenance
-from reporting.entrypoints import routes_end_of_induction as actions
+from reporting.entrypoints import end_of_induction_actions as actions
 from reporting.entrypoints.requests import DecideAppeal, LodgeAppeal, MakeRepresentations, RecordNotice
 
 if TYPE_CHECKING:
-    from reporting.entrypoints.api import Services
+    from reporting.entrypoints.deps import Services
 
 
 def _one(form: dict[str, list[str]], name: str) -> str | None:

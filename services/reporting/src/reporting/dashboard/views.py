@@ -19,8 +19,7 @@ from reporting.dashboard import school as school_reads
 from reporting.dashboard.auth import BadFilter
 from reporting.domain.end_of_induction_steps import end_of_induction_steps, steps_as_of
 from reporting.domain.history import EctHistory
-from reporting.entrypoints.routes_exports import EXPORTERS
-from reporting.entrypoints.routes_read import AB_READERS
+from reporting.entrypoints import written_views
 from reporting.projections import (
     backlog,
     directory,
@@ -34,7 +33,7 @@ from statutory.calendar import SchoolCalendar
 from statutory.end_of_induction import appealable
 
 if TYPE_CHECKING:
-    from reporting.entrypoints.api import Services
+    from reporting.entrypoints.deps import Services
 
 PAGE_SIZE = 50
 STATUSES = ("red", "amber", "green")
@@ -80,7 +79,7 @@ def pages(path: str, answer: dict[str, Any], params: dict[str, Any]) -> dict[str
 
 def who(caller: Principal) -> dict[str, Any]:
     return {"id": caller.id, "role": caller.role.value.replace("_", " "), "role_id": caller.role.value,
-            "sees_abs": caller.role in AB_READERS, "ab": caller.appropriate_body_id,
+            "sees_abs": caller.role in access.AB_READERS, "ab": caller.appropriate_body_id,
             "sees_schools": caller.role in SCHOOL_PAGE_READERS, "school": own_school(caller),
             "may_import": induction_import.may_import(caller)}
 
@@ -206,13 +205,11 @@ async def written(services: Services, caller: Principal, history: EctHistory) ->
     mentor, their school's tutor and headteacher, their AB and an auditor. None for the others."""
     if caller.role not in access.CONTENT_READERS:
         return None
-    from reporting.entrypoints import routes_written  # the API's own views of the reports
-
     found = await services.read(services.app.term_reports_of, history.ect_id)
     drafts = access.may_read_drafts(caller)
-    names = await routes_written.naming(services, history,
+    names = await written_views.naming(services, history,
                                         [r.appropriate_body_id for r, _ in found if r])
-    reports = sorted((routes_written.view(names, report, draft) for report, draft in found
+    reports = sorted((written_views.view(names, report, draft) for report, draft in found
                       if report is not None or drafts), key=lambda v: (v.term_number, v.kind))
     coaching = await data.coaching_written(services.pool, history.ect_id, services.projections.sealer)
     plans = await support_plans.of_ect(services.pool, history.ect_id, services.projections.sealer)
@@ -237,7 +234,7 @@ async def appropriate_body(services: Services, caller: Principal, ab: str, *, te
     outcomes = await queries.list_outcomes(pool, ab=ab, state=None, scope=scope, limit=200, offset=0)
     queue = await work_queue.work_queue(pool, ab, scope, services.projections.clock())
     parts = {}
-    if caller.role in EXPORTERS:  # a link per file the DfE service accepts
+    if caller.role in access.EXPORTERS:  # a link per file the DfE service accepts
         parts = {"claims": len(exports.dfe_files(await exports.dfe_claims(pool, ab, None))),
                  "outcomes": len(exports.dfe_files(await exports.dfe_outcomes(pool, ab, None)))}
     now = current_term(services.projections.clock())
@@ -258,7 +255,7 @@ async def appropriate_body(services: Services, caller: Principal, ab: str, *, te
             "submissions": submissions["items"], "outcomes": outcomes["items"], "terms": terms,
             "current_term": now, "states": SUBMISSION_STATES, "signature": signature,
             "pages": pages(path, submissions, params),
-            "may_export": caller.role in EXPORTERS, "export_base": f"{path}/exports",
+            "may_export": caller.role in access.EXPORTERS, "export_base": f"{path}/exports",
             "fragment_url": link(path, **params, offset=offset, fragment="live")}
 
 

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
 import asyncpg
-from eventsourcing.persistence import IntegrityError
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
-from ect_platform import asyncapi_page, audit_trail, tracing
-from ect_platform.identity import Principal, TokenIssuer
+from ect_platform import asyncapi_page, audit_trail
+from ect_platform.identity import TokenIssuer
 from ect_platform.metrics import install_metrics
 from ect_platform.problems import install_problem_handlers
-from ect_platform.web import correlation_id, health_router, install_edge
+from ect_platform.web import health_router, install_edge
 from reporting.application import ReportingApplication
 from reporting.dashboard import routes as dashboard
+from reporting.dashboard import state as dashboard_state
 from reporting.domain import errors
-from reporting.domain.history import EctHistory
-from reporting.domain.induction_clock import InductionClock
-from reporting.domain.provenance import Provenance
 from reporting.entrypoints import (
     routes_decisions,
     routes_end_of_induction,
@@ -33,16 +27,11 @@ from reporting.entrypoints import (
     routes_signing,
     routes_written,
 )
+from reporting.entrypoints.deps import ConcurrentDecisionError, Services
 from reporting.integration import asyncapi
-from reporting.projections import facts
 from reporting.projections.consumer import ReportingProjections
 from reporting.projections.exports import NoSuchPartError, UnknownTermError
 from statutory.errors import StatutoryRuleError
-
-
-class ConcurrentDecisionError(Exception):
-    """Two decisions on one induction at once: one was recorded, the other may be retried."""
-
 
 DOMAIN_ERRORS: dict[type[Exception], int] = {
     errors.UnknownEctError: 404,
@@ -77,43 +66,6 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
 }
 
 
-@dataclass
-class Services:
-    """What routes use: the application (in a worker thread), the read models, the clock."""
-
-    app: ReportingApplication
-    pool: asyncpg.Pool
-    projections: ReportingProjections
-    on_commit: Callable[[], None]
-
-    async def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        try:
-            # the command and its store's commit, as one span of the request's trace
-            with tracing.span(f"command {getattr(fn, '__name__', 'call')}", service="reporting"):
-                result = await asyncio.to_thread(fn, *args, **kwargs)
-        except IntegrityError:
-            raise ConcurrentDecisionError("another decision on this induction was recorded at the "
-                                          "same moment; read it and retry if still needed") from None
-        self.on_commit()
-        return result
-
-    @staticmethod
-    async def read(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """A read of reporting's own records, in a worker thread (the store is synchronous)."""
-        return await asyncio.to_thread(fn, *args, **kwargs)
-
-    async def ect(self, ect_id: UUID) -> tuple[EctHistory, InductionClock]:
-        """The ECT as reporting knows it from scheduling's events; 404 when it does not."""
-        history, calendars = await facts.ect_history(self.pool, ect_id, self.projections.sealer)
-        if not history.registered:
-            raise errors.UnknownEctError(ect_id)
-        return history, InductionClock(history, calendars, self.projections.clock())
-
-    @staticmethod
-    def provenance(principal: Principal, request: Request) -> Provenance:
-        return Provenance(principal.id, principal.role.value, correlation_id(request))
-
-
 def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssuer,
                projections: ReportingProjections, on_commit: Callable[[], None] = lambda: None,
                readiness: dict[str, Any] | None = None,
@@ -129,14 +81,16 @@ def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssue
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
     api.state.token_issuer = issuer
-    services = Services(app, pool, projections, on_commit)
+    # what the routes take with Depends (entrypoints.deps), and the dashboard's own
+    api.state.services = Services(app, pool, projections, on_commit)
+    api.state.dashboard = dashboard_state.Dashboard.of(pool, scheduling_url)
     for module in (routes_reports, routes_decisions, routes_end_of_induction, routes_read,
                    routes_exports, routes_privacy):
-        api.include_router(module.router(services))
+        api.include_router(module.router)
     for module in (routes_written, routes_signing):  # what was written, and its signing
-        api.include_router(module.router(services))
+        api.include_router(module.router)
     # every service's events, for auditors, what was written in them opened with the keys
     api.include_router(audit_trail.router(pool, projections.sealer))
-    api.include_router(dashboard.router(services, scheduling_url))
+    api.include_router(dashboard.router)
     api.include_router(asyncapi_page.router(lambda: asyncapi.document(topic_prefix)))  # public
     return api

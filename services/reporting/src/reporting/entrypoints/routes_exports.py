@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from contracts import Role
 from ect_platform.identity import Caller, Forbidden, Principal, allow
 from reporting import access
+from reporting.entrypoints.deps import ServicesDep
 from reporting.entrypoints.responses import DfeExport, TraReturn
 from reporting.projections import exports
-
-if TYPE_CHECKING:
-    from reporting.entrypoints.api import Services
 
 Format = Literal["json", "csv"]
 Part = Annotated[int, Query(ge=1, description="CSV: which part of the DfE file (the DfE service takes "
                             "at most 1,000 rows and no TRN twice a file; JSON lists the parts)")]
-EXPORTERS = access.EXPORTERS  # the role lists live in access
 
 
 def _check_may_export(caller: Principal, ab: str) -> None:
@@ -44,40 +41,41 @@ def _dfe_answer(columns: tuple[str, ...], rows: list[dict[str, Any]], fmt: Forma
     return {"columns": list(columns), "rows": rows,
             "parts": [{"part": n, "rows": len(f)} for n, f in enumerate(files, start=1)]}
 
+router = APIRouter(tags=["Exports"])
 
-def router(services: Services) -> APIRouter:
-    routes = APIRouter(tags=["Exports"])
 
-    @routes.get("/exports/tra-return",
-                response_model=TraReturn,
-                dependencies=[allow(*EXPORTERS, action="export returns")])
-    async def tra_return(caller: Caller, ab: str, term: str, format: Format = "json") -> Any:
-        """Started, completed (pass or fail), extended, left part-way, and induction type (5.11)."""
-        _check_may_export(caller, ab)
-        answer = await exports.tra_return(services.pool, ab, term)
-        if format == "csv":
-            return _answer(exports.TRA_COLUMNS, answer["rows"], format, f"tra-return-{ab}-{term}")
-        return answer
+@router.get("/exports/tra-return",
+            response_model=TraReturn,
+            dependencies=[allow(*access.EXPORTERS, action="export returns")])
+async def tra_return(caller: Caller, services: ServicesDep, ab: str, term: str,
+                     format: Format = "json") -> Any:
+    """Started, completed (pass or fail), extended, left part-way, and induction type (5.11)."""
+    _check_may_export(caller, ab)
+    answer = await exports.tra_return(services.pool, ab, term)
+    if format == "csv":
+        return _answer(exports.TRA_COLUMNS, answer["rows"], format, f"tra-return-{ab}-{term}")
+    return answer
 
-    @routes.get("/exports/dfe-claims",
-                response_model=DfeExport,
-                dependencies=[allow(*EXPORTERS, action="export returns")])
-    async def dfe_claims(caller: Caller, ab: str, term: str | None = None, format: Format = "json",
-                         part: Part = 1) -> Any:
-        """TRN, Date of birth, Induction programme, Induction period start date."""
-        _check_may_export(caller, ab)
-        rows = await exports.dfe_claims(services.pool, ab, term)
-        return _dfe_answer(exports.CLAIM_COLUMNS, rows, format, f"dfe-claims-{ab}", part)
 
-    @routes.get("/exports/dfe-outcomes",
-                response_model=DfeExport,
-                dependencies=[allow(*EXPORTERS, action="export returns")])
-    async def dfe_outcomes(caller: Caller, ab: str, term: str | None = None,
-                           format: Format = "json", part: Part = 1) -> Any:
-        """TRN, Date of birth, Induction period end date, Number of terms, Outcome (Pass or
-        Release: the DfE service takes no fail in bulk)."""
-        _check_may_export(caller, ab)
-        rows = await exports.dfe_outcomes(services.pool, ab, term)
-        return _dfe_answer(exports.OUTCOME_COLUMNS, rows, format, f"dfe-outcomes-{ab}", part)
+@router.get("/exports/dfe-claims",
+            response_model=DfeExport,
+            dependencies=[allow(*access.EXPORTERS, action="export returns")])
+async def dfe_claims(caller: Caller, services: ServicesDep, ab: str, term: str | None = None,
+                     format: Format = "json", part: Part = 1) -> Any:
+    """TRN, Date of birth, Induction programme, Induction period start date."""
+    _check_may_export(caller, ab)
+    rows = await exports.dfe_claims(services.pool, ab, term)
+    return _dfe_answer(exports.CLAIM_COLUMNS, rows, format, f"dfe-claims-{ab}", part)
 
-    return routes
+
+@router.get("/exports/dfe-outcomes",
+            response_model=DfeExport,
+            dependencies=[allow(*access.EXPORTERS, action="export returns")])
+async def dfe_outcomes(caller: Caller, services: ServicesDep, ab: str, term: str | None = None,
+                       format: Format = "json", part: Part = 1) -> Any:
+    """TRN, Date of birth, Induction period end date, Number of terms, Outcome (Pass or
+    Release: the DfE service takes no fail in bulk)."""
+    _check_may_export(caller, ab)
+    rows = await exports.dfe_outcomes(services.pool, ab, term)
+    return _dfe_answer(exports.OUTCOME_COLUMNS, rows, format, f"dfe-outcomes-{ab}", part)
+

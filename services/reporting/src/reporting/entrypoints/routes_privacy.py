@@ -3,32 +3,28 @@ about a person (see ``ect_platform.subject_access`` for who may ask)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter
 
 from ect_platform import subject_access
 from ect_platform.identity import Caller, allow
+from reporting.entrypoints.deps import ServicesDep
 from reporting.entrypoints.responses import SubjectAccessAnswer
 from reporting.subject_access import held_about
 
-if TYPE_CHECKING:
-    from reporting.entrypoints.api import Services
+router = APIRouter(tags=["Personal data"])
 
 
+@router.get(subject_access.PATH,
+            response_model=SubjectAccessAnswer,
+            dependencies=[allow(*subject_access.ROLES, action=subject_access.ACTION)])
+async def subject_access_request(trn: subject_access.TrnQuery, caller: Caller,
+                                 services: ServicesDep) -> dict[str, Any]:
+    """The facts filed about them, their entitlement and AB rows, their audit trail, and
+    every event of reporting's own records about them."""
+    subject_access.check_may_export(caller)
+    subject_access.check_trn(trn)
+    held = await held_about(services.pool, services.app, trn, services.projections.sealer)
+    return subject_access.answer("reporting", trn, held)
 
-def router(services: Services) -> APIRouter:
-    routes = APIRouter(tags=["Personal data"])
-
-    @routes.get(subject_access.PATH,
-                response_model=SubjectAccessAnswer,
-                dependencies=[allow(*subject_access.ROLES, action=subject_access.ACTION)])
-    async def subject_access_request(trn: subject_access.TrnQuery, caller: Caller) -> dict[str, Any]:
-        """The facts filed about them, their entitlement and AB rows, their audit trail, and
-        every event of reporting's own records about them."""
-        subject_access.check_may_export(caller)
-        subject_access.check_trn(trn)
-        held = await held_about(services.pool, services.app, trn, services.projections.sealer)
-        return subject_access.answer("reporting", trn, held)
-
-    return routes

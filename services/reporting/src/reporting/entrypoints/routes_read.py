@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -12,6 +12,7 @@ from contracts import Role
 from ect_platform.identity import Caller, allow
 from reporting import access
 from reporting.domain.errors import UnknownEctError
+from reporting.entrypoints.deps import ServicesDep
 from reporting.entrypoints.responses import (
     EntitlementPage,
     EntitlementView,
@@ -25,132 +26,134 @@ from reporting.entrypoints.responses import (
 from reporting.projections import backlog, entitlement, queries, work_queue
 from reporting.projections.exports import term_window
 
-if TYPE_CHECKING:
-    from reporting.entrypoints.api import Services
-
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]  # PostgreSQL takes a 64-bit OFFSET
 Status = Literal["green", "amber", "red"]
 InductionStatus = Literal["open", "released", "left", "passed", "failed"]
 SubmissionState = Literal["due", "on_time", "late", "missing", "postponed", "unscheduled"]
 Kind = Literal["progress_review", "formal_assessment", "interim_assessment"]
-AB_READERS, READERS = access.AB_READERS, access.READERS  # the role lists live in access
+
+router = APIRouter(tags=["Projections"])
 
 
-def router(services: Services) -> APIRouter:
-    routes = APIRouter(tags=["Projections"])
-
-    @routes.get("/ects/{ect_id}/entitlement",
-                response_model=EntitlementView, response_model_exclude_unset=True,
-                dependencies=[allow(*READERS, action="read entitlement")])
-    async def get_entitlement(
-        ect_id: UUID, caller: Caller,
-        as_of: Annotated[date | None, Query(description="What the projection said at the end of "
-                                            "this day, from the facts recorded by then")] = None,
-    ) -> dict[str, Any]:
-        """One ECT's entitlement, to date and per term, with its status and the reasons for it."""
-        history, clock = await services.ect(ect_id)
-        access.check_may_read(caller, history)
-        if as_of is not None:
-            past = await services.projections.as_it_was(services.pool, ect_id, as_of)
-            if past is None:
-                raise UnknownEctError(ect_id)
-            return past
-        row = await entitlement.get(services.pool, ect_id)
-        if row is not None and row["computed_on"] != clock.today:
-            # a status moves with the date: recompute this one row rather than answer yesterday's
-            async with services.pool.acquire() as conn, conn.transaction():
-                await services.projections.refresh(conn, ect_id, clock.today)
-            row = await entitlement.get(services.pool, ect_id)
-        if row is None:
+@router.get("/ects/{ect_id}/entitlement",
+            response_model=EntitlementView, response_model_exclude_unset=True,
+            dependencies=[allow(*access.READERS, action="read entitlement")])
+async def get_entitlement(
+    ect_id: UUID, caller: Caller, services: ServicesDep,
+    as_of: Annotated[date | None, Query(description="What the projection said at the end of "
+                                        "this day, from the facts recorded by then")] = None,
+) -> dict[str, Any]:
+    """One ECT's entitlement, to date and per term, with its status and the reasons for it."""
+    history, clock = await services.ect(ect_id)
+    access.check_may_read(caller, history)
+    if as_of is not None:
+        past = await services.projections.as_it_was(services.pool, ect_id, as_of)
+        if past is None:
             raise UnknownEctError(ect_id)
-        return row
+        return past
+    row = await entitlement.get(services.pool, ect_id)
+    if row is not None and row["computed_on"] != clock.today:
+        # a status moves with the date: recompute this one row rather than answer yesterday's
+        async with services.pool.acquire() as conn, conn.transaction():
+            await services.projections.refresh(conn, ect_id, clock.today)
+        row = await entitlement.get(services.pool, ect_id)
+    if row is None:
+        raise UnknownEctError(ect_id)
+    return row
 
-    @routes.get("/projection-quarantine",
-                response_model=QuarantineList,
-                dependencies=[allow(Role.HUB_LEAD, Role.AUDITOR, action="read the projection quarantine")])
-    async def list_quarantine(caller: Caller) -> dict[str, Any]:
-        """ECTs whose projection rows could not be recomputed (their last good rows stay), and why:
-        a new fact about one, or a fixed build, recomputes it."""
-        async with services.pool.acquire() as conn:
-            items = await backlog.quarantined(conn, caller.schools if caller.role == Role.HUB_LEAD else None)
-        return {"items": items, "total": len(items)}
 
-    @routes.get("/entitlement",
-                response_model=EntitlementPage, response_model_exclude_unset=True,
-                dependencies=[allow(*READERS, action="read entitlement")])
-    async def list_entitlement(
-        caller: Caller, school: str | None = None, ab: str | None = None, status: Status | None = None,
-        term: Annotated[int | None, Query(ge=1, le=18, description="Induction term number: that "
-                                          "term's figures and status")] = None,
-        induction_status: InductionStatus | None = None, limit: Limit = 50, offset: Offset = 0,
-    ) -> dict[str, Any]:
-        """Entitlement per ECT (or, with ``term``, per ECT for that induction term)."""
-        scope = access.list_scope(caller, school, ab)
-        return await queries.list_entitlement(
-            services.pool, school=school, ab=ab, status=status, term=term,
-            induction_status=induction_status, scope=scope, limit=limit, offset=offset)
+@router.get("/projection-quarantine",
+            response_model=QuarantineList,
+            dependencies=[allow(Role.HUB_LEAD, Role.AUDITOR, action="read the projection quarantine")])
+async def list_quarantine(caller: Caller, services: ServicesDep) -> dict[str, Any]:
+    """ECTs whose projection rows could not be recomputed (their last good rows stay), and why:
+    a new fact about one, or a fixed build, recomputes it."""
+    async with services.pool.acquire() as conn:
+        items = await backlog.quarantined(conn, caller.schools if caller.role == Role.HUB_LEAD else None)
+    return {"items": items, "total": len(items)}
 
-    @routes.get("/submissions",
-                response_model=SubmissionPage,
-                dependencies=[allow(*AB_READERS, action="read AB submissions")])
-    async def list_submissions(
-        caller: Caller, school: str | None = None, ab: str | None = None,
-        state: SubmissionState | None = None,
-        term: Annotated[str | None, Query(description="School term, e.g. 2025-autumn")] = None,
-        term_number: Annotated[int | None, Query(ge=1, le=18)] = None, kind: Kind | None = None,
-        limit: Limit = 50, offset: Offset = 0,
-    ) -> dict[str, Any]:
-        """Every review and assessment due, per AB and term: due, on time, late, missing."""
-        scope = access.list_scope(caller, school, ab)
-        return await queries.list_submissions(
-            services.pool, school=school, ab=ab, state=state, term=term, term_number=term_number,
-            kind=kind, scope=scope, limit=limit, offset=offset)
 
-    @routes.get("/submissions/summary",
-                 response_model=SubmissionSummary,
-                 dependencies=[allow(*AB_READERS, action="read AB submissions")])
-    async def submission_summary(caller: Caller, ab: str | None = None,
-                                 term: str | None = None) -> dict[str, Any]:
-        """Counts per AB and school term."""
-        scope = access.list_scope(caller, None, ab)
-        return {"items": await queries.submission_summary(services.pool, ab=ab, term=term, scope=scope)}
+@router.get("/entitlement",
+            response_model=EntitlementPage, response_model_exclude_unset=True,
+            dependencies=[allow(*access.READERS, action="read entitlement")])
+async def list_entitlement(
+    caller: Caller, services: ServicesDep, school: str | None = None, ab: str | None = None,
+    status: Status | None = None,
+    term: Annotated[int | None, Query(ge=1, le=18, description="Induction term number: that "
+                                      "term's figures and status")] = None,
+    induction_status: InductionStatus | None = None, limit: Limit = 50, offset: Offset = 0,
+) -> dict[str, Any]:
+    """Entitlement per ECT (or, with ``term``, per ECT for that induction term)."""
+    scope = access.list_scope(caller, school, ab)
+    return await queries.list_entitlement(
+        services.pool, school=school, ab=ab, status=status, term=term,
+        induction_status=induction_status, scope=scope, limit=limit, offset=offset)
 
-    @routes.get("/outcomes",
-                response_model=OutcomePage,
-                dependencies=[allow(*AB_READERS, action="read outcomes due")])
-    async def list_outcomes(
-        caller: Caller, ab: str | None = None,
-        state: Literal["due", "on_time", "late", "missing"] | None = None,
-        limit: Limit = 50, offset: Offset = 0,
-    ) -> dict[str, Any]:
-        """Decisions due on final recommendations, with their 20- and 3-working-day deadlines."""
-        scope = access.list_scope(caller, None, ab)
-        return await queries.list_outcomes(services.pool, ab=ab, state=state, scope=scope,
-                                           limit=limit, offset=offset)
 
-    @routes.get("/abs/{ab}/work-queue",
-                response_model=WorkQueue,
-                dependencies=[allow(*AB_READERS, action="read an AB's work queue")])
-    async def ab_work_queue(caller: Caller, ab: str) -> dict[str, Any]:
-        """What the appropriate body must do now: decisions due, reports missing or not fully
-        signed, recent leavers, ECTs another AB now holds; each task with its count and first
-        items, by name and TRN (see docs/reporting.md, "The AB's work queue")."""
-        scope = access.list_scope(caller, None, ab)
-        return await work_queue.work_queue(services.pool, ab, scope, services.projections.clock())
+@router.get("/submissions",
+            response_model=SubmissionPage,
+            dependencies=[allow(*access.AB_READERS, action="read AB submissions")])
+async def list_submissions(
+    caller: Caller, services: ServicesDep, school: str | None = None, ab: str | None = None,
+    state: SubmissionState | None = None,
+    term: Annotated[str | None, Query(description="School term, e.g. 2025-autumn")] = None,
+    term_number: Annotated[int | None, Query(ge=1, le=18)] = None, kind: Kind | None = None,
+    limit: Limit = 50, offset: Offset = 0,
+) -> dict[str, Any]:
+    """Every review and assessment due, per AB and term: due, on time, late, missing."""
+    scope = access.list_scope(caller, school, ab)
+    return await queries.list_submissions(
+        services.pool, school=school, ab=ab, state=state, term=term, term_number=term_number,
+        kind=kind, scope=scope, limit=limit, offset=offset)
 
-    @routes.get("/periods",
-                response_model=PeriodPage, response_model_exclude_unset=True,
-                dependencies=[allow(*AB_READERS, action="read induction periods")])
-    async def list_periods(
-        caller: Caller, ab: str | None = None, school: str | None = None,
-        term: Annotated[str | None, Query(description="School term, e.g. 2026-spring")] = None,
-        limit: Limit = 50, offset: Offset = 0,
-    ) -> dict[str, Any]:
-        """ECTs claimed, released, left, passed and failed, per AB (and term)."""
-        scope = access.list_scope(caller, school, ab)
-        return await queries.list_periods(services.pool, ab=ab, school=school,
-                                          window=term_window(term) if term else None, scope=scope,
-                                          limit=limit, offset=offset)
 
-    return routes
+@router.get("/submissions/summary",
+             response_model=SubmissionSummary,
+             dependencies=[allow(*access.AB_READERS, action="read AB submissions")])
+async def submission_summary(caller: Caller, services: ServicesDep, ab: str | None = None,
+                             term: str | None = None) -> dict[str, Any]:
+    """Counts per AB and school term."""
+    scope = access.list_scope(caller, None, ab)
+    return {"items": await queries.submission_summary(services.pool, ab=ab, term=term, scope=scope)}
+
+
+@router.get("/outcomes",
+            response_model=OutcomePage,
+            dependencies=[allow(*access.AB_READERS, action="read outcomes due")])
+async def list_outcomes(
+    caller: Caller, services: ServicesDep, ab: str | None = None,
+    state: Literal["due", "on_time", "late", "missing"] | None = None,
+    limit: Limit = 50, offset: Offset = 0,
+) -> dict[str, Any]:
+    """Decisions due on final recommendations, with their 20- and 3-working-day deadlines."""
+    scope = access.list_scope(caller, None, ab)
+    return await queries.list_outcomes(services.pool, ab=ab, state=state, scope=scope,
+                                       limit=limit, offset=offset)
+
+
+@router.get("/abs/{ab}/work-queue",
+            response_model=WorkQueue,
+            dependencies=[allow(*access.AB_READERS, action="read an AB's work queue")])
+async def ab_work_queue(caller: Caller, services: ServicesDep, ab: str) -> dict[str, Any]:
+    """What the appropriate body must do now: decisions due, reports missing or not fully
+    signed, recent leavers, ECTs another AB now holds; each task with its count and first
+    items, by name and TRN (see docs/reporting.md, "The AB's work queue")."""
+    scope = access.list_scope(caller, None, ab)
+    return await work_queue.work_queue(services.pool, ab, scope, services.projections.clock())
+
+
+@router.get("/periods",
+            response_model=PeriodPage, response_model_exclude_unset=True,
+            dependencies=[allow(*access.AB_READERS, action="read induction periods")])
+async def list_periods(
+    caller: Caller, services: ServicesDep, ab: str | None = None, school: str | None = None,
+    term: Annotated[str | None, Query(description="School term, e.g. 2026-spring")] = None,
+    limit: Limit = 50, offset: Offset = 0,
+) -> dict[str, Any]:
+    """ECTs claimed, released, left, passed and failed, per AB (and term)."""
+    scope = access.list_scope(caller, school, ab)
+    return await queries.list_periods(services.pool, ab=ab, school=school,
+                                      window=term_window(term) if term else None, scope=scope,
+                                      limit=limit, offset=offset)
+

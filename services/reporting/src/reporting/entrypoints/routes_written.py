@@ -7,148 +7,69 @@ the facts (their ids cannot be derived), as soon as the consumer has filed them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 
 from ect_platform.identity import Caller, Forbidden, allow
 from reporting import access
-from reporting.domain.errors import TermReportNotFoundError
-from reporting.domain.history import EctHistory
-from reporting.domain.term_report import TermReport
-from reporting.domain.term_report_draft import TermReportDraft
+from reporting.entrypoints import written_views
+from reporting.entrypoints.deps import ServicesDep
 from reporting.entrypoints.responses import (
-    Signature,
     SupportPlanPage,
     SupportPlanView,
     TermReportPage,
     TermReportView,
 )
-from reporting.projections import directory, support_plans
-
-if TYPE_CHECKING:
-    from reporting.entrypoints.api import Services
+from reporting.projections import support_plans
 
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 READ = allow(*access.CONTENT_READERS, action="read what was written about an ECT")
 
-
-def router(services: Services) -> APIRouter:
-    routes = APIRouter(tags=["Term reports"])
-    app = services.app
-
-    @routes.get("/ects/{ect_id}/term-reports", dependencies=[READ])
-    async def list_term_reports(ect_id: UUID, caller: Caller, limit: Limit = 50,
-                                offset: Offset = 0) -> TermReportPage:
-        """Every report on the ECT, in term order, with its content and signatures (drafts only
-        for the ECT, the school and an auditor)."""
-        history, _ = await services.ect(ect_id)
-        access.check_may_read_content(caller, history)
-        found = await services.read(app.term_reports_of, ect_id)
-        drafts = access.may_read_drafts(caller)
-        names = await naming(services, history, [r.appropriate_body_id for r, _ in found if r])
-        views = sorted((view(names, report, draft) for report, draft in found
-                        if report is not None or drafts), key=lambda v: (v.term_number, v.kind))
-        return TermReportPage(items=views[offset:offset + limit], total=len(views), limit=limit,
-                              offset=offset)
-
-    @routes.get("/ects/{ect_id}/term-reports/{report_id}", dependencies=[READ])
-    async def get_term_report(ect_id: UUID, report_id: UUID, caller: Caller) -> TermReportView:
-        """One report: what the tutor wrote, the ECT's comments, who signed and when."""
-        history, _ = await services.ect(ect_id)
-        access.check_may_read_content(caller, history)
-        report, draft = await services.read(one_report, services, ect_id, report_id)
-        if report is None and not access.may_read_drafts(caller):
-            raise Forbidden(f"the report is a draft: a {caller.role.value} reads it once the induction "
-                            "tutor has submitted it to the appropriate body")
-        sent_to = [report.appropriate_body_id] if report else []
-        return view(await naming(services, history, sent_to), report, draft)
-
-    @routes.get("/ects/{ect_id}/support-plans", dependencies=[READ])
-    async def list_support_plans(ect_id: UUID, caller: Caller, limit: Limit = 50,
-                                 offset: Offset = 0) -> SupportPlanPage:
-        """The support plans shared for the ECT (4.1), oldest first."""
-        history, _ = await services.ect(ect_id)
-        access.check_may_read_content(caller, history)
-        plans = await support_plans.of_ect(services.pool, ect_id, services.projections.sealer)
-        names = await naming(services, history)
-        items = [SupportPlanView(**({k: v for k, v in names.items() if k != AB_NAMES} | plan))
-                 for plan in plans]
-        return SupportPlanPage(items=items[offset:offset + limit], total=len(items), limit=limit,
-                               offset=offset)
-
-    return routes
+router = APIRouter(tags=["Term reports"])
 
 
-def one_report(services: Services, ect_id: UUID, report_id: UUID
-               ) -> tuple[TermReport | None, TermReportDraft | None]:
-    app = services.app
-    draft = app.get_draft(report_id)
-    try:
-        report: TermReport | None = app.get_term_report(report_id)
-    except TermReportNotFoundError:
-        report = None
-    if report is None and draft is None:
-        raise TermReportNotFoundError(report_id)
-    if (report.ect_id if report else draft.ect_id if draft else None) != ect_id:
-        raise TermReportNotFoundError(report_id)  # another ECT's report: not under this path
-    return report, draft
+@router.get("/ects/{ect_id}/term-reports", dependencies=[READ])
+async def list_term_reports(ect_id: UUID, caller: Caller, services: ServicesDep, limit: Limit = 50,
+                            offset: Offset = 0) -> TermReportPage:
+    """Every report on the ECT, in term order, with its content and signatures (drafts only
+    for the ECT, the school and an auditor)."""
+    history, _ = await services.ect(ect_id)
+    access.check_may_read_content(caller, history)
+    found = await services.read(services.app.term_reports_of, ect_id)
+    drafts = access.may_read_drafts(caller)
+    names = await written_views.naming(services, history, [r.appropriate_body_id for r, _ in found if r])
+    views = sorted((written_views.view(names, report, draft) for report, draft in found
+                    if report is not None or drafts), key=lambda v: (v.term_number, v.kind))
+    return TermReportPage(items=views[offset:offset + limit], total=len(views), limit=limit,
+                          offset=offset)
 
 
-async def naming(services: Services, history: EctHistory,
-                 sent_to: Iterable[str | None] = ()) -> dict[str, Any]:
-    """The ECT by name and TRN, their current school and AB by name, for every view; and the
-    names of the ABs reports went to (``sent_to``), under ``AB_NAMES``."""
-    async with services.pool.acquire() as conn:
-        found = await directory.look_up(conn, schools=[history.school_id],
-                                        appropriate_bodies=[history.appropriate_body_id, *sent_to])
-    return {"ect_id": history.ect_id, "ect_name": history.name, "ect_trn": history.trn,
-            "school_id": history.school_id, "school_name": found.schools.get(history.school_id or ""),
-            "appropriate_body_id": history.appropriate_body_id,
-            "appropriate_body_name": found.appropriate_bodies.get(history.appropriate_body_id or ""),
-            AB_NAMES: found.appropriate_bodies}
+@router.get("/ects/{ect_id}/term-reports/{report_id}", dependencies=[READ])
+async def get_term_report(ect_id: UUID, report_id: UUID, caller: Caller,
+                          services: ServicesDep) -> TermReportView:
+    """One report: what the tutor wrote, the ECT's comments, who signed and when."""
+    history, _ = await services.ect(ect_id)
+    access.check_may_read_content(caller, history)
+    report, draft = await services.read(written_views.one_report, services, ect_id, report_id)
+    if report is None and not access.may_read_drafts(caller):
+        raise Forbidden(f"the report is a draft: a {caller.role.value} reads it once the induction "
+                        "tutor has submitted it to the appropriate body")
+    sent_to = [report.appropriate_body_id] if report else []
+    return written_views.view(await written_views.naming(services, history, sent_to), report, draft)
 
 
-AB_NAMES = "ab_names"  # not a field of the views: they take the AB a report went to from it
-
-
-def view(names: dict[str, Any], report: TermReport | None, draft: TermReportDraft | None) -> TermReportView:
-    """A submitted report names the AB it went to; a draft, the AB holding the ECT now."""
-    common = {k: v for k, v in names.items() if k != AB_NAMES}
-    common["drafted_on"] = draft.drafted_on if draft else None
-    if report is not None:
-        common["appropriate_body_id"] = report.appropriate_body_id
-        common["appropriate_body_name"] = names[AB_NAMES].get(report.appropriate_body_id or "")
-        signatures = [Signature(role=s["role"], name=s["name"], signed_on=s["signed_on"])
-                      for s in report.sign_offs]
-        return TermReportView(
-            id=report.id, kind=report.kind, term_number=report.term_number, status="submitted",  # type: ignore[arg-type]
-            step="submitted", on_track=report.on_track, evidence_summary=report.evidence_summary,
-            targets=report.targets, recommendation=report.recommendation,
-            assessor_id=report.assessor_id, assessor_role=report.assessor_role,
-            assessor_name=_assessor_name(report.assessor_role, signatures),
-            assessment_meeting_on=report.assessment_meeting_on, ect_comments=report.ect_comments,
-            signatures=signatures, fully_signed=report.fully_signed, submitted_on=report.submitted_on,
-            induction_served_terms=report.induction_served_terms,
-            days_absent_since_last_assessment=report.days_absent_since_last_assessment, **common)
-    assert draft is not None
-    signatures = [Signature(role=s["role"], name=s["name"], signed_on=s["signed_on"])
-                  for s in draft.signatures.values()]
-    content = draft.content
-    return TermReportView(
-        id=draft.report_id, kind=draft.kind, term_number=draft.term_number, status="draft",  # type: ignore[arg-type]
-        step=draft.step, on_track=content["on_track"],  # type: ignore[arg-type]
-        evidence_summary=content["evidence_summary"], targets=content["targets"],
-        recommendation=content["recommendation"], assessor_id=content["assessor_id"],
-        assessor_role=content["assessor_role"],
-        assessor_name=_assessor_name(content["assessor_role"], signatures),
-        assessment_meeting_on=content["assessment_meeting_on"], ect_comments=draft.ect_comments,
-        signatures=signatures, fully_signed=None, submitted_on=None, induction_served_terms=None,
-        days_absent_since_last_assessment=None, **common)
-
-
-def _assessor_name(role: str | None, signatures: list[Signature]) -> str | None:
-    return next((s.name for s in signatures if s.role == role), None)
+@router.get("/ects/{ect_id}/support-plans", dependencies=[READ])
+async def list_support_plans(ect_id: UUID, caller: Caller, services: ServicesDep, limit: Limit = 50,
+                             offset: Offset = 0) -> SupportPlanPage:
+    """The support plans shared for the ECT (4.1), oldest first."""
+    history, _ = await services.ect(ect_id)
+    access.check_may_read_content(caller, history)
+    plans = await support_plans.of_ect(services.pool, ect_id, services.projections.sealer)
+    names = await written_views.naming(services, history)
+    items = [SupportPlanView(**({k: v for k, v in names.items() if k != written_views.AB_NAMES} | plan))
+             for plan in plans]
+    return SupportPlanPage(items=items[offset:offset + limit], total=len(items), limit=limit,
+                           offset=offset)

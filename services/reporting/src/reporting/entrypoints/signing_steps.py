@@ -15,7 +15,7 @@ from reporting.domain.errors import SignatureNotAllowedError
 from reporting.domain.provenance import Provenance
 
 if TYPE_CHECKING:
-    from reporting.entrypoints.api import Services
+    from reporting.entrypoints.deps import Services
 
 
 async def sign(services: Services, caller: Principal, ect_id: UUID, report_id: UUID, *,
