@@ -1,23 +1,24 @@
-"""scheduling's HTTP API: the app factory. Routes live in ``routes_*.py``, bodies in ``requests.py``."""
+"""scheduling's HTTP API: the app factory, which only assembles. Routes live in ``routes_*.py``
+(each a module-level ``router``), what they are handed in ``deps.py``, bodies in ``requests.py``,
+answers in ``responses.py``; a routes module imports none of this one."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
-from ect_platform import asyncapi_page, tracing
-from ect_platform.identity import Principal, TokenIssuer
+from ect_platform import asyncapi_page
+from ect_platform.identity import TokenIssuer
 from ect_platform.metrics import install_metrics
 from ect_platform.problems import install_problem_handlers
-from ect_platform.web import correlation_id, health_router, install_edge
+from ect_platform.web import health_router, install_edge
 from scheduling.application import SchedulingApplication
 from scheduling.concurrency import ConcurrentChangeError
 from scheduling.domain import errors
-from scheduling.domain.provenance import Provenance
 from scheduling.entrypoints import (
+    deps,
     routes_calendars,
     routes_coaching,
     routes_directory,
@@ -64,28 +65,6 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
 }
 
 
-class Commands:
-    """How routes call the application: in a worker thread, nudging the relay afterwards."""
-
-    def __init__(self, app: SchedulingApplication, on_commit: Callable[[], None]) -> None:
-        self.app = app
-        self._on_commit = on_commit
-
-    async def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        # the command and its store's commit, as one span of the request's trace
-        with tracing.span(f"command {getattr(fn, '__name__', 'call')}", service="scheduling"):
-            result = await asyncio.to_thread(fn, *args, **kwargs)
-        self._on_commit()
-        return result
-
-    async def read(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return await asyncio.to_thread(fn, *args, **kwargs)
-
-    @staticmethod
-    def provenance(principal: Principal, request: Request) -> Provenance:
-        return Provenance(principal.id, principal.role.value, correlation_id(request))
-
-
 def create_api(app: SchedulingApplication, issuer: TokenIssuer,
                on_commit: Callable[[], None] = lambda: None,
                readiness: dict[str, Any] | None = None, topic_prefix: str = "",
@@ -101,11 +80,10 @@ def create_api(app: SchedulingApplication, issuer: TokenIssuer,
     install_metrics(api, "scheduling")  # after the edge, so it runs first
     install_problem_handlers(api, DOMAIN_ERRORS)
     api.include_router(health_router(readiness or {}))
-    commands = Commands(app, on_commit)
-    for module in (routes_ects, routes_programme, routes_mentors, routes_calendars, routes_directory):
-        api.include_router(module.router(commands))
-    api.include_router(routes_privacy.router(commands, retention_years))
-    api.include_router(routes_imports.router(commands))
-    api.include_router(routes_coaching.router(commands))  # what was written in coaching
+    deps.install(api, deps.Commands(app, on_commit), retention_years)
+    for module in (routes_ects, routes_programme, routes_mentors, routes_calendars, routes_directory,
+                   routes_privacy, routes_imports,
+                   routes_coaching):  # what was written in coaching
+        api.include_router(module.router)
     api.include_router(asyncapi_page.router(lambda: asyncapi.document(topic_prefix)))  # public
     return api

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -32,15 +32,13 @@ from ect_platform.problems import problem
 from scheduling import access
 from scheduling.domain.induction import Induction
 from scheduling.domain.provenance import Provenance
+from scheduling.entrypoints.deps import Commands, Service
 from scheduling.entrypoints.responses import ImportAnswer
 from scheduling.imports import actions, claims, importer
 from scheduling.imports.action_file import ACTION_FILE
 from scheduling.imports.claim_file import CLAIM_FILE
 from scheduling.imports.files import MAX_BYTES, FileFormat, ParsedFile, RowError, parse, sha256_of
 from scheduling.imports.induction_file import INDUCTION_FILE, InductionRow
-
-if TYPE_CHECKING:
-    from scheduling.entrypoints.api import Commands
 
 IMPORTERS = (Role.APPROPRIATE_BODY, Role.HUB_LEAD)
 RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -62,115 +60,117 @@ def _body_of(fmt: FileFormat[Any]) -> dict[str, Any]:
 UPLOADS = ("/imports/inductions", "/imports/claims", "/imports/actions")
 """Routes that read their own bodies (``_body``: up to the file limit) and check them."""
 
+router = APIRouter(tags=["Imports"])
 
-def router(commands: Commands) -> APIRouter:
-    routes = APIRouter(tags=["Imports"])
-    app = commands.app
 
-    def may_know(caller: Principal) -> importer.MayKnow:
-        return lambda ect: _may_know(caller, ect)
+def may_know(caller: Principal) -> importer.MayKnow:
+    return lambda ect: _may_know(caller, ect)
 
-    async def upload(request: Request, caller: Principal, dry_run: bool, fmt: FileFormat[Any],
-                     check: Check, after: Callable[[importer.Plan[Any], Provenance], None] | None = None,
-                     ) -> Response:
-        """Read, check, and (unless a dry run) save one upload; answer it as JSON or CSV."""
-        _check_may_import(caller)
-        data = await _body(request)
-        provenance = importer.import_provenance(
-            caller.id, caller.role.value, commands.provenance(caller, request).correlation_id,
-            sha256_of(data) if data is not None else "", datetime.now(UTC))
 
-        def run() -> tuple[importer.ImportResult, ParsedFile[Any] | None]:
-            if data is None:
-                too_big = RowError(0, "", "", "file", f"the file is larger than {MAX_BYTES:,} bytes; "
-                                   "split it")
-                return importer.ImportResult(0, 0, 0, [too_big], dry_run), None
-            parsed = parse(data, fmt, app.today())
-            plan = check(parsed, provenance)
-            found = plan.errors if dry_run else importer.apply(app, plan)
-            if not dry_run and not found and after is not None:
-                after(plan, provenance)
-            return importer.ImportResult(parsed.count, plan.created, plan.unchanged, found,
-                                         dry_run), parsed
+async def upload(commands: Commands, request: Request, caller: Principal, dry_run: bool,
+                 fmt: FileFormat[Any], check: Check,
+                 after: Callable[[importer.Plan[Any], Provenance], None] | None = None,
+                 ) -> Response:
+    """Read, check, and (unless a dry run) save one upload; answer it as JSON or CSV."""
+    _check_may_import(caller)
+    data = await _body(request)
+    provenance = importer.import_provenance(
+        caller.id, caller.role.value, commands.provenance(caller, request).correlation_id,
+        sha256_of(data) if data is not None else "", datetime.now(UTC))
 
-        if dry_run:
-            result, parsed = await commands.read(run)
-        else:
-            result, parsed = await commands.run(run)
+    def run() -> tuple[importer.ImportResult, ParsedFile[Any] | None]:
         if data is None:
-            code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-        elif result.errors:
-            code = 422  # the row errors (starlette renames the constant between versions)
-        else:
-            code = status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED
-        if "text/csv" in request.headers.get("accept", ""):
-            return Response(errors_csv(fmt, parsed, result.errors), status_code=code,
-                            media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": 'attachment; filename="import-errors.csv"'})
-        if code >= 400:
-            # a problem document like every other refusal, the issue's counts and row errors
-            # as its extension members
-            first = result.errors[0]
-            where = f"row {first.row}, {first.teacher}, {first.field}" if first.row else first.field
-            detail = (f"{len(result.errors)} error(s), nothing was recorded; the first, {where}: "
-                      f"{first.reason}")
-            return problem(code, "Import refused", detail, kind="import-refused", **result.as_dict())
-        return JSONResponse(result.as_dict(), status_code=code)
+            too_big = RowError(0, "", "", "file", f"the file is larger than {MAX_BYTES:,} bytes; "
+                               "split it")
+            return importer.ImportResult(0, 0, 0, [too_big], dry_run), None
+        parsed = parse(data, fmt, commands.app.today())
+        plan = check(parsed, provenance)
+        found = plan.errors if dry_run else importer.apply(commands.app, plan)
+        if not dry_run and not found and after is not None:
+            after(plan, provenance)
+        return importer.ImportResult(parsed.count, plan.created, plan.unchanged, found,
+                                     dry_run), parsed
 
-    @routes.post("/imports/inductions",
-                 response_model=ImportAnswer,
-                 dependencies=[allow(*IMPORTERS, action="import inductions")],
-                 responses=RESPONSES, openapi_extra=_body_of(INDUCTION_FILE))
-    async def import_inductions(request: Request, caller: Caller, dry_run: bool = DRY_RUN) -> Response:
-        """One row per induction period (header: exactly the columns, any order). All or
-        nothing: any row error and nothing is recorded. The same file again records nothing."""
+    if dry_run:
+        result, parsed = await commands.read(run)
+    else:
+        result, parsed = await commands.run(run)
+    if data is None:
+        code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    elif result.errors:
+        code = 422  # the row errors (starlette renames the constant between versions)
+    else:
+        code = status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED
+    if "text/csv" in request.headers.get("accept", ""):
+        return Response(errors_csv(fmt, parsed, result.errors), status_code=code,
+                        media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="import-errors.csv"'})
+    if code >= 400:
+        # a problem document like every other refusal, the issue's counts and row errors
+        # as its extension members
+        first = result.errors[0]
+        where = f"row {first.row}, {first.teacher}, {first.field}" if first.row else first.field
+        detail = (f"{len(result.errors)} error(s), nothing was recorded; the first, {where}: "
+                  f"{first.reason}")
+        return problem(code, "Import refused", detail, kind="import-refused", **result.as_dict())
+    return JSONResponse(result.as_dict(), status_code=code)
 
-        def check(parsed: ParsedFile[Any], provenance: Provenance) -> importer.Plan[Any]:
-            return importer.check(app, parsed, provenance=provenance,
-                                  may_import=lambda row: _refusal(caller, row),
-                                  may_know=may_know(caller))
 
-        def name_schools(plan: importer.Plan[Any], provenance: Provenance) -> None:
-            if caller.role == Role.HUB_LEAD:
-                # naming a school is its staff's or the hub's (routes_directory), not an AB's
-                importer.name_schools(app, plan, provenance)
+@router.post("/imports/inductions",
+             response_model=ImportAnswer,
+             dependencies=[allow(*IMPORTERS, action="import inductions")],
+             responses=RESPONSES, openapi_extra=_body_of(INDUCTION_FILE))
+async def import_inductions(commands: Service, request: Request, caller: Caller,
+                            dry_run: bool = DRY_RUN) -> Response:
+    """One row per induction period (header: exactly the columns, any order). All or
+    nothing: any row error and nothing is recorded. The same file again records nothing."""
 
-        return await upload(request, caller, dry_run, INDUCTION_FILE, check, name_schools)
+    def check(parsed: ParsedFile[Any], provenance: Provenance) -> importer.Plan[Any]:
+        return importer.check(commands.app, parsed, provenance=provenance,
+                              may_import=lambda row: _refusal(caller, row),
+                              may_know=may_know(caller))
 
-    @routes.post("/imports/claims",
-                 response_model=ImportAnswer,
-                 dependencies=[allow(*IMPORTERS, action="import claims")],
-                 responses=RESPONSES, openapi_extra=_body_of(CLAIM_FILE))
-    async def import_claims(request: Request, caller: Caller, dry_run: bool = DRY_RUN,
-                            appropriate_body: str | None = FOR_AB) -> Response:
-        """The DfE's bulk claim file: each row opens a new induction period with the AB for a
-        teacher the platform already knows. All or nothing; the same file again records nothing."""
-        ab = _uploaders_ab(caller, appropriate_body)
+    def name_schools(plan: importer.Plan[Any], provenance: Provenance) -> None:
+        if caller.role == Role.HUB_LEAD:
+            # naming a school is its staff's or the hub's (routes_directory), not an AB's
+            importer.name_schools(commands.app, plan, provenance)
 
-        def check(parsed: ParsedFile[Any], provenance: Provenance) -> importer.Plan[Any]:
-            return claims.check(app, parsed, appropriate_body_id=ab, provenance=provenance,
-                                may_know=may_know(caller))
+    return await upload(commands, request, caller, dry_run, INDUCTION_FILE, check, name_schools)
 
-        return await upload(request, caller, dry_run, CLAIM_FILE, check)
 
-    @routes.post("/imports/actions",
-                 response_model=ImportAnswer,
-                 dependencies=[allow(*IMPORTERS, action="import actions")],
-                 responses=RESPONSES, openapi_extra=_body_of(ACTION_FILE))
-    async def import_actions(request: Request, caller: Caller, dry_run: bool = DRY_RUN,
-                             appropriate_body: str | None = FOR_AB) -> Response:
-        """The DfE's bulk action file: each row closes the AB's open induction period of one
-        teacher by a pass or a release (a fail is refused in bulk). All or nothing; the same
-        file again records nothing."""
-        ab = _uploaders_ab(caller, appropriate_body)
+@router.post("/imports/claims",
+             response_model=ImportAnswer,
+             dependencies=[allow(*IMPORTERS, action="import claims")],
+             responses=RESPONSES, openapi_extra=_body_of(CLAIM_FILE))
+async def import_claims(commands: Service, request: Request, caller: Caller, dry_run: bool = DRY_RUN,
+                        appropriate_body: str | None = FOR_AB) -> Response:
+    """The DfE's bulk claim file: each row opens a new induction period with the AB for a
+    teacher the platform already knows. All or nothing; the same file again records nothing."""
+    ab = _uploaders_ab(caller, appropriate_body)
 
-        def check(parsed: ParsedFile[Any], provenance: Provenance) -> importer.Plan[Any]:
-            return actions.check(app, parsed, appropriate_body_id=ab, provenance=provenance,
-                                 may_know=may_know(caller))
+    def check(parsed: ParsedFile[Any], provenance: Provenance) -> importer.Plan[Any]:
+        return claims.check(commands.app, parsed, appropriate_body_id=ab, provenance=provenance,
+                            may_know=may_know(caller))
 
-        return await upload(request, caller, dry_run, ACTION_FILE, check)
+    return await upload(commands, request, caller, dry_run, CLAIM_FILE, check)
 
-    return routes
+
+@router.post("/imports/actions",
+             response_model=ImportAnswer,
+             dependencies=[allow(*IMPORTERS, action="import actions")],
+             responses=RESPONSES, openapi_extra=_body_of(ACTION_FILE))
+async def import_actions(commands: Service, request: Request, caller: Caller, dry_run: bool = DRY_RUN,
+                         appropriate_body: str | None = FOR_AB) -> Response:
+    """The DfE's bulk action file: each row closes the AB's open induction period of one
+    teacher by a pass or a release (a fail is refused in bulk). All or nothing; the same
+    file again records nothing."""
+    ab = _uploaders_ab(caller, appropriate_body)
+
+    def check(parsed: ParsedFile[Any], provenance: Provenance) -> importer.Plan[Any]:
+        return actions.check(commands.app, parsed, appropriate_body_id=ab, provenance=provenance,
+                             may_know=may_know(caller))
+
+    return await upload(commands, request, caller, dry_run, ACTION_FILE, check)
 
 
 def errors_csv(fmt: FileFormat[Any], parsed: ParsedFile[Any] | None, found: list[RowError]) -> str:
