@@ -17,7 +17,7 @@ from reporting.entrypoints import end_of_induction_actions as actions
 from reporting.entrypoints.requests import DecideAppeal, LodgeAppeal, MakeRepresentations, RecordNotice
 
 if TYPE_CHECKING:
-    from reporting.entrypoints.deps import Services
+    from reporting.entrypoints.deps import Commands
 
 
 def _one(form: dict[str, list[str]], name: str) -> str | None:
@@ -42,7 +42,7 @@ WHAT = {"representations": "your representations", "notice": "the notice",
         "appeal": "the appeal", "appeal-outcome": "the appeal's outcome"}
 
 
-async def record(services: Services, caller: Principal, ect_id: UUID, step: str,
+async def record(commands: Commands, caller: Principal, ect_id: UUID, step: str,
                  form: dict[str, list[str]], *, today: date, provenance: Provenance) -> None:
     try:
         body = _request(step, form, today)
@@ -51,10 +51,10 @@ async def record(services: Services, caller: Principal, ect_id: UUID, step: str,
                              for e in exc.errors())
         raise FormRefusedError(f"{WHAT[step]} could not be recorded: {problems}") from None
     if isinstance(body, MakeRepresentations):
-        await actions.make_representations(services, caller, ect_id, body, provenance)
+        await actions.make_representations(commands, caller, ect_id, body, provenance)
     elif isinstance(body, RecordNotice):
-        await actions.record_notice(services, caller, ect_id, body, provenance)
+        await actions.record_notice(commands, caller, ect_id, body, provenance)
     elif isinstance(body, LodgeAppeal):
-        await actions.lodge_appeal(services, caller, ect_id, body, provenance)
+        await actions.lodge_appeal(commands, caller, ect_id, body, provenance)
     else:
-        await actions.decide_appeal(services, caller, ect_id, body, provenance)
+        await actions.decide_appeal(commands, caller, ect_id, body, provenance)

@@ -33,7 +33,7 @@ from reporting.dashboard.render import PAGE_HEADERS, STATIC, page, render
 from reporting.dashboard.state import DashboardDep
 from reporting.domain.errors import SignatureNotAllowedError
 from reporting.entrypoints import signing_steps
-from reporting.entrypoints.deps import ServicesDep
+from reporting.entrypoints.deps import CommandsDep
 from reporting.projections import exports
 
 SIGN_IN_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -122,11 +122,11 @@ async def sign_out(request: Request, dashboard: DashboardDep) -> Response:
 
 
 @router.get("/dashboard", dependencies=[allow(*access.READERS, action="read the dashboard")])
-async def overview(caller: Caller, services: ServicesDep, q: str = "", school: str = "", ab: str = "",
+async def overview(caller: Caller, commands: CommandsDep, q: str = "", school: str = "", ab: str = "",
                    status: str = "", induction: str = "", offset: Offset = 0,
                    fragment: Literal["", "table"] = "") -> Response:
     """Every ECT the caller may see: status and reasons, mentor, terms, reports due and overdue."""
-    context = await views.overview(services, caller, q=q, school=school, ab=ab, status=status,
+    context = await views.overview(commands, caller, q=q, school=school, ab=ab, status=status,
                                    induction=induction, offset=offset)
     if fragment:
         return _fragment("_overview_table.html", context)
@@ -134,10 +134,10 @@ async def overview(caller: Caller, services: ServicesDep, q: str = "", school: s
 
 
 @router.get("/dashboard/ects/{ect_id}", dependencies=[allow(*access.READERS, action="read the dashboard")])
-async def ect(caller: Caller, services: ServicesDep, ect_id: UUID,
+async def ect(caller: Caller, commands: CommandsDep, ect_id: UUID,
               fragment: Literal["", "live"] = "") -> Response:
     """One ECT: status and reasons, sessions against the cadence week by week, the timeline."""
-    context = await views.ect(services, caller, ect_id)
+    context = await views.ect(commands, caller, ect_id)
     if fragment:
         return _fragment("_ect_live.html", context)
     # same-origin referrers: its signing forms' posts carry this page's Origin (checked)
@@ -147,31 +147,31 @@ async def ect(caller: Caller, services: ServicesDep, ect_id: UUID,
 
 @router.get("/dashboard/schools/{urn}",
             dependencies=[allow(*views.SCHOOL_PAGE_READERS, action="read a school's page")])
-async def school(caller: Caller, services: ServicesDep, urn: str, offset: Offset = 0) -> Response:
+async def school(caller: Caller, commands: CommandsDep, urn: str, offset: Offset = 0) -> Response:
     """One school: its ECTs (status, year and term, mentor, next report, whose step each
     draft is), the reports waiting for the headteacher's signature, its mentors' training."""
-    context = await views.school_page(services, caller, urn, offset=offset)
+    context = await views.school_page(commands, caller, urn, offset=offset)
     return page("school.html", title=context["school_name"], **context)
 
 
 @router.post("/dashboard/ects/{ect_id}/reports/{report_id}/sign",
              dependencies=[allow(*access.SIGNATORIES, action="sign a term report")])
-async def sign_report(request: Request, caller: Caller, services: ServicesDep, ect_id: UUID,
+async def sign_report(request: Request, caller: Caller, commands: CommandsDep, ect_id: UUID,
                       report_id: UUID) -> Response:
     """The ECT signs with their comments, or the headteacher with their name (the form on
     the ECT's page); then back to the report."""
     check_same_origin(request, "sign a term report")
     form = await _form(request)
-    await signing_steps.sign(services, caller, ect_id, report_id, name=form.get("name") or None,
+    await signing_steps.sign(commands, caller, ect_id, report_id, name=form.get("name") or None,
                              comments=form.get("comments") if caller.role == Role.ECT else None,
-                             signed_on=services.projections.clock(),
-                             provenance=services.provenance(caller, request))
+                             signed_on=commands.projections.clock(),
+                             provenance=commands.provenance(caller, request))
     return RedirectResponse(f"/dashboard/ects/{ect_id}#report-{report_id}", status_code=303)
 
 
 @router.post("/dashboard/ects/{ect_id}/reports/{report_id}/submit",
              dependencies=[allow(Role.INDUCTION_TUTOR, action="submit a term report")])
-async def submit_report(request: Request, caller: Caller, services: ServicesDep, ect_id: UUID,
+async def submit_report(request: Request, caller: Caller, commands: CommandsDep, ect_id: UUID,
                         report_id: UUID) -> Response:
     """The tutor signs and sends the draft to the AB; then back to the report."""
     check_same_origin(request, "submit a term report")
@@ -180,33 +180,33 @@ async def submit_report(request: Request, caller: Caller, services: ServicesDep,
     if not name:
         raise SignatureNotAllowedError("the induction tutor signs the report with their name: "
                                        "give it")
-    await signing_steps.submit(services, caller, ect_id, report_id, name=name,
-                               submitted_on=services.projections.clock(),
-                               provenance=services.provenance(caller, request))
+    await signing_steps.submit(commands, caller, ect_id, report_id, name=name,
+                               submitted_on=commands.projections.clock(),
+                               provenance=commands.provenance(caller, request))
     return RedirectResponse(f"/dashboard/ects/{ect_id}#report-{report_id}", status_code=303)
 
 
 @router.post("/dashboard/ects/{ect_id}/end-of-induction/{step}",
              dependencies=[allow(Role.ECT, Role.APPROPRIATE_BODY,
                                  action="record a step of the end of induction")])
-async def end_of_induction_step(request: Request, caller: Caller, services: ServicesDep, ect_id: UUID,
+async def end_of_induction_step(request: Request, caller: Caller, commands: CommandsDep, ect_id: UUID,
                                 step: Literal["representations", "notice", "appeal",
                                               "appeal-outcome"]) -> Response:
     """The forms on the ECT's page: the ECT's representations, written notice of the
     decision, an appeal and its outcome; each the API's own action, dated today."""
     check_same_origin(request, "record a step of the end of induction")
     form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
-    await end_of_induction_forms.record(services, caller, ect_id, step, form,
-                                        today=services.projections.clock(),
-                                        provenance=services.provenance(caller, request))
+    await end_of_induction_forms.record(commands, caller, ect_id, step, form,
+                                        today=commands.projections.clock(),
+                                        provenance=commands.provenance(caller, request))
     return RedirectResponse(f"/dashboard/ects/{ect_id}#end-of-induction", status_code=303)
 
 
 @router.get("/dashboard/abs/{ab}", dependencies=[allow(*access.AB_READERS, action="read AB submissions")])
-async def appropriate_body(caller: Caller, services: ServicesDep, ab: str, term: str = "", state: str = "",
+async def appropriate_body(caller: Caller, commands: CommandsDep, ab: str, term: str = "", state: str = "",
                            offset: Offset = 0, fragment: Literal["", "live"] = "") -> Response:
     """One appropriate body: submissions due, received, late, missing; outcomes; exports."""
-    context = await views.appropriate_body(services, caller, ab, term=term, state=state,
+    context = await views.appropriate_body(commands, caller, ab, term=term, state=state,
                                            offset=offset)
     if fragment:
         return _fragment("_ab_live.html", context)
@@ -215,7 +215,7 @@ async def appropriate_body(caller: Caller, services: ServicesDep, ab: str, term:
 
 @router.get("/dashboard/abs/{ab}/exports/{export}",
             dependencies=[allow(*access.EXPORTERS, action="export returns")])
-async def export(caller: Caller, services: ServicesDep, ab: str,
+async def export(caller: Caller, commands: CommandsDep, ab: str,
                  export: Literal["tra-return.csv", "dfe-claims.csv",
                                                           "dfe-outcomes.csv"],
                  term: str = "", part: Annotated[int, Query(ge=1)] = 1) -> Response:
@@ -225,12 +225,12 @@ async def export(caller: Caller, services: ServicesDep, ab: str,
         raise Forbidden(f"appropriate body {caller.appropriate_body_id} may export only its own "
                         f"returns, not those of {ab}")
     if export == "tra-return.csv":
-        rows = (await exports.tra_return(services.pool, ab, term or views.current_term(
-            services.projections.clock())))["rows"]
+        rows = (await exports.tra_return(commands.pool, ab, term or views.current_term(
+            commands.projections.clock())))["rows"]
     elif export == "dfe-claims.csv":
-        rows = exports.dfe_part(await exports.dfe_claims(services.pool, ab, term or None), part)
+        rows = exports.dfe_part(await exports.dfe_claims(commands.pool, ab, term or None), part)
     else:
-        rows = exports.dfe_part(await exports.dfe_outcomes(services.pool, ab, term or None), part)
+        rows = exports.dfe_part(await exports.dfe_outcomes(commands.pool, ab, term or None), part)
     name = (f"{export.removesuffix('.csv')}-{ab}{'-' + term if term else ''}"
             f"{'-part-' + str(part) if part > 1 else ''}.csv")
     return Response(exports.to_csv(EXPORTS[export], rows), media_type="text/csv",

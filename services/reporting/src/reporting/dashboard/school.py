@@ -67,7 +67,7 @@ async def drafts_in_trail(conn: asyncpg.Connection, ect_ids: list[UUID]) -> list
 
 def drafts_of(app: ReportingApplication, reports: Iterable[UUID]) -> dict[UUID, list[dict[str, Any]]]:
     """Each ECT's reports in draft and not yet submitted: kind, term, whose step (``step``),
-    read from the event store. Synchronous (the store is): run it with ``Services.read``."""
+    read from the event store. Synchronous (the store is): run it with ``Commands.read``."""
     answer: dict[UUID, list[dict[str, Any]]] = {}
     for report in reports:
         draft = app.get_draft(report)

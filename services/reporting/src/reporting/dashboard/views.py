@@ -33,7 +33,7 @@ from statutory.calendar import SchoolCalendar
 from statutory.end_of_induction import appealable
 
 if TYPE_CHECKING:
-    from reporting.entrypoints.deps import Services
+    from reporting.entrypoints.deps import Commands
 
 PAGE_SIZE = 50
 STATUSES = ("red", "amber", "green")
@@ -112,13 +112,13 @@ def induction_import_page(caller: Principal) -> dict[str, Any]:
             "nothing_recorded": True}
 
 
-async def overview(services: Services, caller: Principal, *, q: str, school: str, ab: str, status: str,
+async def overview(commands: Commands, caller: Principal, *, q: str, school: str, ab: str, status: str,
                    induction: str, offset: int) -> dict[str, Any]:
     filters = {"q": q.strip(), "school": school.strip(), "ab": ab.strip(),
                "status": choice(status, STATUSES, "status"),
                "induction": choice(induction, INDUCTION_STATUSES, "induction")}
     scope = access.list_scope(caller, filters["school"] or None, filters["ab"] or None)
-    pool = services.pool
+    pool = commands.pool
     signature = await data.signature(pool)
     common: dict[str, Any] = {"school": filters["school"] or None, "ab": filters["ab"] or None,
               "status": filters["status"], "induction_status": filters["induction"], "scope": scope,
@@ -130,7 +130,7 @@ async def overview(services: Services, caller: Principal, *, q: str, school: str
     due = await data.next_reports_due(pool, [item["ect_id"] for item in answer["items"]])
     schools, abs_ = await data.filter_choices(pool, scope)
     params = {k: v for k, v in filters.items() if v}
-    held = await quarantined(services, caller)
+    held = await quarantined(commands, caller)
     async with pool.acquire() as conn:  # every school and AB the page names, by name
         names = await directory.look_up(
             conn, schools=[*schools, *(r.get("school_id") for r in answer["items"] + held)],
@@ -148,30 +148,30 @@ async def overview(services: Services, caller: Principal, *, q: str, school: str
 QUARANTINE_READERS = (Role.HUB_LEAD, Role.AUDITOR)
 
 
-async def quarantined(services: Services, caller: Principal) -> list[dict[str, Any]]:
+async def quarantined(commands: Commands, caller: Principal) -> list[dict[str, Any]]:
     """The ECTs whose rows could not be recomputed and so show what they last showed."""
     if caller.role not in QUARANTINE_READERS:
         return []
-    async with services.pool.acquire() as conn:
+    async with commands.pool.acquire() as conn:
         return await backlog.quarantined(conn, caller.schools if caller.role == Role.HUB_LEAD else None)
 
 
-async def ect(services: Services, caller: Principal, ect_id: UUID) -> dict[str, Any]:
-    signature = await data.signature(services.pool)
-    history, clock = await services.ect(ect_id)
+async def ect(commands: Commands, caller: Principal, ect_id: UUID) -> dict[str, Any]:
+    signature = await data.signature(commands.pool)
+    history, clock = await commands.ect(ect_id)
     access.check_may_read(caller, history)
-    row = await entitlement.get(services.pool, ect_id)
+    row = await entitlement.get(commands.pool, ect_id)
     if row is not None and row["computed_on"] != clock.today:
         # as the API does: a status moves with the date, so recompute a row from an earlier day
-        async with services.pool.acquire() as conn, conn.transaction():
-            await services.projections.refresh(conn, ect_id, clock.today)
-        row = await entitlement.get(services.pool, ect_id)
+        async with commands.pool.acquire() as conn, conn.transaction():
+            await commands.projections.refresh(conn, ect_id, clock.today)
+        row = await entitlement.get(commands.pool, ect_id)
     weeks = chart.weekly(clock)
-    async with services.pool.acquire() as conn:
+    async with commands.pool.acquire() as conn:
         names = await directory.look_up(conn, schools=history.school_ids,
                                         appropriate_bodies=[p.appropriate_body_id for p in history.periods])
     return {"caller": who(caller), "ect": row or {}, "history": history, "weeks": weeks,
-            "directory": names, "written": await written(services, caller, history),
+            "directory": names, "written": await written(commands, caller, history),
             "end": end_of_induction(caller, history, clock),
             "chart": chart.draw(weeks),
             "timeline": timeline.entries(history, (row or {}).get("mentor_name"), names),
@@ -199,20 +199,20 @@ def end_of_induction(caller: Principal, history: EctHistory, clock: Any) -> dict
     }}
 
 
-async def written(services: Services, caller: Principal, history: EctHistory) -> dict[str, Any] | None:
+async def written(commands: Commands, caller: Principal, history: EctHistory) -> dict[str, Any] | None:
     """What was written about the ECT (reports and their signatures, support plans, action steps,
     drop-in feedback), for those who may read it (``access.CONTENT_READERS``): the ECT, their
     mentor, their school's tutor and headteacher, their AB and an auditor. None for the others."""
     if caller.role not in access.CONTENT_READERS:
         return None
-    found = await services.read(services.app.term_reports_of, history.ect_id)
+    found = await commands.read(commands.app.term_reports_of, history.ect_id)
     drafts = access.may_read_drafts(caller)
-    names = await written_views.naming(services, history,
+    names = await written_views.naming(commands, history,
                                         [r.appropriate_body_id for r, _ in found if r])
     reports = sorted((written_views.view(names, report, draft) for report, draft in found
                       if report is not None or drafts), key=lambda v: (v.term_number, v.kind))
-    coaching = await data.coaching_written(services.pool, history.ect_id, services.projections.sealer)
-    plans = await support_plans.of_ect(services.pool, history.ect_id, services.projections.sealer)
+    coaching = await data.coaching_written(commands.pool, history.ect_id, commands.projections.sealer)
+    plans = await support_plans.of_ect(commands.pool, history.ect_id, commands.projections.sealer)
     return {"reports": reports, "plans": plans, **coaching}
 
 
@@ -221,29 +221,29 @@ def current_term(today: date) -> str:
     return SchoolCalendar().terms_between(today - timedelta(days=120), today)[-1].label
 
 
-async def appropriate_body(services: Services, caller: Principal, ab: str, *, term: str, state: str,
+async def appropriate_body(commands: Commands, caller: Principal, ab: str, *, term: str, state: str,
                            offset: int) -> dict[str, Any]:
     filters = {"term": term.strip(), "state": choice(state, SUBMISSION_STATES, "state")}
     scope = access.list_scope(caller, None, ab)
-    pool = services.pool
+    pool = commands.pool
     signature = await data.signature(pool)
     summary = await queries.submission_summary(pool, ab=ab, term=None, scope=scope)
     submissions = await queries.list_submissions(
         pool, school=None, ab=ab, state=filters["state"], term=filters["term"] or None, term_number=None,
         kind=None, scope=scope, limit=PAGE_SIZE, offset=offset)
     outcomes = await queries.list_outcomes(pool, ab=ab, state=None, scope=scope, limit=200, offset=0)
-    queue = await work_queue.work_queue(pool, ab, scope, services.projections.clock())
+    queue = await work_queue.work_queue(pool, ab, scope, commands.projections.clock())
     parts = {}
     if caller.role in access.EXPORTERS:  # a link per file the DfE service accepts
         parts = {"claims": len(exports.dfe_files(await exports.dfe_claims(pool, ab, None))),
                  "outcomes": len(exports.dfe_files(await exports.dfe_outcomes(pool, ab, None)))}
-    now = current_term(services.projections.clock())
+    now = current_term(commands.projections.clock())
     terms = sorted({row["school_term"] for row in summary} | {now})
     async with pool.acquire() as conn:
         names = await directory.for_rows(conn, [
             {"appropriate_body_id": ab}, *submissions["items"], *outcomes["items"],
             *(item for task in queue["tasks"].values() for item in task["items"])])
-    today = services.projections.clock()
+    today = commands.projections.clock()
     for outcome in outcomes["items"]:
         if outcome.get("end_of_induction"):
             outcome["end_of_induction"] = steps_as_of(outcome["end_of_induction"], today)
@@ -272,10 +272,10 @@ def check_may_read_school(caller: Principal, urn: str, names: directory.Director
     return access.list_scope(caller, urn, None)
 
 
-async def school_page(services: Services, caller: Principal, urn: str, *, offset: int) -> dict[str, Any]:
+async def school_page(commands: Commands, caller: Principal, urn: str, *, offset: int) -> dict[str, Any]:
     """One school: its ECTs with status, year and term, mentor, next report due and whose step
     each draft is; what waits for the headteacher's signature; its mentors and their training."""
-    pool = services.pool
+    pool = commands.pool
     async with pool.acquire() as conn:
         named = await directory.look_up(conn, schools=[urn])
     scope = check_may_read_school(caller, urn, named)
@@ -291,7 +291,7 @@ async def school_page(services: Services, caller: Principal, urn: str, *, offset
     if access.may_read_drafts(caller):
         async with pool.acquire() as conn:
             reports = await school_reads.drafts_in_trail(conn, ect_ids)
-        drafts = await services.read(school_reads.drafts_of, services.app, reports)
+        drafts = await commands.read(school_reads.drafts_of, commands.app, reports)
     by_ect = {item["ect_id"]: item for item in items}
     to_sign = [{**d, "ect": by_ect[ect_id]} for ect_id, found in drafts.items() for d in found
                if d["step"] == "headteacher_to_sign"]
@@ -301,7 +301,7 @@ async def school_page(services: Services, caller: Principal, urn: str, *, offset
         registered = [] if "ab" in scope else await school_reads.mentors_registered_at(conn, urn)
         mentors = await school_reads.mentors(conn, [*registered, *(i["mentor_id"] for i in items
                                                              if i["mentor_id"])],
-                                             services.projections.sealer)
+                                             commands.projections.sealer)
         names = await directory.look_up(conn, schools=[urn],
                                         appropriate_bodies=[i["appropriate_body_id"] for i in items])
     mentees: dict[UUID, list[dict[str, Any]]] = {}

@@ -27,7 +27,7 @@ from reporting.entrypoints import (
     routes_signing,
     routes_written,
 )
-from reporting.entrypoints.deps import ConcurrentDecisionError, Services
+from reporting.entrypoints.deps import Commands, ConcurrentDecisionError
 from reporting.integration import asyncapi
 from reporting.projections.consumer import ReportingProjections
 from reporting.projections.exports import NoSuchPartError, UnknownTermError
@@ -82,7 +82,7 @@ def create_api(app: ReportingApplication, pool: asyncpg.Pool, issuer: TokenIssue
     api.include_router(health_router(readiness or {}))
     api.state.token_issuer = issuer
     # what the routes take with Depends (entrypoints.deps), and the dashboard's own
-    api.state.services = Services(app, pool, projections, on_commit)
+    api.state.commands = Commands(app, pool, projections, on_commit)
     api.state.dashboard = dashboard_state.Dashboard.of(pool, scheduling_url)
     for module in (routes_reports, routes_decisions, routes_end_of_induction, routes_read,
                    routes_exports, routes_privacy):

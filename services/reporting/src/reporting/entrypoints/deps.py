@@ -1,10 +1,9 @@
 """What reporting's routes depend on, handed to them by FastAPI's ``Depends``: the one
-``Services`` object the app factory puts on ``app.state`` (the application, the read models'
+``Commands`` object the app factory puts on ``app.state`` (the application, the read models'
 pool and projections, the clock), so no route module needs the factory that assembles them."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
@@ -13,7 +12,7 @@ import asyncpg
 from eventsourcing.persistence import IntegrityError
 from fastapi import Depends, Request
 
-from ect_platform import tracing
+from ect_platform import commands as platform
 from ect_platform.identity import Principal
 from ect_platform.web import correlation_id
 from reporting.application import ReportingApplication
@@ -29,32 +28,27 @@ class ConcurrentDecisionError(Exception):
     """Two decisions on one induction at once: one was recorded, the other may be retried."""
 
 
-class Services:
-    """What routes use: the application (in a worker thread), the read models, the clock."""
+class Commands(platform.Commands):
+    """What routes use: the platform's command runner (a worker thread, a span, the relay told
+    after commit), and reporting's read models (pool, projections, their clock)."""
+
+    service = "reporting"
 
     def __init__(self, app: ReportingApplication, pool: asyncpg.Pool,
                  projections: ReportingProjections,
                  on_commit: Callable[[], None] = lambda: None) -> None:
+        super().__init__(on_commit)
         self.app = app
         self.pool = pool
         self.projections = projections
-        self.on_commit = on_commit
 
     async def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """A command; a clash in the store (two decisions at once) becomes a 409 to retry."""
         try:
-            # the command and its store's commit, as one span of the request's trace
-            with tracing.span(f"command {getattr(fn, '__name__', 'call')}", service="reporting"):
-                result = await asyncio.to_thread(fn, *args, **kwargs)
+            return await super().run(fn, *args, **kwargs)
         except IntegrityError:
             raise ConcurrentDecisionError("another decision on this induction was recorded at the "
                                           "same moment; read it and retry if still needed") from None
-        self.on_commit()
-        return result
-
-    @staticmethod
-    async def read(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """A read of reporting's own records, in a worker thread (the store is synchronous)."""
-        return await asyncio.to_thread(fn, *args, **kwargs)
 
     async def ect(self, ect_id: UUID) -> tuple[EctHistory, InductionClock]:
         """The ECT as reporting knows it from scheduling's events; 404 when it does not."""
@@ -68,10 +62,10 @@ class Services:
         return Provenance(principal.id, principal.role.value, correlation_id(request))
 
 
-def services(request: Request) -> Services:
-    """The app's own ``Services`` (``create_api`` puts it on ``app.state``)."""
-    found: Services = request.app.state.services
+def commands(request: Request) -> Commands:
+    """The app's own ``Commands`` (``create_api`` puts it on ``app.state``)."""
+    found: Commands = request.app.state.commands
     return found
 
 
-ServicesDep = Annotated[Services, Depends(services)]
+CommandsDep = Annotated[Commands, Depends(commands)]

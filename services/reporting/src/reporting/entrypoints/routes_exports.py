@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from contracts import Role
 from ect_platform.identity import Caller, Forbidden, Principal, allow
 from reporting import access
-from reporting.entrypoints.deps import ServicesDep
+from reporting.entrypoints.deps import CommandsDep
 from reporting.entrypoints.responses import DfeExport, TraReturn
 from reporting.projections import exports
 
@@ -47,11 +47,11 @@ router = APIRouter(tags=["Exports"])
 @router.get("/exports/tra-return",
             response_model=TraReturn,
             dependencies=[allow(*access.EXPORTERS, action="export returns")])
-async def tra_return(caller: Caller, services: ServicesDep, ab: str, term: str,
+async def tra_return(caller: Caller, commands: CommandsDep, ab: str, term: str,
                      format: Format = "json") -> Any:
     """Started, completed (pass or fail), extended, left part-way, and induction type (5.11)."""
     _check_may_export(caller, ab)
-    answer = await exports.tra_return(services.pool, ab, term)
+    answer = await exports.tra_return(commands.pool, ab, term)
     if format == "csv":
         return _answer(exports.TRA_COLUMNS, answer["rows"], format, f"tra-return-{ab}-{term}")
     return answer
@@ -60,22 +60,22 @@ async def tra_return(caller: Caller, services: ServicesDep, ab: str, term: str,
 @router.get("/exports/dfe-claims",
             response_model=DfeExport,
             dependencies=[allow(*access.EXPORTERS, action="export returns")])
-async def dfe_claims(caller: Caller, services: ServicesDep, ab: str, term: str | None = None,
+async def dfe_claims(caller: Caller, commands: CommandsDep, ab: str, term: str | None = None,
                      format: Format = "json", part: Part = 1) -> Any:
     """TRN, Date of birth, Induction programme, Induction period start date."""
     _check_may_export(caller, ab)
-    rows = await exports.dfe_claims(services.pool, ab, term)
+    rows = await exports.dfe_claims(commands.pool, ab, term)
     return _dfe_answer(exports.CLAIM_COLUMNS, rows, format, f"dfe-claims-{ab}", part)
 
 
 @router.get("/exports/dfe-outcomes",
             response_model=DfeExport,
             dependencies=[allow(*access.EXPORTERS, action="export returns")])
-async def dfe_outcomes(caller: Caller, services: ServicesDep, ab: str, term: str | None = None,
+async def dfe_outcomes(caller: Caller, commands: CommandsDep, ab: str, term: str | None = None,
                        format: Format = "json", part: Part = 1) -> Any:
     """TRN, Date of birth, Induction period end date, Number of terms, Outcome (Pass or
     Release: the DfE service takes no fail in bulk)."""
     _check_may_export(caller, ab)
-    rows = await exports.dfe_outcomes(services.pool, ab, term)
+    rows = await exports.dfe_outcomes(commands.pool, ab, term)
     return _dfe_answer(exports.OUTCOME_COLUMNS, rows, format, f"dfe-outcomes-{ab}", part)
 

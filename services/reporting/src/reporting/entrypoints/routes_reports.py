@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response, status
 from contracts import Role
 from ect_platform.identity import Caller, allow
 from reporting import access
-from reporting.entrypoints.deps import ServicesDep
+from reporting.entrypoints.deps import CommandsDep
 from reporting.entrypoints.requests import ShareSupportPlan, SubmitTermReport
 from reporting.entrypoints.responses import Created, ReportSent
 
@@ -21,16 +21,16 @@ router = APIRouter(tags=["Term reports"])
               response_model=ReportSent, response_model_exclude_unset=True,
               dependencies=[allow(Role.INDUCTION_TUTOR, action="submit a progress review or "
                                   "assessment (never the mentor: guidance 2.55)")])
-async def submit_term_report(ect_id: UUID, body: SubmitTermReport, caller: Caller, services: ServicesDep,
+async def submit_term_report(ect_id: UUID, body: SubmitTermReport, caller: Caller, commands: CommandsDep,
                              request: Request, response: Response) -> dict[str, Any]:
     """A progress review, formal or interim assessment, as it reaches the AB (signed); or,
     with ``draft: true``, a draft the ECT and headteacher sign and the tutor then submits."""
-    history, clock = await services.ect(ect_id)
+    history, clock = await commands.ect(ect_id)
     access.check_may_report(caller, history)
     if body.draft:
-        report_id = await services.run(
-            services.app.draft_term_report, ect_id, kind=body.kind.value, term_number=body.term_number,
-            drafted_on=body.drafted_on, provenance=services.provenance(caller, request),
+        report_id = await commands.run(
+            commands.app.draft_term_report, ect_id, kind=body.kind.value, term_number=body.term_number,
+            drafted_on=body.drafted_on, provenance=commands.provenance(caller, request),
             mentor_id=str(history.mentor_id) if history.mentor_id else None,
             final=body.term_number == clock.final_assessment_term(), on_track=body.on_track,
             evidence_summary=body.evidence_summary, targets=body.targets,
@@ -43,12 +43,12 @@ async def submit_term_report(ect_id: UUID, body: SubmitTermReport, caller: Calle
     # an interim assessment records the induction served and the days absent since the last
     # assessment (2.63): the clock's figures on the day it is sent, never typed in
     served, absent = clock.timeline.interim_figures(min(body.submitted_on, clock.as_of))
-    report_id = await services.run(
-        services.app.submit_term_report, ect_id, kind=body.kind.value, term_number=body.term_number,
+    report_id = await commands.run(
+        commands.app.submit_term_report, ect_id, kind=body.kind.value, term_number=body.term_number,
         on_track=body.on_track, evidence_summary=body.evidence_summary, targets=body.targets,
         submitted_on=body.submitted_on, appropriate_body_id=history.appropriate_body_id,
         recommendation=body.recommendation.value if body.recommendation else None,
-        provenance=services.provenance(caller, request),
+        provenance=commands.provenance(caller, request),
         final=body.term_number == clock.final_assessment_term(),
         final_term_starts=clock.timeline.final_term_starts,
         mentor_id=str(history.mentor_id) if history.mentor_id else None,
@@ -64,16 +64,16 @@ async def submit_term_report(ect_id: UUID, body: SubmitTermReport, caller: Calle
 @router.post("/ects/{ect_id}/support-plans", status_code=status.HTTP_201_CREATED,
               response_model=Created,
               dependencies=[allow(*access.SCHOOL_STAFF, action="share a support plan")])
-async def share_support_plan(ect_id: UUID, body: ShareSupportPlan, caller: Caller, services: ServicesDep,
+async def share_support_plan(ect_id: UUID, body: ShareSupportPlan, caller: Caller, commands: CommandsDep,
                              request: Request, response: Response) -> dict[str, Any]:
     """A support plan for an ECT not on track, shared with the AB (4.1)."""
-    history, _ = await services.ect(ect_id)
+    history, _ = await commands.ect(ect_id)
     access.check_may_share_plan(caller, history)
-    plan_id, created = await services.run(
-        services.app.share_support_plan, ect_id, report=body.report_id, request_id=body.request_id,
+    plan_id, created = await commands.run(
+        commands.app.share_support_plan, ect_id, report=body.report_id, request_id=body.request_id,
         shared_on=body.shared_on, summary=body.summary, review_on=body.review_on,
         appropriate_body_id=history.appropriate_body_id,
-        provenance=services.provenance(caller, request))
+        provenance=commands.provenance(caller, request))
     if not created:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/ects/{ect_id}/support-plans/{plan_id}"

@@ -15,14 +15,14 @@ from reporting.domain.errors import SignatureNotAllowedError
 from reporting.domain.provenance import Provenance
 
 if TYPE_CHECKING:
-    from reporting.entrypoints.deps import Services
+    from reporting.entrypoints.deps import Commands
 
 
-async def sign(services: Services, caller: Principal, ect_id: UUID, report_id: UUID, *,
+async def sign(commands: Commands, caller: Principal, ect_id: UUID, report_id: UUID, *,
                name: str | None, comments: str | None, signed_on: date,
                provenance: Provenance) -> str:
     """The caller's signature; answers whose step it is next."""
-    history, _ = await services.ect(ect_id)
+    history, _ = await commands.ect(ect_id)
     access.check_may_sign(caller, history)
     if caller.role == Role.ECT:
         if name is not None:
@@ -33,21 +33,21 @@ async def sign(services: Services, caller: Principal, ect_id: UUID, report_id: U
             raise SignatureNotAllowedError("comments on a report are the ECT's; the headteacher signs")
         if not name:
             raise SignatureNotAllowedError("the headteacher signs with their name: send name")
-    step: str = await services.run(
-        services.app.sign_term_report, ect_id, report_id, as_role=caller.role.value, name=name,
+    step: str = await commands.run(
+        commands.app.sign_term_report, ect_id, report_id, as_role=caller.role.value, name=name,
         signed_on=signed_on, comments=comments, provenance=provenance)
     return step
 
 
-async def submit(services: Services, caller: Principal, ect_id: UUID, report_id: UUID, *,
+async def submit(commands: Commands, caller: Principal, ect_id: UUID, report_id: UUID, *,
                  name: str, submitted_on: date, provenance: Provenance) -> UUID:
     """The tutor signs and sends the draft to the AB (``TermReportSubmitted``)."""
-    app = services.app
-    history, clock = await services.ect(ect_id)
+    app = commands.app
+    history, clock = await commands.ect(ect_id)
     access.check_may_report(caller, history)
-    draft = await services.read(app.get_draft, report_id)
+    draft = await commands.read(app.get_draft, report_id)
     served, absent = clock.timeline.interim_figures(min(submitted_on, clock.as_of))
-    submitted: UUID = await services.run(
+    submitted: UUID = await commands.run(
         app.submit_draft, ect_id, report_id, submitted_on=submitted_on, tutor_name=name,
         appropriate_body_id=history.appropriate_body_id, provenance=provenance,
         final=draft is not None and draft.term_number == clock.final_assessment_term(),

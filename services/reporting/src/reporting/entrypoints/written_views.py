@@ -16,12 +16,12 @@ from reporting.entrypoints.responses import Signature, TermReportView
 from reporting.projections import directory
 
 if TYPE_CHECKING:
-    from reporting.entrypoints.deps import Services
+    from reporting.entrypoints.deps import Commands
 
 
-def one_report(services: Services, ect_id: UUID, report_id: UUID
+def one_report(commands: Commands, ect_id: UUID, report_id: UUID
                ) -> tuple[TermReport | None, TermReportDraft | None]:
-    app = services.app
+    app = commands.app
     draft = app.get_draft(report_id)
     try:
         report: TermReport | None = app.get_term_report(report_id)
@@ -34,11 +34,11 @@ def one_report(services: Services, ect_id: UUID, report_id: UUID
     return report, draft
 
 
-async def naming(services: Services, history: EctHistory,
+async def naming(commands: Commands, history: EctHistory,
                  sent_to: Iterable[str | None] = ()) -> dict[str, Any]:
     """The ECT by name and TRN, their current school and AB by name, for every view; and the
     names of the ABs reports went to (``sent_to``), under ``AB_NAMES``."""
-    async with services.pool.acquire() as conn:
+    async with commands.pool.acquire() as conn:
         found = await directory.look_up(conn, schools=[history.school_id],
                                         appropriate_bodies=[history.appropriate_body_id, *sent_to])
     return {"ect_id": history.ect_id, "ect_name": history.name, "ect_trn": history.trn,
